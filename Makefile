@@ -1,0 +1,59 @@
+# peerassist — `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres lint format demo migrate clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run            set up, load demo data on first start, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test           the whole test suite (SQLite)"
+	@echo "make test-postgres  the whole suite on a throw-away PostgreSQL"
+	@echo "make lint           ruff and mypy"
+	@echo "make bench          benchmarks in quick mode"
+
+$(STAMP): pyproject.toml
+	@PY="$$(scripts/find-python)" && echo "Using $$PY ($$($$PY --version))" && \
+	  { [ -x $(BIN)/python ] || $$PY -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/peerassist migrate --no-input
+
+run: export DEBUG ?= true
+run: migrate
+	@mkdir -p var
+	@if [ ! -f var/.demo-loaded ]; then $(BIN)/peerassist demo && touch var/.demo-loaded; \
+	  else $(BIN)/peerassist demo --quiet >/dev/null && echo "Demo logins: admin@meridian.example, organiser@meridian.example, member@meridian.example (password: peerassist-demo)"; fi
+	$(BIN)/peerassist serve --port $(PORT)
+
+demo: migrate
+	$(BIN)/peerassist demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	$(BIN)/python -m tests.harness.postgres -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python "$$b" --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,39 @@
+"""API authentication: personal tokens (Bearer) or the browser session."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from peerassist.accounts.models import Membership
+from peerassist.accounts.services import api_token_authenticate
+from peerassist.core.scoping import Viewer
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "A personal API token (profile page or `peerassist token create`)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Viewer | None:
+        found = api_token_authenticate(raw=token)
+        if found is None:
+            return None
+        role = (
+            Membership.objects.filter(user=found.user, organisation=found.organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role is None:  # left the organisation since the token was issued
+            return None
+        viewer = Viewer(user=found.user, organisation=found.organisation, role=role)
+        request.user = found.user
+        request.viewer = viewer  # type: ignore[attr-defined]
+        return viewer
+
+
+class ViewerSessionAuth(SessionAuth):
+    """The signed-in browser session (CSRF-checked for writes), for the docs page."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Viewer | None:
+        if super().authenticate(request, key) is None:
+            return None
+        return request.viewer  # type: ignore[attr-defined,no-any-return]

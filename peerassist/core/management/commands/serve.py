@@ -1,0 +1,31 @@
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server (uvicorn on the ASGI application)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--reload", action="store_true", help="Restart on code changes.")
+
+    def handle(self, *args, **options):
+        import uvicorn
+
+        self.stdout.write(
+            f"peerassist on http://{options['host']}:{options['port']}/ "
+            f"(DEBUG={'on' if settings.DEBUG else 'off'}); Ctrl-C stops it."
+        )
+        uvicorn.run(
+            "peerassist.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            reload=options["reload"],
+            proxy_headers=True,
+            log_level="info",
+        )

@@ -1,0 +1,65 @@
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from peerassist.accounts.selectors import membership_list_for_user
+from peerassist.core.middleware import SESSION_ORG_KEY
+from peerassist.people.selectors import organisation_overview
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer
+    context = {"overview": organisation_overview(viewer=viewer) if viewer else None}
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        org_id = int(request.POST.get("organisation", ""))
+    except ValueError:
+        org_id = 0
+    membership = membership_list_for_user(user=request.user).filter(organisation_id=org_id).first()
+    if membership is None:
+        messages.error(request, _("You are not a member of that organisation."))
+    else:
+        request.session[SESSION_ORG_KEY] = membership.organisation_id
+        messages.success(
+            request, _("You are now working in %(org)s.") % {"org": membership.organisation.name}
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)
+
+
+def two_factor_required(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/two_factor_required.html")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers: 200 when healthy, 503 when not."""
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
+    except DatabaseError as exc:
+        database = {"ok": False, "error": exc.__class__.__name__}
+    healthy = database["ok"]
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": {"database": database}},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,404 @@
+"""Import people from CSV: validate every row first, then write all of it or nothing.
+
+The same code serves `peerassist import-people` and the upload form. Errors name
+the line (as a spreadsheet shows it, the header being line 1) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from peerassist.accounts.models import Organisation
+from peerassist.people.models import ExpertiseTag, Language, Level, Person, Unit
+
+COLUMNS = (
+    "email",
+    "name",
+    "unit",
+    "job_title",
+    "level",
+    "languages",
+    "time_zone",
+    "expertise",
+    "bio",
+    "external",
+)
+REQUIRED_COLUMNS = ("email", "name")
+MAX_ROWS = 50_000
+MAX_BYTES = 5 * 1024 * 1024
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+_LIST_SEPARATORS = (";", "|", ",")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column '{self.column}'" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class PersonRow:
+    line: int
+    email: str
+    name: str
+    unit_path: tuple[str, ...] | None
+    job_title: str
+    level: str
+    languages: list[str]
+    time_zone: str
+    expertise: list[str]
+    bio: str
+    is_external: bool
+
+
+@dataclass
+class ImportReport:
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    units_created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _normalise_header(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _split_list(value: str) -> list[str]:
+    for sep in _LIST_SEPARATORS:
+        if sep in value:
+            return [part.strip() for part in value.split(sep) if part.strip()]
+    return [value.strip()] if value.strip() else []
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"line {line}: the file is not UTF-8 text. In a spreadsheet, save it as "
+            "'CSV UTF-8 (comma delimited)'."
+        ) from exc
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+class _Lookups:
+    """Everything a row is checked against, loaded once per import."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.languages: dict[str, str] = {}
+        for code, name in Language.objects.values_list("code", "name"):
+            self.languages[code.lower()] = code
+            self.languages[name.lower()] = code
+        self.levels: dict[str, str] = {}
+        for value, label in Level.choices:
+            self.levels[value] = value
+            self.levels[str(label).lower()] = value
+        units = list(Unit.objects.for_org(organisation).select_related("parent"))
+        by_id = {u.pk: u for u in units}
+        self.unit_paths: dict[tuple[str, ...], Unit] = {}
+        self.units_by_name: dict[str, list[Unit]] = {}
+        for unit in units:
+            path: list[str] = []
+            node: Unit | None = unit
+            while node is not None:
+                path.insert(0, node.name.lower())
+                node = by_id.get(node.parent_id) if node.parent_id else None
+            self.unit_paths[tuple(path)] = unit
+            self.units_by_name.setdefault(unit.name.lower(), []).append(unit)
+        self.time_zones = zoneinfo.available_timezones()
+
+
+def _parse_unit(
+    value: str, lookups: _Lookups, create_units: bool
+) -> tuple[tuple[str, ...] | None, str | None]:
+    """(path to the unit, None) or (None, error message)."""
+    parts = tuple(p.strip() for p in value.replace(">", "/").split("/") if p.strip())
+    if not parts:
+        return None, None
+    key = tuple(p.lower() for p in parts)
+    if key in lookups.unit_paths:
+        return key, None
+    if len(parts) == 1:
+        matches = lookups.units_by_name.get(key[0], [])
+        if len(matches) == 1:
+            unit = matches[0]
+            path = next(p for p, u in lookups.unit_paths.items() if u.pk == unit.pk)
+            return path, None
+        if len(matches) > 1:
+            return None, (
+                f"'{value}' names {len(matches)} units; write its full path, "
+                "e.g. 'Operations / Logistics'"
+            )
+    if create_units:
+        return parts, None
+    return None, (
+        f"there is no unit '{value}'. Create it first, write an existing unit's path, "
+        "or import with the option to create missing units"
+    )
+
+
+def _validate_row(
+    line: int, raw: dict[str, str], lookups: _Lookups, create_units: bool
+) -> tuple[PersonRow | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def err(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+
+    email = raw.get("email", "").strip().lower()
+    if not email:
+        err("email", "an e-mail address is required")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            err("email", f"'{email}' is not a valid e-mail address")
+    name = raw.get("name", "").strip()
+    if not name:
+        err("name", "a name is required")
+    elif len(name) > 200:
+        err("name", "a name can have at most 200 characters")
+
+    unit_path, unit_error = _parse_unit(raw.get("unit", ""), lookups, create_units)
+    if unit_error:
+        err("unit", unit_error)
+
+    level_raw = raw.get("level", "").strip().lower()
+    level = lookups.levels.get(level_raw, "") if level_raw else Level.PROFESSIONAL
+    if not level:
+        err("level", f"'{raw['level'].strip()}' is not one of: {', '.join(Level.values)}")
+
+    languages: list[str] = []
+    for item in _split_list(raw.get("languages", "")):
+        code = lookups.languages.get(item.lower())
+        if code is None:
+            err("languages", f"'{item}' is not a language code such as en, fr or es")
+        elif code not in languages:
+            languages.append(code)
+
+    time_zone = raw.get("time_zone", "").strip() or "UTC"
+    if time_zone not in lookups.time_zones:
+        err("time_zone", f"'{time_zone}' is not a time zone name such as Europe/Paris")
+
+    expertise = _split_list(raw.get("expertise", ""))
+    for tag in expertise:
+        if len(tag) > 100:
+            err("expertise", f"'{tag[:30]}…' is longer than 100 characters")
+
+    bio = raw.get("bio", "").strip()
+    if len(bio) > 2000:
+        err("bio", "a bio can have at most 2000 characters")
+
+    external_raw = raw.get("external", "").strip().lower()
+    if external_raw not in _TRUE | _FALSE:
+        err("external", f"'{raw['external'].strip()}' should be yes or no")
+
+    if errors:
+        return None, errors
+    return (
+        PersonRow(
+            line=line,
+            email=email,
+            name=name,
+            unit_path=unit_path,
+            job_title=raw.get("job_title", "").strip()[:200],
+            level=level,
+            languages=languages,
+            time_zone=time_zone,
+            expertise=list(dict.fromkeys(expertise)),
+            bio=bio,
+            is_external=external_raw in _TRUE,
+        ),
+        [],
+    )
+
+
+def _read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, "", "the file is empty; the first line must name the columns")]
+    except csv.Error as exc:
+        return [], [RowError(1, "", f"the header cannot be read: {exc}")]
+    names = [_normalise_header(h) for h in header]
+    errors = [
+        RowError(1, h.strip(), f"unknown column; the columns are: {', '.join(COLUMNS)}")
+        for h, n in zip(header, names, strict=True)
+        if n and n not in COLUMNS
+    ]
+    errors += [
+        RowError(1, required, "this column is required")
+        for required in REQUIRED_COLUMNS
+        if required not in names
+    ]
+    seen: set[str] = set()
+    for h, n in zip(header, names, strict=True):
+        if n in seen:
+            errors.append(RowError(1, h.strip(), "this column appears twice"))
+        seen.add(n)
+    if errors:
+        return [], errors
+
+    rows: list[tuple[int, dict[str, str]]] = []
+    last_line = reader.line_num
+    try:
+        for values in reader:
+            line = last_line + 1
+            last_line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(names):
+                errors.append(RowError(line, "", f"{len(values)} values for {len(names)} columns"))
+                continue
+            rows.append((line, dict(zip(names, values, strict=False))))
+            if len(rows) > MAX_ROWS:
+                errors.append(RowError(line, "", f"more than {MAX_ROWS} people in one file"))
+                break
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "", f"this line cannot be read: {exc}"))
+    return rows, errors
+
+
+def validate(
+    *, organisation: Organisation, data: bytes, create_units: bool = False
+) -> tuple[list[PersonRow], list[RowError]]:
+    """Check a CSV file against the organisation's units; nothing is written."""
+    if len(data) > MAX_BYTES:
+        return [], [RowError(1, "", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")]
+    try:
+        text = _decode(data)
+    except ValueError as exc:
+        line_text, _, message = str(exc).partition(": ")
+        return [], [RowError(int(line_text.removeprefix("line ")), "", message)]
+    raw_rows, errors = _read_rows(text)
+    lookups = _Lookups(organisation)
+    people: list[PersonRow] = []
+    first_line_of: dict[str, int] = {}
+    for line, raw in raw_rows:
+        row, row_errors = _validate_row(line, raw, lookups, create_units)
+        errors += row_errors
+        if row is None:
+            continue
+        if row.email in first_line_of:
+            errors.append(
+                RowError(
+                    line, "email", f"{row.email} is already on line {first_line_of[row.email]}"
+                )
+            )
+            continue
+        first_line_of[row.email] = line
+        people.append(row)
+    if not raw_rows and not errors:
+        errors.append(RowError(2, "", "the file has a header but no people"))
+    return people, errors
+
+
+def _ensure_unit(
+    organisation: Organisation, path: tuple[str, ...], cache: dict[tuple[str, ...], Unit]
+) -> tuple[Unit, int]:
+    """The unit at the path (case-insensitive), creating missing levels; returns (unit, created)."""
+    created = 0
+    parent: Unit | None = None
+    for depth in range(1, len(path) + 1):
+        key = tuple(p.lower() for p in path[:depth])
+        unit = cache.get(key)
+        if unit is None:
+            unit = Unit.objects.create(
+                organisation=organisation, name=path[depth - 1], parent=parent
+            )
+            cache[key] = unit
+            created += 1
+        parent = unit
+    assert parent is not None  # noqa: S101 - a path has at least one part
+    return parent, created
+
+
+def _tags(organisation: Organisation, names: Iterable[str]) -> dict[str, ExpertiseTag]:
+    wanted = {n.lower(): n for n in names}
+    tags = {
+        t.name.lower(): t
+        for t in ExpertiseTag.objects.for_org(organisation)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=list(wanted))
+    }
+    for lname, name in wanted.items():
+        if lname not in tags:
+            tags[lname] = ExpertiseTag.objects.create(organisation=organisation, name=name)
+    return tags
+
+
+def people_import_csv(
+    *,
+    organisation: Organisation,
+    data: bytes,
+    create_units: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Create or update (by e-mail) every person in the file, or nobody if any row is wrong."""
+    rows, errors = validate(organisation=organisation, data=data, create_units=create_units)
+    report = ImportReport(errors=errors, rows=len(rows))
+    if errors:
+        return report
+    lookups = _Lookups(organisation)
+    unit_cache = dict(lookups.unit_paths)
+    with transaction.atomic():
+        tags = _tags(organisation, (t for row in rows for t in row.expertise))
+        existing = {p.email.lower(): p for p in Person.objects.for_org(organisation)}
+        for done, row in enumerate(rows, start=1):
+            unit = None
+            if row.unit_path is not None:
+                unit, n_created = _ensure_unit(organisation, row.unit_path, unit_cache)
+                report.units_created += n_created
+            values = {
+                "name": row.name,
+                "unit": unit,
+                "job_title": row.job_title,
+                "level": row.level,
+                "time_zone": row.time_zone,
+                "bio": row.bio,
+                "is_external": row.is_external,
+            }
+            person = existing.get(row.email)
+            if person is None:
+                person = Person.objects.create(organisation=organisation, email=row.email, **values)
+                report.created += 1
+            else:
+                for attr, value in values.items():
+                    setattr(person, attr, value)
+                person.save()
+                report.updated += 1
+            person.languages.set(row.languages)
+            person.expertise.set([tags[t.lower()] for t in row.expertise])
+            if progress is not None:
+                progress(done, len(rows))
+    return report

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from peerassist.accounts.models import Organisation
+from peerassist.people.csv_import import people_import_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import or update people from a CSV file. Every line is checked first; if any is "
+        "wrong, nothing is imported and each problem is listed with its line and column."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="CSV file, UTF-8, header on the first line.")
+        parser.add_argument(
+            "--org",
+            help="Organisation short name (slug); needed when there is more than one.",
+        )
+        parser.add_argument(
+            "--create-units", action="store_true", help="Create units that do not exist yet."
+        )
+
+    def _organisation(self, slug: str | None) -> Organisation:
+        if slug:
+            try:
+                return Organisation.objects.get(slug=slug)
+            except Organisation.DoesNotExist:
+                known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none"
+                raise CommandError(f"No organisation '{slug}'. Known: {known}.") from None
+        organisations = list(Organisation.objects.all()[:2])
+        if len(organisations) == 1:
+            return organisations[0]
+        if not organisations:
+            raise CommandError("There is no organisation yet: create one in /admin/ first.")
+        known = ", ".join(Organisation.objects.values_list("slug", flat=True))
+        raise CommandError(f"Several organisations exist; choose one with --org ({known}).")
+
+    def handle(self, *args, **options):
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        organisation = self._organisation(options["org"])
+        data = path.read_bytes()
+        interactive = self.stdout.isatty()
+        with Progress(
+            TextColumn("Importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            disable=not interactive,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("import", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+                if not interactive and (done == total or done % 500 == 0):
+                    self.stdout.write(f"  {done}/{total} people written")
+
+            report = people_import_csv(
+                organisation=organisation,
+                data=data,
+                create_units=options["create_units"],
+                progress=progress,
+            )
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(f"{path}:{error}")
+            raise CommandError(
+                f"Nothing was imported: {len(report.errors)} problem(s) in {path}. "
+                "Fix them and run the import again."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {report.rows} people into {organisation.name}: "
+                f"{report.created} new, {report.updated} updated"
+                + (f", {report.units_created} units created." if report.units_created else ".")
+            )
+        )

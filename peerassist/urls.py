@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from peerassist.api.api import api_urls
+from peerassist.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "accounts/two-factor-required/",
+        core_views.two_factor_required,
+        name="two_factor_required",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("peerassist.accounts.urls")),
+    path("people/", include("peerassist.people.urls")),
+    path("", include("peerassist.core.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", api_urls),
+    path("admin/", admin.site.urls),
+]
