@@ -25,7 +25,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 def _secret_key() -> str:
     """SECRET_KEY from the environment; in DEBUG, a generated key kept in var/."""
-    key = env.str("SECRET_KEY", default="")
+    key: str = env.str("SECRET_KEY", default="")
     if key:
         return key
     if not DEBUG:
@@ -38,7 +38,8 @@ def _secret_key() -> str:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    generated: str = key_file.read_text().strip()
+    return generated
 
 
 SECRET_KEY = _secret_key()
@@ -236,6 +237,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 LOGGING = {
     "version": 1,

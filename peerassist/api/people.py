@@ -1,11 +1,10 @@
 """People and units: read for members, create for organisers and admins."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from peerassist.core.scoping import require_member
@@ -104,20 +103,19 @@ def get_person(request: HttpRequest, person_id: int):
     summary="Add a person (organisers and admins)",
 )
 def create_person(request: HttpRequest, payload: PersonIn):
-    from django.core.exceptions import ValidationError
-
     try:
         person = services.person_create(viewer=request.auth, **payload.dict())
     except services.PersonError as exc:
-        return 422, {"detail": [{"loc": ["body", "payload", exc.field], "msg": exc.message}]}
+        return Status(
+            422, {"detail": [{"loc": ["body", "payload", exc.field], "msg": exc.message}]}
+        )
     except ValidationError as exc:
-        return 422, {
-            "detail": [
-                {"loc": ["body", "payload", name], "msg": " ".join(msgs)}
-                for name, msgs in exc.message_dict.items()
-            ]
-        }
-    return 201, selectors.person_get(viewer=request.auth, person_id=person.pk)
+        errors = [
+            {"loc": ["body", "payload", name], "msg": " ".join(msgs)}
+            for name, msgs in exc.message_dict.items()
+        ]
+        return Status(422, {"detail": errors})
+    return Status(201, selectors.person_get(viewer=request.auth, person_id=person.pk))
 
 
 @router.get("/units/", response=list[UnitOut], summary="List units")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 
 from peerassist.accounts.selectors import viewer_for_user
 from peerassist.core.scoping import Viewer
@@ -28,7 +27,7 @@ class OrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.viewer = SimpleLazyObject(lambda: _viewer(request))  # type: ignore[attr-defined]
+        request.viewer = _viewer(request)  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

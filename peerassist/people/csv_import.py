@@ -145,8 +145,6 @@ def _parse_unit(
     if not parts:
         return None, None
     key = tuple(p.lower() for p in parts)
-    if key in lookups.unit_paths:
-        return key, None
     if len(parts) == 1:
         matches = lookups.units_by_name.get(key[0], [])
         if len(matches) == 1:
@@ -158,6 +156,8 @@ def _parse_unit(
                 f"'{value}' names {len(matches)} units; write its full path, "
                 "e.g. 'Operations / Logistics'"
             )
+    if key in lookups.unit_paths:
+        return key, None
     if create_units:
         return parts, None
     return None, (
@@ -397,7 +397,7 @@ def people_import_csv(
                     setattr(person, attr, value)
                 person.save()
                 report.updated += 1
-            person.languages.set(row.languages)
+            person.languages.set(row.languages)  # type: ignore[arg-type]  # codes are the pks
             person.expertise.set([tags[t.lower()] for t in row.expertise])
             if progress is not None:
                 progress(done, len(rows))

@@ -46,11 +46,12 @@ class Unit(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.parent_id is None:
+        parent = self.parent
+        if parent is None:
             return
-        if self.parent.organisation_id != self.organisation_id:
+        if parent.organisation_id != self.organisation_id:
             raise ValidationError({"parent": _("The parent unit belongs to another organisation.")})
-        node: Unit | None = self.parent
+        node: Unit | None = parent
         while node is not None:
             if node.pk == self.pk:
                 raise ValidationError({"parent": _("A unit cannot be inside itself.")})

@@ -110,9 +110,8 @@ def language_list_in_use(*, viewer: Viewer) -> QuerySet[Language]:
 
 def expertise_list(*, viewer: Viewer) -> QuerySet[ExpertiseTag]:
     """The organisation's expertise tags with how many people hold each."""
-    return (
-        ExpertiseTag.objects.for_viewer(viewer).annotate(n_people=Count("people")).order_by("name")
-    )
+    tags: QuerySet[ExpertiseTag] = ExpertiseTag.objects.for_viewer(viewer)
+    return tags.annotate(n_people=Count("people")).order_by("name")
 
 
 @dataclass(frozen=True)

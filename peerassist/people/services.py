@@ -63,7 +63,7 @@ def person_create(
     person.full_clean(exclude=["organisation", "user"])
     person.save()
     if languages:
-        person.languages.set(languages)
+        person.languages.set(languages)  # type: ignore[arg-type]  # codes are the pks
     if expertise:
         person.expertise.set(expertise_tags_get_or_create(viewer=viewer, names=expertise))
     return person

@@ -1,0 +1,140 @@
+"""Named personas shared by the tests (house style: healthchecks' BaseTestCase)."""
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.test import Client
+
+from peerassist.accounts.models import Membership, Organisation, Role, User
+from peerassist.core.scoping import Viewer
+from peerassist.people.models import Person
+from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, UnitFactory
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Persona:
+    user: User
+    membership: Membership
+    person: Person | None
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.membership.organisation
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(user=self.user, organisation=self.organisation, role=self.membership.role)
+
+    def client(self) -> Client:
+        client = Client()
+        client.force_login(self.user)
+        return client
+
+
+def make_persona(org: Organisation, role: str, email: str, *, with_person: bool = True) -> Persona:
+    membership = MembershipFactory(user__email=email, organisation=org, role=role)
+    EmailAddress.objects.create(user=membership.user, email=email, verified=True, primary=True)
+    person = None
+    if with_person:
+        person = PersonFactory(
+            organisation=org, email=email, name=email.split("@")[0].title(), user=membership.user
+        )
+    return Persona(user=membership.user, membership=membership, person=person)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate-limit counters live in the cache; one test's failed logins must not leak.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    return OrganisationFactory(name="Meridian Test", slug="meridian-test")
+
+
+@pytest.fixture
+def other_org(db) -> Organisation:
+    return OrganisationFactory(name="Other Org", slug="other-org")
+
+
+@pytest.fixture
+def admin(org) -> Persona:
+    return make_persona(org, Role.ADMIN, "admin@meridian.test")
+
+
+@pytest.fixture
+def organiser(org) -> Persona:
+    return make_persona(org, Role.ORGANISER, "organiser@meridian.test")
+
+
+@pytest.fixture
+def member(org) -> Persona:
+    return make_persona(org, Role.MEMBER, "member@meridian.test")
+
+
+@pytest.fixture
+def guest(org) -> Persona:
+    return make_persona(org, Role.GUEST, "guest@partner.test", with_person=False)
+
+
+@pytest.fixture
+def outsider(db) -> Persona:
+    """Signed in, but a member of no organisation."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="outsider@nowhere.test")
+    return Persona(user=user, membership=None, person=None)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def other_org_member(other_org) -> Persona:
+    return make_persona(other_org, Role.ADMIN, "admin@other.test")
+
+
+@pytest.fixture
+def directory(org, other_org):
+    """A small directory in each organisation."""
+    ops = UnitFactory(organisation=org, name="Operations")
+    field = UnitFactory(organisation=org, name="Field Services", parent=ops)
+    finance = UnitFactory(organisation=org, name="Finance")
+    people = {
+        "ana": PersonFactory(
+            organisation=org,
+            name="Ana Ruiz",
+            email="ana@meridian.test",
+            unit=field,
+            job_title="Field coordinator",
+            languages=["es", "en"],
+        ),
+        "bo": PersonFactory(
+            organisation=org,
+            name="Bo Lindqvist",
+            email="bo@meridian.test",
+            unit=ops,
+            job_title="Operations manager",
+            languages=["en"],
+        ),
+        "chloe": PersonFactory(
+            organisation=org,
+            name="Chloé Moreau",
+            email="chloe@meridian.test",
+            unit=finance,
+            job_title="Buyer",
+            languages=["fr"],
+        ),
+        "stranger": PersonFactory(
+            organisation=other_org,
+            name="Ana Stranger",
+            email="ana@other.test",
+            unit=UnitFactory(organisation=other_org, name="Operations"),
+            languages=["es"],
+        ),
+    }
+    return {"units": {"ops": ops, "field": field, "finance": finance}, "people": people}

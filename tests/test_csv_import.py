@@ -1,0 +1,231 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerassist.people.csv_import import people_import_csv, validate
+from peerassist.people.models import ExpertiseTag, Person, Unit
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email,name,unit,job_title,level,languages,time_zone,expertise,bio,external\n"
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return (header + "\n".join(rows) + "\n").encode()
+
+
+GOOD = csv_bytes(
+    "dana@meridian.test,Dana Okafor,Operations,Engineer,senior,en;fr,Europe/Paris,"
+    "leak detection;asset data,,no",
+    "eli@meridian.test,Eli Tanaka,Operations / Field Services,Planner,entry,ja,Asia/Tokyo,"
+    "field scheduling,,",
+)
+
+
+def test_one_bad_row_is_reported_by_line_and_column_and_nothing_is_imported(org, directory):
+    before = Person.objects.count()
+    data = csv_bytes(
+        "dana@meridian.test,Dana Okafor,Operations,Engineer,senior,en,UTC,,,no",
+        "eli@meridian.test,Eli Tanaka,Operations,Planner,boss,en,UTC,,,no",
+        "fay@meridian.test,Fay Berg,Operations,Planner,entry,en,UTC,,,no",
+    )
+
+    report = people_import_csv(organisation=org, data=data)
+
+    assert not report.ok
+    assert [(e.line, e.column) for e in report.errors] == [(3, "level")]
+    assert "'boss' is not one of" in report.errors[0].message
+    assert str(report.errors[0]).startswith("line 3, column 'level'")
+    assert Person.objects.count() == before
+    assert not Person.objects.filter(email="dana@meridian.test").exists()
+
+
+def test_every_problem_is_listed_not_just_the_first(org, directory):
+    data = csv_bytes(
+        "not-an-email,Dana,Operations,,senior,en,UTC,,,no",
+        "eli@meridian.test,,Nowhere,,entry,xx,Mars/Base,,,maybe",
+    )
+    report = people_import_csv(organisation=org, data=data)
+    assert {(e.line, e.column) for e in report.errors} == {
+        (2, "email"),
+        (3, "name"),
+        (3, "unit"),
+        (3, "languages"),
+        (3, "time_zone"),
+        (3, "external"),
+    }
+
+
+def test_good_file_creates_people_with_units_languages_and_expertise(org, directory):
+    report = people_import_csv(organisation=org, data=GOOD)
+
+    assert report.ok and (report.created, report.updated) == (2, 0)
+    dana = Person.objects.get(organisation=org, email="dana@meridian.test")
+    assert dana.unit == directory["units"]["ops"]
+    assert dana.level == "senior"
+    assert sorted(dana.languages.values_list("code", flat=True)) == ["en", "fr"]
+    assert sorted(dana.expertise.values_list("name", flat=True)) == ["asset data", "leak detection"]
+    eli = Person.objects.get(organisation=org, email="eli@meridian.test")
+    assert eli.unit == directory["units"]["field"]
+    assert eli.time_zone == "Asia/Tokyo"
+
+
+def test_reimport_updates_people_by_email_case_insensitively(org, directory):
+    people_import_csv(organisation=org, data=GOOD)
+    changed = csv_bytes(
+        "DANA@Meridian.test,Dana Okafor-Smith,Finance,Head of buying,manager,es,UTC,"
+        "procurement,,yes"
+    )
+
+    report = people_import_csv(organisation=org, data=changed)
+
+    assert (report.created, report.updated) == (0, 1)
+    dana = Person.objects.get(organisation=org, email="dana@meridian.test")
+    assert dana.name == "Dana Okafor-Smith"
+    assert dana.unit == directory["units"]["finance"]
+    assert dana.is_external is True
+    assert list(dana.languages.values_list("code", flat=True)) == ["es"]
+    assert list(dana.expertise.values_list("name", flat=True)) == ["procurement"]
+    assert Person.objects.filter(organisation=org, email__iexact="dana@meridian.test").count() == 1
+
+
+def test_import_never_touches_another_organisation(org, other_org, directory):
+    data = csv_bytes("ana@other.test,Hijacked,,,entry,,UTC,,,")
+    report = people_import_csv(organisation=org, data=data)
+    assert report.ok and report.created == 1
+    assert Person.objects.get(organisation=other_org, email="ana@other.test").name == "Ana Stranger"
+
+
+def test_same_email_twice_in_a_file_names_both_lines(org):
+    data = csv_bytes("a@x.test,A,,,,,,,,", "b@x.test,B,,,,,,,,", "A@x.test,A again,,,,,,,,")
+    report = people_import_csv(organisation=org, data=data)
+    assert [(e.line, e.column) for e in report.errors] == [(4, "email")]
+    assert "already on line 2" in report.errors[0].message
+
+
+def test_unknown_and_missing_columns_are_reported_on_line_one(org):
+    data = csv_bytes("x,y", header="name,salary\n")
+    report = people_import_csv(organisation=org, data=data)
+    assert {(e.line, e.column) for e in report.errors} == {(1, "salary"), (1, "email")}
+
+
+def test_missing_units_are_created_only_when_asked(org, directory):
+    data = csv_bytes("gus@meridian.test,Gus,Operations / Night Shift,,,,,,,")
+    refused = people_import_csv(organisation=org, data=data)
+    assert [(e.line, e.column) for e in refused.errors] == [(2, "unit")]
+
+    report = people_import_csv(organisation=org, data=data, create_units=True)
+    assert report.ok and report.units_created == 1
+    night = Unit.objects.get(organisation=org, name="Night Shift")
+    assert night.parent == directory["units"]["ops"]
+
+
+def test_ambiguous_unit_name_asks_for_the_full_path(org, directory):
+    Unit.objects.create(organisation=org, name="Field Services")  # a second one, at the top
+    data = csv_bytes("gus@meridian.test,Gus,Field Services,,,,,,,")
+    report = people_import_csv(organisation=org, data=data)
+    assert "full path" in report.errors[0].message
+
+
+def test_non_utf8_file_gets_a_clear_message(org):
+    data = (HEADER + "a@x.test,Zoë,,,,,,,,\n").encode("latin-1")
+    report = people_import_csv(organisation=org, data=data)
+    assert report.errors[0].line == 2
+    assert "not UTF-8" in report.errors[0].message
+
+
+def test_semicolon_separated_excel_export_is_understood(org):
+    data = "email;name;languages\nh@x.test;Hélène;fr|en\n".encode("utf-8-sig")
+    report = people_import_csv(organisation=org, data=data)
+    assert report.ok, report.errors
+    person = Person.objects.get(organisation=org, email="h@x.test")
+    assert sorted(person.languages.values_list("code", flat=True)) == ["en", "fr"]
+
+
+def test_existing_expertise_tags_are_reused_whatever_their_case(org):
+    ExpertiseTag.objects.create(organisation=org, name="Leak Detection")
+    people_import_csv(organisation=org, data=csv_bytes("a@x.test,A,,,,,,leak detection,,"))
+    assert ExpertiseTag.objects.filter(organisation=org).count() == 1
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(garbage=st.binary(max_size=400))
+def test_any_bytes_give_a_report_never_a_crash_or_a_partial_write(org, garbage):
+    before = Person.objects.count()
+    report = people_import_csv(organisation=org, data=csv_bytes("ok@x.test,Ok,,,,,,,,") + garbage)
+    if not report.ok:
+        assert Person.objects.count() == before
+        assert all(e.line >= 1 and e.message for e in report.errors)
+
+
+def test_validation_alone_writes_nothing(org):
+    rows, errors = validate(organisation=org, data=GOOD, create_units=True)
+    assert len(rows) == 2 and not errors
+    assert not Person.objects.exists() and not Unit.objects.exists()
+
+
+class TestCommand:
+    def test_bad_file_exits_with_error_naming_line_and_column(
+        self, org, directory, tmp_path, capsys
+    ):
+        path = tmp_path / "people.csv"
+        path.write_bytes(csv_bytes("eli@meridian.test,Eli,Operations,,boss,,,,,"))
+        with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
+            call_command("import_people", str(path), org=org.slug)
+        assert "people.csv:line 2, column 'level'" in capsys.readouterr().err
+        assert not Person.objects.filter(email="eli@meridian.test").exists()
+
+    def test_good_file_reports_counts(self, org, directory, tmp_path, capsys):
+        path = tmp_path / "people.csv"
+        path.write_bytes(GOOD)
+        call_command("import_people", str(path), org=org.slug)
+        out = capsys.readouterr().out
+        assert "Imported 2 people into Meridian Test: 2 new, 0 updated." in out
+        assert "2/2 people written" in out
+
+    def test_unknown_organisation_lists_the_known_ones(self, org, tmp_path):
+        path = tmp_path / "people.csv"
+        path.write_bytes(GOOD)
+        with pytest.raises(CommandError, match="Known: meridian-test"):
+            call_command("import_people", str(path), org="nope")
+
+    def test_missing_file_is_a_clear_error(self, org, tmp_path):
+        with pytest.raises(CommandError, match="no such file"):
+            call_command("import_people", str(tmp_path / "missing.csv"))
+
+
+class TestUploadForm:
+    def test_bad_row_shows_the_report_and_imports_nothing(self, organiser, directory):
+        before = Person.objects.count()
+        upload = _upload(csv_bytes("eli@meridian.test,Eli,Operations,,boss,,,,,"))
+        response = organiser.client().post(reverse("people:import"), {"file": upload})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Nothing was imported: 1 problem to fix" in body
+        assert "<td>2</td><td>level</td>" in body.replace("\n", "")
+        assert Person.objects.count() == before
+
+    def test_good_file_imports_and_redirects_to_the_directory(self, organiser, directory):
+        response = organiser.client().post(reverse("people:import"), {"file": _upload(GOOD)})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("people:directory")
+        assert Person.objects.filter(organisation=organiser.organisation).count() == 5 + 1
+
+    @pytest.mark.parametrize("persona", ["member", "guest", "outsider"])
+    def test_only_organisers_and_admins_may_import(self, persona, request, directory):
+        client = request.getfixturevalue(persona).client()
+        assert client.get(reverse("people:import")).status_code == 403
+        response = client.post(reverse("people:import"), {"file": _upload(GOOD)})
+        assert response.status_code == 403
+        assert not Person.objects.filter(email="dana@meridian.test").exists()
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("people.csv", data, content_type="text/csv")
