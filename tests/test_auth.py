@@ -214,3 +214,25 @@ def test_unverified_address_gets_a_verification_email_instead_of_a_session(db):
     assert "confirm-email" in response["Location"]
     assert "_auth_user_id" not in client.session
     assert mail.outbox and mail.outbox[0].to == [user.email]
+
+
+class TestOrganisationSettings:
+    def test_admin_can_require_two_factor_for_the_organisation(self, admin, member):
+        response = admin.client().post(
+            "/account/organisation/", {"name": "Meridian Test", "require_two_factor": "on"}
+        )
+        assert response.status_code == 302
+        admin.organisation.refresh_from_db()
+        assert admin.organisation.require_two_factor is True
+        assert member.client().get("/people/")["Location"] == "/accounts/two-factor-required/"
+
+    @pytest.mark.parametrize("persona", ["organiser", "member", "guest", "outsider"])
+    def test_only_admins_may_change_settings(self, request, persona, org):
+        client = request.getfixturevalue(persona).client()
+        assert client.get("/account/organisation/").status_code == 403
+        response = client.post(
+            "/account/organisation/", {"name": "Hacked", "require_two_factor": "on"}
+        )
+        assert response.status_code == 403
+        org.refresh_from_db()
+        assert org.name == "Meridian Test" and org.require_two_factor is False

@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from peerassist.accounts.models import ApiToken, Membership, Organisation, User
+from peerassist.core.scoping import Viewer
 
 TOKEN_PREFIX = "pa_"  # noqa: S105 - a public marker, not a secret
 
@@ -64,6 +66,17 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def organisation_update(*, viewer: Viewer, name: str, require_two_factor: bool) -> Organisation:
+    """Change the viewer's organisation's name and two-factor policy (admins only)."""
+    if not viewer.is_admin:
+        raise PermissionDenied("Only administrators of this organisation can change its settings.")
+    organisation = Organisation.objects.get(pk=viewer.organisation.pk)
+    organisation.name = name.strip() or organisation.name
+    organisation.require_two_factor = require_two_factor
+    organisation.save(update_fields=["name", "require_two_factor"])
+    return organisation
 
 
 @transaction.atomic

@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerassist.accounts import selectors, services
-from peerassist.accounts.forms import ApiTokenForm
+from peerassist.accounts.forms import ApiTokenForm, OrganisationSettingsForm
 from peerassist.core.scoping import require_member
 
 
@@ -34,6 +35,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         ).exists(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer
+    if viewer is None or not viewer.is_admin:
+        raise PermissionDenied(
+            _("Only administrators of this organisation can change its settings.")
+        )
+    organisation = viewer.organisation
+    if request.method == "POST":
+        form = OrganisationSettingsForm(request.POST)
+        if form.is_valid():
+            services.organisation_update(viewer=viewer, **form.cleaned_data)
+            messages.success(request, _("The organisation's settings were saved."))
+            return redirect("accounts:organisation")
+    else:
+        form = OrganisationSettingsForm(
+            initial={
+                "name": organisation.name,
+                "require_two_factor": organisation.require_two_factor,
+            }
+        )
+    return render(request, "accounts/organisation.html", {"form": form})
 
 
 @require_POST
