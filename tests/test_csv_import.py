@@ -92,6 +92,35 @@ def test_reimport_updates_people_by_email_case_insensitively(org, directory):
     assert Person.objects.filter(organisation=org, email__iexact="dana@meridian.test").count() == 1
 
 
+def test_reimporting_the_same_file_changes_nothing(org, directory):
+    people_import_csv(organisation=org, data=GOOD)
+    stamp = Person.objects.get(email="dana@meridian.test").updated_at
+    report = people_import_csv(organisation=org, data=GOOD)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert Person.objects.get(email="dana@meridian.test").updated_at == stamp
+
+
+def test_changing_only_expertise_counts_as_an_update(org, directory):
+    people_import_csv(organisation=org, data=GOOD)
+    changed = GOOD.replace(b"field scheduling", b"route planning")
+    report = people_import_csv(organisation=org, data=changed)
+    assert (report.updated, report.unchanged) == (1, 1)
+    eli = Person.objects.get(email="eli@meridian.test")
+    assert list(eli.expertise.values_list("name", flat=True)) == ["route planning"]
+
+
+def test_large_file_is_written_in_batches_with_progress(org):
+    rows = [f"p{i}@x.test,Person {i},,,,en,,topic {i % 7},," for i in range(1203)]
+    seen = []
+    report = people_import_csv(
+        organisation=org, data=csv_bytes(*rows), progress=lambda done, total: seen.append(done)
+    )
+    assert report.ok and report.created == 1203
+    assert seen == [500, 1000, 1203]
+    assert Person.objects.filter(organisation=org, languages__code="en").count() == 1203
+    assert ExpertiseTag.objects.filter(organisation=org).count() == 7
+
+
 def test_import_never_touches_another_organisation(org, other_org, directory):
     data = csv_bytes("ana@other.test,Hijacked,,,entry,,UTC,,,")
     report = people_import_csv(organisation=org, data=data)
@@ -185,7 +214,7 @@ class TestCommand:
         path.write_bytes(GOOD)
         call_command("import_people", str(path), org=org.slug)
         out = capsys.readouterr().out
-        assert "Imported 2 people into Meridian Test: 2 new, 0 updated." in out
+        assert "Imported 2 people into Meridian Test: 2 new, 0 updated, 0 unchanged." in out
         assert "2/2 people written" in out
 
     def test_unknown_organisation_lists_the_known_ones(self, org, tmp_path):

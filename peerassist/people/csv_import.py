@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from peerassist.accounts.models import Organisation
 from peerassist.people.models import ExpertiseTag, Language, Level, Person, Unit
@@ -35,6 +36,7 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("email", "name")
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
+WRITE_BATCH = 500
 _TRUE = {"yes", "y", "true", "1", "x"}
 _FALSE = {"no", "n", "false", "0", ""}
 _LIST_SEPARATORS = (";", "|", ",")
@@ -74,6 +76,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     units_created: int = 0
 
     @property
@@ -357,6 +360,100 @@ def _tags(organisation: Organisation, names: Iterable[str]) -> dict[str, Experti
     return tags
 
 
+def _scalar_values(row: PersonRow, unit: Unit | None) -> dict[str, object]:
+    return {
+        "name": row.name,
+        "unit_id": unit.pk if unit else None,
+        "job_title": row.job_title,
+        "level": row.level,
+        "time_zone": row.time_zone,
+        "bio": row.bio,
+        "is_external": row.is_external,
+    }
+
+
+@dataclass
+class _Existing:
+    """The organisation's people as they are before the import, to tell changes apart."""
+
+    people: dict[str, Person]
+    languages: dict[int, set[str]]
+    expertise: dict[int, set[int]]
+
+    @classmethod
+    def load(cls, organisation: Organisation) -> "_Existing":
+        people = {p.email.lower(): p for p in Person.objects.for_org(organisation)}
+        languages: dict[int, set[str]] = {}
+        expertise: dict[int, set[int]] = {}
+        for person_id, code in Person.languages.through.objects.filter(
+            person__organisation=organisation
+        ).values_list("person_id", "language_id"):
+            languages.setdefault(person_id, set()).add(code)
+        for person_id, tag_id in Person.expertise.through.objects.filter(
+            person__organisation=organisation
+        ).values_list("person_id", "expertisetag_id"):
+            expertise.setdefault(person_id, set()).add(tag_id)
+        return cls(people, languages, expertise)
+
+
+def _write_chunk(
+    organisation: Organisation,
+    chunk: list[PersonRow],
+    existing: _Existing,
+    tags: dict[str, ExpertiseTag],
+    unit_cache: dict[tuple[str, ...], Unit],
+    report: ImportReport,
+) -> None:
+    """Write one batch: new people in one insert, changed ones one by one, unchanged not at all."""
+    now = timezone.now()
+    new: list[tuple[PersonRow, Person]] = []
+    links_to_replace: list[tuple[PersonRow, int]] = []
+    for row in chunk:
+        unit = None
+        if row.unit_path is not None:
+            unit, n_created = _ensure_unit(organisation, row.unit_path, unit_cache)
+            report.units_created += n_created
+        values = _scalar_values(row, unit)
+        person = existing.people.get(row.email)
+        if person is None:
+            new.append((row, Person(organisation=organisation, email=row.email, **values)))
+            continue
+        tag_ids = {tags[name.lower()].pk for name in row.expertise}
+        scalars_changed = any(getattr(person, k) != v for k, v in values.items())
+        links_changed = set(row.languages) != existing.languages.get(person.pk, set()) or (
+            tag_ids != existing.expertise.get(person.pk, set())
+        )
+        if scalars_changed:
+            Person.objects.filter(pk=person.pk).update(**values, updated_at=now)
+        if links_changed:
+            links_to_replace.append((row, person.pk))
+        if scalars_changed or links_changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    created = Person.objects.bulk_create([person for _, person in new])
+    for (row, _), person in zip(new, created, strict=True):
+        existing.people[row.email] = person
+        links_to_replace.append((row, person.pk))
+    report.created += len(created)
+
+    ids = [pk for _, pk in links_to_replace]
+    languages_link = Person.languages.through
+    expertise_link = Person.expertise.through
+    languages_link.objects.filter(person_id__in=ids).delete()
+    expertise_link.objects.filter(person_id__in=ids).delete()
+    languages_link.objects.bulk_create(
+        languages_link(person_id=pk, language_id=code)
+        for row, pk in links_to_replace
+        for code in row.languages
+    )
+    expertise_link.objects.bulk_create(
+        expertise_link(person_id=pk, expertisetag_id=tags[name.lower()].pk)
+        for row, pk in links_to_replace
+        for name in row.expertise
+    )
+
+
 def people_import_csv(
     *,
     organisation: Organisation,
@@ -373,32 +470,10 @@ def people_import_csv(
     unit_cache = dict(lookups.unit_paths)
     with transaction.atomic():
         tags = _tags(organisation, (t for row in rows for t in row.expertise))
-        existing = {p.email.lower(): p for p in Person.objects.for_org(organisation)}
-        for done, row in enumerate(rows, start=1):
-            unit = None
-            if row.unit_path is not None:
-                unit, n_created = _ensure_unit(organisation, row.unit_path, unit_cache)
-                report.units_created += n_created
-            values = {
-                "name": row.name,
-                "unit": unit,
-                "job_title": row.job_title,
-                "level": row.level,
-                "time_zone": row.time_zone,
-                "bio": row.bio,
-                "is_external": row.is_external,
-            }
-            person = existing.get(row.email)
-            if person is None:
-                person = Person.objects.create(organisation=organisation, email=row.email, **values)
-                report.created += 1
-            else:
-                for attr, value in values.items():
-                    setattr(person, attr, value)
-                person.save()
-                report.updated += 1
-            person.languages.set(row.languages)  # type: ignore[arg-type]  # codes are the pks
-            person.expertise.set([tags[t.lower()] for t in row.expertise])
+        existing = _Existing.load(organisation)
+        for start in range(0, len(rows), WRITE_BATCH):
+            chunk = rows[start : start + WRITE_BATCH]
+            _write_chunk(organisation, chunk, existing, tags, unit_cache, report)
             if progress is not None:
-                progress(done, len(rows))
+                progress(start + len(chunk), len(rows))
     return report

@@ -66,8 +66,16 @@ def import_people(request: HttpRequest) -> HttpResponse:
             if report.ok:
                 messages.success(
                     request,
-                    _("Imported %(rows)s people: %(created)s new, %(updated)s updated.")
-                    % {"rows": report.rows, "created": report.created, "updated": report.updated},
+                    _(
+                        "Imported %(rows)s people: %(created)s new, %(updated)s updated, "
+                        "%(unchanged)s unchanged."
+                    )
+                    % {
+                        "rows": report.rows,
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                    },
                 )
                 return redirect("people:directory")
     else:

@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
-                if not interactive and (done == total or done % 500 == 0):
+                if not interactive:
                     self.stdout.write(f"  {done}/{total} people written")
 
             report = people_import_csv(
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {report.rows} people into {organisation.name}: "
-                f"{report.created} new, {report.updated} updated"
+                f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged"
                 + (f", {report.units_created} units created." if report.units_created else ".")
             )
         )
