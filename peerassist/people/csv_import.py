@@ -381,7 +381,7 @@ class _Existing:
     expertise: dict[int, set[int]]
 
     @classmethod
-    def load(cls, organisation: Organisation) -> "_Existing":
+    def load(cls, organisation: Organisation) -> _Existing:
         people = {p.email.lower(): p for p in Person.objects.for_org(organisation)}
         languages: dict[int, set[str]] = {}
         expertise: dict[int, set[int]] = {}
