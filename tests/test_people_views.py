@@ -160,3 +160,12 @@ def test_anonymous_api_and_pages_never_leak(directory):
     client = Client()
     assert client.get("/people/").status_code == 302
     assert client.get("/api/v1/units/").status_code == 401
+
+
+def test_htmx_search_pushes_a_short_url_with_only_the_filters_in_use(member, directory):
+    response = member.client().get(
+        "/people/",
+        {"q": "bo", "unit": "", "language": "", "expertise": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Push-Url"] == "/people/?q=bo"

@@ -276,13 +276,13 @@ def demo_load() -> Organisation:
     tags = _tags(org, {t for names in EXPERTISE.values() for t in names})
     people_units = [u for u in UNITS if u[0] != "Meridian Water"]
 
-    for login, (first, last, unit_name) in zip(
+    for login, (first, last, unit_name, job) in zip(
         DEMO_LOGINS,
         [
-            ("Ada", "Mensah", "Knowledge & Learning"),
-            ("Olu", "Bakare", "Knowledge & Learning"),
-            ("Marta", "Quintero", "Digital Metering Programme"),
-            ("Gus", "Partner", None),
+            ("Ada", "Mensah", "Knowledge & Learning", "Head of knowledge management"),
+            ("Olu", "Bakare", "Knowledge & Learning", "Knowledge manager"),
+            ("Marta", "Quintero", "Digital Metering Programme", "Project engineer"),
+            ("Gus", "Partner", None, ""),
         ],
         strict=True,
     ):
@@ -296,7 +296,7 @@ def demo_load() -> Organisation:
                 name=f"{first} {last}",
                 unit=unit,
                 level=Level.PROFESSIONAL,
-                job=login.note.capitalize(),
+                job=job,
                 langs=["en"],
                 tz="Europe/London",
                 tags=[tags[t] for t in EXPERTISE[unit_name][:2]],

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_htmx.http import push_url
 
 from peerassist.core.scoping import require_manager, require_member
 from peerassist.people import selectors
@@ -38,8 +39,15 @@ def directory(request: HttpRequest) -> HttpResponse:
         "query_without_page": query_without_page.urlencode(),
         "filtered": any(filters.values()),
     }
-    template = "people/_results.html" if request.htmx else "people/directory.html"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, "people/directory.html", context)
+    response = render(request, "people/_results.html", context)
+    # Keep only the filters in use in the address bar, so the URL stays short and shareable.
+    in_use = QueryDict(mutable=True)
+    for key, value in request.GET.items():
+        if value and key != "page":
+            in_use[key] = value
+    return push_url(response, f"{request.path}?{in_use.urlencode()}" if in_use else request.path)
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
