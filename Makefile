@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format demo migrate clean help
+.PHONY: run test test-postgres lint format demo migrate clean help venv bench
 .DEFAULT_GOAL := help
 
 help:

@@ -22,7 +22,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = args.rows or (500 if args.quick else 5000)
 
-    tmp = tempfile.mkdtemp(prefix="peerassist-bench-")
+    workdir = tempfile.TemporaryDirectory(prefix="peerassist-bench-")
+    tmp = workdir.name
     os.environ.update(
         DJANGO_SETTINGS_MODULE="peerassist.settings",
         DEBUG="false",

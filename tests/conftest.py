@@ -138,3 +138,19 @@ def directory(org, other_org):
         ),
     }
     return {"units": {"ops": ops, "field": field, "finance": finance}, "people": people}
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A throw-away Redis server; skipped without redis-server, except under CI=true."""
+    import os
+
+    from tests.harness.redis import RedisUnavailable, running_redis
+
+    try:
+        with running_redis(quiet=True) as url:
+            yield url
+    except RedisUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs redis-server: {exc}")
+        pytest.skip(f"redis-server is not installed: {exc}")

@@ -1,11 +1,16 @@
 """Test settings: the real settings, with a fixed key and a fast password hasher."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("PEERASSIST_VAR_DIR", tempfile.mkdtemp(prefix="peerassist-test-var-"))
+if "PEERASSIST_VAR_DIR" not in os.environ:
+    _var_dir = tempfile.mkdtemp(prefix="peerassist-test-var-")
+    atexit.register(shutil.rmtree, _var_dir, ignore_errors=True)
+    os.environ["PEERASSIST_VAR_DIR"] = _var_dir
 
 from peerassist.settings import *  # noqa: F403
 from peerassist.settings import PASSWORD_HASHERS as REAL_PASSWORD_HASHERS

@@ -195,3 +195,29 @@ def test_migrations_are_complete(db):
 def test_database_backend_is_the_one_asked_for(db):
     wanted = "postgresql" if os.environ.get("PEERASSIST_TEST_DB") == "postgres" else "sqlite"
     assert connection.vendor == wanted
+
+
+def test_redis_url_makes_the_cache_shared_across_processes(redis_url, tmp_path):
+    """With REDIS_URL, rate-limit counters live in Redis, so every server process sees them."""
+    import redis
+
+    env = {"DEBUG": "true", "REDIS_URL": redis_url}
+    script = (
+        "from django.core.cache import cache\n"
+        "cache.set('probe', 'written by process one', 60)\n"
+        "from django.core.cache import caches\n"
+        "print(type(caches['default']).__name__)\n"
+    )
+    first = run_cli("shell", "--no-imports", "-c", script, env=env, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "RedisCache"
+    second = run_cli(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.cache import cache; print(cache.get('probe'))",
+        env=env,
+        tmp_path=tmp_path,
+    )
+    assert second.stdout.strip() == "written by process one"
+    assert any(b"probe" in key for key in redis.Redis.from_url(redis_url).scan_iter("*probe*"))

@@ -1,0 +1,291 @@
+"""End-to-end fixtures: the real `peerassist serve` in a subprocess, driven by Chromium.
+
+The server runs with `peerassist.settings` (not the test settings), on a throw-away
+SQLite database loaded with the demo organisation, exactly as `make run` gives it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PEERASSIST = Path(sys.executable).parent / "peerassist"
+DEMO_PASSWORD = "peerassist-demo"
+STARTUP_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    var_dir: Path
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _server_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "peerassist.settings",
+            "DEBUG": "true",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
+            "PEERASSIST_VAR_DIR": str(tmp),
+            "STATIC_ROOT": str(tmp / "static"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    # Whatever the developer's shell or .env says, these would change the app under test.
+    for name in ("REDIS_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "ALLOW_SIGNUP", "PORT"):
+        env.pop(name, None)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> None:
+    result = subprocess.run(
+        [str(PEERASSIST), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`peerassist {' '.join(args)}` exited with {result.returncode}:\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    last_error = "no attempt yet"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            last_error = f"server exited with {proc.returncode}"
+            break
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+                last_error = f"/healthz answered {response.status}"
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            last_error = repr(exc)
+        time.sleep(0.2)
+    log_text = log.read_text(errors="replace") if log.exists() else "(no log)"
+    pytest.fail(
+        f"peerassist serve did not become healthy at {url}/healthz within "
+        f"{STARTUP_TIMEOUT:.0f}s ({last_error}). Server log:\n{log_text}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """`peerassist migrate`, `demo --quiet`, then `serve` on a free port, until the session ends."""
+    if not PEERASSIST.exists():
+        pytest.fail(f"{PEERASSIST} is missing: install the project into this virtualenv")
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = _server_env(tmp)
+    cwd = tmp  # not the checkout: nothing there (var/, .env) should matter
+    _run(["migrate", "--no-input"], env, cwd)
+    _run(["demo", "--quiet"], env, cwd)
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp / "server.log"
+    with log.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [str(PEERASSIST), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=cwd,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(url, proc, log)
+        yield AppServer(url=url, var_dir=tmp, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+# --- Browser ---------------------------------------------------------------------------
+
+# Records Content-Security-Policy violations in the page, alongside the console messages.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`
+  );
+});
+"""
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in the browser while a page was open.
+
+    `console_errors` are console messages of type error (CSP violations land here too),
+    except Chromium's "Failed to load resource" lines, kept apart in `resource_errors`
+    with the HTTP responses of 400 and above in `failed_responses`.
+    """
+
+    console_errors: list[str] = field(default_factory=list)
+    resource_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed; the browser tests need Debian's chromium package"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: browser tests must run in CI)", pytrace=False)
+        pytest.skip(reason)
+    # Playwright's sync API runs an asyncio loop in this thread, so Django would raise
+    # SynchronousOnlyOperation for ORM calls made here. These tests only speak HTTP to the
+    # server subprocess, so DJANGO_ALLOW_ASYNC_UNSAFE is deliberately not set: it would
+    # leak into every test that runs after this session fixture.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _new_page(browser: Browser, app_server: AppServer, **context_options: Any) -> Page:
+    context = browser.new_context(base_url=app_server.url, locale="en-GB", **context_options)
+    context.set_default_timeout(5_000)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    problems = PageProblems()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        text = f"{message.text} [{message.location.get('url', '')}]"
+        if message.text.startswith("Failed to load resource"):
+            problems.resource_errors.append(text)
+        else:
+            problems.console_errors.append(text)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.failed_responses.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
+    page.on("response", on_response)
+    page.problems = problems  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, app_server: AppServer) -> Iterator[Page]:
+    """A fresh, signed-out page in its own browser context (own cookies)."""
+    page = _new_page(browser, app_server)
+    yield page
+    page.context.close()
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form as a person would: by the labels, then the button."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+@pytest.fixture(scope="session")
+def organiser_state(browser: Browser, app_server: AppServer) -> dict[str, Any]:
+    """The organiser's signed-in cookies, made once through the login form."""
+    page = _new_page(browser, app_server)
+    try:
+        sign_in(page, "organiser@meridian.example")
+        if page.url.rstrip("/") != app_server.url:
+            pytest.fail(
+                f"organiser sign-in ended on {page.url}:\n{page.locator('main').inner_text()}"
+                f"\nServer log:\n{app_server.log_text()}"
+            )
+        return page.context.storage_state()
+    finally:
+        page.context.close()
+
+
+@pytest.fixture
+def organiser_page(
+    browser: Browser, app_server: AppServer, organiser_state: dict[str, Any]
+) -> Iterator[Page]:
+    """A page signed in as the demo organiser (Meridian Water, may import people)."""
+    page = _new_page(browser, app_server, storage_state=organiser_state)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone_page(
+    browser: Browser, app_server: AppServer, organiser_state: dict[str, Any]
+) -> Iterator[Page]:
+    """The organiser on a 390px-wide touch screen (an iPhone 14's CSS width)."""
+    page = _new_page(
+        browser,
+        app_server,
+        storage_state=organiser_state,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield page
+    page.context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
