@@ -27,5 +27,6 @@ class Command(BaseCommand):
             workers=options["workers"],
             reload=options["reload"],
             proxy_headers=True,
+            lifespan="off",  # Django does not use ASGI lifespan events
             log_level="info",
         )
