@@ -9,17 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from peerassist.accounts.models import Organisation
 from peerassist.people.models import ExpertiseTag, Language, Level, Person, Unit
+from peerassist.people.services import expertise_tags_get_or_create
 
 COLUMNS = (
     "email",
@@ -346,20 +346,6 @@ def _ensure_unit(
     return parent, created
 
 
-def _tags(organisation: Organisation, names: Iterable[str]) -> dict[str, ExpertiseTag]:
-    wanted = {n.lower(): n for n in names}
-    tags = {
-        t.name.lower(): t
-        for t in ExpertiseTag.objects.for_org(organisation)
-        .annotate(lname=Lower("name"))
-        .filter(lname__in=list(wanted))
-    }
-    for lname, name in wanted.items():
-        if lname not in tags:
-            tags[lname] = ExpertiseTag.objects.create(organisation=organisation, name=name)
-    return tags
-
-
 def _scalar_values(row: PersonRow, unit: Unit | None) -> dict[str, object]:
     return {
         "name": row.name,
@@ -469,7 +455,9 @@ def people_import_csv(
     lookups = _Lookups(organisation)
     unit_cache = dict(lookups.unit_paths)
     with transaction.atomic():
-        tags = _tags(organisation, (t for row in rows for t in row.expertise))
+        tags = expertise_tags_get_or_create(
+            organisation=organisation, names=(t for row in rows for t in row.expertise)
+        )
         existing = _Existing.load(organisation)
         for start in range(0, len(rows), WRITE_BATCH):
             chunk = rows[start : start + WRITE_BATCH]

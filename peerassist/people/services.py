@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from peerassist.accounts.models import Organisation
 from peerassist.core.scoping import Viewer, require_manager
 from peerassist.people.models import ExpertiseTag, Language, Person, Unit
 
@@ -65,22 +68,23 @@ def person_create(
     if languages:
         person.languages.set(languages)  # type: ignore[arg-type]  # codes are the pks
     if expertise:
-        person.expertise.set(expertise_tags_get_or_create(viewer=viewer, names=expertise))
+        tags = expertise_tags_get_or_create(organisation=organisation, names=expertise)
+        person.expertise.set(list(tags.values()))
     return person
 
 
-def expertise_tags_get_or_create(*, viewer: Viewer, names: list[str]) -> list[ExpertiseTag]:
-    """The organisation's tags with these names (case-insensitive), creating missing ones."""
-    organisation = viewer.organisation
-    tags = []
-    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
-        tag = (
-            ExpertiseTag.objects.for_org(organisation)
-            .annotate(lname=Lower("name"))
-            .filter(lname=name.lower())
-            .first()
-        )
-        if tag is None:
-            tag = ExpertiseTag.objects.create(organisation=organisation, name=name)
-        tags.append(tag)
+def expertise_tags_get_or_create(
+    *, organisation: Organisation, names: Iterable[str]
+) -> dict[str, ExpertiseTag]:
+    """The organisation's tags with these names, keyed by lower-case name; missing ones are made."""
+    wanted = {n.strip().lower(): n.strip() for n in names if n.strip()}
+    tags = {
+        t.name.lower(): t
+        for t in ExpertiseTag.objects.for_org(organisation)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=list(wanted))
+    }
+    for lname, name in wanted.items():
+        if lname not in tags:
+            tags[lname] = ExpertiseTag.objects.create(organisation=organisation, name=name)
     return tags
