@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "peerassist.accounts",
     "peerassist.people",
     "peerassist.communities",
+    "peerassist.assists",
     "peerassist.api",
 ]
 

@@ -94,6 +94,11 @@ def person_list(
     return people
 
 
+def person_for_viewer(*, viewer: Viewer) -> Person | None:
+    """The viewer's own entry in their organisation's directory, if they have one."""
+    return Person.objects.filter(organisation=viewer.organisation, user=viewer.user).first()
+
+
 def person_get(*, viewer: Viewer, person_id: int) -> Person:
     """One person the viewer may see; raises Person.DoesNotExist otherwise."""
     return person_list(viewer=viewer).get(pk=person_id)

@@ -1,0 +1,179 @@
+"""Reads about assists, always through what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+
+from peerassist.assists import rules
+from peerassist.assists.models import (
+    Format,
+    JoinRequest,
+    Participation,
+    PeerAssist,
+    Role,
+    Status,
+    Visibility,
+)
+from peerassist.core.findings import Finding
+from peerassist.core.scoping import Viewer
+from peerassist.people.selectors import person_for_viewer
+
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.PLANNED, Status.INVITED})
+
+
+def assist_list(*, viewer: Viewer) -> QuerySet[PeerAssist]:
+    """Assists the viewer may see: organisers all of their organisation's; members those
+    shared with the organisation and those they take part in; guests only their own."""
+    assists = PeerAssist.objects.filter(organisation=viewer.organisation).select_related("format")
+    if viewer.can_manage_people:
+        return assists
+    mine = Q(participations__person__user=viewer.user)
+    if viewer.is_member:
+        shared = Q(visibility__in=[Visibility.ORGANISATION, Visibility.PUBLISHED])
+        return assists.filter(shared | mine).distinct()
+    return assists.filter(mine).distinct()
+
+
+def assist_get(*, viewer: Viewer, assist_id: int) -> PeerAssist:
+    """One assist the viewer may see; raises PeerAssist.DoesNotExist otherwise."""
+    return assist_list(viewer=viewer).get(pk=assist_id)
+
+
+def assist_list_shared_plans(*, viewer: Viewer) -> QuerySet[PeerAssist]:
+    """Planned assists visible to the organisation, for "share your plans"."""
+    return (
+        assist_list(viewer=viewer)
+        .filter(
+            status__in=[Status.PLANNED, Status.INVITED],
+            visibility__in=[Visibility.ORGANISATION, Visibility.PUBLISHED],
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def viewer_roles(*, viewer: Viewer, assist: PeerAssist) -> set[str]:
+    """The viewer's roles in the assist (empty if they do not take part)."""
+    return set(
+        Participation.objects.filter(assist=assist, person__user=viewer.user).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def can_edit(*, viewer: Viewer, assist: PeerAssist) -> bool:
+    """Organisers and admins, the home team and the facilitator edit the plan."""
+    if assist.organisation_id != viewer.organisation.pk:
+        return False
+    if viewer.can_manage_people:
+        return True
+    return bool(viewer_roles(viewer=viewer, assist=assist) & {Role.HOME_PEER, Role.FACILITATOR})
+
+
+def participation_list(*, assist: PeerAssist) -> QuerySet[Participation]:
+    """Everyone taking part, person, unit and group loaded."""
+    return (
+        Participation.objects.filter(assist=assist)
+        .select_related("person__unit", "group")
+        .prefetch_related("person__languages")
+        .order_by("role", "person__name")
+    )
+
+
+def format_list(*, viewer: Viewer) -> QuerySet[Format]:
+    """The shipped formats and the viewer's organisation's own."""
+    return (
+        Format.objects.filter(Q(organisation__isnull=True) | Q(organisation=viewer.organisation))
+        .annotate(total_minutes=Sum("steps__duration_minutes"))
+        .order_by("organisation_id", "name")
+    )
+
+
+def format_get(*, viewer: Viewer, format_id: int) -> Format:
+    return format_list(viewer=viewer).get(pk=format_id)
+
+
+def agenda_minutes(*, assist: PeerAssist) -> int:
+    """Total minutes of the assist's agenda during the session."""
+    total = assist.steps.filter(phase="during").aggregate(total=Sum("duration_minutes"))["total"]
+    return int(total or 0)
+
+
+def plan_facts(*, assist: PeerAssist) -> rules.PlanFacts:
+    """Gather the facts the method's rules look at, in a few queries."""
+    people = list(participation_list(assist=assist))
+    home = [p for p in people if p.role == Role.HOME_PEER]
+    visiting = [p for p in people if p.role == Role.VISITING_PEER]
+    facilitators = [p for p in people if p.role == Role.FACILITATOR]
+    session_date = assist.starts_at.date() if assist.starts_at else None
+    brief_date = assist.brief_send_on
+    if brief_date is None and assist.brief_sent_at is not None:
+        brief_date = assist.brief_sent_at.date()
+    return rules.PlanFacts(
+        format_kind=assist.format.kind,
+        brief_words=brief_word_count(assist),
+        has_challenge=bool(assist.challenge.strip() and assist.business_context.strip()),
+        focus_questions=list(assist.focus_questions),
+        starts_at=assist.starts_at,
+        ends_at=assist.ends_at,
+        session_date=session_date,
+        decision_date=assist.decision_date,
+        brief_date=brief_date,
+        agenda_minutes=agenda_minutes(assist=assist),
+        mode=assist.mode,
+        place=assist.place,
+        video_link=assist.video_link,
+        home_ids=[p.person_id for p in home],
+        home_unit_ids=[p.person.unit_id for p in home],
+        facilitator_ids=[p.person_id for p in facilitators],
+        visiting_unit_ids=[p.person.unit_id for p in visiting],
+        visiting_levels=[p.person.level for p in visiting],
+        groups=assist.groups.count(),
+    )
+
+
+def brief_word_count(assist: PeerAssist) -> int:
+    return rules.word_count(
+        assist.business_context,
+        assist.challenge,
+        assist.planned_approach,
+        assist.desired_outcome,
+        *assist.focus_questions,
+    )
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    findings: list[Finding]
+    checklist: list[rules.CheckItem]
+    words: int
+    pages: float
+    agenda_minutes: int
+
+    @property
+    def ready(self) -> bool:
+        return all(item.done for item in self.checklist) and not any(
+            f.level == "error" for f in self.findings
+        )
+
+
+def plan_review(*, assist: PeerAssist) -> PlanReview:
+    """Findings, readiness checklist and brief gauge for the assist's overview."""
+    facts = plan_facts(assist=assist)
+    return PlanReview(
+        findings=rules.plan_findings(facts),
+        checklist=rules.readiness(facts),
+        words=facts.brief_words,
+        pages=rules.brief_pages(facts.brief_words),
+        agenda_minutes=facts.agenda_minutes,
+    )
+
+
+def join_request_list(*, assist: PeerAssist) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(assist=assist).select_related("person__unit")
+
+
+def viewer_person_id(viewer: Viewer) -> int | None:
+    person = person_for_viewer(viewer=viewer)
+    return person.pk if person else None

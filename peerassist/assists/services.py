@@ -1,0 +1,403 @@
+"""Writes about assists: every change checks who may make it and what the method's rules say.
+
+Services raise `RuleViolation` when a rule's error applies and return the warnings
+and nudges alongside the saved object otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from peerassist.assists import rules
+from peerassist.assists.groups import Member, propose_groups
+from peerassist.assists.models import (
+    AssistStep,
+    BreakoutGroup,
+    Format,
+    FormatKind,
+    FormatStep,
+    JoinRequest,
+    Participation,
+    PeerAssist,
+    Role,
+    Status,
+)
+from peerassist.assists.selectors import (
+    EDITABLE_STATUSES,
+    can_edit,
+    format_get,
+    plan_facts,
+    viewer_person_id,
+)
+from peerassist.core.findings import Finding, Level, RuleViolation, raise_on_errors
+from peerassist.core.scoping import Viewer, require_manager, require_member
+from peerassist.people.models import Language, Person
+
+STEP_FIELDS = (
+    "order",
+    "name",
+    "phase",
+    "duration_minutes",
+    "description",
+    "prompt_questions",
+    "posting_roles",
+    "contribution_kinds",
+    "optional",
+)
+
+
+def _require_edit(viewer: Viewer, assist: PeerAssist, *, planning: bool = True) -> None:
+    if not can_edit(viewer=viewer, assist=assist):
+        raise PermissionDenied(
+            "Only the home team, the facilitator and organisers can change this."
+        )
+    if planning and assist.status not in EDITABLE_STATUSES:
+        raise RuleViolation(
+            [
+                Finding(
+                    Level.ERROR,
+                    "not_editable",
+                    "The plan cannot change once the assist is "
+                    f"{assist.get_status_display().lower()}.",
+                    "status",
+                )
+            ]
+        )
+
+
+def _review(assist: PeerAssist) -> list[Finding]:
+    return rules.plan_findings(plan_facts(assist=assist))
+
+
+def _copy_steps(source: Format, assist: PeerAssist) -> None:
+    AssistStep.objects.bulk_create(
+        AssistStep(assist=assist, **{f: getattr(step, f) for f in STEP_FIELDS})
+        for step in source.steps.all()
+    )
+
+
+@transaction.atomic
+def assist_create(
+    *, viewer: Viewer, title: str, format_id: int, join_home_team: bool = True
+) -> PeerAssist:
+    """Start a draft assist in the viewer's organisation with the format's agenda copied in."""
+    require_member(viewer)
+    try:
+        chosen = format_get(viewer=viewer, format_id=format_id)
+    except Format.DoesNotExist:
+        raise ValidationError({"format_id": "There is no such format."}) from None
+    assist = PeerAssist.objects.create(
+        organisation=viewer.organisation,
+        title=title.strip(),
+        format=chosen,
+        created_by=viewer.user,
+    )
+    _copy_steps(chosen, assist)
+    person_id = viewer_person_id(viewer)
+    if join_home_team and person_id is not None:
+        Participation.objects.create(assist=assist, person_id=person_id, role=Role.HOME_PEER)
+    return assist
+
+
+BRIEF_FIELDS = ("business_context", "challenge", "planned_approach", "desired_outcome")
+LOGISTICS_FIELDS = (
+    "title",
+    "decision_date",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "brief_send_on",
+    "mode",
+    "place",
+    "video_link",
+    "visibility",
+)
+
+
+@transaction.atomic
+def assist_update(
+    *, viewer: Viewer, assist: PeerAssist, changes: Mapping[str, Any]
+) -> tuple[PeerAssist, list[Finding]]:
+    """Change the brief or the logistics. Errors refuse the change; warnings come back."""
+    _require_edit(viewer, assist)
+    unknown = (
+        set(changes) - set(BRIEF_FIELDS) - set(LOGISTICS_FIELDS) - {"focus_questions", "languages"}
+    )
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    assist = PeerAssist.objects.select_for_update().get(pk=assist.pk)
+    for name, value in changes.items():
+        if name == "focus_questions":
+            questions = [str(q).strip() for q in value]
+            raise_on_errors(rules.focus_questions(questions))
+            assist.focus_questions = questions
+        elif name != "languages":
+            setattr(assist, name, value.strip() if isinstance(value, str) else value)
+    raise_on_errors(rules.agenda_length(assist.format.kind, 0, assist.starts_at, assist.ends_at))
+    assist.full_clean(exclude=["format", "organisation", "created_by"])
+    assist.save()
+    if "languages" in changes:
+        codes = list(changes["languages"])
+        known = set(Language.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown_codes := [c for c in codes if c not in known]:
+            raise ValidationError(
+                {"languages": f"Unknown language codes: {', '.join(unknown_codes)}."}
+            )
+        assist.languages.set(codes)
+    return assist, _review(assist)
+
+
+@transaction.atomic
+def agenda_set_durations(
+    *, viewer: Viewer, assist: PeerAssist, durations: Mapping[int, int]
+) -> tuple[PeerAssist, list[Finding]]:
+    """Adjust the minutes of the assist's steps (by step id); over two days is refused."""
+    _require_edit(viewer, assist)
+    steps = {step.pk: step for step in assist.steps.all()}
+    for step_id, minutes in durations.items():
+        if step_id not in steps:
+            raise ValidationError({"steps": f"Step {step_id} is not on this assist's agenda."})
+        if not 0 <= int(minutes) <= 2 * 24 * 60:
+            raise ValidationError({"steps": f"{minutes} minutes is not a possible duration."})
+        steps[step_id].duration_minutes = int(minutes)
+    total = sum(s.duration_minutes for s in steps.values() if s.phase == "during")
+    raise_on_errors(
+        rules.agenda_length(assist.format.kind, total, assist.starts_at, assist.ends_at)
+    )
+    AssistStep.objects.bulk_update(steps.values(), ["duration_minutes"])
+    return assist, _review(assist)
+
+
+def _home_and_facilitators(assist: PeerAssist) -> tuple[set[int], set[int]]:
+    home, facilitators = set(), set()
+    for person_id, role in assist.participations.values_list("person_id", "role"):
+        if role == Role.HOME_PEER:
+            home.add(person_id)
+        elif role == Role.FACILITATOR:
+            facilitators.add(person_id)
+    return home, facilitators
+
+
+def _check_roles(assist: PeerAssist, person_id: int, role: str) -> None:
+    home, facilitators = _home_and_facilitators(assist)
+    home.discard(person_id)
+    facilitators.discard(person_id)
+    if role == Role.HOME_PEER:
+        home.add(person_id)
+    elif role == Role.FACILITATOR:
+        facilitators.add(person_id)
+    raise_on_errors(rules.facilitator_outside_home_team(facilitators, home))
+
+
+@transaction.atomic
+def participation_add(
+    *, viewer: Viewer, assist: PeerAssist, person_id: int, role: str
+) -> tuple[Participation, list[Finding]]:
+    """Give a person of the organisation a role in the assist (or change the role they have)."""
+    _require_edit(viewer, assist)
+    if role not in Role.values:
+        raise ValidationError({"role": f"'{role}' is not one of: {', '.join(Role.values)}."})
+    person = Person.objects.for_org(assist.organisation).filter(pk=person_id).first()
+    if person is None:
+        raise ValidationError({"person_id": "There is no such person in your organisation."})
+    current = Participation.objects.filter(assist=assist, person=person).first()
+    if role == Role.FACILITATOR and current is not None and current.role == Role.HOME_PEER:
+        raise RuleViolation(rules.facilitator_outside_home_team([person.pk], [person.pk]))
+    _check_roles(assist, person.pk, role)
+    participation, _ = Participation.objects.update_or_create(
+        assist=assist, person=person, defaults={"role": role}
+    )
+    return participation, _review(assist)
+
+
+@transaction.atomic
+def participation_remove(*, viewer: Viewer, assist: PeerAssist, participation_id: int) -> None:
+    """Take someone off the assist."""
+    _require_edit(viewer, assist)
+    deleted, _ = Participation.objects.filter(assist=assist, pk=participation_id).delete()
+    if not deleted:
+        raise ValidationError(
+            {"participation_id": "This person does not take part in this assist."}
+        )
+
+
+@transaction.atomic
+def assist_transition(
+    *, viewer: Viewer, assist: PeerAssist, target: str
+) -> tuple[PeerAssist, list[Finding]]:
+    """Move the assist to its next status, if the method allows it now."""
+    _require_edit(viewer, assist, planning=False)
+    assist = PeerAssist.objects.select_for_update().get(pk=assist.pk)
+    raise_on_errors(rules.transition_allowed(assist.status, target))
+    if target in (Status.PLANNED, Status.INVITED):
+        facts = plan_facts(assist=assist)
+        blocking = (
+            rules.ready_to_invite(facts)
+            if target == Status.INVITED
+            else ([f for f in rules.plan_findings(facts) if f.level == Level.ERROR])
+        )
+        raise_on_errors(blocking)
+    assist.status = target
+    assist.save(update_fields=["status", "updated_at"])
+    return assist, _review(assist)
+
+
+@transaction.atomic
+def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]:
+    """Replace the breakout groups with a proposal: 6–8 peers each, mixed, by language."""
+    _require_edit(viewer, assist)
+    participations = list(
+        Participation.objects.filter(assist=assist).prefetch_related("person__languages")
+    )
+    wanted = set(assist.languages.values_list("code", flat=True))
+    voices = [p for p in participations if p.role in (Role.HOME_PEER, Role.VISITING_PEER)]
+    members = []
+    for p in voices:
+        spoken = tuple(sorted(lang.code for lang in p.person.languages.all()))
+        # Group by the assist's languages when it names some; people keep theirs otherwise.
+        usable = tuple(code for code in spoken if code in wanted) if wanted else spoken
+        members.append(Member(p.pk, p.role == Role.HOME_PEER, usable or spoken))
+    proposal = propose_groups(members)
+    assist.groups.all().delete()
+    groups = []
+    for index, proposed in enumerate(proposal, start=1):
+        group = BreakoutGroup.objects.create(
+            assist=assist,
+            name=f"Group {index}",
+            order=index,
+            language_id=proposed.language,
+        )
+        Participation.objects.filter(pk__in=proposed.member_ids).update(group=group)
+        groups.append(group)
+    facilitators = [p for p in participations if p.role in (Role.FACILITATOR, Role.NOTE_TAKER)]
+    for index, p in enumerate(facilitators):
+        if groups:
+            Participation.objects.filter(pk=p.pk).update(group=groups[index % len(groups)])
+    return groups
+
+
+@transaction.atomic
+def group_assign(
+    *, viewer: Viewer, assist: PeerAssist, participation_id: int, group_id: int | None
+) -> Participation:
+    """Move one participant to another group by hand (None: no group)."""
+    _require_edit(viewer, assist)
+    participation = Participation.objects.filter(assist=assist, pk=participation_id).first()
+    if participation is None:
+        raise ValidationError(
+            {"participation_id": "This person does not take part in this assist."}
+        )
+    group = None
+    if group_id is not None:
+        group = BreakoutGroup.objects.filter(assist=assist, pk=group_id).first()
+        if group is None:
+            raise ValidationError({"group_id": "There is no such group in this assist."})
+    participation.group = group
+    participation.save(update_fields=["group"])
+    return participation
+
+
+@transaction.atomic
+def group_create(*, viewer: Viewer, assist: PeerAssist, name: str) -> BreakoutGroup:
+    _require_edit(viewer, assist)
+    order = assist.groups.count() + 1
+    return BreakoutGroup.objects.create(
+        assist=assist, name=name.strip() or f"Group {order}", order=order
+    )
+
+
+@transaction.atomic
+def format_copy(*, viewer: Viewer, format_id: int, name: str = "") -> Format:
+    """Copy a format (shipped or the organisation's) into an editable one of the organisation."""
+    require_manager(viewer)
+    try:
+        source = format_get(viewer=viewer, format_id=format_id)
+    except Format.DoesNotExist:
+        raise ValidationError({"format_id": "There is no such format."}) from None
+    copy = Format.objects.create(
+        organisation=viewer.organisation,
+        kind=source.kind if source.kind != FormatKind.CUSTOM else FormatKind.CUSTOM,
+        name=name.strip() or f"{source.name} (copy)",
+        description=source.description,
+        based_on=source,
+    )
+    FormatStep.objects.bulk_create(
+        FormatStep(format=copy, **{f: getattr(step, f) for f in STEP_FIELDS})
+        for step in source.steps.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def format_step_update(
+    *, viewer: Viewer, step_id: int, changes: Mapping[str, Any]
+) -> tuple[FormatStep, list[Finding]]:
+    """Edit a step of one of the organisation's own formats (shipped ones are copied first)."""
+    require_manager(viewer)
+    step = (
+        FormatStep.objects.select_related("format")
+        .filter(pk=step_id, format__organisation=viewer.organisation)
+        .first()
+    )
+    if step is None:
+        raise ValidationError({"step_id": "There is no such step in your organisation's formats."})
+    for name, value in changes.items():
+        if name not in STEP_FIELDS or name == "order":
+            raise ValidationError({name: "This field cannot be changed here."})
+        setattr(step, name, value)
+    step.full_clean(exclude=["format"])
+    step.save()
+    total = sum(
+        s.duration_minutes if s.pk != step.pk else step.duration_minutes
+        for s in step.format.steps.filter(phase="during")
+    )
+    findings = raise_on_errors(rules.agenda_length(step.format.kind, total))
+    return step, findings
+
+
+@transaction.atomic
+def join_request_create(
+    *, viewer: Viewer, assist: PeerAssist, role: str, message: str = ""
+) -> JoinRequest:
+    """Ask to join a shared plan as visiting peer or observer."""
+    require_member(viewer)
+    if assist.status not in (Status.PLANNED, Status.INVITED):
+        raise ValidationError({"assist": "Only planned assists take requests to join."})
+    if role not in (Role.VISITING_PEER, Role.OBSERVER):
+        raise ValidationError({"role": "You can ask to join as a visiting peer or an observer."})
+    person_id = viewer_person_id(viewer)
+    if person_id is None:
+        raise ValidationError({"person": "You need an entry in the people directory to join."})
+    if Participation.objects.filter(assist=assist, person_id=person_id).exists():
+        raise ValidationError({"person": "You already take part in this assist."})
+    if JoinRequest.objects.filter(
+        assist=assist, person_id=person_id, status=JoinRequest.Decision.PENDING
+    ).exists():
+        raise ValidationError({"person": "You have already asked; the home team will answer."})
+    return JoinRequest.objects.create(
+        assist=assist, person_id=person_id, role=role, message=message.strip()
+    )
+
+
+@transaction.atomic
+def join_request_decide(
+    *, viewer: Viewer, assist: PeerAssist, request_id: int, accept: bool
+) -> JoinRequest:
+    """Accept (the person joins with the role asked) or decline a request to join."""
+    _require_edit(viewer, assist)
+    request = JoinRequest.objects.select_for_update().filter(assist=assist, pk=request_id).first()
+    if request is None or request.status != JoinRequest.Decision.PENDING:
+        raise ValidationError({"request_id": "There is no open request with this id."})
+    request.status = JoinRequest.Decision.ACCEPTED if accept else JoinRequest.Decision.DECLINED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    if accept:
+        Participation.objects.get_or_create(
+            assist=assist, person_id=request.person_id, defaults={"role": request.role}
+        )
+    return request

@@ -1,0 +1,292 @@
+"""The four formats peerassist ships, from the method's guides. A data migration loads them;
+organisers copy and edit them. Prompt questions are the guides' words."""
+
+FACILITATION = ["facilitator", "note_taker"]
+EVERYONE = ["home_peer", "visiting_peer", *FACILITATION]
+
+MINI = {
+    "kind": "mini",
+    "name": "Mini Peer Assist",
+    "description": (
+        "One hour inside a larger meeting, such as a community of practice's. Home peers "
+        "with a specific challenge gather practices, learning and insights from visiting "
+        "peers before they start."
+    ),
+    "steps": [
+        {
+            "name": "Home peer challenge",
+            "phase": "before",
+            "duration_minutes": 0,
+            "description": (
+                "The home peer provides a brief summary (a couple of paragraphs and no more "
+                "than one page) of their upcoming challenge, including the business context "
+                "and their planned approach. Send it at least one week before the event so "
+                "that people can prepare what they can share."
+            ),
+            "prompt_questions": [],
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": [],
+        },
+        {
+            "name": "What the home peers know",
+            "phase": "during",
+            "duration_minutes": 10,
+            "description": (
+                "After a brief introduction by the facilitator, the home peer briefly presents "
+                "their business context, their key challenge, and their current plan and "
+                "approach. Deliberately short, to leave the time for the visiting peers."
+            ),
+            "prompt_questions": [],
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["question"],
+        },
+        {
+            "name": "What the visiting peers know",
+            "phase": "during",
+            "duration_minutes": 25,
+            "description": (
+                "The facilitator asks the visiting peers for their experience, and probes it "
+                "for more detailed information and insights."
+            ),
+            "prompt_questions": [
+                "What relevant practices or approaches have you taken in addressing similar challenges?",
+                "What were you trying to achieve?",
+                "What were the key drivers that led to success or failure?",
+                "What information & knowledge helped to set your objectives and develop your plan?",
+            ],
+            "posting_roles": ["visiting_peer", *FACILITATION],
+            "contribution_kinds": ["practice", "lesson", "option", "recommendation", "source"],
+        },
+        {
+            "name": "What we all now know together",
+            "phase": "during",
+            "duration_minutes": 15,
+            "description": (
+                "The combined group now knows more than each knew before. The facilitator "
+                "draws out this collective knowledge to create shared understanding."
+            ),
+            "prompt_questions": [
+                "What did you learn that surprised you?",
+                "What haven't you heard that you expected to?",
+                "What else do you need to know?",
+                "Other Sources?",
+            ],
+            "posting_roles": EVERYONE,
+            "contribution_kinds": [
+                "surprise",
+                "expected_not_heard",
+                "need_to_know",
+                "source",
+                "insight",
+            ],
+        },
+        {
+            "name": "Home peer response",
+            "phase": "during",
+            "duration_minutes": 10,
+            "description": (
+                "The home peer shares what they learned and thanks the visiting peers. The "
+                "facilitator asks if there is anything anyone heard that people would like to "
+                "know more about, and encourages them to connect after the session."
+            ),
+            "prompt_questions": [
+                "What did you learn that might help you with your challenge?",
+                "In what ways might you consider doing things different based on what you heard?",
+            ],
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["insight", "action_idea"],
+        },
+        {
+            "name": "After the event: follow-up at the next meeting",
+            "phase": "after",
+            "duration_minutes": 5,
+            "optional": True,
+            "description": (
+                "At the next meeting, the facilitator asks the home peer about follow-up "
+                "conversations and what they did differently as a result."
+            ),
+            "prompt_questions": [
+                "Did you have any follow-up conversations with the visiting peers?",
+                "What did you do differently as a result of the mini-peer assist session?",
+            ],
+            "posting_roles": EVERYONE,
+            "contribution_kinds": ["insight", "action_idea"],
+        },
+    ],
+}
+
+STANDARD = {
+    "kind": "standard",
+    "name": "Standard Peer Assist (90 minutes)",
+    "description": (
+        "A 90-minute session for up to 15–20 people in groups of six to eight, with a "
+        "plenary when there are several groups."
+    ),
+    "steps": [
+        {
+            "name": "Introduce the session and divide into groups",
+            "duration_minutes": 10,
+            "posting_roles": FACILITATION,
+            "contribution_kinds": [],
+        },
+        {
+            "name": "Facilitator explains process and roles",
+            "duration_minutes": 5,
+            "posting_roles": FACILITATION,
+            "contribution_kinds": [],
+        },
+        {
+            "name": "Peer assistee presents the case",
+            "duration_minutes": 5,
+            "description": "5–10 minutes: the home team presents the case; peers listen.",
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["question"],
+        },
+        {
+            "name": "Discussion and facilitation",
+            "duration_minutes": 45,
+            "description": "Visiting peers share experience; the facilitator balances telling and listening.",
+            "posting_roles": EVERYONE,
+            "contribution_kinds": [
+                "question",
+                "practice",
+                "lesson",
+                "option",
+                "recommendation",
+                "insight",
+            ],
+        },
+        {
+            "name": "Validate notes and plan follow-up",
+            "duration_minutes": 5,
+            "posting_roles": EVERYONE,
+            "contribution_kinds": ["action_idea"],
+        },
+        {
+            "name": "Plenary debriefing",
+            "duration_minutes": 15,
+            "optional": True,
+            "description": "When several groups met: each group shares its main insights.",
+            "posting_roles": FACILITATION,
+            "contribution_kinds": ["insight"],
+        },
+        {
+            "name": "Close the session",
+            "duration_minutes": 5,
+            "posting_roles": FACILITATION,
+            "contribution_kinds": [],
+        },
+    ],
+}
+
+FOUR_PART = {
+    "kind": "four_part",
+    "name": "Four-part Peer Assist",
+    "description": (
+        "Receivers present, then only listen while peers question and share; then peers "
+        "take a back seat while receivers analyse; finally feedback and agreed actions."
+    ),
+    "steps": [
+        {
+            "name": "Clarify the purpose",
+            "duration_minutes": 20,
+            "description": "The receivers (home team) present the purpose, context and challenge.",
+            "prompt_questions": ["What do you want to get out of this session?"],
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["question"],
+        },
+        {
+            "name": "Peers question and share",
+            "duration_minutes": 40,
+            "description": "Visiting peers ask questions and share experience; the receivers only listen.",
+            "prompt_questions": ["What have you done in a similar situation, and what happened?"],
+            "posting_roles": ["visiting_peer", *FACILITATION],
+            "contribution_kinds": ["question", "practice", "lesson", "option", "source"],
+        },
+        {
+            "name": "Receivers analyse what they heard",
+            "duration_minutes": 30,
+            "description": "The home team analyses what it heard; the peers take a back seat.",
+            "prompt_questions": ["What did you hear that could change your plan?"],
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["insight", "option", "need_to_know"],
+        },
+        {
+            "name": "Feedback and agreed actions",
+            "duration_minutes": 30,
+            "description": "Peers give feedback on the analysis; everyone agrees actions.",
+            "prompt_questions": ["What will you do differently, and who will do it by when?"],
+            "posting_roles": EVERYONE,
+            "contribution_kinds": ["recommendation", "action_idea"],
+        },
+    ],
+}
+
+EXTENDED = {
+    "kind": "extended",
+    "name": "Extended Peer Assist (half a day to two days)",
+    "description": (
+        "The long form for complex challenges or peers coming from afar: from half a day to "
+        "two days, never more."
+    ),
+    "steps": [
+        {
+            "name": "Build rapport",
+            "duration_minutes": 60,
+            "description": "Time for the teams to get to know one another, so they can work openly together.",
+            "posting_roles": FACILITATION,
+            "contribution_kinds": [],
+        },
+        {
+            "name": "Context and history",
+            "duration_minutes": 60,
+            "description": (
+                "The host team presents the context, history and ideas, openly enough to allow the "
+                "task to be redefined during the session."
+            ),
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["question"],
+        },
+        {
+            "name": "Dialogue",
+            "duration_minutes": 90,
+            "description": "The resource team asks questions and talks with the host team to understand the issues.",
+            "posting_roles": EVERYONE,
+            "contribution_kinds": ["question", "insight", "need_to_know"],
+        },
+        {
+            "name": "Options",
+            "duration_minutes": 120,
+            "description": "The resource team identifies options; the host team listens; the facilitator records them.",
+            "posting_roles": ["visiting_peer", *FACILITATION],
+            "contribution_kinds": ["option", "practice", "lesson", "source"],
+        },
+        {
+            "name": "Final feedback, without defending",
+            "duration_minutes": 60,
+            "description": (
+                "The resource team presents its final feedback. The host team takes the "
+                "recommendations without interrupting or defending past efforts and decisions."
+            ),
+            "posting_roles": ["visiting_peer", *FACILITATION],
+            "contribution_kinds": ["recommendation"],
+        },
+        {
+            "name": "Formal conclusion",
+            "duration_minutes": 45,
+            "description": "Someone from the host team summarises the outcomes and the actions.",
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": ["insight", "action_idea"],
+        },
+        {
+            "name": "Write-up",
+            "phase": "after",
+            "duration_minutes": 0,
+            "description": "A short (1–2 page) write-up of the activity, learnings and action steps.",
+            "posting_roles": ["home_peer", *FACILITATION],
+            "contribution_kinds": [],
+        },
+    ],
+}
+
+SHIPPED = [MINI, STANDARD, FOUR_PART, EXTENDED]
