@@ -56,6 +56,8 @@ def _require_edit(viewer: Viewer, assist: PeerAssist, *, planning: bool = True) 
         raise PermissionDenied(
             "Only the home team, the facilitator and organisers can change this."
         )
+    # The caller's object may be stale: the status that counts is the stored one.
+    assist.status = PeerAssist.objects.values_list("status", flat=True).get(pk=assist.pk)
     if planning and assist.status not in EDITABLE_STATUSES:
         raise RuleViolation(
             [
@@ -366,6 +368,7 @@ def join_request_create(
 ) -> JoinRequest:
     """Ask to join a shared plan as visiting peer or observer."""
     require_member(viewer)
+    assist.status = PeerAssist.objects.values_list("status", flat=True).get(pk=assist.pk)
     if assist.status not in (Status.PLANNED, Status.INVITED):
         raise ValidationError({"assist": "Only planned assists take requests to join."})
     if role not in (Role.VISITING_PEER, Role.OBSERVER):
