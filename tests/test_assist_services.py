@@ -112,7 +112,7 @@ def test_shipped_formats_have_the_methods_totals(db):
 class TestBrief:
     def test_a_900_word_brief_is_saved_with_a_warning(self, assist, member):
         text = " ".join(["word"] * 900)
-        saved, findings = services.assist_update(
+        _, findings = services.assist_update(
             viewer=member.viewer, assist=assist, changes={"challenge": text}
         )
         assert PeerAssist.objects.get(pk=assist.pk).challenge == text
@@ -182,7 +182,7 @@ class TestRoles:
             )
 
     def test_visiting_peers_from_the_home_unit_get_the_look_across_nudge(self, assist, member, org):
-        for i in range(2):
+        for _ in range(2):
             same_unit = PersonFactory(organisation=org, unit=member.person.unit)
             _, findings = services.participation_add(
                 viewer=member.viewer,

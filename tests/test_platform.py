@@ -171,6 +171,18 @@ class TestDemo:
         assert Community.objects.filter(organisation=org).count() == 2
         assert Membership.objects.filter(organisation=org).count() == 4
 
+    def test_demo_has_assists_in_every_status_and_several_formats(self):
+        from peerassist.assists.models import PeerAssist, Status
+        from peerassist.assists.selectors import plan_review
+
+        call_command("demo", quiet=True)
+        assists = PeerAssist.objects.filter(organisation__slug="meridian")
+        assert set(assists.values_list("status", flat=True)) == set(Status.values)
+        assert assists.values("format__kind").distinct().count() == 4
+        for assist in assists.exclude(status=Status.DRAFT):
+            review = plan_review(assist=assist)
+            assert review.ready, (assist.title, review.findings)
+
     def test_demo_twice_changes_nothing(self):
         call_command("demo", quiet=True)
         counts = (Person.objects.count(), Unit.objects.count(), Community.objects.count())
