@@ -366,3 +366,30 @@ class TestFormats:
     def test_members_cannot_copy_formats(self, member):
         with pytest.raises(PermissionDenied):
             services.format_copy(viewer=member.viewer, format_id=shipped("mini").pk)
+
+
+class TestAttachments:
+    def upload(self, name, size=10):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile(name, b"x" * size)
+
+    def test_home_team_attaches_a_background_document(self, assist, member):
+        attachment = services.attachment_add(
+            viewer=member.viewer, assist=assist, upload=self.upload("plan.pdf")
+        )
+        assert attachment.name == "plan.pdf"
+        assert attachment.file.read() == b"x" * 10
+        services.attachment_remove(viewer=member.viewer, assist=assist, attachment_id=attachment.pk)
+        assert not assist.attachments.exists()
+
+    @pytest.mark.parametrize(
+        ("name", "size", "message"),
+        [("run.exe", 10, "not a type"), ("huge.pdf", 10 * 1024 * 1024 + 1, "larger than 10 MB")],
+    )
+    def test_bad_files_are_refused(self, assist, member, name, size, message):
+        with pytest.raises(ValidationError, match=message):
+            services.attachment_add(
+                viewer=member.viewer, assist=assist, upload=self.upload(name, size)
+            )
+        assert not assist.attachments.exists()

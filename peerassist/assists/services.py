@@ -7,9 +7,11 @@ and nudges alongside the saved object otherwise.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from peerassist.assists.groups import Member, propose_groups
 from peerassist.assists.models import (
     AssistStep,
     BreakoutGroup,
+    BriefAttachment,
     Format,
     FormatKind,
     FormatStep,
@@ -360,6 +363,56 @@ def format_step_update(
     )
     findings = raise_on_errors(rules.agenda_length(step.format.kind, total))
     return step, findings
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = frozenset(
+    {
+        ".pdf",
+        ".docx",
+        ".doc",
+        ".pptx",
+        ".xlsx",
+        ".odt",
+        ".odp",
+        ".ods",
+        ".txt",
+        ".md",
+        ".csv",
+        ".png",
+        ".jpg",
+        ".jpeg",
+    }
+)
+
+
+@transaction.atomic
+def attachment_add(
+    *, viewer: Viewer, assist: PeerAssist, upload: UploadedFile[bytes]
+) -> BriefAttachment:
+    """Attach a background document to the brief (10 MB at most, office documents and images)."""
+    _require_edit(viewer, assist)
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(ATTACHMENT_TYPES))
+        raise ValidationError({"file": f"'{name}' is not a type peers can open here ({allowed})."})
+    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": f"'{name}' is larger than 10 MB."})
+    if assist.attachments.count() >= 10:
+        raise ValidationError({"file": "A brief can have 10 attachments at most."})
+    return BriefAttachment.objects.create(assist=assist, file=upload, name=name[:200])
+
+
+@transaction.atomic
+def attachment_remove(*, viewer: Viewer, assist: PeerAssist, attachment_id: int) -> None:
+    """Remove an attachment and its file."""
+    _require_edit(viewer, assist)
+    attachment = assist.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise ValidationError({"attachment_id": "There is no such attachment on this brief."})
+    attachment.file.delete(save=False)
+    attachment.delete()
 
 
 @transaction.atomic
