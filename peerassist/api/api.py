@@ -1,12 +1,14 @@
 """The REST API under /api/v1/: one router per app, OpenAPI at /api/v1/openapi.json."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 
+from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
 from peerassist.api.people import router as people_router
+from peerassist.core.findings import RuleViolation
 
 api = NinjaAPI(
     title="peerassist API",
@@ -32,7 +34,37 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
 
 
+def _loc(field: str | None) -> list[str]:
+    if field is None or field == NON_FIELD_ERRORS:
+        return ["body", "payload"]
+    return ["body", "payload", field]
+
+
+@api.exception_handler(RuleViolation)
+def rule_violation(request, exc):
+    """A method rule said no: one entry per error, with the rule's own message and code."""
+    errors = [
+        {"loc": _loc(finding.field), "msg": finding.message, "code": finding.code}
+        for finding in exc.findings
+    ]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    """A service refused a value: one entry per field, like ninja's own 422."""
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": _loc(name), "msg": " ".join(messages)}
+            for name, messages in exc.message_dict.items()
+        ]
+    else:
+        errors = [{"loc": _loc(None), "msg": " ".join(exc.messages)}]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
 api.add_router("/", people_router)
+api.add_router("/", assists_router)
 
 
 def _urls():

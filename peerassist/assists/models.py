@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerassist.accounts.models import Organisation
 from peerassist.core.scoping import OrgScopedManager
-from peerassist.people.models import Language, Person
+from peerassist.people.models import Language, Person, validate_time_zone
 
 
 class Phase(models.TextChoices):
@@ -153,7 +153,9 @@ class PeerAssist(models.Model):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
     brief_send_on = models.DateField(_("send the brief on"), null=True, blank=True)
     brief_sent_at = models.DateTimeField(_("brief sent at"), null=True, blank=True)
     # Where.

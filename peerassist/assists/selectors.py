@@ -8,10 +8,12 @@ from django.db.models import Q, QuerySet, Sum
 
 from peerassist.assists import rules
 from peerassist.assists.models import (
+    BreakoutGroup,
     Format,
     JoinRequest,
     Participation,
     PeerAssist,
+    Phase,
     Role,
     Status,
     Visibility,
@@ -81,11 +83,21 @@ def participation_list(*, assist: PeerAssist) -> QuerySet[Participation]:
     )
 
 
+def group_list(*, assist: PeerAssist) -> QuerySet[BreakoutGroup]:
+    """The assist's breakout groups in order, members loaded."""
+    return (
+        BreakoutGroup.objects.filter(assist=assist)
+        .select_related("language")
+        .prefetch_related("members__person")
+        .order_by("order", "pk")
+    )
+
+
 def format_list(*, viewer: Viewer) -> QuerySet[Format]:
     """The shipped formats and the viewer's organisation's own."""
     return (
         Format.objects.filter(Q(organisation__isnull=True) | Q(organisation=viewer.organisation))
-        .annotate(total_minutes=Sum("steps__duration_minutes"))
+        .annotate(total_minutes=Sum("steps__duration_minutes", filter=Q(steps__phase=Phase.DURING)))
         .order_by("organisation_id", "name")
     )
 

@@ -21,8 +21,8 @@ from peerassist.assists.models import (
     AssistStep,
     BreakoutGroup,
     BriefAttachment,
+    ContributionKind,
     Format,
-    FormatKind,
     FormatStep,
     JoinRequest,
     Participation,
@@ -135,6 +135,13 @@ def assist_update(
     )
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    if "languages" in changes:
+        codes = list(changes["languages"])
+        known = set(Language.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown_codes := [c for c in codes if c not in known]:
+            raise ValidationError(
+                {"languages": f"Unknown language codes: {', '.join(unknown_codes)}."}
+            )
     assist = PeerAssist.objects.select_for_update().get(pk=assist.pk)
     for name, value in changes.items():
         if name == "focus_questions":
@@ -147,13 +154,7 @@ def assist_update(
     assist.full_clean(exclude=["format", "organisation", "created_by"])
     assist.save()
     if "languages" in changes:
-        codes = list(changes["languages"])
-        known = set(Language.objects.filter(code__in=codes).values_list("code", flat=True))
-        if unknown_codes := [c for c in codes if c not in known]:
-            raise ValidationError(
-                {"languages": f"Unknown language codes: {', '.join(unknown_codes)}."}
-            )
-        assist.languages.set(codes)
+        assist.languages.set(changes["languages"])
     return assist, _review(assist)
 
 
@@ -279,10 +280,17 @@ def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]
         )
         Participation.objects.filter(pk__in=proposed.member_ids).update(group=group)
         groups.append(group)
-    facilitators = [p for p in participations if p.role in (Role.FACILITATOR, Role.NOTE_TAKER)]
-    for index, p in enumerate(facilitators):
-        if groups:
-            Participation.objects.filter(pk=p.pk).update(group=groups[index % len(groups)])
+    # Facilitators and note-takers go round the groups, each to one whose language they speak.
+    helpers = [p for p in participations if p.role in (Role.FACILITATOR, Role.NOTE_TAKER)]
+    load = dict.fromkeys((g.pk for g in groups), 0)
+    for p in helpers:
+        if not groups:
+            break
+        speaks = {lang.code for lang in p.person.languages.all()}
+        fitting = [g for g in groups if g.language_id is None or g.language_id in speaks] or groups
+        group = min(fitting, key=lambda g: (load[g.pk], g.order))
+        load[group.pk] += 1
+        Participation.objects.filter(pk=p.pk).update(group=group)
     return groups
 
 
@@ -326,7 +334,7 @@ def format_copy(*, viewer: Viewer, format_id: int, name: str = "") -> Format:
         raise ValidationError({"format_id": "There is no such format."}) from None
     copy = Format.objects.create(
         organisation=viewer.organisation,
-        kind=source.kind if source.kind != FormatKind.CUSTOM else FormatKind.CUSTOM,
+        kind=source.kind,
         name=name.strip() or f"{source.name} (copy)",
         description=source.description,
         based_on=source,
@@ -354,6 +362,11 @@ def format_step_update(
     for name, value in changes.items():
         if name not in STEP_FIELDS or name == "order":
             raise ValidationError({name: "This field cannot be changed here."})
+        allowed = {"posting_roles": Role.values, "contribution_kinds": ContributionKind.values}
+        if name in allowed and (bad := [v for v in value if v not in allowed[name]]):
+            raise ValidationError(
+                {name: f"Not one of {', '.join(allowed[name])}: {', '.join(map(str, bad))}."}
+            )
         setattr(step, name, value)
     step.full_clean(exclude=["format"])
     step.save()
