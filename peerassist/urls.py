@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("peerassist.accounts.urls")),
     path("people/", include("peerassist.people.urls")),
+    path("assists/", include("peerassist.assists.urls")),
     path("", include("peerassist.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),

@@ -112,9 +112,14 @@ def agenda_minutes(*, assist: PeerAssist) -> int:
     return int(total or 0)
 
 
-def plan_facts(*, assist: PeerAssist) -> rules.PlanFacts:
-    """Gather the facts the method's rules look at, in a few queries."""
-    people = list(participation_list(assist=assist))
+def plan_facts(
+    *, assist: PeerAssist, participations: list[Participation] | None = None
+) -> rules.PlanFacts:
+    """Gather the facts the method's rules look at, in a few queries (fewer when the
+    caller already loaded the participations with `participation_list`)."""
+    people = (
+        participations if participations is not None else list(participation_list(assist=assist))
+    )
     home = [p for p in people if p.role == Role.HOME_PEER]
     visiting = [p for p in people if p.role == Role.VISITING_PEER]
     facilitators = [p for p in people if p.role == Role.FACILITATOR]
@@ -170,9 +175,11 @@ class PlanReview:
         )
 
 
-def plan_review(*, assist: PeerAssist) -> PlanReview:
+def plan_review(
+    *, assist: PeerAssist, participations: list[Participation] | None = None
+) -> PlanReview:
     """Findings, readiness checklist and brief gauge for the assist's overview."""
-    facts = plan_facts(assist=assist)
+    facts = plan_facts(assist=assist, participations=participations)
     return PlanReview(
         findings=rules.plan_findings(facts),
         checklist=rules.readiness(facts),

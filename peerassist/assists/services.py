@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerassist.assists import rules
 from peerassist.assists.groups import Member, propose_groups
@@ -57,7 +58,7 @@ STEP_FIELDS = (
 def _require_edit(viewer: Viewer, assist: PeerAssist, *, planning: bool = True) -> None:
     if not can_edit(viewer=viewer, assist=assist):
         raise PermissionDenied(
-            "Only the home team, the facilitator and organisers can change this."
+            _("Only the home team, the facilitator and organisers can change this.")
         )
     # The caller's object may be stale: the status that counts is the stored one.
     assist.status = PeerAssist.objects.values_list("status", flat=True).get(pk=assist.pk)
@@ -67,8 +68,8 @@ def _require_edit(viewer: Viewer, assist: PeerAssist, *, planning: bool = True) 
                 Finding(
                     Level.ERROR,
                     "not_editable",
-                    "The plan cannot change once the assist is "
-                    f"{assist.get_status_display().lower()}.",
+                    _("The plan cannot change once the assist is %(status)s.")
+                    % {"status": assist.get_status_display().lower()},
                     "status",
                 )
             ]
@@ -95,7 +96,7 @@ def assist_create(
     try:
         chosen = format_get(viewer=viewer, format_id=format_id)
     except Format.DoesNotExist:
-        raise ValidationError({"format_id": "There is no such format."}) from None
+        raise ValidationError({"format_id": _("There is no such format.")}) from None
     assist = PeerAssist.objects.create(
         organisation=viewer.organisation,
         title=title.strip(),
@@ -134,13 +135,16 @@ def assist_update(
         set(changes) - set(BRIEF_FIELDS) - set(LOGISTICS_FIELDS) - {"focus_questions", "languages"}
     )
     if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     if "languages" in changes:
         codes = list(changes["languages"])
         known = set(Language.objects.filter(code__in=codes).values_list("code", flat=True))
         if unknown_codes := [c for c in codes if c not in known]:
             raise ValidationError(
-                {"languages": f"Unknown language codes: {', '.join(unknown_codes)}."}
+                {
+                    "languages": _("Unknown language codes: %(codes)s.")
+                    % {"codes": ", ".join(unknown_codes)}
+                }
             )
     assist = PeerAssist.objects.select_for_update().get(pk=assist.pk)
     for name, value in changes.items():
@@ -167,9 +171,16 @@ def agenda_set_durations(
     steps = {step.pk: step for step in assist.steps.all()}
     for step_id, minutes in durations.items():
         if step_id not in steps:
-            raise ValidationError({"steps": f"Step {step_id} is not on this assist's agenda."})
+            raise ValidationError(
+                {"steps": _("Step %(id)s is not on this assist's agenda.") % {"id": step_id}}
+            )
         if not 0 <= int(minutes) <= 2 * 24 * 60:
-            raise ValidationError({"steps": f"{minutes} minutes is not a possible duration."})
+            raise ValidationError(
+                {
+                    "steps": _("%(minutes)s minutes is not a possible duration.")
+                    % {"minutes": minutes}
+                }
+            )
         steps[step_id].duration_minutes = int(minutes)
     total = sum(s.duration_minutes for s in steps.values() if s.phase == "during")
     raise_on_errors(
@@ -207,15 +218,20 @@ def participation_add(
     """Give a person of the organisation a role in the assist (or change the role they have)."""
     _require_edit(viewer, assist)
     if role not in Role.values:
-        raise ValidationError({"role": f"'{role}' is not one of: {', '.join(Role.values)}."})
+        raise ValidationError(
+            {
+                "role": _("'%(role)s' is not one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
     person = Person.objects.for_org(assist.organisation).filter(pk=person_id).first()
     if person is None:
-        raise ValidationError({"person_id": "There is no such person in your organisation."})
+        raise ValidationError({"person_id": _("There is no such person in your organisation.")})
     current = Participation.objects.filter(assist=assist, person=person).first()
     if role == Role.FACILITATOR and current is not None and current.role == Role.HOME_PEER:
         raise RuleViolation(rules.facilitator_outside_home_team([person.pk], [person.pk]))
     _check_roles(assist, person.pk, role)
-    participation, _ = Participation.objects.update_or_create(
+    participation, _created = Participation.objects.update_or_create(
         assist=assist, person=person, defaults={"role": role}
     )
     return participation, _review(assist)
@@ -225,10 +241,10 @@ def participation_add(
 def participation_remove(*, viewer: Viewer, assist: PeerAssist, participation_id: int) -> None:
     """Take someone off the assist."""
     _require_edit(viewer, assist)
-    deleted, _ = Participation.objects.filter(assist=assist, pk=participation_id).delete()
+    deleted, _by_model = Participation.objects.filter(assist=assist, pk=participation_id).delete()
     if not deleted:
         raise ValidationError(
-            {"participation_id": "This person does not take part in this assist."}
+            {"participation_id": _("This person does not take part in this assist.")}
         )
 
 
@@ -274,7 +290,7 @@ def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]
     for index, proposed in enumerate(proposal, start=1):
         group = BreakoutGroup.objects.create(
             assist=assist,
-            name=f"Group {index}",
+            name=_("Group %(n)s") % {"n": index},
             order=index,
             language_id=proposed.language,
         )
@@ -303,13 +319,13 @@ def group_assign(
     participation = Participation.objects.filter(assist=assist, pk=participation_id).first()
     if participation is None:
         raise ValidationError(
-            {"participation_id": "This person does not take part in this assist."}
+            {"participation_id": _("This person does not take part in this assist.")}
         )
     group = None
     if group_id is not None:
         group = BreakoutGroup.objects.filter(assist=assist, pk=group_id).first()
         if group is None:
-            raise ValidationError({"group_id": "There is no such group in this assist."})
+            raise ValidationError({"group_id": _("There is no such group in this assist.")})
     participation.group = group
     participation.save(update_fields=["group"])
     return participation
@@ -320,7 +336,7 @@ def group_create(*, viewer: Viewer, assist: PeerAssist, name: str) -> BreakoutGr
     _require_edit(viewer, assist)
     order = assist.groups.count() + 1
     return BreakoutGroup.objects.create(
-        assist=assist, name=name.strip() or f"Group {order}", order=order
+        assist=assist, name=name.strip() or _("Group %(n)s") % {"n": order}, order=order
     )
 
 
@@ -331,11 +347,11 @@ def format_copy(*, viewer: Viewer, format_id: int, name: str = "") -> Format:
     try:
         source = format_get(viewer=viewer, format_id=format_id)
     except Format.DoesNotExist:
-        raise ValidationError({"format_id": "There is no such format."}) from None
+        raise ValidationError({"format_id": _("There is no such format.")}) from None
     copy = Format.objects.create(
         organisation=viewer.organisation,
         kind=source.kind,
-        name=name.strip() or f"{source.name} (copy)",
+        name=name.strip() or _("%(name)s (copy)") % {"name": source.name},
         description=source.description,
         based_on=source,
     )
@@ -358,14 +374,19 @@ def format_step_update(
         .first()
     )
     if step is None:
-        raise ValidationError({"step_id": "There is no such step in your organisation's formats."})
+        raise ValidationError(
+            {"step_id": _("There is no such step in your organisation's formats.")}
+        )
     for name, value in changes.items():
         if name not in STEP_FIELDS or name == "order":
-            raise ValidationError({name: "This field cannot be changed here."})
+            raise ValidationError({name: _("This field cannot be changed here.")})
         allowed = {"posting_roles": Role.values, "contribution_kinds": ContributionKind.values}
         if name in allowed and (bad := [v for v in value if v not in allowed[name]]):
             raise ValidationError(
-                {name: f"Not one of {', '.join(allowed[name])}: {', '.join(map(str, bad))}."}
+                {
+                    name: _("Not one of %(allowed)s: %(bad)s.")
+                    % {"allowed": ", ".join(allowed[name]), "bad": ", ".join(map(str, bad))}
+                }
             )
         setattr(step, name, value)
     step.full_clean(exclude=["format"])
@@ -409,11 +430,16 @@ def attachment_add(
     suffix = Path(name).suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ATTACHMENT_TYPES))
-        raise ValidationError({"file": f"'{name}' is not a type peers can open here ({allowed})."})
+        raise ValidationError(
+            {
+                "file": _("'%(name)s' is not a type peers can open here (%(allowed)s).")
+                % {"name": name, "allowed": allowed}
+            }
+        )
     if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": f"'{name}' is larger than 10 MB."})
+        raise ValidationError({"file": _("'%(name)s' is larger than 10 MB.") % {"name": name}})
     if assist.attachments.count() >= 10:
-        raise ValidationError({"file": "A brief can have 10 attachments at most."})
+        raise ValidationError({"file": _("A brief can have 10 attachments at most.")})
     return BriefAttachment.objects.create(assist=assist, file=upload, name=name[:200])
 
 
@@ -423,7 +449,7 @@ def attachment_remove(*, viewer: Viewer, assist: PeerAssist, attachment_id: int)
     _require_edit(viewer, assist)
     attachment = assist.attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        raise ValidationError({"attachment_id": "There is no such attachment on this brief."})
+        raise ValidationError({"attachment_id": _("There is no such attachment on this brief.")})
     attachment.file.delete(save=False)
     attachment.delete()
 
@@ -436,18 +462,18 @@ def join_request_create(
     require_member(viewer)
     assist.status = PeerAssist.objects.values_list("status", flat=True).get(pk=assist.pk)
     if assist.status not in (Status.PLANNED, Status.INVITED):
-        raise ValidationError({"assist": "Only planned assists take requests to join."})
+        raise ValidationError({"assist": _("Only planned assists take requests to join.")})
     if role not in (Role.VISITING_PEER, Role.OBSERVER):
-        raise ValidationError({"role": "You can ask to join as a visiting peer or an observer."})
+        raise ValidationError({"role": _("You can ask to join as a visiting peer or an observer.")})
     person_id = viewer_person_id(viewer)
     if person_id is None:
-        raise ValidationError({"person": "You need an entry in the people directory to join."})
+        raise ValidationError({"person": _("You need an entry in the people directory to join.")})
     if Participation.objects.filter(assist=assist, person_id=person_id).exists():
-        raise ValidationError({"person": "You already take part in this assist."})
+        raise ValidationError({"person": _("You already take part in this assist.")})
     if JoinRequest.objects.filter(
         assist=assist, person_id=person_id, status=JoinRequest.Decision.PENDING
     ).exists():
-        raise ValidationError({"person": "You have already asked; the home team will answer."})
+        raise ValidationError({"person": _("You have already asked; the home team will answer.")})
     return JoinRequest.objects.create(
         assist=assist, person_id=person_id, role=role, message=message.strip()
     )
@@ -461,7 +487,7 @@ def join_request_decide(
     _require_edit(viewer, assist)
     request = JoinRequest.objects.select_for_update().filter(assist=assist, pk=request_id).first()
     if request is None or request.status != JoinRequest.Decision.PENDING:
-        raise ValidationError({"request_id": "There is no open request with this id."})
+        raise ValidationError({"request_id": _("There is no open request with this id.")})
     request.status = JoinRequest.Decision.ACCEPTED if accept else JoinRequest.Decision.DECLINED
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])

@@ -11,13 +11,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.accounts.selectors import membership_list_for_user
+from peerassist.assists.page_data import upcoming_for_viewer
 from peerassist.core.middleware import SESSION_ORG_KEY
 from peerassist.people.selectors import organisation_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer
-    context = {"overview": organisation_overview(viewer=viewer) if viewer else None}
+    context = {
+        "overview": organisation_overview(viewer=viewer) if viewer else None,
+        "assists": upcoming_for_viewer(viewer=viewer) if viewer and viewer.is_member else [],
+    }
     return render(request, "core/home.html", context)
 
 
