@@ -626,3 +626,66 @@ def test_shared_plans_queries_do_not_grow_with_plans(
     with django_assert_max_num_queries(9):
         response = client.get("/assists/shared/")
     assert len(response.context["plans"]) == 8
+
+
+class TestAttachmentPages:
+    @pytest.fixture
+    def shared_assist(self, member):
+        from peerassist.assists.models import Format
+
+        return services.assist_create(
+            viewer=member.viewer,
+            title="With documents",
+            format_id=Format.objects.get(organisation=None, kind="mini").pk,
+        )
+
+    def test_home_team_attaches_and_a_colleague_downloads(self, member, shared_assist, org):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.conftest import make_persona
+
+        client = member.client()
+        upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+        response = client.post(f"/assists/{shared_assist.pk}/attachments/", {"file": upload})
+        assert response.status_code == 302
+        attachment = shared_assist.attachments.get()
+        assert "plan.pdf" in client.get(f"/assists/{shared_assist.pk}/brief/").content.decode()
+
+        colleague = make_persona(org, "member", "reader@meridian.test").client()
+        download = colleague.get(f"/assists/{shared_assist.pk}/attachments/{attachment.pk}/")
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == b"%PDF-1.4 plan"
+        assert "attachment" in download["Content-Disposition"]
+
+        refused = colleague.post(f"/assists/{shared_assist.pk}/attachments/{attachment.pk}/remove/")
+        assert refused.status_code == 403
+        assert shared_assist.attachments.exists()
+
+    def test_participants_only_attachment_is_404_for_others(self, member, shared_assist, org):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.conftest import make_persona
+
+        services.assist_update(
+            viewer=member.viewer, assist=shared_assist, changes={"visibility": "participants"}
+        )
+        attachment = services.attachment_add(
+            viewer=member.viewer,
+            assist=shared_assist,
+            upload=SimpleUploadedFile("secret.pdf", b"secret"),
+        )
+        outsider = make_persona(org, "member", "nosy@meridian.test").client()
+        url = f"/assists/{shared_assist.pk}/attachments/{attachment.pk}/"
+        assert outsider.get(url).status_code == 404
+        assert member.client().get(url).status_code == 200
+
+    def test_refused_file_shows_the_reason(self, member, shared_assist):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = member.client()
+        upload = SimpleUploadedFile("tool.exe", b"MZ")
+        response = client.post(
+            f"/assists/{shared_assist.pk}/attachments/", {"file": upload}, follow=True
+        )
+        assert "is not a type peers can open here" in response.content.decode()
+        assert not shared_assist.attachments.exists()

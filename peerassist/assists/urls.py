@@ -12,6 +12,17 @@ urlpatterns = [
     path("<int:assist_id>/status/", views.transition, name="transition"),
     path("<int:assist_id>/brief/", views.brief, name="brief"),
     path("<int:assist_id>/brief/print/", views.brief_print, name="brief_print"),
+    path("<int:assist_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path(
+        "<int:assist_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:assist_id>/attachments/<int:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("<int:assist_id>/agenda/", views.agenda, name="agenda"),
     path("<int:assist_id>/logistics/", views.logistics, name="logistics"),
     path("<int:assist_id>/people/", views.people, name="people"),

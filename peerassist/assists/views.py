@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -169,9 +169,56 @@ def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
         "review": review,
         "findings": page_data.grouped(review.findings, page_data.PAGE_FIELDS["brief"]),
         "words_per_page": rules.WORDS_PER_PAGE,
+        "attachments": assist.attachments.all(),
         "tab": "brief",
     }
     return render(request, "assists/brief.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def attachment_add(request: HttpRequest, assist_id: int) -> HttpResponse:
+    viewer, assist = _assist(request, assist_id, edit=True)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("assists:brief", assist.pk)
+    try:
+        attachment = services.attachment_add(viewer=viewer, assist=assist, upload=upload)
+    except (ValidationError, RuleViolation) as error:
+        for message in getattr(error, "messages", None) or [str(error)]:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("%(name)s is attached to the brief.") % {"name": attachment.name}
+        )
+    return redirect("assists:brief", assist.pk)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, assist_id: int, attachment_id: int) -> HttpResponse:
+    """Files are never served straight from disk: only those who may see the assist get them."""
+    _viewer, assist = _assist(request, assist_id)
+    attachment = assist.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404(_("There is no such attachment."))
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, assist_id: int, attachment_id: int) -> HttpResponse:
+    viewer, assist = _assist(request, assist_id, edit=True)
+    try:
+        services.attachment_remove(viewer=viewer, assist=assist, attachment_id=attachment_id)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The attachment is removed."))
+    return redirect("assists:brief", assist.pk)
 
 
 @require_GET
