@@ -1,4 +1,5 @@
-"""ASGI entry point, served by uvicorn (`peerassist serve`)."""
+"""ASGI entry point, served by uvicorn (`peerassist serve`): pages over HTTP, the live room
+over WebSockets (session-authenticated, Origin checked against ALLOWED_HOSTS)."""
 
 import os
 
@@ -6,4 +7,19 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerassist.settings")
 
-application = get_asgi_application()
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set up first
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from peerassist.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "peerassist.people",
     "peerassist.communities",
     "peerassist.assists",
+    "peerassist.live",
     "peerassist.api",
 ]
 
@@ -138,6 +139,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The live room's channel layer: in memory for one process; Redis so that several server
+# processes share rooms (one layer message per event per process, see live/fanout.py).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

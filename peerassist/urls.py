@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("peerassist.people.urls")),
     path("assists/", include("peerassist.assists.urls")),
     path("", include("peerassist.core.urls")),
+    path("", include("peerassist.live.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),

@@ -38,6 +38,7 @@ from peerassist.assists.selectors import (
     plan_facts,
     viewer_person_id,
 )
+from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation, raise_on_errors
 from peerassist.core.scoping import Viewer, require_manager, require_member
 from peerassist.people.models import Language, Person
@@ -55,14 +56,17 @@ STEP_FIELDS = (
 )
 
 
-def _require_edit(viewer: Viewer, assist: PeerAssist, *, planning: bool = True) -> None:
+def _require_edit(
+    viewer: Viewer, assist: PeerAssist, *, planning: bool = True, allow_live: bool = False
+) -> None:
     if not can_edit(viewer=viewer, assist=assist):
         raise PermissionDenied(
             _("Only the home team, the facilitator and organisers can change this.")
         )
     # The caller's object may be stale: the status that counts is the stored one.
     assist.status = PeerAssist.objects.values_list("status", flat=True).get(pk=assist.pk)
-    if planning and assist.status not in EDITABLE_STATUSES:
+    editable = assist.status in EDITABLE_STATUSES or (allow_live and assist.status == Status.LIVE)
+    if planning and not editable:
         raise RuleViolation(
             [
                 Finding(
@@ -216,7 +220,7 @@ def participation_add(
     *, viewer: Viewer, assist: PeerAssist, person_id: int, role: str
 ) -> tuple[Participation, list[Finding]]:
     """Give a person of the organisation a role in the assist (or change the role they have)."""
-    _require_edit(viewer, assist)
+    _require_edit(viewer, assist, allow_live=True)  # late joiners
     if role not in Role.values:
         raise ValidationError(
             {
@@ -240,8 +244,12 @@ def participation_add(
 @transaction.atomic
 def participation_remove(*, viewer: Viewer, assist: PeerAssist, participation_id: int) -> None:
     """Take someone off the assist."""
-    _require_edit(viewer, assist)
+    _require_edit(viewer, assist, allow_live=True)
+    removed = Participation.objects.filter(assist=assist, pk=participation_id).first()
     deleted, _by_model = Participation.objects.filter(assist=assist, pk=participation_id).delete()
+    if removed is not None:
+        # Their open live-room sockets close as soon as this commits.
+        room_publish_on_commit(bus_message(assist.pk, kick_person_id=removed.person_id))
     if not deleted:
         raise ValidationError(
             {"participation_id": _("This person does not take part in this assist.")}

@@ -1,0 +1,51 @@
+"""Publishing to live rooms, usable from any app without depending on the live room's code.
+
+A publish goes, once per event, either straight to this process's sockets (in-memory
+channel layer: there is only this process) or to the room's channel-layer group, which has
+one member per server process (Redis): never one message per client.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import transaction
+
+Delivery = Callable[[dict[str, Any]], Awaitable[None]]
+
+#: Set by the live room's hub when it starts in this process.
+local_delivery: Delivery | None = None
+
+
+def room_group(assist_id: int) -> str:
+    return f"room.{assist_id}"
+
+
+def bus_message(
+    assist_id: int, payload: dict[str, Any] | None = None, **control: Any
+) -> dict[str, Any]:
+    """A message on the bus: a JSON text for every socket of the room, or a control order."""
+    return {
+        "type": "room.message",
+        "assist_id": assist_id,
+        "text": json.dumps(payload, separators=(",", ":")) if payload is not None else None,
+        **control,
+    }
+
+
+async def room_publish(message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None or isinstance(layer, InMemoryChannelLayer):
+        if local_delivery is not None:
+            await local_delivery(message)
+        return
+    await layer.group_send(room_group(message["assist_id"]), message)
+
+
+def room_publish_on_commit(message: dict[str, Any]) -> None:
+    """Publish once the current transaction has committed: stored before it is broadcast."""
+    transaction.on_commit(lambda: async_to_sync(room_publish)(message))

@@ -1,0 +1,319 @@
+"""The room's WebSocket: parse and authorise each message, call a service, answer.
+
+No business logic here: services decide and write; the hub fans events out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerassist.assists.models import PeerAssist
+from peerassist.core.events import bus_message, room_publish
+from peerassist.live import rights as rights_rules
+from peerassist.live import selectors, services
+from peerassist.live.fanout import hub
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 16 * 1024
+BUCKET_SIZE = 30  # messages
+BUCKET_REFILL = 10.0  # messages a second
+PRESENCE_TTL = 6 * 3600
+PROJECTOR_PERSON = -1
+
+
+def _presence_key(assist_id: int) -> str:
+    return f"live:presence:{assist_id}"
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    # Each process's hub fans out to its sockets; a per-socket channel-layer channel would
+    # cost one layer message per client per event, so this consumer has none.
+    channel_layer_alias = "__none__"
+
+    assist_id: int
+    person_id: int | None
+    actor: selectors.Actor
+    user_id: int | None
+
+    async def connect(self) -> None:
+        self.assist_id = int(self.scope["url_route"]["kwargs"]["assist_id"])
+        self.conn_id = uuid.uuid4().hex
+        self.tokens = float(BUCKET_SIZE)
+        self.refilled = time.monotonic()
+        self.joined = False
+        actor, user_id = await self._authenticate()
+        if actor is None:
+            await self.close(code=4403)
+            return
+        self.actor, self.user_id = actor, user_id
+        self.person_id = PROJECTOR_PERSON if actor.role == selectors.PROJECTOR else actor.person_id
+        self.agenda = await self._agenda()
+        await self.accept()
+        await hub.join(self)
+        self.joined = True
+        if actor.role != selectors.PROJECTOR:
+            await self._presence(add=True)
+
+    @database_sync_to_async
+    def _authenticate(self) -> tuple[selectors.Actor | None, int | None]:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        token = (query.get("projector") or [""])[0]
+        if token:
+            room = selectors.projector_room(token=token)
+            if room is None or room.assist_id != self.assist_id:
+                return None, None
+            return selectors.Actor(None, _("Projector"), selectors.PROJECTOR), None
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return None, None
+        assist = PeerAssist.objects.filter(pk=self.assist_id).first()
+        if assist is None:
+            return None, None
+        return selectors.actor_for_user(assist=assist, user_id=user.pk), user.pk
+
+    @database_sync_to_async
+    def _agenda(self) -> dict[int, tuple[str, list[str], list[str]]]:
+        room = selectors.room_get(assist_id=self.assist_id)
+        return {
+            s.pk: (s.name, list(s.posting_roles), list(s.contribution_kinds))
+            for s in room.assist.steps.all()
+        }
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "joined", False):
+            await hub.leave(self)
+            if self.actor.role != selectors.PROJECTOR:
+                await self._presence(add=False)
+
+    # --- What the hub calls -------------------------------------------------------------
+
+    async def send_text(self, text: str) -> None:
+        await self.send(text_data=text)
+        if '"event":"timer.changed"' in text:
+            await self._send_rights(json.loads(text))
+
+    async def kick(self) -> None:
+        await self.close(code=4403)
+
+    async def _send_rights(self, event: dict[str, Any]) -> None:
+        """Rights follow the step: tell this client what it may do in the new one."""
+        data = event["data"]
+        step = self.agenda.get(data.get("step_id"))
+        role = None if self.actor.role in ("organiser", selectors.PROJECTOR) else self.actor.role
+        allowed = rights_rules.rights_for(
+            role=role,
+            live=True,
+            step_name=step[0] if step else None,
+            posting_roles=step[1] if step else [],
+            step_kinds=step[2] if step else [],
+        )
+        await self.send(
+            text_data=json.dumps(
+                {
+                    "type": "me",
+                    "may": allowed.as_dict(),
+                    "why": allowed.why,
+                    "role": self.actor.role,
+                }
+            )
+        )
+
+    # --- Messages from the client ---------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
+            await self._error("too_large", _("Messages are text of 16 KB at most."))
+            return
+        if not self._take_token():
+            await self._error("rate_limited", _("Too many messages at once; wait a moment."))
+            return
+        try:
+            message = json.loads(text_data)
+            kind = message["type"]
+        except (ValueError, KeyError, TypeError):
+            await self._error("invalid", _("That message is not understood."))
+            return
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
+        if handler is None:
+            await self._error("invalid", _("That message is not understood."))
+            return
+        if kind not in ("hello", "ping") and self.actor.role == selectors.PROJECTOR:
+            await self._error("not_allowed", _("The projector only shows the room."))
+            return
+        try:
+            await handler(message)
+        except services.RoomError as refusal:
+            await self._error(refusal.code, refusal.message, message.get("client_id"))
+        except PermissionDenied as denied:
+            await self._error("not_allowed", str(denied), message.get("client_id"))
+            await self.close(code=4403)
+        except (KeyError, TypeError, ValueError):
+            await self._error("invalid", _("A field is missing or has a wrong value."))
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BUCKET_SIZE, self.tokens + (now - self.refilled) * BUCKET_REFILL)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
+        payload: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if client_id:
+            payload["client_id"] = client_id
+        await self.send(text_data=json.dumps(payload))
+
+    async def on_ping(self, message: dict[str, Any]) -> None:
+        await self.send(
+            text_data=json.dumps({"type": "pong", "server_time": timezone.now().isoformat()})
+        )
+
+    async def on_hello(self, message: dict[str, Any]) -> None:
+        last_seq = int(message.get("last_seq") or 0)
+        missed = None
+        if last_seq > 0:
+            missed = await database_sync_to_async(selectors.events_since)(
+                assist_id=self.assist_id, seq=last_seq
+            )
+        if missed is None:
+            presence = await self._presence_list()
+            state = await database_sync_to_async(selectors.room_state)(
+                assist_id=self.assist_id, actor=self.actor, presence=presence
+            )
+            await self.send(text_data=json.dumps(state))
+            return
+        for event in missed:
+            await self.send(text_data=json.dumps(event))
+        me = await database_sync_to_async(selectors.me_dict)(
+            assist_id=self.assist_id, actor=self.actor
+        )
+        await self.send(text_data=json.dumps({"type": "me", **me}))
+
+    async def on_post(self, message: dict[str, Any]) -> None:
+        posted = await database_sync_to_async(services.contribution_post)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            client_id=str(message["client_id"]),
+            text=str(message.get("text", "")),
+            kind=str(message.get("kind", "")),
+            focus_question=_optional_int(message.get("focus_question")),
+            group_id=_optional_int(message.get("group_id")),
+            on_behalf_of=_optional_int(message.get("on_behalf_of")),
+        )
+        await self.send(
+            text_data=json.dumps(
+                {
+                    "type": "ack",
+                    "client_id": posted.contribution["client_id"],
+                    "contribution": posted.contribution,
+                    "created": posted.created,
+                }
+            )
+        )
+
+    async def on_edit(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(services.contribution_edit)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            contribution_id=int(message["contribution_id"]),
+            text=str(message.get("text", "")),
+            kind=str(message.get("kind", "")),
+        )
+
+    async def on_delete(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(services.contribution_delete)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            contribution_id=int(message["contribution_id"]),
+        )
+
+    async def on_star(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(services.contribution_star)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            contribution_id=int(message["contribution_id"]),
+            starred=bool(message.get("starred", True)),
+        )
+
+    async def on_move(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(services.contribution_move)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            contribution_id=int(message["contribution_id"]),
+            focus_question=_optional_int(message.get("focus_question")),
+            group_id=_optional_int(message.get("group_id")),
+        )
+
+    async def on_merge(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(services.contribution_merge)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            contribution_id=int(message["contribution_id"]),
+            into_id=int(message["into_id"]),
+        )
+
+    async def on_tag(self, message: dict[str, Any]) -> None:
+        tags = message.get("tags") or []
+        if not isinstance(tags, list):
+            raise TypeError
+        await database_sync_to_async(services.contribution_tag)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            contribution_id=int(message["contribution_id"]),
+            tags=[str(t) for t in tags],
+        )
+
+    async def on_timer(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(services.timer_control)(
+            assist_id=self.assist_id,
+            user_id=self.user_id,
+            action=str(message["action"]),
+            minutes=int(message.get("minutes") or 0),
+            step_id=_optional_int(message.get("step_id")),
+            on=bool(message.get("on", False)),
+        )
+
+    # --- Presence ---------------------------------------------------------------------
+
+    async def _presence_list(self) -> list[dict[str, Any]]:
+        entries = await cache.aget(_presence_key(self.assist_id)) or {}
+        seen: dict[Any, dict[str, Any]] = {}
+        for entry in entries.values():
+            seen.setdefault(entry["person_id"] or entry["name"], entry)
+        return sorted(seen.values(), key=lambda e: e["name"])
+
+    async def _presence(self, *, add: bool) -> None:
+        key = _presence_key(self.assist_id)
+        entries = await cache.aget(key) or {}
+        if add:
+            entries[self.conn_id] = {
+                "person_id": self.actor.person_id,
+                "name": self.actor.name,
+                "role": self.actor.role,
+            }
+        else:
+            entries.pop(self.conn_id, None)
+        await cache.aset(key, entries, PRESENCE_TTL)
+        presence = await self._presence_list()
+        await room_publish(bus_message(self.assist_id, {"type": "presence", "presence": presence}))
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    return int(value)

@@ -1,0 +1,105 @@
+"""In-process fan-out: each server process keeps its rooms' sockets and writes each event to
+them directly. Across processes the room's channel-layer group has ONE member per process
+(this hub's channel), so an event costs one layer message per process, not per client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from peerassist.core import events
+
+logger = logging.getLogger(__name__)
+
+
+class RoomSocket(Protocol):
+    assist_id: int
+    person_id: int | None
+
+    async def send_text(self, text: str) -> None: ...
+    async def kick(self) -> None: ...
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.rooms: dict[int, set[RoomSocket]] = {}
+        self.channel: str | None = None
+        self.receiver: asyncio.Task[None] | None = None
+        events.local_delivery = self.deliver
+
+    def _distributed(self) -> bool:
+        layer = get_channel_layer()
+        return layer is not None and not isinstance(layer, InMemoryChannelLayer)
+
+    async def join(self, socket: RoomSocket) -> None:
+        sockets = self.rooms.setdefault(socket.assist_id, set())
+        first = not sockets
+        sockets.add(socket)
+        if first and self._distributed():
+            await self._ensure_receiver()
+            layer = get_channel_layer()
+            assert layer is not None and self.channel is not None  # noqa: S101
+            await layer.group_add(events.room_group(socket.assist_id), self.channel)
+
+    async def leave(self, socket: RoomSocket) -> None:
+        sockets = self.rooms.get(socket.assist_id)
+        if not sockets:
+            return
+        sockets.discard(socket)
+        if not sockets:
+            del self.rooms[socket.assist_id]
+            layer = get_channel_layer()
+            if self.channel and self._distributed() and layer is not None:
+                await layer.group_discard(events.room_group(socket.assist_id), self.channel)
+
+    async def _ensure_receiver(self) -> None:
+        if self.receiver is not None and not self.receiver.done():
+            return
+        layer = get_channel_layer()
+        assert layer is not None  # noqa: S101
+        self.channel = await layer.new_channel("hub.")
+        self.receiver = asyncio.get_running_loop().create_task(self._receive(self.channel))
+
+    async def _receive(self, channel: str) -> None:
+        layer = get_channel_layer()
+        assert layer is not None  # noqa: S101
+        while True:
+            try:
+                message = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the layer hiccuped (e.g. Redis restart): keep serving
+                logger.exception("live hub could not read from the channel layer")
+                await asyncio.sleep(0.5)
+                continue
+            await self.deliver(message)
+
+    async def deliver(self, message: dict[str, Any]) -> None:
+        """Write one bus message to this process's sockets of the room."""
+        sockets = list(self.rooms.get(message["assist_id"], ()))
+        if not sockets:
+            return
+        kick = message.get("kick_person_id")
+        if kick is not None:
+            for socket in sockets:
+                if socket.person_id == kick:
+                    await socket.kick()
+            return
+        text = message.get("text")
+        if text is None:
+            return
+        for socket in sockets:
+            with contextlib.suppress(
+                Exception
+            ):  # a socket closing meanwhile must not stop the others
+                await socket.send_text(text)
+
+    def local_count(self, assist_id: int) -> int:
+        return len(self.rooms.get(assist_id, ()))
+
+
+hub = Hub()

@@ -1,0 +1,117 @@
+"""The live room: its state (current step, timer), its event log, and the contributions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from peerassist.assists.models import AssistStep, BreakoutGroup, ContributionKind, PeerAssist
+from peerassist.people.models import Person
+
+
+class TimerStatus(models.TextChoices):
+    IDLE = "idle", _("Not started")
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+
+
+class Room(models.Model):
+    """One per assist. `last_seq` numbers its events; the row is the lock that orders them."""
+
+    assist = models.OneToOneField(PeerAssist, on_delete=models.CASCADE, related_name="room")
+    last_seq = models.PositiveBigIntegerField(default=0)
+    current_step = models.ForeignKey(
+        AssistStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    timer_status = models.CharField(
+        max_length=10, choices=TimerStatus.choices, default=TimerStatus.IDLE
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    extra_seconds = models.IntegerField(default=0)
+    auto_advance = models.BooleanField(default=False)
+    projector_digest = models.CharField(max_length=64, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Room of {self.assist}"
+
+
+class RoomEvent(models.Model):
+    """What happened in a room, in order: a reconnecting client replays from here."""
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=40)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assist", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["assist", "seq"], name="unique_event_seq_per_room")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assist_id}#{self.seq} {self.type}"
+
+
+class Contribution(models.Model):
+    """A note typed in the room. Stored before it is broadcast; `client_id` makes retries safe."""
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="contributions")
+    client_id = models.UUIDField()
+    kind = models.CharField(_("kind"), max_length=30, choices=ContributionKind.choices)
+    text = models.TextField(_("text"), max_length=2000)
+    focus_question = models.PositiveSmallIntegerField(null=True, blank=True)
+    step = models.ForeignKey(
+        AssistStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+    )
+    group = models.ForeignKey(
+        BreakoutGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions")
+    recorded_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="recorded"
+    )
+    starred = models.BooleanField(default=False)
+    tags = models.JSONField(default=list, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assist", "client_id"], name="one_contribution_per_client_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ContributionRevision(models.Model):
+    """The text and kind a contribution had before an edit."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30)
+    text = models.TextField()
+    edited_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contribution", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.contribution_id} v{self.version}"

@@ -1,0 +1,200 @@
+"""Reads for the live room: who is acting, what they may do now, the room's state and events."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from peerassist.accounts.models import Membership
+from peerassist.assists.models import Participation, PeerAssist, Status
+from peerassist.assists.selectors import assist_get
+from peerassist.core.scoping import Viewer
+from peerassist.live import rights as rights_rules
+from peerassist.live.models import Contribution, Room, RoomEvent
+from peerassist.live.timer import timer_payload
+
+REPLAY_LIMIT = 500
+PROJECTOR = "projector"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts in a room: a participant (role), an organiser watching, or the projector."""
+
+    person_id: int | None
+    name: str
+    role: str | None
+
+
+def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
+    """The user's part in the assist, or None if they may not be in its room."""
+    membership = (
+        Membership.objects.filter(user_id=user_id, organisation_id=assist.organisation_id)
+        .select_related("organisation", "user")
+        .first()
+    )
+    if membership is None:
+        return None
+    participation = (
+        Participation.objects.filter(assist=assist, person__user_id=user_id)
+        .select_related("person")
+        .first()
+    )
+    if participation is not None:
+        return Actor(participation.person_id, participation.person.name, participation.role)
+    viewer = Viewer(
+        user=membership.user, organisation=membership.organisation, role=membership.role
+    )
+    if viewer.can_manage_people:
+        try:
+            assist_get(viewer=viewer, assist_id=assist.pk)
+        except PeerAssist.DoesNotExist:
+            return None
+        return Actor(None, str(membership.user), "organiser")
+    return None
+
+
+def projector_room(*, token: str) -> Room | None:
+    """The room a projector token opens, if the link has not been revoked."""
+    if not token:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return Room.objects.select_related("assist").filter(projector_digest=digest).first()
+
+
+def room_get(*, assist_id: int) -> Room:
+    room, _ = Room.objects.get_or_create(assist_id=assist_id)
+    return room
+
+
+def room_rights(*, room: Room, actor: Actor) -> rights_rules.Rights:
+    """What the actor may do in the room's current step."""
+    step = room.current_step
+    role = None if actor.role in ("organiser", PROJECTOR) else actor.role
+    return rights_rules.rights_for(
+        role=role,
+        live=room.assist.status == Status.LIVE,
+        step_name=step.name if step else None,
+        posting_roles=step.posting_roles if step else [],
+        step_kinds=step.contribution_kinds if step else [],
+    )
+
+
+def _person(person: Any) -> dict[str, Any] | None:
+    return {"person_id": person.pk, "name": person.name} if person else None
+
+
+def contribution_dict(c: Contribution) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "client_id": str(c.client_id),
+        "kind": c.kind,
+        "text": c.text,
+        "focus_question": c.focus_question,
+        "step_id": c.step_id,
+        "group_id": c.group_id,
+        "author": _person(c.author),
+        "recorded_by": _person(c.recorded_by),
+        "starred": c.starred,
+        "tags": c.tags,
+        "merged_into": c.merged_into_id,
+        "deleted": c.deleted_at is not None,
+        "created_at": c.created_at.isoformat(),
+        "updated_at": c.updated_at.isoformat(),
+        "version": c.version,
+    }
+
+
+def timer_dict(room: Room, now: datetime | None = None) -> dict[str, Any]:
+    step = room.current_step
+    return timer_payload(
+        step_id=room.current_step_id,
+        status=room.timer_status,
+        started_at=room.started_at,
+        paused_at=room.paused_at,
+        duration_seconds=(step.duration_minutes * 60) if step else 0,
+        extra_seconds=room.extra_seconds,
+        paused_seconds=room.paused_seconds,
+        auto_advance=room.auto_advance,
+        now=now or timezone.now(),
+    )
+
+
+def contribution_list(*, assist_id: int) -> QuerySet[Contribution]:
+    return Contribution.objects.filter(assist_id=assist_id).select_related("author", "recorded_by")
+
+
+def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) -> dict[str, Any]:
+    """Everything a client needs to draw the room from scratch."""
+    room = Room.objects.select_related("assist", "current_step").get(
+        pk=room_get(assist_id=assist_id).pk
+    )
+    assist = room.assist
+    allowed = room_rights(room=room, actor=actor)
+    steps = list(assist.steps.order_by("order"))
+    sees_prompts = actor.role in ("facilitator", "note_taker", "organiser")
+    return {
+        "type": "state",
+        "seq": room.last_seq,
+        "assist": {"id": assist.pk, "title": assist.title, "status": assist.status},
+        "agenda": [
+            {
+                "id": s.pk,
+                "order": s.order,
+                "name": s.name,
+                "phase": s.phase,
+                "minutes": s.duration_minutes,
+                "prompt_questions": s.prompt_questions if sees_prompts else [],
+                "posting_roles": s.posting_roles,
+                "contribution_kinds": s.contribution_kinds,
+            }
+            for s in steps
+        ],
+        "timer": timer_dict(room),
+        "contributions": [contribution_dict(c) for c in contribution_list(assist_id=assist_id)],
+        "focus_questions": assist.focus_questions,
+        "groups": [{"id": g.pk, "name": g.name} for g in assist.groups.order_by("order", "pk")],
+        "presence": presence,
+        "me": {
+            "person_id": actor.person_id,
+            "name": actor.name,
+            "role": actor.role,
+            "may": allowed.as_dict(),
+            "why": allowed.why,
+        },
+        "server_time": timezone.now().isoformat(),
+    }
+
+
+def events_since(*, assist_id: int, seq: int) -> list[dict[str, Any]] | None:
+    """Missed events in order, or None when the client is too far behind (send a state)."""
+    rows = list(
+        RoomEvent.objects.filter(assist_id=assist_id, seq__gt=seq).order_by("seq")[
+            : REPLAY_LIMIT + 1
+        ]
+    )
+    if len(rows) > REPLAY_LIMIT:
+        return None
+    now = timezone.now().isoformat()
+    return [
+        {"type": "event", "seq": r.seq, "event": r.type, "data": r.data, "server_time": now}
+        for r in rows
+    ]
+
+
+def me_dict(*, assist_id: int, actor: Actor) -> dict[str, Any]:
+    """The actor's rights now (sent again after each step change)."""
+    room = Room.objects.select_related("assist", "current_step").get(assist_id=assist_id)
+    allowed = room_rights(room=room, actor=actor)
+    return {
+        "person_id": actor.person_id,
+        "name": actor.name,
+        "role": actor.role,
+        "may": allowed.as_dict(),
+        "why": allowed.why,
+    }

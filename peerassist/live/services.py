@@ -1,0 +1,417 @@
+"""Writes in the live room. Each one re-reads who is acting and what the current step allows,
+writes in one transaction that also numbers the event, and publishes the event only after
+commit (Zulip's pattern): a note is stored before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerassist.assists.models import AssistStep, BreakoutGroup, Participation, PeerAssist, Status
+from peerassist.core.events import bus_message, room_publish_on_commit
+from peerassist.live import rights as rights_rules
+from peerassist.live.models import Contribution, ContributionRevision, Room, RoomEvent
+from peerassist.live.selectors import (
+    Actor,
+    actor_for_user,
+    contribution_dict,
+    room_get,
+    room_rights,
+    timer_dict,
+)
+
+MAX_TEXT = 2000
+MAX_TAGS = 10
+MAX_EXTEND_MINUTES = 60
+
+
+class RoomError(Exception):
+    """A refusal a person can act on; `code` is stable for clients."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _locked_room(assist_id: int) -> Room:
+    room_get(assist_id=assist_id)  # creates it on first use
+    return (
+        Room.objects.select_for_update()
+        .select_related("assist", "current_step")
+        .get(assist_id=assist_id)
+    )
+
+
+def _emit(room: Room, event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Number the event, store it for replay, publish it after commit."""
+    room.last_seq += 1
+    room.save(update_fields=["last_seq"])
+    RoomEvent.objects.create(assist_id=room.assist_id, seq=room.last_seq, type=event, data=data)
+    payload = {
+        "type": "event",
+        "seq": room.last_seq,
+        "event": event,
+        "data": data,
+        "server_time": timezone.now().isoformat(),
+    }
+    room_publish_on_commit(bus_message(room.assist_id, payload))
+    return payload
+
+
+def _actor(room: Room, user_id: int) -> Actor:
+    actor = actor_for_user(assist=room.assist, user_id=user_id)
+    if actor is None:
+        raise PermissionDenied(_("You no longer take part in this Peer Assist."))
+    return actor
+
+
+@dataclass(frozen=True)
+class Posted:
+    contribution: dict[str, Any]
+    created: bool
+
+
+def contribution_post(
+    *,
+    assist_id: int,
+    user_id: int,
+    client_id: str,
+    text: str,
+    kind: str,
+    focus_question: int | None = None,
+    group_id: int | None = None,
+    on_behalf_of: int | None = None,
+) -> Posted:
+    """Store a note once per client id: a retry gets the note saved the first time."""
+    try:
+        client_uuid = uuid.UUID(str(client_id))
+    except ValueError:
+        raise RoomError("invalid", _("The note has no valid client id.")) from None
+    existing = _existing(assist_id, client_uuid)
+    if existing is not None:
+        return Posted(existing, created=False)
+    text = (text or "").strip()
+    if not text:
+        raise RoomError("invalid", _("Type something before you post."))
+    if len(text) > MAX_TEXT:
+        raise RoomError(
+            "too_long", _("A note can have %(max)s characters at most.") % {"max": MAX_TEXT}
+        )
+    try:
+        with transaction.atomic():
+            room = _locked_room(assist_id)
+            actor = _actor(room, user_id)
+            allowed = room_rights(room=room, actor=actor)
+            if not allowed.post:
+                raise RoomError("not_now", allowed.why)
+            if kind not in allowed.kinds:
+                raise RoomError(
+                    "kind_not_now",
+                    _("%(why)s (You can post: %(kinds)s.)")
+                    % {"why": allowed.why, "kinds": ", ".join(allowed.kinds)},
+                )
+            author_id = actor.person_id
+            recorded_by = None
+            if on_behalf_of is not None and on_behalf_of != actor.person_id:
+                if not allowed.on_behalf:
+                    raise RoomError(
+                        "not_allowed", _("Only the facilitator and note-taker post for others.")
+                    )
+                if not Participation.objects.filter(
+                    assist_id=assist_id, person_id=on_behalf_of
+                ).exists():
+                    raise RoomError("invalid", _("That person does not take part in this assist."))
+                author_id, recorded_by = on_behalf_of, actor.person_id
+            questions = room.assist.focus_questions
+            if focus_question is not None and not 0 <= focus_question < len(questions):
+                raise RoomError("invalid", _("There is no such focus question."))
+            if (
+                group_id is not None
+                and not BreakoutGroup.objects.filter(assist_id=assist_id, pk=group_id).exists()
+            ):
+                raise RoomError("invalid", _("There is no such group in this assist."))
+            contribution = Contribution.objects.create(
+                assist_id=assist_id,
+                client_id=client_uuid,
+                kind=kind,
+                text=text,
+                focus_question=focus_question,
+                step=room.current_step,
+                group_id=group_id,
+                author_id=author_id,
+                recorded_by_id=recorded_by,
+            )
+            data = contribution_dict(
+                Contribution.objects.select_related("author", "recorded_by").get(pk=contribution.pk)
+            )
+            _emit(room, "contribution.created", data)
+            return Posted(data, created=True)
+    except IntegrityError:
+        # Two copies of the same retry raced: the first one won, return it.
+        existing = _existing(assist_id, client_uuid)
+        if existing is None:
+            raise
+        return Posted(existing, created=False)
+
+
+def _existing(assist_id: int, client_uuid: uuid.UUID) -> dict[str, Any] | None:
+    found = (
+        Contribution.objects.select_related("author", "recorded_by")
+        .filter(assist_id=assist_id, client_id=client_uuid)
+        .first()
+    )
+    return contribution_dict(found) if found else None
+
+
+def _own_contribution(room: Room, actor: Actor, contribution_id: int) -> Contribution:
+    contribution = (
+        Contribution.objects.select_for_update()
+        .select_related("author", "recorded_by")
+        .filter(assist_id=room.assist_id, pk=contribution_id)
+        .first()
+    )
+    if contribution is None:
+        raise RoomError("not_found", _("That note is not in this room."))
+    allowed = room_rights(room=room, actor=actor)
+    mine = actor.person_id in (contribution.author_id, contribution.recorded_by_id)
+    if not (allowed.edit_any or (mine and room.assist.status == Status.LIVE)):
+        raise RoomError("not_allowed", _("Only its author and the facilitator can change a note."))
+    return contribution
+
+
+def _updated(room: Room, contribution: Contribution, event: str) -> dict[str, Any]:
+    contribution.save()
+    data = contribution_dict(contribution)
+    return _emit(room, event, data)
+
+
+@transaction.atomic
+def contribution_edit(
+    *, assist_id: int, user_id: int, contribution_id: int, text: str, kind: str
+) -> dict[str, Any]:
+    """Change a note's text or kind; the previous version is kept."""
+    room = _locked_room(assist_id)
+    actor = _actor(room, user_id)
+    contribution = _own_contribution(room, actor, contribution_id)
+    text = (text or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        raise RoomError("invalid", _("A note has 1 to %(max)s characters.") % {"max": MAX_TEXT})
+    if kind not in rights_rules.ALL_KINDS:
+        raise RoomError("invalid", _("Unknown kind of note."))
+    ContributionRevision.objects.create(
+        contribution=contribution,
+        version=contribution.version,
+        kind=contribution.kind,
+        text=contribution.text,
+        edited_by_id=actor.person_id,
+    )
+    contribution.text, contribution.kind = text, kind
+    contribution.version += 1
+    return _updated(room, contribution, "contribution.updated")
+
+
+@transaction.atomic
+def contribution_delete(*, assist_id: int, user_id: int, contribution_id: int) -> dict[str, Any]:
+    """Soft delete: the note disappears from the board but stays in the record."""
+    room = _locked_room(assist_id)
+    contribution = _own_contribution(room, _actor(room, user_id), contribution_id)
+    contribution.deleted_at = timezone.now()
+    return _updated(room, contribution, "contribution.deleted")
+
+
+@transaction.atomic
+def contribution_star(
+    *, assist_id: int, user_id: int, contribution_id: int, starred: bool
+) -> dict[str, Any]:
+    """Home peers (and the facilitator) star what helps them."""
+    room = _locked_room(assist_id)
+    actor = _actor(room, user_id)
+    if not room_rights(room=room, actor=actor).star:
+        raise RoomError("not_allowed", _("Only the home team and the facilitator star notes."))
+    contribution = (
+        Contribution.objects.select_related("author", "recorded_by")
+        .filter(assist_id=assist_id, pk=contribution_id)
+        .first()
+    )
+    if contribution is None:
+        raise RoomError("not_found", _("That note is not in this room."))
+    contribution.starred = bool(starred)
+    return _updated(room, contribution, "contribution.starred")
+
+
+@transaction.atomic
+def contribution_move(
+    *,
+    assist_id: int,
+    user_id: int,
+    contribution_id: int,
+    focus_question: int | None,
+    group_id: int | None,
+) -> dict[str, Any]:
+    """The facilitator files a note under another focus question or group."""
+    room = _locked_room(assist_id)
+    actor = _actor(room, user_id)
+    if not room_rights(room=room, actor=actor).edit_any:
+        raise RoomError("not_allowed", _("Only the facilitator and note-taker move notes."))
+    contribution = _own_contribution(room, actor, contribution_id)
+    if focus_question is not None and not 0 <= focus_question < len(room.assist.focus_questions):
+        raise RoomError("invalid", _("There is no such focus question."))
+    if (
+        group_id is not None
+        and not BreakoutGroup.objects.filter(assist_id=assist_id, pk=group_id).exists()
+    ):
+        raise RoomError("invalid", _("There is no such group in this assist."))
+    contribution.focus_question, contribution.group_id = focus_question, group_id
+    return _updated(room, contribution, "contribution.updated")
+
+
+@transaction.atomic
+def contribution_merge(
+    *, assist_id: int, user_id: int, contribution_id: int, into_id: int
+) -> dict[str, Any]:
+    """Fold a duplicate note into another; the text of both stays in the record."""
+    room = _locked_room(assist_id)
+    actor = _actor(room, user_id)
+    if not room_rights(room=room, actor=actor).edit_any or contribution_id == into_id:
+        raise RoomError("not_allowed", _("Only the facilitator and note-taker merge notes."))
+    source = _own_contribution(room, actor, contribution_id)
+    target = _own_contribution(room, actor, into_id)
+    source.merged_into = target
+    return _updated(room, source, "contribution.merged")
+
+
+@transaction.atomic
+def contribution_tag(
+    *, assist_id: int, user_id: int, contribution_id: int, tags: list[str]
+) -> dict[str, Any]:
+    """Cluster notes with short tags."""
+    room = _locked_room(assist_id)
+    actor = _actor(room, user_id)
+    allowed = room_rights(room=room, actor=actor)
+    if not (allowed.edit_any or allowed.star):
+        raise RoomError("not_allowed", _("Only the home team and the facilitator tag notes."))
+    cleaned = list(dict.fromkeys(str(t).strip()[:40] for t in tags if str(t).strip()))
+    if len(cleaned) > MAX_TAGS:
+        raise RoomError("invalid", _("At most %(n)s tags a note.") % {"n": MAX_TAGS})
+    contribution = (
+        Contribution.objects.select_related("author", "recorded_by")
+        .filter(assist_id=assist_id, pk=contribution_id)
+        .first()
+    )
+    if contribution is None:
+        raise RoomError("not_found", _("That note is not in this room."))
+    contribution.tags = cleaned
+    return _updated(room, contribution, "contribution.updated")
+
+
+def _session_steps(room: Room) -> list[AssistStep]:
+    return list(room.assist.steps.filter(phase="during").order_by("order"))
+
+
+def _start_step(room: Room, step: AssistStep | None, now: datetime) -> None:
+    room.current_step = step
+    room.timer_status = "running" if step else "idle"
+    room.started_at = now if step else None
+    room.paused_at = None
+    room.paused_seconds = 0
+    room.extra_seconds = 0
+
+
+@transaction.atomic
+def timer_control(
+    *,
+    assist_id: int,
+    user_id: int | None,
+    action: str,
+    minutes: int = 0,
+    step_id: int | None = None,
+    on: bool = False,
+    expected_step_id: int | None = None,
+) -> dict[str, Any]:
+    """The facilitator runs the agenda; `user_id=None` is the server's own auto-advance."""
+    room = _locked_room(assist_id)
+    if user_id is not None:
+        actor = _actor(room, user_id)
+        if not room_rights(room=room, actor=actor).control:
+            raise RoomError("not_allowed", _("Only the facilitator runs the agenda."))
+    if room.assist.status != Status.LIVE:
+        raise RoomError("not_live", _("The session is not live."))
+    now = timezone.now()
+    steps = _session_steps(room)
+    index = next((i for i, s in enumerate(steps) if s.pk == room.current_step_id), None)
+    if action == "start":
+        if room.timer_status == "idle":
+            _start_step(room, room.current_step or (steps[0] if steps else None), now)
+    elif action == "pause":
+        if room.timer_status != "running":
+            raise RoomError("invalid", _("The timer is not running."))
+        room.timer_status, room.paused_at = "paused", now
+    elif action == "resume":
+        if room.timer_status != "paused" or room.paused_at is None:
+            raise RoomError("invalid", _("The timer is not paused."))
+        room.paused_seconds += int((now - room.paused_at).total_seconds())
+        room.timer_status, room.paused_at = "running", None
+    elif action == "extend":
+        if not 1 <= int(minutes) <= MAX_EXTEND_MINUTES:
+            raise RoomError("invalid", _("Add between 1 and 60 minutes."))
+        room.extra_seconds += 60 * int(minutes)
+    elif action in ("next", "auto_next"):
+        if action == "auto_next" and (
+            expected_step_id != room.current_step_id or not room.auto_advance
+        ):
+            return timer_dict(room, now)  # another process advanced already
+        following = steps[(index + 1) if index is not None else 0 :]
+        _start_step(room, following[0] if following else None, now)
+    elif action == "previous":
+        if index:
+            _start_step(room, steps[index - 1], now)
+    elif action == "goto":
+        target = next((s for s in steps if s.pk == step_id), None)
+        if target is None:
+            raise RoomError("invalid", _("That step is not on the agenda of the session."))
+        _start_step(room, target, now)
+    elif action == "auto_advance":
+        room.auto_advance = bool(on)
+    else:
+        raise RoomError("invalid", _("Unknown timer action."))
+    room.save()
+    data = timer_dict(room, now)
+    _emit(room, "timer.changed", data)
+    return data
+
+
+def projector_link_create(*, assist: PeerAssist, user_id: int) -> str:
+    """A new projector token; the previous link stops working."""
+    import hashlib
+    import secrets
+
+    with transaction.atomic():
+        room = _locked_room(assist.pk)
+        actor = _actor(room, user_id)
+        if actor.role not in ("facilitator", "note_taker", "organiser", "home_peer"):
+            raise PermissionDenied(_("Only the facilitator, home team and organisers do this."))
+        token = secrets.token_urlsafe(24)
+        room.projector_digest = hashlib.sha256(token.encode()).hexdigest()
+        room.save(update_fields=["projector_digest"])
+    return token
+
+
+def projector_link_revoke(*, assist: PeerAssist, user_id: int) -> None:
+    """Close the projector link: its page stops updating and cannot be opened again."""
+    with transaction.atomic():
+        room = _locked_room(assist.pk)
+        actor = _actor(room, user_id)
+        if actor.role not in ("facilitator", "note_taker", "organiser", "home_peer"):
+            raise PermissionDenied(_("Only the facilitator, home team and organisers do this."))
+        room.projector_digest = ""
+        room.save(update_fields=["projector_digest"])
+    room_publish_on_commit(bus_message(assist.pk, kick_person_id=-1))

@@ -1,0 +1,89 @@
+"""The room's pages: the participant/facilitator view and the projector (opened by a link)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peerassist.assists.models import ContributionKind, PeerAssist
+from peerassist.assists.selectors import assist_get, participation_list
+from peerassist.core.scoping import require_member
+from peerassist.live import selectors, services
+
+PROJECTOR_SESSION_KEY = "projector_tokens"
+
+
+def _room(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
+    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+    try:
+        assist = assist_get(viewer=viewer, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise Http404(_("There is no such Peer Assist, or it is not shared with you.")) from None
+    actor = selectors.actor_for_user(assist=assist, user_id=request.user.pk)
+    if actor is None:
+        raise PermissionDenied(_("The live room is for the people taking part in this assist."))
+    return assist, actor
+
+
+@require_GET
+def room(request: HttpRequest, assist_id: int) -> HttpResponse:
+    assist, actor = _room(request, assist_id)
+    people = list(participation_list(assist=assist))
+    token = request.session.get(PROJECTOR_SESSION_KEY, {}).get(str(assist.pk))
+    context = {
+        "assist": assist,
+        "ws_path": f"/ws/assists/{assist.pk}/",
+        "role": actor.role,
+        "is_facilitator": actor.role in ("facilitator", "note_taker"),
+        "can_project": actor.role in ("facilitator", "note_taker", "organiser", "home_peer"),
+        "projector_url": (
+            request.build_absolute_uri(reverse("live:projector", args=[token])) if token else ""
+        ),
+        "steps": list(assist.steps.order_by("order")),
+        "kinds": ContributionKind.choices,
+        "groups": list(assist.groups.order_by("order", "pk")),
+        "people": [p.person for p in people],
+    }
+    return render(request, "live/room.html", context)
+
+
+@require_POST
+def projector_link(request: HttpRequest, assist_id: int) -> HttpResponse:
+    """Make a new projector link (the old one stops working), or revoke it."""
+    assist, _actor = _room(request, assist_id)
+    tokens = request.session.get(PROJECTOR_SESSION_KEY, {})
+    if request.POST.get("action") == "revoke":
+        services.projector_link_revoke(assist=assist, user_id=request.user.pk)
+        tokens.pop(str(assist.pk), None)
+        messages.success(request, _("The projector link is closed."))
+    else:
+        tokens[str(assist.pk)] = services.projector_link_create(
+            assist=assist, user_id=request.user.pk
+        )
+        messages.success(
+            request, _("A new projector link is ready; any earlier link no longer works.")
+        )
+    request.session[PROJECTOR_SESSION_KEY] = tokens
+    return redirect("live:room", assist.pk)
+
+
+@login_not_required
+@require_GET
+def projector(request: HttpRequest, token: str) -> HttpResponse:
+    """Read-only, full screen, for the room's PC: the link is the key, so it is revocable."""
+    found = selectors.projector_room(token=token)
+    if found is None:
+        raise Http404(_("This projector link is closed. Ask the facilitator for a new one."))
+    context = {
+        "assist": found.assist,
+        "ws_path": f"/ws/assists/{found.assist_id}/?projector={token}",
+    }
+    response = render(request, "live/projector.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
