@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
+from peerassist.api.live import router as live_router
 from peerassist.api.people import router as people_router
 from peerassist.core.findings import RuleViolation
 
@@ -65,6 +66,7 @@ def validation_error(request, exc):
 
 api.add_router("/", people_router)
 api.add_router("/", assists_router)
+api.add_router("/", live_router)
 
 
 def _urls():

@@ -1,0 +1,81 @@
+"""The live room over HTTP: read its state, post a note (same idempotency as the socket)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from peerassist.assists.models import ContributionKind, PeerAssist
+from peerassist.assists.selectors import assist_get
+from peerassist.live import selectors, services
+
+router = Router(tags=["live room"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class RoomErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class PostIn(Schema):
+    client_id: str = Field(..., description="A UUID the client makes; a retry sends the same one.")
+    text: str = Field(..., min_length=1, max_length=services.MAX_TEXT)
+    kind: ContributionKind
+    focus_question: int | None = Field(None, ge=0)
+    group_id: int | None = None
+    on_behalf_of: int | None = Field(None, description="Facilitator and note-taker only.")
+
+
+def _actor(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
+    try:
+        assist = assist_get(viewer=request.auth, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise Http404("No such assist, or you may not see it.") from None
+    actor = selectors.actor_for_user(assist=assist, user_id=request.auth.user.pk)
+    if actor is None:
+        raise PermissionDenied("The live room is for the people taking part in this assist.")
+    return assist, actor
+
+
+@router.get(
+    "/assists/{assist_id}/room",
+    response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut},
+    summary="The room: agenda, timer, contributions, your rights now",
+)
+def room_state(request: HttpRequest, assist_id: int):
+    assist, actor = _actor(request, assist_id)
+    return selectors.room_state(assist_id=assist.pk, actor=actor, presence=[])
+
+
+@router.post(
+    "/assists/{assist_id}/contributions",
+    response={
+        200: dict[str, Any],
+        201: dict[str, Any],
+        403: ErrorOut,
+        404: ErrorOut,
+        422: RoomErrorOut,
+    },
+    summary="Post a note; a retry with the same client_id returns the saved note (200)",
+)
+def post_contribution(request: HttpRequest, assist_id: int, payload: PostIn):
+    assist, _ = _actor(request, assist_id)
+    try:
+        posted = services.contribution_post(
+            assist_id=assist.pk,
+            user_id=request.auth.user.pk,
+            client_id=payload.client_id,
+            text=payload.text,
+            kind=payload.kind.value,
+            focus_question=payload.focus_question,
+            group_id=payload.group_id,
+            on_behalf_of=payload.on_behalf_of,
+        )
+    except services.RoomError as refusal:
+        return Status(422, {"detail": refusal.message, "code": refusal.code})
+    return Status(201 if posted.created else 200, posted.contribution)
