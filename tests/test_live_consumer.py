@@ -308,3 +308,28 @@ async def test_events_are_numbered_and_stored(room_setup):
     assert seqs == list(range(1, len(seqs) + 1))
     assert (await Room.objects.aget(assist=assist)).last_seq == seqs[-1]
     await facilitator.disconnect()
+
+
+async def test_auto_advance_moves_on_when_the_step_runs_out(room_setup):
+    from asgiref.sync import sync_to_async
+
+    from peerassist.live import services as live_services
+
+    assist, people = room_setup
+    facilitator = await joined(assist, people[Role.FACILITATOR])
+    await receive_type(facilitator, "state")
+    await facilitator.send_json_to({"type": "timer", "action": "auto_advance", "on": True})
+    await facilitator.send_json_to({"type": "timer", "action": "start"})
+    started = await receive_type(facilitator, "event")
+    while started["data"]["status"] != "running":
+        started = await receive_type(facilitator, "event")
+    first_step = started["data"]["step_id"]
+    # Pretend the step's time ran out.
+    await Room.objects.filter(assist=assist).aupdate(extra_seconds=-20 * 60 - 1)
+    assert await sync_to_async(live_services.auto_advance_if_due)(assist_id=assist.pk)
+    moved = await receive_type(facilitator, "event")
+    while moved["data"]["step_id"] == first_step:
+        moved = await receive_type(facilitator, "event")
+    assert moved["event"] == "timer.changed" and moved["data"]["status"] == "running"
+    assert not await sync_to_async(live_services.auto_advance_if_due)(assist_id=assist.pk)
+    await facilitator.disconnect()

@@ -29,13 +29,30 @@ class Hub:
         self.rooms: dict[int, set[RoomSocket]] = {}
         self.channel: str | None = None
         self.receiver: asyncio.Task[None] | None = None
+        self.ticker: asyncio.Task[None] | None = None
         events.local_delivery = self.deliver
 
     def _distributed(self) -> bool:
         layer = get_channel_layer()
         return layer is not None and not isinstance(layer, InMemoryChannelLayer)
 
+    async def _tick(self) -> None:
+        """Once a second, advance rooms whose step ran out when auto-advance is on."""
+        from channels.db import database_sync_to_async
+
+        from peerassist.live.services import auto_advance_if_due
+
+        while self.rooms:
+            await asyncio.sleep(1)
+            for assist_id in list(self.rooms):
+                try:
+                    await database_sync_to_async(auto_advance_if_due)(assist_id=assist_id)
+                except Exception:
+                    logger.exception("auto-advance failed for assist %s", assist_id)
+
     async def join(self, socket: RoomSocket) -> None:
+        if self.ticker is None or self.ticker.done():
+            self.ticker = asyncio.get_running_loop().create_task(self._tick())
         sockets = self.rooms.setdefault(socket.assist_id, set())
         first = not sockets
         sockets.add(socket)

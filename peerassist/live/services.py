@@ -389,6 +389,24 @@ def timer_control(
     return data
 
 
+def auto_advance_if_due(*, assist_id: int) -> bool:
+    """Move to the next step when the timer ran out and the facilitator asked for auto-advance.
+    Safe to call from every process: only the first call for a step moves it."""
+    room = (
+        Room.objects.select_related("assist", "current_step")
+        .filter(assist_id=assist_id, auto_advance=True, timer_status="running")
+        .first()
+    )
+    if room is None or room.assist.status != Status.LIVE:
+        return False
+    if timer_dict(room)["remaining_seconds"] > 0:
+        return False
+    timer_control(
+        assist_id=assist_id, user_id=None, action="auto_next", expected_step_id=room.current_step_id
+    )
+    return True
+
+
 def projector_link_create(*, assist: PeerAssist, user_id: int) -> str:
     """A new projector token; the previous link stops working."""
     import hashlib

@@ -1,0 +1,127 @@
+// The room as this client knows it, changed only by the server's messages: a `state`
+// replaces everything, each `event` is applied once, in seq order.
+
+const GAP_PATIENCE = 3000; // ms to wait for a missing seq before asking the server again
+
+export class RoomModel {
+  /**
+   * onChange(what) is called after each change with "state", "timer", "contributions",
+   * "presence" or "me"; resync() should reconnect so that hello fetches what is missing.
+   */
+  constructor({ onChange, resync, snapshot }) {
+    this.onChange = onChange;
+    this.resync = resync || (() => {});
+    this.room = null;
+    this.lastSeq = 0;
+    this.buffer = new Map();
+    this.gapTimer = 0;
+    this.resynced = false;
+    if (snapshot && snapshot.room && Number.isInteger(snapshot.seq)) {
+      this.room = snapshot.room;
+      this.lastSeq = snapshot.seq;
+    }
+  }
+
+  snapshot() {
+    return this.room ? { seq: this.lastSeq, room: this.room } : null;
+  }
+
+  applyState(message) {
+    const { type, server_time, ...room } = message;
+    room.contributions = room.contributions || [];
+    this.room = room;
+    this.lastSeq = Number(message.seq) || 0;
+    for (const seq of [...this.buffer.keys()]) if (seq <= this.lastSeq) this.buffer.delete(seq);
+    this.onChange("state");
+    this.drain();
+  }
+
+  applyEvent(message) {
+    const seq = Number(message.seq);
+    if (!Number.isInteger(seq) || seq <= this.lastSeq || !this.room) return;
+    this.buffer.set(seq, message);
+    this.drain();
+  }
+
+  drain() {
+    while (this.buffer.has(this.lastSeq + 1)) {
+      const message = this.buffer.get(this.lastSeq + 1);
+      this.buffer.delete(this.lastSeq + 1);
+      this.apply(message);
+    }
+    if (this.buffer.size === 0) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = 0;
+      this.resynced = false;
+    } else if (!this.gapTimer) {
+      this.gapTimer = setTimeout(() => this.settleGap(), GAP_PATIENCE);
+    }
+  }
+
+  settleGap() {
+    this.gapTimer = 0;
+    if (this.buffer.size === 0) return;
+    if (!this.resynced) {
+      // First ask the server for what is missing (hello replays from lastSeq)...
+      this.resynced = true;
+      this.resync();
+      this.gapTimer = setTimeout(() => this.settleGap(), GAP_PATIENCE * 2);
+      return;
+    }
+    // ...and if it has nothing for those seqs, they were not for us: move on, in order.
+    const seqs = [...this.buffer.keys()].sort((a, b) => a - b);
+    this.lastSeq = seqs[0] - 1;
+    this.drain();
+  }
+
+  apply(message) {
+    this.lastSeq = Number(message.seq);
+    const data = message.data || {};
+    if (message.event === "timer.changed") {
+      this.room.timer = data;
+      this.onChange("timer");
+    } else if (String(message.event).startsWith("contribution.")) {
+      this.upsert(data);
+      this.onChange("contributions");
+    } else {
+      this.onChange("unknown");
+    }
+  }
+
+  /** Add or replace a contribution, keeping whichever copy is newer. */
+  upsert(contribution) {
+    if (!this.room || !contribution || contribution.id === undefined) return false;
+    const list = this.room.contributions;
+    const index = list.findIndex(
+      (c) => c.id === contribution.id || (c.client_id && c.client_id === contribution.client_id),
+    );
+    if (index === -1) {
+      list.push(contribution);
+      return true;
+    }
+    if ((contribution.version || 0) < (list[index].version || 0)) return false;
+    list[index] = { ...list[index], ...contribution };
+    return true;
+  }
+
+  setPresence(presence) {
+    if (!this.room) return;
+    this.room.presence = presence || [];
+    this.onChange("presence");
+  }
+
+  setMe(me) {
+    if (!this.room) return;
+    this.room.me = { ...(this.room.me || {}), ...me };
+    this.onChange("me");
+  }
+
+  step(stepId) {
+    if (!this.room || !Array.isArray(this.room.agenda)) return null;
+    return this.room.agenda.find((s) => s.id === stepId) || null;
+  }
+
+  currentStep() {
+    return this.room && this.room.timer ? this.step(this.room.timer.step_id) : null;
+  }
+}

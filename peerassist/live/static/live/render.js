@@ -1,0 +1,82 @@
+// DOM helpers for the live room. User text only ever goes in through textContent or
+// attributes set by the DOM API, never through innerHTML: notes are plain text.
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+// Punctuation that usually ends the sentence around a link rather than the link itself.
+const TRAILING = /[.,;:!?)\]}'"»”’]+$/;
+
+/** Make an element: h("p", {className: "x", dataset: {id: 1}}, "text", child). */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "dataset") Object.assign(element.dataset, value);
+    else if (name === "className") element.className = value;
+    else if (name === "text") element.textContent = value;
+    else if (name in element && !name.includes("-")) element[name] = value;
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  element.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return element;
+}
+
+/** Plain text as nodes, with only http(s) URLs turned into links. */
+export function linkify(text) {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let url = match[0];
+    const trailing = url.match(TRAILING);
+    if (trailing) url = url.slice(0, -trailing[0].length);
+    if (!url) continue;
+    fragment.append(text.slice(last, match.index));
+    let safe = null;
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol === "http:" || parsed.protocol === "https:") safe = parsed.href;
+    } catch {
+      safe = null;
+    }
+    fragment.append(
+      safe
+        ? h("a", { href: safe, rel: "noopener noreferrer nofollow", target: "_blank", text: url })
+        : url,
+    );
+    last = match.index + url.length;
+  }
+  fragment.append(text.slice(last));
+  return fragment;
+}
+
+/** "{name} did {what}" with values filled in; the template comes translated from the page. */
+export function format(template, values = {}) {
+  return String(template).replace(/\{(\w+)\}/g, (whole, key) =>
+    key in values ? String(values[key]) : whole,
+  );
+}
+
+/** 75 -> "1:15", 3725 -> "1:02:05"; always of the absolute value. */
+export function clock(seconds) {
+  const total = Math.floor(Math.abs(seconds));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const secs = String(total % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${secs}` : `${minutes}:${secs}`;
+}
+
+/** The translated strings the page passed in a JSON data block. */
+export function readJson(id) {
+  const block = document.getElementById(id);
+  if (!block) return {};
+  try {
+    return JSON.parse(block.textContent);
+  } catch {
+    return {};
+  }
+}
+
+export function timeOfDay(iso, language) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return "";
+  return when.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+}
