@@ -7,19 +7,22 @@ SQLite database loaded with the demo organisation, exactly as `make run` gives i
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests.harness.app import (
+    PEERASSIST,
+    AppServer,
+    free_port,
+    server_env,
+    wait_healthy,
+)
+from tests.harness.app import run_cli as _run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Response
@@ -35,83 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PEERASSIST = Path(sys.executable).parent / "peerassist"
 DEMO_PASSWORD = "peerassist-demo"
-STARTUP_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class AppServer:
-    url: str
-    var_dir: Path
-    log: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _server_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "peerassist.settings",
-            "DEBUG": "true",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
-            "PEERASSIST_VAR_DIR": str(tmp),
-            "STATIC_ROOT": str(tmp / "static"),
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    # Whatever the developer's shell or .env says, these would change the app under test.
-    for name in ("REDIS_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "ALLOW_SIGNUP", "PORT"):
-        env.pop(name, None)
-    return env
-
-
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> None:
-    result = subprocess.run(
-        [str(PEERASSIST), *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"`peerassist {' '.join(args)}` exited with {result.returncode}:\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    last_error = "no attempt yet"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            last_error = f"server exited with {proc.returncode}"
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-                last_error = f"/healthz answered {response.status}"
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            last_error = repr(exc)
-        time.sleep(0.2)
-    log_text = log.read_text(errors="replace") if log.exists() else "(no log)"
-    pytest.fail(
-        f"peerassist serve did not become healthy at {url}/healthz within "
-        f"{STARTUP_TIMEOUT:.0f}s ({last_error}). Server log:\n{log_text}"
-    )
 
 
 @pytest.fixture(scope="session")
@@ -120,12 +47,12 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     if not PEERASSIST.exists():
         pytest.fail(f"{PEERASSIST} is missing: install the project into this virtualenv")
     tmp = tmp_path_factory.mktemp("e2e")
-    env = _server_env(tmp)
+    env = server_env(tmp)
     cwd = tmp  # not the checkout: nothing there (var/, .env) should matter
     _run(["migrate", "--no-input"], env, cwd)
     _run(["demo", "--quiet"], env, cwd)
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp / "server.log"
     with log.open("wb") as log_file:
@@ -137,7 +64,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_healthy(url, proc, log)
+        wait_healthy(url, proc, log)
         yield AppServer(url=url, var_dir=tmp, log=log)
     finally:
         proc.terminate()
