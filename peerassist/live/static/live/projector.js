@@ -1,0 +1,111 @@
+// The projector: read only, large type, follows the facilitator. It keeps the last applied
+// seq in memory only (a projector has nothing of its own to lose) and replays on reconnect.
+
+import { Countdown, ServerClock } from "./countdown.js";
+import { RoomModel } from "./model.js";
+import { format, h, linkify, readJson } from "./render.js";
+import { LiveSocket } from "./socket.js";
+
+const LATEST = 6;
+const STARRED = 6;
+
+const root = document.querySelector("[data-projector]");
+if (root) start(root);
+
+function start(root) {
+  const S = readJson("live-strings");
+  const KINDS = readJson("live-kinds");
+  const $ = (selector) => root.querySelector(selector);
+  const ui = {
+    status: $("[data-connection-status]"),
+    announcer: $("[data-announcer]"),
+    step: $("[data-current-step]"),
+    latest: $("[data-latest]"),
+    starred: $("[data-starred]"),
+  };
+  const serverClock = new ServerClock();
+  let shownStepId;
+  let closed = false;
+
+  // Messages that come together (a new step that starts in its last minute) are read as one.
+  let heard = [];
+  let announceTimer = 0;
+  const announce = (message) => {
+    heard.push(message);
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      ui.announcer.textContent = heard.join(" ");
+      heard = [];
+    }, 100);
+  };
+  const countdown = new Countdown({ element: $("[data-countdown]"), label: $("[data-countdown-note]"), serverClock, strings: S, announce });
+
+  const model = new RoomModel({
+    resync: () => socket.restart(),
+    onChange: () => render(),
+  });
+
+  const socket = new LiveSocket({
+    url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${root.dataset.wsPath}`,
+    onOpen() {
+      socket.send({ type: "hello", last_seq: model.room ? model.lastSeq : 0 });
+    },
+    onMessage(message) {
+      if (message.server_time) serverClock.observe(message.server_time);
+      if (message.type === "state") model.applyState(message);
+      else if (message.type === "event") model.applyEvent(message);
+      else if (message.type === "presence") model.setPresence(message.presence);
+    },
+    onStatus: renderStatus,
+    onRefused() {
+      closed = true;
+      renderStatus();
+    },
+  });
+
+  function renderStatus() {
+    ui.status.textContent = closed ? S.projector_closed : socket.connected ? "" : S.projector_offline;
+    ui.status.hidden = !ui.status.textContent;
+  }
+
+  // Kind labels come from the page when it has them, else from the value itself.
+  const kindLabel = (kind) => KINDS[kind] || String(kind || "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+
+  function note(c) {
+    return h(
+      "li",
+      { className: `note${c.starred ? " starred" : ""}`, dataset: { testid: "contribution", id: c.id, clientId: c.client_id } },
+      h(
+        "p",
+        { className: "note-meta" },
+        h("span", { className: "tag kind", text: kindLabel(c.kind) }),
+        " ",
+        h("span", { className: "note-author", text: (c.author && c.author.name) || "" }),
+        c.starred ? h("span", { className: "star-mark" }, h("span", { "aria-hidden": "true", text: " ★ " }), S.starred) : null,
+      ),
+      h("p", { className: "note-text" }, linkify(c.text || "")),
+    );
+  }
+
+  function render() {
+    const room = model.room;
+    if (!room) return;
+    const timer = room.timer || {};
+    const step = model.currentStep();
+    ui.step.textContent = step ? step.name : S.no_step;
+    countdown.set(step ? timer : null);
+    if (shownStepId !== undefined && shownStepId !== timer.step_id && step) {
+      announce(format(S.step_now, { step: step.name }));
+    }
+    shownStepId = timer.step_id ?? null;
+
+    const visible = (room.contributions || []).filter((c) => !c.deleted && !c.merged_into);
+    const latest = visible.filter((c) => step && c.step_id === step.id).slice(-LATEST);
+    const starred = visible.filter((c) => c.starred).slice(-STARRED);
+    ui.latest.replaceChildren(...(latest.length ? latest.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes_step })]));
+    ui.starred.replaceChildren(...(starred.length ? starred.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes })]));
+  }
+
+  renderStatus();
+  socket.start();
+}
