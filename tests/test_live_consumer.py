@@ -333,3 +333,61 @@ async def test_auto_advance_moves_on_when_the_step_runs_out(room_setup):
     assert moved["event"] == "timer.changed" and moved["data"]["status"] == "running"
     assert not await sync_to_async(live_services.auto_advance_if_due)(assist_id=assist.pk)
     await facilitator.disconnect()
+
+
+async def test_a_note_typed_offline_in_an_earlier_step_is_accepted_late(room_setup):
+    assist, people = room_setup
+    facilitator = await joined(assist, people[Role.FACILITATOR])
+    await receive_type(facilitator, "state")
+    visitor = await joined(assist, people[Role.VISITING_PEER])
+    await receive_type(visitor, "state")
+    await facilitator.send_json_to({"type": "timer", "action": "start"})
+    await facilitator.send_json_to({"type": "timer", "action": "next"})  # peers share
+    shared = await receive_type(visitor, "me")
+    while not shared["may"]["post"]:
+        shared = await receive_type(visitor, "me")
+    sharing_step = (await Room.objects.aget(assist=assist)).current_step_id
+    await facilitator.send_json_to({"type": "timer", "action": "next"})  # receivers analyse
+    closed = await receive_type(visitor, "me")
+    while closed["may"]["post"]:
+        closed = await receive_type(visitor, "me")
+    late = post("Typed on the train", kind="practice")
+    await visitor.send_json_to(late)
+    assert (await receive_type(visitor, "error"))["code"] == "not_now"
+    late["step_id"] = sharing_step
+    await visitor.send_json_to(late)
+    ack = await receive_type(visitor, "ack")
+    assert ack["contribution"]["step_id"] == sharing_step
+    # A step that has not come yet cannot be claimed.
+    future = (await Room.objects.select_related("assist").aget(assist=assist)).assist.steps.filter(
+        order=4
+    )
+    claim = post("From the future", kind="recommendation")
+    claim["step_id"] = (await future.afirst()).pk
+    await visitor.send_json_to(claim)
+    assert (await receive_type(visitor, "error"))["code"] == "not_now"
+    for c in (facilitator, visitor):
+        await c.disconnect()
+
+
+async def test_presence_lists_each_connected_person_once_and_drops_those_who_leave(room_setup):
+    assist, people = room_setup
+    facilitator = await joined(assist, people[Role.FACILITATOR])
+    await receive_type(facilitator, "state")
+    sockets = [await joined(assist, people[Role.VISITING_PEER]) for _ in range(2)]
+    home = await joined(assist, people[Role.HOME_PEER])
+    presence = await receive_type(facilitator, "presence")
+    while len(presence["presence"]) < 3:
+        presence = await receive_type(facilitator, "presence")
+    assert sorted(p["role"] for p in presence["presence"]) == [
+        "facilitator",
+        "home_peer",
+        "visiting_peer",
+    ]
+    for s in (*sockets, home):
+        await s.disconnect()
+    presence = await receive_type(facilitator, "presence")
+    while len(presence["presence"]) > 1:
+        presence = await receive_type(facilitator, "presence")
+    assert [p["role"] for p in presence["presence"]] == ["facilitator"]
+    await facilitator.disconnect()

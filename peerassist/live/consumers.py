@@ -14,13 +14,11 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerassist.assists.models import PeerAssist
-from peerassist.core.events import bus_message, room_publish
 from peerassist.live import rights as rights_rules
 from peerassist.live import selectors, services
 from peerassist.live.fanout import hub
@@ -30,12 +28,7 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 16 * 1024
 BUCKET_SIZE = 30  # messages
 BUCKET_REFILL = 10.0  # messages a second
-PRESENCE_TTL = 6 * 3600
 PROJECTOR_PERSON = -1
-
-
-def _presence_key(assist_id: int) -> str:
-    return f"live:presence:{assist_id}"
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -64,8 +57,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         await hub.join(self)
         self.joined = True
-        if actor.role != selectors.PROJECTOR:
-            await self._presence(add=True)
 
     @database_sync_to_async
     def _authenticate(self) -> tuple[selectors.Actor | None, int | None]:
@@ -95,8 +86,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False):
             await hub.leave(self)
-            if self.actor.role != selectors.PROJECTOR:
-                await self._presence(add=False)
 
     # --- What the hub calls -------------------------------------------------------------
 
@@ -191,9 +180,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            presence = await self._presence_list()
             state = await database_sync_to_async(selectors.room_state)(
-                assist_id=self.assist_id, actor=self.actor, presence=presence
+                assist_id=self.assist_id,
+                actor=self.actor,
+                presence=hub.presence_list(self.assist_id),
             )
             await self.send(text_data=json.dumps(state))
             return
@@ -214,6 +204,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             focus_question=_optional_int(message.get("focus_question")),
             group_id=_optional_int(message.get("group_id")),
             on_behalf_of=_optional_int(message.get("on_behalf_of")),
+            typed_in_step=_optional_int(message.get("step_id")),
         )
         await self.send(
             text_data=json.dumps(
@@ -290,27 +281,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- Presence ---------------------------------------------------------------------
 
-    async def _presence_list(self) -> list[dict[str, Any]]:
-        entries = await cache.aget(_presence_key(self.assist_id)) or {}
-        seen: dict[Any, dict[str, Any]] = {}
-        for entry in entries.values():
-            seen.setdefault(entry["person_id"] or entry["name"], entry)
-        return sorted(seen.values(), key=lambda e: e["name"])
-
-    async def _presence(self, *, add: bool) -> None:
-        key = _presence_key(self.assist_id)
-        entries = await cache.aget(key) or {}
-        if add:
-            entries[self.conn_id] = {
-                "person_id": self.actor.person_id,
-                "name": self.actor.name,
-                "role": self.actor.role,
-            }
-        else:
-            entries.pop(self.conn_id, None)
-        await cache.aset(key, entries, PRESENCE_TTL)
-        presence = await self._presence_list()
-        await room_publish(bus_message(self.assist_id, {"type": "presence", "presence": presence}))
+    def presence_entry(self) -> dict[str, Any] | None:
+        if self.actor.role == selectors.PROJECTOR:
+            return None
+        return {"person_id": self.actor.person_id, "name": self.actor.name, "role": self.actor.role}
 
 
 def _optional_int(value: Any) -> int | None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import uuid
 from typing import Any, Protocol
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -16,9 +18,14 @@ from peerassist.core import events
 logger = logging.getLogger(__name__)
 
 
+PROCESS_ID = uuid.uuid4().hex
+
+
 class RoomSocket(Protocol):
     assist_id: int
     person_id: int | None
+
+    def presence_entry(self) -> dict[str, Any] | None: ...
 
     async def send_text(self, text: str) -> None: ...
     async def kick(self) -> None: ...
@@ -30,6 +37,9 @@ class Hub:
         self.channel: str | None = None
         self.receiver: asyncio.Task[None] | None = None
         self.ticker: asyncio.Task[None] | None = None
+        # Who is present, per room and per server process: each process announces only its
+        # own sockets, so no process ever overwrites another's (no shared read-modify-write).
+        self.presence: dict[int, dict[str, list[dict[str, Any]]]] = {}
         events.local_delivery = self.deliver
 
     def _distributed(self) -> bool:
@@ -61,14 +71,18 @@ class Hub:
             layer = get_channel_layer()
             assert layer is not None and self.channel is not None  # noqa: S101
             await layer.group_add(events.room_group(socket.assist_id), self.channel)
+        await self.announce(socket.assist_id)
 
     async def leave(self, socket: RoomSocket) -> None:
         sockets = self.rooms.get(socket.assist_id)
         if not sockets:
             return
         sockets.discard(socket)
-        if not sockets:
+        if sockets:
+            await self.announce(socket.assist_id)
+        else:
             del self.rooms[socket.assist_id]
+            await self.announce(socket.assist_id)  # before leaving the group: others drop us
             layer = get_channel_layer()
             if self.channel and self._distributed() and layer is not None:
                 await layer.group_discard(events.room_group(socket.assist_id), self.channel)
@@ -97,6 +111,9 @@ class Hub:
 
     async def deliver(self, message: dict[str, Any]) -> None:
         """Write one bus message to this process's sockets of the room."""
+        if "presence_from" in message:
+            await self._on_presence(message)
+            return
         sockets = list(self.rooms.get(message["assist_id"], ()))
         if not sockets:
             return
@@ -113,6 +130,44 @@ class Hub:
             with contextlib.suppress(
                 Exception
             ):  # a socket closing meanwhile must not stop the others
+                await socket.send_text(text)
+
+    def _local_entries(self, assist_id: int) -> list[dict[str, Any]]:
+        entries = [s.presence_entry() for s in self.rooms.get(assist_id, ())]
+        return [e for e in entries if e is not None]
+
+    async def announce(self, assist_id: int) -> None:
+        """Tell every process (this one included) who is connected here now."""
+        await events.room_publish(
+            events.bus_message(
+                assist_id,
+                presence_from=PROCESS_ID,
+                presence_entries=self._local_entries(assist_id),
+            )
+        )
+
+    def presence_list(self, assist_id: int) -> list[dict[str, Any]]:
+        """Everyone present in the room, once each, across all processes."""
+        merged: dict[Any, dict[str, Any]] = {}
+        for entries in self.presence.get(assist_id, {}).values():
+            for entry in entries:
+                merged.setdefault(entry["person_id"] or entry["name"], entry)
+        return sorted(merged.values(), key=lambda e: e["name"])
+
+    async def _on_presence(self, message: dict[str, Any]) -> None:
+        assist_id = message["assist_id"]
+        known = self.presence.setdefault(assist_id, {})
+        sender = message["presence_from"]
+        is_new = sender not in known
+        if message["presence_entries"]:
+            known[sender] = message["presence_entries"]
+        else:
+            known.pop(sender, None)
+        if is_new and sender != PROCESS_ID and assist_id in self.rooms:
+            await self.announce(assist_id)  # a newcomer process learns about us too
+        text = json.dumps({"type": "presence", "presence": self.presence_list(assist_id)})
+        for socket in list(self.rooms.get(assist_id, ())):
+            with contextlib.suppress(Exception):
                 await socket.send_text(text)
 
     def local_count(self, assist_id: int) -> int:

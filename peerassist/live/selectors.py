@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from peerassist.accounts.models import Membership
-from peerassist.assists.models import Participation, PeerAssist, Status
+from peerassist.assists.models import AssistStep, Participation, PeerAssist, Status
 from peerassist.assists.selectors import assist_get
 from peerassist.core.scoping import Viewer
 from peerassist.live import rights as rights_rules
@@ -74,7 +74,11 @@ def room_get(*, assist_id: int) -> Room:
 
 def room_rights(*, room: Room, actor: Actor) -> rights_rules.Rights:
     """What the actor may do in the room's current step."""
-    step = room.current_step
+    return step_rights(room=room, actor=actor, step=room.current_step)
+
+
+def step_rights(*, room: Room, actor: Actor, step: AssistStep | None) -> rights_rules.Rights:
+    """What the actor may do in a given step of the room's session."""
     role = None if actor.role in ("organiser", PROJECTOR) else actor.role
     return rights_rules.rights_for(
         role=role,

@@ -25,6 +25,7 @@ from peerassist.live.selectors import (
     contribution_dict,
     room_get,
     room_rights,
+    step_rights,
     timer_dict,
 )
 
@@ -90,8 +91,12 @@ def contribution_post(
     focus_question: int | None = None,
     group_id: int | None = None,
     on_behalf_of: int | None = None,
+    typed_in_step: int | None = None,
 ) -> Posted:
-    """Store a note once per client id: a retry gets the note saved the first time."""
+    """Store a note once per client id: a retry gets the note saved the first time.
+
+    A note typed offline arrives late: `typed_in_step` says in which step it was written, and
+    it is accepted if the author could post it then (an earlier step of this session)."""
     try:
         client_uuid = uuid.UUID(str(client_id))
     except ValueError:
@@ -111,6 +116,12 @@ def contribution_post(
             room = _locked_room(assist_id)
             actor = _actor(room, user_id)
             allowed = room_rights(room=room, actor=actor)
+            step = room.current_step
+            earlier = _earlier_step(room, typed_in_step)
+            if earlier is not None and (not allowed.post or kind not in allowed.kinds):
+                then = step_rights(room=room, actor=actor, step=earlier)
+                if then.post and kind in then.kinds:
+                    allowed, step = then, earlier
             if not allowed.post:
                 raise RoomError("not_now", allowed.why)
             if kind not in allowed.kinds:
@@ -145,7 +156,7 @@ def contribution_post(
                 kind=kind,
                 text=text,
                 focus_question=focus_question,
-                step=room.current_step,
+                step=step,
                 group_id=group_id,
                 author_id=author_id,
                 recorded_by_id=recorded_by,
@@ -161,6 +172,15 @@ def contribution_post(
         if existing is None:
             raise
         return Posted(existing, created=False)
+
+
+def _earlier_step(room: Room, step_id: int | None) -> AssistStep | None:
+    """A step of this session that has already started (or is running), else None."""
+    if step_id is None or room.current_step is None:
+        return None
+    return AssistStep.objects.filter(
+        assist_id=room.assist_id, pk=step_id, order__lte=room.current_step.order
+    ).first()
 
 
 def _existing(assist_id: int, client_uuid: uuid.UUID) -> dict[str, Any] | None:

@@ -713,6 +713,8 @@ function start(root) {
       focus_question: optionalInt(ui.question),
       group_id: optionalInt(ui.group),
       on_behalf_of: ui.behalfField && !ui.behalfField.hidden ? optionalInt(ui.behalf) : null,
+      // The step it was typed in: a note queued offline is judged by the rights of then.
+      step_id: model.room && model.room.timer ? model.room.timer.step_id : null,
     };
     if (!outbox.add(message)) {
       ui.error.textContent = S.composer_not_stored;
