@@ -83,6 +83,7 @@ def projector(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "assist": found.assist,
         "ws_path": f"/ws/assists/{found.assist_id}/?projector={token}",
+        "kinds": ContributionKind.choices,
     }
     response = render(request, "live/projector.html", context)
     response["Referrer-Policy"] = "no-referrer"
