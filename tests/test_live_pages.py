@@ -1,0 +1,87 @@
+import pytest
+from django.test import Client
+
+from peerassist.assists.models import Format, Participation, PeerAssist, Role, Status
+from peerassist.assists.services import _copy_steps
+from peerassist.live.models import Room
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live_assist(org, member):
+    fmt = Format.objects.get(organisation=None, kind="mini")
+    assist = PeerAssist.objects.create(
+        organisation=org, title="Room page", format=fmt, status=Status.LIVE
+    )
+    _copy_steps(fmt, assist)
+    Participation.objects.create(assist=assist, person=member.person, role=Role.FACILITATOR)
+    return assist
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("member", 200),
+        ("organiser", 200),
+        ("admin", 200),
+        ("guest", 403),
+        ("outsider", 403),
+        ("other_org_member", 404),
+    ],
+)
+def test_room_page_access(request, live_assist, persona, expected):
+    client = request.getfixturevalue(persona).client()
+    assert client.get(f"/assists/{live_assist.pk}/live/").status_code == expected
+
+
+def test_a_member_not_taking_part_is_refused(live_assist, org):
+    from tests.conftest import make_persona
+
+    bystander = make_persona(org, "member", "bystander@meridian.test")
+    response = bystander.client().get(f"/assists/{live_assist.pk}/live/")
+    assert response.status_code == 403
+
+
+def test_anonymous_goes_to_sign_in(live_assist):
+    response = Client().get(f"/assists/{live_assist.pk}/live/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_room_page_carries_the_socket_path_and_no_inline_script(live_assist, member):
+    body = member.client().get(f"/assists/{live_assist.pk}/live/").content.decode()
+    assert f"/ws/assists/{live_assist.pk}/" in body
+    assert 'data-testid="composer-text"' in body
+    import re
+
+    for tag in re.findall(r"<script[^>]*>", body):
+        assert "nonce=" in tag or 'type="application/json"' in tag
+
+
+def test_projector_link_is_made_renewed_and_closed(live_assist, member):
+    client = member.client()
+    client.post(f"/assists/{live_assist.pk}/live/projector-link/")
+    token = client.session["projector_tokens"][str(live_assist.pk)]
+    projector = Client()
+    page = projector.get(f"/projector/{token}/")
+    assert page.status_code == 200
+    assert f"?projector={token}" in page.content.decode()
+    client.post(f"/assists/{live_assist.pk}/live/projector-link/")
+    assert projector.get(f"/projector/{token}/").status_code == 404  # renewed: old link dead
+    new_token = client.session["projector_tokens"][str(live_assist.pk)]
+    client.post(f"/assists/{live_assist.pk}/live/projector-link/", {"action": "revoke"})
+    assert projector.get(f"/projector/{new_token}/").status_code == 404
+    assert Room.objects.get(assist=live_assist).projector_digest == ""
+
+
+def test_visiting_peer_cannot_make_a_projector_link(live_assist, org):
+    from tests.conftest import make_persona
+
+    peer = make_persona(org, "member", "peer@meridian.test")
+    Participation.objects.create(assist=live_assist, person=peer.person, role=Role.VISITING_PEER)
+    response = peer.client().post(f"/assists/{live_assist.pk}/live/projector-link/")
+    assert response.status_code == 403
+
+
+def test_unknown_projector_token_is_404(db):
+    assert Client().get("/projector/not-a-token/").status_code == 404
