@@ -119,6 +119,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at
     # BEGIN so concurrent writers queue on the busy timeout instead of failing.
+    # Keep the connection: the live room's database thread would otherwise reopen SQLite
+    # (and rerun the PRAGMAs) for every message.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -40,7 +40,11 @@ class Hub:
         # Who is present, per room and per server process: each process announces only its
         # own sockets, so no process ever overwrites another's (no shared read-modify-write).
         self.presence: dict[int, dict[str, list[dict[str, Any]]]] = {}
-        events.local_delivery = self.deliver
+        self.announcing: set[int] = set()
+        self.background: set[asyncio.Task[None]] = set()
+        self.outbox: dict[int, asyncio.Queue[dict[str, Any]]] = {}
+        self.writers: dict[int, asyncio.Task[None]] = {}
+        events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:
         layer = get_channel_layer()
@@ -71,7 +75,7 @@ class Hub:
             layer = get_channel_layer()
             assert layer is not None and self.channel is not None  # noqa: S101
             await layer.group_add(events.room_group(socket.assist_id), self.channel)
-        await self.announce(socket.assist_id)
+        self._announce_soon(socket.assist_id)
 
     async def leave(self, socket: RoomSocket) -> None:
         sockets = self.rooms.get(socket.assist_id)
@@ -79,10 +83,11 @@ class Hub:
             return
         sockets.discard(socket)
         if sockets:
-            await self.announce(socket.assist_id)
+            self._announce_soon(socket.assist_id)
         else:
             del self.rooms[socket.assist_id]
-            await self.announce(socket.assist_id)  # before leaving the group: others drop us
+            self.presence.pop(socket.assist_id, None)
+            self._announce_soon(socket.assist_id)  # others drop this process's entries
             layer = get_channel_layer()
             if self.channel and self._distributed() and layer is not None:
                 await layer.group_discard(events.room_group(socket.assist_id), self.channel)
@@ -107,7 +112,34 @@ class Hub:
                 logger.exception("live hub could not read from the channel layer")
                 await asyncio.sleep(0.5)
                 continue
+            await self.deliver_soon(message)
+
+    async def deliver_soon(self, message: dict[str, Any]) -> None:
+        """Queue a message for the room's writer task and return at once: whoever published
+        (a database thread waiting to acknowledge a note) does not wait for the fan-out, and
+        one writer per room keeps every socket's events in order."""
+        assist_id = message["assist_id"]
+        if assist_id not in self.rooms:
+            return
+        queue = self.outbox.get(assist_id)
+        if queue is None:
+            queue = self.outbox[assist_id] = asyncio.Queue()
+        writer = self.writers.get(assist_id)
+        if writer is None or writer.done():
+            self.writers[assist_id] = asyncio.get_running_loop().create_task(
+                self._write(assist_id, queue)
+            )
+        queue.put_nowait(message)
+
+    async def _write(self, assist_id: int, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        while assist_id in self.rooms or not queue.empty():
+            try:
+                message = await asyncio.wait_for(queue.get(), timeout=30)
+            except TimeoutError:
+                continue
             await self.deliver(message)
+        self.outbox.pop(assist_id, None)
+        self.writers.pop(assist_id, None)
 
     async def deliver(self, message: dict[str, Any]) -> None:
         """Write one bus message to this process's sockets of the room."""
@@ -136,8 +168,22 @@ class Hub:
         entries = [s.presence_entry() for s in self.rooms.get(assist_id, ())]
         return [e for e in entries if e is not None]
 
+    def _announce_soon(self, assist_id: int) -> None:
+        task = asyncio.get_running_loop().create_task(self.announce(assist_id))
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
     async def announce(self, assist_id: int) -> None:
-        """Tell every process (this one included) who is connected here now."""
+        """Tell every process (this one included) who is connected here now, at most about
+        four times a second per room, so that 500 people arriving at 9:30 do not cost
+        500 × 500 presence messages."""
+        if assist_id in self.announcing:
+            return
+        self.announcing.add(assist_id)
+        try:
+            await asyncio.sleep(0.25)
+        finally:
+            self.announcing.discard(assist_id)
         await events.room_publish(
             events.bus_message(
                 assist_id,

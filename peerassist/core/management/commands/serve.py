@@ -28,5 +28,8 @@ class Command(BaseCommand):
             reload=options["reload"],
             proxy_headers=True,
             lifespan="off",  # Django does not use ASGI lifespan events
+            # Room events are small JSON; compressing each frame for every socket costs
+            # more CPU than it saves (bench/live_fanout.py).
+            ws_per_message_deflate=False,
             log_level="info",
         )

@@ -1,0 +1,42 @@
+"""WebSocket authentication by the session cookie, read once at connect.
+
+Channels' AuthMiddlewareStack wraps every outgoing frame to save a changed session; the
+room never changes the session, and at 500 sockets that wrapper is a measurable part of
+each broadcast (bench/live_fanout.py), so this middleware only reads.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from channels.auth import get_user
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http.cookie import parse_cookie
+
+
+@database_sync_to_async
+def _load_session(key: str) -> Any:
+    engine = import_module(settings.SESSION_ENGINE)
+    session = engine.SessionStore(key)
+    session.load()  # fetch now, in the database thread
+    return session
+
+
+class SessionAuthMiddleware(BaseMiddleware):
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        scope = dict(scope)
+        cookies: dict[str, str] = {}
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                cookies = parse_cookie(value.decode("latin1"))
+                break
+        key = cookies.get(settings.SESSION_COOKIE_NAME)
+        scope["user"] = AnonymousUser()
+        if key:
+            scope["session"] = await _load_session(key)
+            scope["user"] = await get_user(scope)
+        return await super().__call__(scope, receive, send)
