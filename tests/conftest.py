@@ -154,3 +154,9 @@ def redis_url():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs redis-server: {exc}")
         pytest.skip(f"redis-server is not installed: {exc}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, which the asyncio tests cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
