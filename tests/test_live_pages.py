@@ -85,3 +85,14 @@ def test_visiting_peer_cannot_make_a_projector_link(live_assist, org):
 
 def test_unknown_projector_token_is_404(db):
     assert Client().get("/projector/not-a-token/").status_code == 404
+
+
+def test_a_member_of_a_breakout_group_starts_on_its_board(live_assist, member):
+    from peerassist.assists.models import BreakoutGroup
+
+    group = BreakoutGroup.objects.create(assist=live_assist, name="Table B", order=2)
+    BreakoutGroup.objects.create(assist=live_assist, name="Table A", order=1)
+    Participation.objects.filter(assist=live_assist, person=member.person).update(group=group)
+    body = member.client().get(f"/assists/{live_assist.pk}/live/").content.decode()
+    assert f'<option value="{group.pk}" selected>Breakout board: Table B</option>' in body
+    assert "Plenary: the starred notes of every group" in body

@@ -49,6 +49,10 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
         "kinds": ContributionKind.choices,
         "groups": list(assist.groups.order_by("order", "pk")),
         "people": [p.person for p in people],
+        # Someone placed in a breakout group starts on that group's board and posts there.
+        "my_group_id": next(
+            (p.group_id for p in people if p.person_id == actor.person_id and p.group_id), None
+        ),
     }
     return render(request, "live/room.html", context)
 

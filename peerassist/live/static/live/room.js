@@ -427,8 +427,19 @@ function start(root) {
     return [...saved, ...pending];
   }
 
+  // Breakout boards and the plenary: one group's notes, or the starred notes of every group.
+  const boardView = document.querySelector("[data-board-view]");
+  if (boardView) boardView.addEventListener("change", () => renderBoard());
+
+  function inView(item) {
+    const view = boardView ? boardView.value : "all";
+    if (view === "all") return true;
+    if (view === "plenary") return Boolean(item.starred);
+    return String(item.group_id) === view;
+  }
+
   function renderBoard() {
-    const items = boardItems();
+    const items = boardItems().filter(inView);
     const questions = focusQuestions();
     const sections = [null, ...questions.map((_, i) => i)];
     const byQuestion = new Map(sections.map((q) => [q, []]));
