@@ -391,3 +391,28 @@ async def test_presence_lists_each_connected_person_once_and_drops_those_who_lea
         presence = await receive_type(facilitator, "presence")
     assert [p["role"] for p in presence["presence"]] == ["facilitator"]
     await facilitator.disconnect()
+
+
+async def test_a_note_typed_offline_is_accepted_even_after_the_facilitator_went_back(room_setup):
+    assist, people = room_setup
+    facilitator = await joined(assist, people[Role.FACILITATOR])
+    await receive_type(facilitator, "state")
+    visitor = await joined(assist, people[Role.VISITING_PEER])
+    await receive_type(visitor, "state")
+    await facilitator.send_json_to({"type": "timer", "action": "start"})
+    await facilitator.send_json_to({"type": "timer", "action": "next"})  # peers share
+    shared = await receive_type(visitor, "me")
+    while not shared["may"]["post"]:
+        shared = await receive_type(visitor, "me")
+    sharing_step = (await Room.objects.aget(assist=assist)).current_step_id
+    await facilitator.send_json_to({"type": "timer", "action": "previous"})  # back to step 1
+    back = await receive_type(visitor, "me")
+    while back["may"]["post"]:
+        back = await receive_type(visitor, "me")
+    late = post("Typed before the facilitator went back", kind="practice")
+    late["step_id"] = sharing_step
+    await visitor.send_json_to(late)
+    ack = await receive_type(visitor, "ack")
+    assert ack["contribution"]["step_id"] == sharing_step
+    for c in (facilitator, visitor):
+        await c.disconnect()

@@ -46,7 +46,7 @@ class RoomError(Exception):
 def _locked_room(assist_id: int) -> Room:
     room_get(assist_id=assist_id)  # creates it on first use
     return (
-        Room.objects.select_for_update()
+        Room.objects.select_for_update(of=("self",))
         .select_related("assist", "current_step")
         .get(assist_id=assist_id)
     )
@@ -175,12 +175,16 @@ def contribution_post(
 
 
 def _earlier_step(room: Room, step_id: int | None) -> AssistStep | None:
-    """A step of this session that has already started (or is running), else None."""
-    if step_id is None or room.current_step is None:
+    """A step of this session that has already run (the facilitator started it at some
+    point, whatever the order since), else None: only such a step's rights can be claimed."""
+    if step_id is None:
         return None
-    return AssistStep.objects.filter(
-        assist_id=room.assist_id, pk=step_id, order__lte=room.current_step.order
-    ).first()
+    started = RoomEvent.objects.filter(
+        assist_id=room.assist_id, type="timer.changed", data__step_id=step_id
+    ).exists()
+    if not started:
+        return None
+    return AssistStep.objects.filter(assist_id=room.assist_id, pk=step_id).first()
 
 
 def _existing(assist_id: int, client_uuid: uuid.UUID) -> dict[str, Any] | None:
@@ -194,7 +198,7 @@ def _existing(assist_id: int, client_uuid: uuid.UUID) -> dict[str, Any] | None:
 
 def _own_contribution(room: Room, actor: Actor, contribution_id: int) -> Contribution:
     contribution = (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("author", "recorded_by")
         .filter(assist_id=room.assist_id, pk=contribution_id)
         .first()

@@ -232,13 +232,13 @@ function start(root) {
       text = S.refused_status;
       state = "refused";
     } else if (!socket.connected) {
-      text = model.room || pending ? format(S.offline, { n: pending }) : S.connecting;
+      text = pending ? format(S.offline, { n: pending }) : model.room ? S.offline_none : S.connecting;
       state = model.room || pending ? "offline" : "connecting";
     } else if (pending) {
       text = S.sending;
       state = "sending";
     } else {
-      text = S.saved;
+      text = failed ? S.connected : S.saved;
       state = "saved";
     }
     if (failed && !refused) text = `${text} · ${format(S.failed_status, { n: failed })}`;

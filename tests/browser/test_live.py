@@ -1,0 +1,371 @@
+"""The live room end to end: several people, each in their own browser context, in the demo's
+live assist on the real uvicorn server — the timer, notes, the projector, offline queueing
+and rights that follow the step."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DEMO_PASSWORD, _new_page, screenshot, sign_in
+from tests.harness.app import PEERASSIST, server_env
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page, WebSocketRoute
+
+    from tests.harness.app import AppServer
+
+pytestmark = pytest.mark.browser
+
+OpenPage = Callable[[str | None], "Page"]  # a role ("facilitator", ...), None: signed out
+
+ASSIST_TITLE = "Flood-season messages for vulnerable customers"
+CLARIFY = "Clarify the purpose"  # home peers post; visiting peers read along
+PEERS_SHARE = "Peers question and share"  # visiting peers post
+
+# Gives the live assist's facilitator, first home peer and first visiting peer a login.
+SETUP = """
+import json
+from allauth.account.models import EmailAddress
+from peerassist.accounts.models import Membership, User
+from peerassist.assists.models import PeerAssist
+from peerassist.live.selectors import room_get
+assist = PeerAssist.objects.get(title=%(title)r)
+room_get(assist_id=assist.pk)
+out = {"assist_id": assist.pk, "people": {}}
+for role in ("facilitator", "home_peer", "visiting_peer"):
+    person = assist.participations.filter(role=role).order_by("pk").first().person
+    user, _ = User.objects.get_or_create(email=person.email)
+    user.set_password(%(password)r)
+    user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=person.email, defaults={"verified": True, "primary": True}
+    )
+    Membership.objects.get_or_create(
+        user=user, organisation=assist.organisation, defaults={"role": "member"}
+    )
+    person.user = user
+    person.save(update_fields=["user"])
+    out["people"][role] = {"email": person.email, "name": person.name}
+print(json.dumps(out))
+"""
+
+# Puts the room back before its first step, as if the facilitator had not started yet.
+RESET = """
+import json
+from peerassist.live.models import Room
+n = Room.objects.filter(assist_id=%(assist_id)d).update(
+    current_step=None, timer_status="idle", started_at=None, paused_at=None,
+    paused_seconds=0, extra_seconds=0, auto_advance=False,
+)
+print(json.dumps(n))
+"""
+
+# How many contributions of the assist have each of the given texts.
+COUNT = """
+import json
+from peerassist.live.models import Contribution
+texts = %(texts)r
+rows = Contribution.objects.filter(assist_id=%(assist_id)d, text__in=texts)
+print(json.dumps({t: rows.filter(text=t).count() for t in texts}))
+"""
+
+
+@dataclass(frozen=True)
+class Room:
+    assist_id: int
+    people: dict[str, dict[str, str]]
+    states: dict[str, dict[str, Any]]
+
+    @property
+    def path(self) -> str:
+        return f"/assists/{self.assist_id}/live/"
+
+
+def _shell(app_server: AppServer, script: str) -> Any:
+    result = subprocess.run(
+        [str(PEERASSIST), "shell", "--no-imports", "-c", script],
+        env=server_env(app_server.var_dir),  # the server's database, in its var dir
+        cwd=app_server.var_dir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def live_room(browser: Browser, app_server: AppServer) -> Room:
+    """Logins for the facilitator, a home peer and a visiting peer, each signed in once."""
+    setup = _shell(app_server, SETUP % {"title": ASSIST_TITLE, "password": DEMO_PASSWORD})
+    states = {}
+    for role, person in setup["people"].items():
+        page = _new_page(browser, app_server)
+        try:
+            sign_in(page, person["email"])
+            if page.url.rstrip("/") != app_server.url:
+                pytest.fail(
+                    f"{role} sign-in ended on {page.url}:\n{page.locator('main').inner_text()}"
+                )
+            states[role] = page.context.storage_state()
+        finally:
+            page.context.close()
+    return Room(assist_id=setup["assist_id"], people=setup["people"], states=states)
+
+
+@pytest.fixture
+def pages(browser: Browser, app_server: AppServer, live_room: Room) -> Iterator[OpenPage]:
+    """Opens pages in fresh contexts (one per person); closes them all after the test."""
+    opened: list[Page] = []
+
+    def open_page(role: str | None) -> Page:
+        state = live_room.states[role] if role else None
+        page = _new_page(browser, app_server, storage_state=state)
+        opened.append(page)
+        return page
+
+    yield open_page
+    problems = []
+    for page in opened:
+        found = page.problems  # type: ignore[attr-defined]
+        # A socket that cannot connect while offline is expected; nothing else is.
+        errors = [e for e in found.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
+        problems += [f"{page.url}: {e}" for e in errors + found.page_errors]
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def enter_room(page: Page, room: Room) -> Page:
+    """Open the room and wait for its state: "Saved" alone only says the socket is open."""
+    page.goto(room.path)
+    expect(page.get_by_test_id("connection-status")).to_have_text("Saved")
+    expect(page.get_by_text(re.compile(r"^You are here as: "))).to_be_visible()
+    return page
+
+
+def facilitator_at(step: str, pages: OpenPage, room: Room) -> Page:
+    """The facilitator's page, with the session started and moved to `step`."""
+    facilitator = enter_room(pages("facilitator"), room)
+    if facilitator.get_by_test_id("current-step").inner_text() == "Not started yet":
+        facilitator.get_by_test_id("timer-start").click()
+    go_to_step(facilitator, step)
+    return facilitator
+
+
+def go_to_step(facilitator: Page, name: str) -> None:
+    """The facilitator moves the room to a step (if it is not there already)."""
+    current = facilitator.get_by_test_id("current-step")
+    expect(current).not_to_have_text("Not started yet")
+    if current.inner_text() != name:
+        facilitator.get_by_role("button", name=f"Go to step: {name}").click()
+    expect(current).to_have_text(name)
+
+
+def notes(page: Page, text: str) -> Locator:
+    return page.get_by_test_id("contribution").filter(has_text=text)
+
+
+def post_note(page: Page, text: str, kind: str | None = None) -> None:
+    if kind:
+        page.get_by_test_id("composer-kind").select_option(kind)
+    page.get_by_test_id("composer-text").fill(text)
+    page.get_by_test_id("composer-post").click()
+    expect(page.get_by_test_id("composer-text")).to_have_value("")
+
+
+def open_projector(facilitator: Page, pages: OpenPage) -> Page:
+    """The facilitator makes a projector link; a signed-out browser opens it."""
+    facilitator.get_by_role("button", name=re.compile(r"Make a (new )?projector link")).click()
+    link = facilitator.locator("[data-projector-link]")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href
+    projector = pages(None)
+    projector.goto(href)
+    expect(projector.get_by_test_id("current-step")).not_to_have_text("Not started yet")
+    return projector
+
+
+def unique(label: str) -> str:
+    return f"{label} {uuid.uuid4()}"
+
+
+def test_facilitator_starts_and_advances_the_timer_for_everyone(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    _shell(app_server, RESET % {"assist_id": live_room.assist_id})
+    facilitator = enter_room(pages("facilitator"), live_room)
+    home = enter_room(pages("home_peer"), live_room)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    for page in (home, visitor):
+        expect(page.get_by_test_id("current-step")).to_have_text("Not started yet")
+        expect(page.get_by_test_id("countdown")).to_have_text("–:––")
+
+    facilitator.get_by_test_id("timer-start").click()
+    for page in (facilitator, home, visitor):
+        expect(page.get_by_test_id("current-step")).to_have_text(CLARIFY)
+        expect(page.get_by_test_id("countdown")).to_have_text(re.compile(r"^(20:00|19:5\d)$"))
+
+    facilitator.get_by_test_id("step-next").click()
+    for page in (facilitator, home, visitor):
+        expect(page.get_by_test_id("current-step")).to_have_text(PEERS_SHARE)
+        countdown = page.get_by_test_id("countdown")
+        expect(countdown).to_have_text(re.compile(r"^(40:00|39:5\d)$"))
+        expect(countdown).to_have_attribute("data-status", "running")
+    # The countdown runs: within a couple of seconds it shows another figure.
+    countdown = visitor.get_by_test_id("countdown")
+    shown = countdown.inner_text()
+    expect(countdown).not_to_have_text(shown, timeout=3_000)
+    screenshot(visitor, "live-visitor-after-next")
+
+
+def test_a_visiting_peers_note_reaches_the_projector(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    facilitator = facilitator_at(PEERS_SHARE, pages, live_room)
+    projector = open_projector(facilitator, pages)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    expect(visitor.get_by_test_id("current-step")).to_have_text(PEERS_SHARE)
+
+    text = unique("We sent flood warnings by SMS and by a neighbour's visit")
+    post_note(visitor, text, kind="practice")
+
+    expect(notes(visitor, text)).to_have_count(1)
+    expect(visitor.get_by_test_id("connection-status")).to_have_text("Saved")
+    expect(notes(projector, text)).to_have_count(1)
+    expect(notes(projector, text)).to_contain_text(live_room.people["visiting_peer"]["name"])
+    expect(notes(facilitator, text)).to_have_count(1)
+    screenshot(projector, "live-projector-note")
+
+
+def test_notes_typed_offline_arrive_once_everywhere_when_back_online(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    facilitator = facilitator_at(PEERS_SHARE, pages, live_room)
+    projector = open_projector(facilitator, pages)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    expect(visitor.get_by_test_id("current-step")).to_have_text(PEERS_SHARE)
+    status = visitor.get_by_test_id("connection-status")
+
+    visitor.context.set_offline(True)
+    expect(status).to_have_text(re.compile(r"^Offline"))
+    texts = [unique(f"Offline note {n}") for n in (1, 2, 3)]
+    for text in texts:
+        post_note(visitor, text, kind="lesson")
+    expect(status).to_have_text("Offline — 3 waiting")
+    # Past the first reconnect attempts (0.5 s, 1 s): still offline, nothing has left.
+    visitor.wait_for_timeout(2_000)
+    expect(status).to_have_text("Offline — 3 waiting")
+    for text in texts:
+        expect(notes(visitor, text)).to_have_count(1)
+        expect(notes(visitor, text)).to_contain_text("Waiting to send")
+        expect(notes(facilitator, text)).to_have_count(0)
+    screenshot(visitor, "live-offline-three-waiting")
+
+    visitor.context.set_offline(False)
+    expect(status).to_have_text("Saved")
+    for page in (visitor, facilitator, projector):
+        for text in texts:
+            expect(notes(page, text)).to_have_count(1)
+    for text in texts:
+        expect(notes(visitor, text)).not_to_contain_text("Waiting to send")
+    counts = _shell(app_server, COUNT % {"assist_id": live_room.assist_id, "texts": texts})
+    assert counts == dict.fromkeys(texts, 1)
+
+
+def test_a_note_waiting_offline_survives_a_reload_and_is_sent_once(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    facilitator = facilitator_at(PEERS_SHARE, pages, live_room)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    status = visitor.get_by_test_id("connection-status")
+    # The room's socket goes through this switch: while it is off, every socket is closed
+    # at once, so a page can load over HTTP and still be unable to reach the room.
+    sockets_allowed = [True]
+
+    def switch(ws: WebSocketRoute) -> None:
+        if sockets_allowed[0]:
+            ws.connect_to_server()
+        else:
+            ws.close(code=1011)
+
+    visitor.route_web_socket(re.compile(r"/ws/assists/"), switch)
+
+    visitor.context.set_offline(True)
+    expect(status).to_have_text(re.compile(r"^Offline"))
+    text = unique("Typed offline, then the page reloaded")
+    post_note(visitor, text, kind="option")
+    expect(status).to_have_text("Offline — 1 waiting")
+
+    # A reload while offline: the browser cannot even load the page.
+    with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
+        visitor.reload()
+    # The network is back but the room is not yet: the page loads, the note is still there.
+    sockets_allowed[0] = False
+    visitor.context.set_offline(False)
+    visitor.goto(live_room.path)
+    expect(notes(visitor, text)).to_have_count(1)
+    expect(notes(visitor, text)).to_contain_text("Waiting to send")
+    expect(status).to_have_text("Offline — 1 waiting")
+    visitor.wait_for_timeout(1_000)  # a reconnect attempt or two, all refused
+    expect(notes(facilitator, text)).to_have_count(0)
+
+    reconnect = visitor.get_by_role("button", name="Reconnect now")
+    expect(reconnect).to_be_visible()
+    sockets_allowed[0] = True
+    # The page's own retry may win the race and hide the button before a click lands:
+    # dispatch the click so the test does not depend on which one comes first.
+    reconnect.dispatch_event("click")
+    expect(status).to_have_text("Saved")
+    expect(notes(visitor, text)).to_have_count(1)
+    expect(notes(visitor, text)).not_to_contain_text("Waiting to send")
+    expect(notes(facilitator, text)).to_have_count(1)
+    # Once more from scratch: the server has it once, and the outbox no longer sends it.
+    visitor.reload()
+    expect(status).to_have_text("Saved")
+    expect(notes(visitor, text)).to_have_count(1)
+    expect(notes(facilitator, text)).to_have_count(1)
+    counts = _shell(app_server, COUNT % {"assist_id": live_room.assist_id, "texts": [text]})
+    assert counts == {text: 1}
+
+
+def test_a_visiting_peer_cannot_post_while_the_home_team_works(
+    live_room: Room, pages: OpenPage
+) -> None:
+    facilitator = facilitator_at(PEERS_SHARE, pages, live_room)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    composer = visitor.get_by_test_id("composer-text")
+    expect(composer).to_be_enabled()
+
+    go_to_step(facilitator, CLARIFY)
+    expect(visitor.get_by_test_id("current-step")).to_have_text(CLARIFY)
+    expect(composer).to_be_disabled()
+    expect(visitor.get_by_test_id("composer-post")).to_be_disabled()
+    expect(
+        visitor.get_by_text(
+            f"You cannot post now: In “{CLARIFY}” the home team works: read along, "
+            "your turn comes back."
+        )
+    ).to_be_visible()
+    expect(visitor.get_by_text("You cannot post notes in this step.")).to_be_visible()
+    screenshot(visitor, "live-visitor-cannot-post")
+
+    # A fresh page in this step says the same from the start.
+    again = enter_room(pages("visiting_peer"), live_room)
+    expect(again.get_by_test_id("composer-text")).to_be_disabled()
+    expect(again.get_by_text(f"You cannot post now: In “{CLARIFY}”")).to_be_visible()
+
+    # And when the peers' turn comes back, so does the composer.
+    go_to_step(facilitator, PEERS_SHARE)
+    expect(composer).to_be_enabled()
