@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 16 * 1024
 BUCKET_SIZE = 30  # messages
 BUCKET_REFILL = 10.0  # messages a second
-PROJECTOR_PERSON = -1
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -52,7 +51,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=4403)
             return
         self.actor, self.user_id = actor, user_id
-        self.person_id = PROJECTOR_PERSON if actor.role == selectors.PROJECTOR else actor.person_id
+        self.person_id = (
+            selectors.PROJECTOR_PERSON if actor.role == selectors.PROJECTOR else actor.person_id
+        )
         self.agenda = await self._agenda()
         await self.accept()
         await hub.join(self)

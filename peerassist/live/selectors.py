@@ -20,6 +20,8 @@ from peerassist.live.timer import timer_payload
 
 REPLAY_LIMIT = 500
 PROJECTOR = "projector"
+#: The person id a projector's socket goes by, so that revoking the link can close it.
+PROJECTOR_PERSON = -1
 
 
 @dataclass(frozen=True)

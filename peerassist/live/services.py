@@ -5,6 +5,8 @@ commit (Zulip's pattern): a note is stored before anyone sees it.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +22,7 @@ from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.live import rights as rights_rules
 from peerassist.live.models import Contribution, ContributionRevision, Room, RoomEvent
 from peerassist.live.selectors import (
+    PROJECTOR_PERSON,
     Actor,
     actor_for_user,
     contribution_dict,
@@ -431,29 +434,30 @@ def auto_advance_if_due(*, assist_id: int) -> bool:
     return True
 
 
+PROJECTOR_MANAGERS = frozenset({"facilitator", "note_taker", "organiser", "home_peer"})
+
+
+def _projector_room(assist: PeerAssist, user_id: int) -> Room:
+    room = _locked_room(assist.pk)
+    if _actor(room, user_id).role not in PROJECTOR_MANAGERS:
+        raise PermissionDenied(_("Only the facilitator, home team and organisers do this."))
+    return room
+
+
+@transaction.atomic
 def projector_link_create(*, assist: PeerAssist, user_id: int) -> str:
     """A new projector token; the previous link stops working."""
-    import hashlib
-    import secrets
-
-    with transaction.atomic():
-        room = _locked_room(assist.pk)
-        actor = _actor(room, user_id)
-        if actor.role not in ("facilitator", "note_taker", "organiser", "home_peer"):
-            raise PermissionDenied(_("Only the facilitator, home team and organisers do this."))
-        token = secrets.token_urlsafe(24)
-        room.projector_digest = hashlib.sha256(token.encode()).hexdigest()
-        room.save(update_fields=["projector_digest"])
+    room = _projector_room(assist, user_id)
+    token = secrets.token_urlsafe(24)
+    room.projector_digest = hashlib.sha256(token.encode()).hexdigest()
+    room.save(update_fields=["projector_digest"])
     return token
 
 
+@transaction.atomic
 def projector_link_revoke(*, assist: PeerAssist, user_id: int) -> None:
     """Close the projector link: its page stops updating and cannot be opened again."""
-    with transaction.atomic():
-        room = _locked_room(assist.pk)
-        actor = _actor(room, user_id)
-        if actor.role not in ("facilitator", "note_taker", "organiser", "home_peer"):
-            raise PermissionDenied(_("Only the facilitator, home team and organisers do this."))
-        room.projector_digest = ""
-        room.save(update_fields=["projector_digest"])
-    room_publish_on_commit(bus_message(assist.pk, kick_person_id=-1))
+    room = _projector_room(assist, user_id)
+    room.projector_digest = ""
+    room.save(update_fields=["projector_digest"])
+    room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
