@@ -369,3 +369,30 @@ def test_a_visiting_peer_cannot_post_while_the_home_team_works(
     # And when the peers' turn comes back, so does the composer.
     go_to_step(facilitator, PEERS_SHARE)
     expect(composer).to_be_enabled()
+
+
+def test_the_facilitator_tags_a_note_and_files_it_under_another_question(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    facilitator = facilitator_at(PEERS_SHARE, pages, live_room)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    text = unique("Send the warning twice, a day apart")
+    post_note(visitor, text, kind="practice")
+    note = notes(facilitator, text)
+    expect(note).to_have_count(1)
+
+    note.get_by_text("Sort this note").click()
+    note.get_by_label("Tags (comma-separated)").fill("channels, timing")
+    note.get_by_role("button", name="Save tags").click()
+    expect(notes(visitor, text).locator(".note-tags .tag")).to_have_text(["channels", "timing"])
+
+    questions = facilitator.get_by_test_id("contribution").filter(has_text=text)
+    select = questions.get_by_label("File under")
+    options = select.locator("option").all_inner_texts()
+    if len(options) > 1:
+        select.select_option(index=1)
+        expect(
+            visitor.locator('[data-question="0"]')
+            .get_by_test_id("contribution")
+            .filter(has_text=text)
+        ).to_have_count(1)

@@ -513,7 +513,7 @@ function start(root) {
       myId !== undefined &&
       ((item.author && item.author.person_id === myId) || (item.recorded_by && item.recorded_by.person_id === myId));
     const signature = JSON.stringify([item.version, item.text, item.kind, item.starred, item.pending, item.failed,
-      item.focus_question, m.star, m.edit_any, mine, socket.connected, model.room && model.room.agenda && model.room.agenda.length]);
+      item.focus_question, item.tags, m.star, m.edit_any, mine, socket.connected, model.room && model.room.agenda && model.room.agenda.length]);
     if (element && element.dataset.signature === signature) return element;
     if (element && element.dataset.editing) return element; // never pull text from under someone editing
     if (!element) {
@@ -578,11 +578,53 @@ function start(root) {
         );
       }
     }
-    const parts = [meta, h("p", { className: "note-text" }, linkify(item.text || "")), state];
+    const tags = (item.tags || []).length
+      ? h("p", { className: "note-tags" }, ...item.tags.map((t) => h("span", { className: "tag", text: t })))
+      : null;
+    const parts = [meta, h("p", { className: "note-text" }, linkify(item.text || "")), tags, state];
     if (actions.children.length) parts.push(actions);
+    if (!item.pending && !item.failed && m.edit_any) parts.push(sortingTools(item));
     element.replaceChildren(...parts.filter(Boolean));
     return element;
   }
+
+  // Facilitator and note-taker: file a note under a focus question, tag it, merge duplicates.
+  const openSorting = new Set(); // ids of notes whose panel stays open across re-renders
+  function sortingTools(item) {
+    const id = `sort-${item.id}`;
+    const where = h("select", { id: `${id}-q`, dataset: { sort: "move" } },
+      h("option", { value: "", text: S.general }),
+      ...focusQuestions().map((q, i) => h("option", { value: String(i), text: `${format(S.question_n, { n: i + 1 })}: ${q}` })));
+    where.value = Number.isInteger(item.focus_question) ? String(item.focus_question) : "";
+    const tagInput = h("input", { id: `${id}-t`, type: "text", value: (item.tags || []).join(", "), maxLength: 400 });
+    // The other notes are listed only while this panel is open: a list in every note would
+    // grow with the square of the board.
+    const into = h("select", { id: `${id}-m` });
+    const panel = h("details", { className: "note-sort" },
+      h("summary", { text: S.sort }),
+      h("p", {}, h("label", { htmlFor: where.id, text: S.file_under }), " ", where),
+      h("p", {}, h("label", { htmlFor: tagInput.id, text: S.tags }), " ", tagInput, " ",
+        h("button", { type: "button", className: "secondary", text: S.save_tags, dataset: { action: "tags" } })),
+      h("p", {}, h("label", { htmlFor: into.id, text: S.merge_into }), " ", into, " ",
+        h("button", { type: "button", className: "secondary", text: S.merge, dataset: { action: "merge" } })),
+    );
+    panel.addEventListener("toggle", () => {
+      if (panel.open) openSorting.add(item.id);
+      else openSorting.delete(item.id);
+      const others = panel.open ? boardItems().filter((o) => o.id && o.id !== item.id) : [];
+      into.replaceChildren(...others.map((o) => h("option", { value: String(o.id), text: (o.text || "").slice(0, 60) })));
+    });
+    panel.open = openSorting.has(item.id);
+    return panel;
+  }
+
+  ui.board.addEventListener("change", (event) => {
+    const select = event.target.closest("select[data-sort=move]");
+    const element = select && select.closest("li.note");
+    const item = element && findItem(element.dataset.clientId);
+    if (!item) return;
+    act({ type: "move", contribution_id: item.id, focus_question: select.value === "" ? null : Number(select.value), group_id: item.group_id ?? null });
+  });
 
   function findItem(clientId) {
     return boardItems().find((i) => i.client_id === clientId);
@@ -595,7 +637,13 @@ function start(root) {
     const item = element && findItem(element.dataset.clientId);
     if (!item) return;
     const action = button.dataset.action;
-    if (action === "star") {
+    if (action === "tags") {
+      const input = element.querySelector(".note-sort input");
+      act({ type: "tag", contribution_id: item.id, tags: input.value.split(",").map((t) => t.trim()).filter(Boolean) });
+    } else if (action === "merge") {
+      const select = element.querySelector(".note-sort select:not([data-sort])");
+      if (select && select.value) act({ type: "merge", contribution_id: item.id, into_id: Number(select.value) });
+    } else if (action === "star") {
       act({ type: "star", contribution_id: item.id, starred: !item.starred });
     } else if (action === "edit") {
       openEditor(element, item);
