@@ -416,3 +416,23 @@ async def test_a_note_typed_offline_is_accepted_even_after_the_facilitator_went_
     assert ack["contribution"]["step_id"] == sharing_step
     for c in (facilitator, visitor):
         await c.disconnect()
+
+
+async def test_a_socket_from_another_origin_is_refused_before_anything_else(room_setup):
+    from peerassist.asgi import application
+
+    assist, _ = room_setup
+
+    async def close_code(origin: bytes):
+        communicator = WebsocketCommunicator(
+            application, f"/ws/assists/{assist.pk}/", headers=[(b"origin", origin)]
+        )
+        connected, code = await communicator.connect()
+        assert connected is False
+        await communicator.disconnect()
+        return code
+
+    # An allowed origin reaches the room, which refuses a socket without a session (4403);
+    # a foreign origin is turned away by the Origin check before the room sees it.
+    assert await close_code(b"http://testserver") == 4403
+    assert await close_code(b"http://evil.example") != 4403
