@@ -436,3 +436,11 @@ async def test_a_socket_from_another_origin_is_refused_before_anything_else(room
     # a foreign origin is turned away by the Origin check before the room sees it.
     assert await close_code(b"http://testserver") == 4403
     assert await close_code(b"http://evil.example") != 4403
+
+
+async def test_a_client_ahead_of_the_room_gets_a_fresh_state(room_setup):
+    assist, people = room_setup
+    confused = await joined(assist, people[Role.VISITING_PEER], last_seq=999)
+    state = await receive_type(confused, "state")
+    assert state["seq"] == 0
+    await confused.disconnect()

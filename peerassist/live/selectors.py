@@ -178,7 +178,10 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
 
 
 def events_since(*, assist_id: int, seq: int) -> list[dict[str, Any]] | None:
-    """Missed events in order, or None when the client is too far behind (send a state)."""
+    """Missed events in order, or None when the client is too far behind (send a state) or
+    claims a number the room never reached (its copy is not this room's: send a state)."""
+    if seq > room_get(assist_id=assist_id).last_seq:
+        return None
     rows = list(
         RoomEvent.objects.filter(assist_id=assist_id, seq__gt=seq).order_by("seq")[
             : REPLAY_LIMIT + 1
