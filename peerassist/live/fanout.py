@@ -216,8 +216,5 @@ class Hub:
             with contextlib.suppress(Exception):
                 await socket.send_text(text)
 
-    def local_count(self, assist_id: int) -> int:
-        return len(self.rooms.get(assist_id, ()))
-
 
 hub = Hub()

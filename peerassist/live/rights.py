@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,6 @@ class Rights:
     on_behalf: bool
     why: str = ""
     read_only: bool = False
-    extra: dict[str, bool] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {

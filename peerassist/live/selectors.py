@@ -141,7 +141,6 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
         pk=room_get(assist_id=assist_id).pk
     )
     assist = room.assist
-    allowed = room_rights(room=room, actor=actor)
     steps = list(assist.steps.order_by("order"))
     sees_prompts = actor.role in ("facilitator", "note_taker", "organiser")
     return {
@@ -166,13 +165,7 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
         "focus_questions": assist.focus_questions,
         "groups": [{"id": g.pk, "name": g.name} for g in assist.groups.order_by("order", "pk")],
         "presence": presence,
-        "me": {
-            "person_id": actor.person_id,
-            "name": actor.name,
-            "role": actor.role,
-            "may": allowed.as_dict(),
-            "why": allowed.why,
-        },
+        "me": _me(room, actor),
         "server_time": timezone.now().isoformat(),
     }
 
@@ -196,9 +189,7 @@ def events_since(*, assist_id: int, seq: int) -> list[dict[str, Any]] | None:
     ]
 
 
-def me_dict(*, assist_id: int, actor: Actor) -> dict[str, Any]:
-    """The actor's rights now (sent again after each step change)."""
-    room = Room.objects.select_related("assist", "current_step").get(assist_id=assist_id)
+def _me(room: Room, actor: Actor) -> dict[str, Any]:
     allowed = room_rights(room=room, actor=actor)
     return {
         "person_id": actor.person_id,
@@ -207,3 +198,9 @@ def me_dict(*, assist_id: int, actor: Actor) -> dict[str, Any]:
         "may": allowed.as_dict(),
         "why": allowed.why,
     }
+
+
+def me_dict(*, assist_id: int, actor: Actor) -> dict[str, Any]:
+    """The actor's rights now (sent again after a replay)."""
+    room = Room.objects.select_related("assist", "current_step").get(assist_id=assist_id)
+    return _me(room, actor)

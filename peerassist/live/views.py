@@ -41,7 +41,7 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
         "ws_path": f"/ws/assists/{assist.pk}/",
         "role": actor.role,
         "is_facilitator": actor.role in ("facilitator", "note_taker"),
-        "can_project": actor.role in ("facilitator", "note_taker", "organiser", "home_peer"),
+        "can_project": actor.role in services.PROJECTOR_MANAGERS,
         "projector_url": (
             request.build_absolute_uri(reverse("live:projector", args=[token])) if token else ""
         ),
