@@ -17,6 +17,8 @@ FRIENDLY = {
     "demo": "Load the demo organisation, its units, people and communities (idempotent).",
     "import-people": "Import or update people from a CSV file (all-or-nothing, with a report).",
     "token": "Create, list or revoke personal API tokens.",
+    "worker": "Run background work: emails, reminders, follow-ups, webhooks (keep it running).",
+    "send-reminders": "Send whatever is due now and exit (for cron instead of a worker).",
     "migrate": "Create or update the database tables.",
     "createsuperuser": "Create an administrator who can use /admin/.",
     "check": "Check the configuration (add --deploy for production).",

@@ -69,7 +69,13 @@ INSTALLED_APPS = [
     "peerassist.people",
     "peerassist.communities",
     "peerassist.assists",
+    "django_tasks_db",
     "peerassist.live",
+    "peerassist.writeups",
+    "peerassist.search",
+    "peerassist.invitations",
+    "peerassist.notifications",
+    "peerassist.webhooks",
     "peerassist.api",
 ]
 
@@ -231,6 +237,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail --------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Background work (emails, reminders, webhooks, follow-ups) runs in Django's task
+# framework on the database; `peerassist worker` runs the tasks and the periodic jobs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: Idempotent jobs the worker runs every PERIODIC_INTERVAL seconds (and `send-reminders` once).
+PERIODIC_JOBS: list[str] = []
+PERIODIC_INTERVAL = env.int("PERIODIC_INTERVAL", default=60)
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="peerassist <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -7,8 +7,14 @@ from ninja import NinjaAPI
 
 from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
+from peerassist.api.communities import router as communities_router
+from peerassist.api.invitations import router as invitations_router
 from peerassist.api.live import router as live_router
+from peerassist.api.notifications import router as notifications_router
 from peerassist.api.people import router as people_router
+from peerassist.api.search import router as search_router
+from peerassist.api.webhooks import router as webhooks_router
+from peerassist.api.writeups import router as writeups_router
 from peerassist.core.findings import RuleViolation
 
 api = NinjaAPI(
@@ -67,6 +73,12 @@ def validation_error(request, exc):
 api.add_router("/", people_router)
 api.add_router("/", assists_router)
 api.add_router("/", live_router)
+api.add_router("/", writeups_router)
+api.add_router("/", search_router)
+api.add_router("/", communities_router)
+api.add_router("/", invitations_router)
+api.add_router("/", notifications_router)
+api.add_router("/", webhooks_router)
 
 
 def _urls():

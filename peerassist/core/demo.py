@@ -368,7 +368,22 @@ def demo_load() -> Organisation:
         user=other_admin, organisation=other, defaults={"role": Role.ADMIN}
     )
     _assists(org, rng)
+    _app_demos(org)
     return org
+
+
+#: Apps that add their own demo data with `<app>.demo.load(org)`, in this order.
+DEMO_APPS = ["live", "writeups", "communities", "invitations", "notifications", "webhooks"]
+
+
+def _app_demos(org: Organisation) -> None:
+    """Let each later stage of the method add its demo data (each loader is idempotent)."""
+    import importlib
+    import importlib.util
+
+    for app in DEMO_APPS:
+        if importlib.util.find_spec(f"peerassist.{app}.demo") is not None:
+            importlib.import_module(f"peerassist.{app}.demo").load(org)
 
 
 # (title, format kind, status, days from today, visibility, brief)

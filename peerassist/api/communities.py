@@ -1,0 +1,5 @@
+"""API: communities."""
+
+from ninja import Router
+
+router = Router(tags=["communities"])

@@ -1,0 +1,5 @@
+"""API: invitations."""
+
+from ninja import Router
+
+router = Router(tags=["invitations"])

@@ -1,0 +1,5 @@
+"""API: webhooks."""
+
+from ninja import Router
+
+router = Router(tags=["webhooks"])

@@ -1,0 +1,5 @@
+"""API: writeups."""
+
+from ninja import Router
+
+router = Router(tags=["writeups"])
