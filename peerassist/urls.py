@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("peerassist.people.urls")),
     path("assists/", include("peerassist.assists.urls")),
     path("", include("peerassist.writeups.urls")),
+    path("reports/", include("peerassist.writeups.urls_reports")),
     path("search/", include("peerassist.search.urls")),
     path("communities/", include("peerassist.communities.urls")),
     path("", include("peerassist.invitations.urls")),

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
 from peerassist.api.communities import router as communities_router
+from peerassist.api.exports import router as exports_router
 from peerassist.api.invitations import router as invitations_router
 from peerassist.api.live import router as live_router
 from peerassist.api.notifications import router as notifications_router
@@ -74,6 +75,7 @@ api.add_router("/", people_router)
 api.add_router("/", assists_router)
 api.add_router("/", live_router)
 api.add_router("/", writeups_router)
+api.add_router("/", exports_router)
 api.add_router("/", search_router)
 api.add_router("/", communities_router)
 api.add_router("/", invitations_router)
