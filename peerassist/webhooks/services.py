@@ -1,0 +1,223 @@
+"""Webhook writes: emit events, deliver them signed, retry with backoff, manage webhooks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from peerassist.accounts.models import Organisation
+from peerassist.webhooks.models import Attempt, Delivery, DeliveryStatus, Event, Webhook
+
+EVENTS = [choice.value for choice in Event]
+TEST_EVENT = "ping"
+#: Wait before attempt 2, 3, …; after the last one the delivery has failed for good.
+BACKOFF = [
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+]
+MAX_ATTEMPTS = len(BACKOFF) + 1
+TIMEOUT_SECONDS = 5
+#: A claimed attempt that has not finished after this long is considered lost.
+CLAIM_SECONDS = 60
+USER_AGENT = "peerassist-webhooks/1"
+
+
+def emit(organisation: Organisation, event: str, payload: dict) -> list[Delivery]:
+    """Record a delivery for each active webhook subscribed to `event`; send after commit."""
+    if event not in EVENTS:
+        raise ValueError(f"Unknown webhook event {event!r}")
+    deliveries = []
+    for webhook in Webhook.objects.filter(organisation=organisation, active=True):
+        if event in (webhook.events or []):
+            deliveries.append(_record(webhook, event, payload))
+    return deliveries
+
+
+def send_test(webhook: Webhook) -> Delivery:
+    """Queue a "ping" delivery to `webhook`, whatever events it subscribes to."""
+    return _record(
+        webhook,
+        TEST_EVENT,
+        {"message": "This is a test delivery from peerassist.", "webhook": webhook.pk},
+    )
+
+
+def _record(webhook: Webhook, event: str, payload: dict) -> Delivery:
+    from peerassist.webhooks.tasks import deliver
+
+    delivery = Delivery.objects.create(
+        webhook=webhook, event=event, payload=payload, next_attempt_at=timezone.now()
+    )
+    transaction.on_commit(lambda pk=delivery.pk: deliver.enqueue(delivery_id=pk))
+    return delivery
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The value of X-Peerassist-Signature for `body`."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def build_request(delivery: Delivery, timestamp: int) -> urllib.request.Request:
+    """The signed POST for `delivery`; the body carries the timestamp too."""
+    body = json.dumps(
+        {
+            "id": delivery.pk,
+            "event": delivery.event,
+            "timestamp": timestamp,
+            "organisation": delivery.webhook.organisation.slug,
+            "data": delivery.payload,
+        },
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+    return urllib.request.Request(  # noqa: S310 - URL validated as http(s) on save
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Peerassist-Event": delivery.event,
+            "X-Peerassist-Delivery": str(delivery.pk),
+            "X-Peerassist-Timestamp": str(timestamp),
+            "X-Peerassist-Signature": signature(delivery.webhook.secret, body),
+        },
+    )
+
+
+def attempt_delivery(delivery_id: int) -> str:
+    """Try one delivery if it is due: claim it, POST it, log the attempt, schedule a retry.
+
+    Returns the delivery's status afterwards ("" if it was not due or someone else has it).
+    """
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        Q(pk=delivery_id)
+        & Q(status=DeliveryStatus.PENDING)
+        & Q(next_attempt_at__isnull=False)
+        & Q(next_attempt_at__lte=now)
+    ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    if not claimed:
+        return ""
+    delivery = Delivery.objects.select_related("webhook__organisation").get(pk=delivery_id)
+    request = build_request(delivery, int(now.timestamp()))
+    code: int | None = None
+    error = ""
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            code = response.status
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        error = f"HTTP {exc.code} {exc.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        error = str(getattr(exc, "reason", exc)) or exc.__class__.__name__
+    duration_ms = int((time.monotonic() - started) * 1000)
+    ok = code is not None and 200 <= code < 300
+    return _finish(delivery, code=code, error=error, ok=ok, duration_ms=duration_ms)
+
+
+def _finish(delivery: Delivery, *, code: int | None, error: str, ok: bool, duration_ms: int) -> str:
+    from peerassist.webhooks.tasks import deliver
+
+    now = timezone.now()
+    delivery.attempts += 1
+    delivery.response_code = code
+    delivery.error = error[:2000]
+    if ok:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+    with transaction.atomic():
+        delivery.save(
+            update_fields=[
+                "attempts",
+                "response_code",
+                "error",
+                "status",
+                "delivered_at",
+                "next_attempt_at",
+            ]
+        )
+        Attempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts,
+            response_code=code,
+            error=delivery.error,
+            duration_ms=duration_ms,
+        )
+        if delivery.status == DeliveryStatus.PENDING:
+            run_after = delivery.next_attempt_at
+            transaction.on_commit(lambda: _enqueue_retry(deliver, delivery.pk, run_after))
+    return delivery.status
+
+
+def _enqueue_retry(deliver_task, delivery_id: int, run_after) -> None:
+    """Ask the queue to retry later; the periodic job also picks up due retries."""
+    if deliver_task.get_backend().supports_defer:
+        deliver_task.using(run_after=run_after).enqueue(delivery_id=delivery_id)
+
+
+def retry_due(now=None) -> int:
+    """Attempt every pending delivery that is due; returns how many were attempted."""
+    now = now or timezone.now()
+    due = list(
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:200]
+    )
+    return sum(1 for pk in due if attempt_delivery(pk))
+
+
+def create_webhook(organisation: Organisation, *, url: str, events: list[str]) -> Webhook:
+    """A new active webhook with a fresh secret."""
+    _check_events(events)
+    return Webhook.objects.create(organisation=organisation, url=url, events=list(events))
+
+
+def update_webhook(
+    webhook: Webhook,
+    *,
+    url: str | None = None,
+    events: list[str] | None = None,
+    active: bool | None = None,
+) -> Webhook:
+    """Change a webhook's URL, events or whether it is active."""
+    if url is not None:
+        webhook.url = url
+    if events is not None:
+        _check_events(events)
+        webhook.events = list(events)
+    if active is not None:
+        webhook.active = active
+    webhook.save(update_fields=["url", "events", "active"])
+    return webhook
+
+
+def delete_webhook(webhook: Webhook) -> None:
+    """Remove a webhook and its delivery log."""
+    webhook.delete()
+
+
+def _check_events(events: list[str]) -> None:
+    unknown = sorted(set(events) - set(EVENTS))
+    if unknown:
+        raise ValueError(f"Unknown webhook events: {', '.join(unknown)}")
