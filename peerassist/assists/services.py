@@ -274,6 +274,11 @@ def assist_transition(
         raise_on_errors(blocking)
     assist.status = target
     assist.save(update_fields=["status", "updated_at"])
+    if target in (Status.PLANNED, Status.INVITED):
+        from peerassist.webhooks.services import assist_event_payload, emit
+
+        # Deliveries are recorded with the change and sent after commit.
+        emit(assist.organisation, f"assist.{target}", assist_event_payload(assist))
     return assist, _review(assist)
 
 

@@ -45,6 +45,21 @@ def emit(organisation: Organisation, event: str, payload: dict) -> list[Delivery
     return deliveries
 
 
+def assist_event_payload(assist) -> dict:
+    """The `data` of an assist.* event: what a receiver needs to find the assist."""
+    from peerassist.core.mail import absolute_url
+
+    return {
+        "assist": {
+            "id": assist.pk,
+            "title": assist.title,
+            "status": assist.status,
+            "starts_at": assist.starts_at.isoformat() if assist.starts_at else None,
+            "url": absolute_url(f"/assists/{assist.pk}/"),
+        }
+    }
+
+
 def send_test(webhook: Webhook) -> Delivery:
     """Queue a "ping" delivery to `webhook`, whatever events it subscribes to."""
     return _record(
