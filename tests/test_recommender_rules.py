@@ -1,0 +1,188 @@
+"""The recommender's method rules, one by one, and the properties the method promises."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peerassist.search.recommender import rules
+from peerassist.search.recommender.index import EvidenceIndex, best_snippets, tokens
+from peerassist.search.recommender.rules import AssistFacts, Candidate
+
+HOME_UNIT = 1
+OTHER_UNIT = 2
+LEVELS = ["entry", "professional", "senior", "manager", "executive"]
+
+
+def test_starred_and_actioned_notes_weigh_more():
+    plain = rules.evidence_weight("contribution")
+    starred = rules.evidence_weight("contribution", starred=True)
+    acted = rules.evidence_weight("contribution", starred=True, in_action=True)
+    assert plain < starred < acted
+
+
+def test_recency_halves_every_half_life():
+    assert rules.recency_factor(0) == 1.0
+    assert abs(rules.recency_factor(rules.HALF_LIFE_DAYS) - 0.5) < 1e-9
+    assert rules.recency_factor(-10) == 1.0
+
+
+def test_home_team_and_participants_are_excluded():
+    facts = AssistFacts(home_ids=frozenset({1}), participant_ids=frozenset({1, 2}))
+    assert rules.exclusion(Candidate(1), facts) == "home_team"
+    assert rules.exclusion(Candidate(2), facts) == "already_taking_part"
+    assert rules.exclusion(Candidate(3), facts) is None
+
+
+def test_busy_people_are_excluded():
+    assert rules.exclusion(Candidate(3, busy=True), AssistFacts()) == "busy"
+
+
+def test_someone_sharing_no_language_is_excluded_unknown_is_penalised():
+    facts = AssistFacts(languages=frozenset({"fr"}))
+    assert rules.exclusion(Candidate(3, languages=frozenset({"de"})), facts) == "no_shared_language"
+    assert rules.exclusion(Candidate(3, languages=frozenset({"de", "fr"})), facts) is None
+    unknown = rules.language_adjustment(frozenset(), facts.languages)
+    assert unknown is not None and unknown.factor < 1
+    assert rules.language_adjustment(frozenset({"fr"}), facts.languages) is None
+
+
+def test_same_unit_as_home_team_is_penalised():
+    adjustment = rules.unit_adjustment(HOME_UNIT, {HOME_UNIT})
+    assert adjustment is not None and adjustment.factor == rules.SAME_UNIT_FACTOR
+    assert rules.unit_adjustment(OTHER_UNIT, {HOME_UNIT}) is None
+    assert rules.unit_adjustment(None, {HOME_UNIT}) is None
+
+
+def test_seniority_never_raises_a_score():
+    for level in LEVELS:
+        adjustment = rules.seniority_adjustment(level)
+        assert adjustment is None or adjustment.factor <= 1.0
+
+
+def test_one_visit_is_free_more_are_penalised_increasingly():
+    assert rules.usual_suspect_adjustment(0) is None
+    assert rules.usual_suspect_adjustment(1) is None
+    two, five = rules.usual_suspect_adjustment(2), rules.usual_suspect_adjustment(5)
+    assert two is not None and five is not None
+    assert 1 > two.factor > five.factor
+    assert "5 times" in five.message
+
+
+def test_candidates_without_evidence_are_not_suggested():
+    assert rules.score_candidates([(Candidate(1), 0.0)], AssistFacts()) == []
+
+
+def test_mmr_spreads_the_top_across_units():
+    same = [Candidate(i, unit_id=1, skills=frozenset({"x"})) for i in range(5)]
+    other = Candidate(99, unit_id=2, skills=frozenset({"y"}))
+    scored = [(c, 10.0 - c.person_id * 0.1) for c in same] + [(other, 9.0)]
+    plain = rules.score_candidates(scored, AssistFacts())
+    assert [r.candidate.person_id for r in plain].index(99) == 5
+    diverse = rules.diversify(plain, 3)
+    assert 99 in [r.candidate.person_id for r in diverse]
+
+
+def test_similarity_counts_unit_and_skills():
+    a = Candidate(1, unit_id=1, skills=frozenset({"x", "y"}))
+    assert rules.similarity(a, Candidate(2, unit_id=1, skills=frozenset({"x", "y"}))) == 1.0
+    assert rules.similarity(a, Candidate(3, unit_id=2)) == 0.0
+
+
+def test_index_ranks_the_person_with_matching_evidence_first():
+    index = EvidenceIndex(
+        [
+            (1, [("Supplier onboarding in Brazil", 1.0)]),
+            (2, [("Cooking for the team", 1.0)]),
+            (3, [("We onboarded suppliers quickly", 2.0)]),
+        ]
+    )
+    hits = index.top("onboarding new suppliers", 3)
+    assert [h.key for h in hits][:2] == [3, 1]
+    assert tokens("Équipes") == tokens("equipe")
+
+
+def test_snippets_name_the_matching_text():
+    found = best_snippets("supplier audits", ["nothing here", "we ran supplier audits"])
+    assert found[0][0] == 1
+
+
+# --- Properties ---------------------------------------------------------------------------------
+
+people_ids = st.integers(min_value=10, max_value=10_000)
+units = st.one_of(st.none(), st.integers(min_value=1, max_value=6))
+skills = st.frozensets(st.sampled_from(["a", "b", "c", "d"]), max_size=3)
+
+
+@st.composite
+def population(draw, unit_pool=units):
+    ids = draw(st.lists(people_ids, min_size=0, max_size=25, unique=True))
+    return [
+        (
+            Candidate(
+                person_id=pid,
+                unit_id=draw(unit_pool),
+                level=draw(st.sampled_from(LEVELS)),
+                skills=draw(skills),
+                visits_last_year=draw(st.integers(0, 6)),
+                languages=draw(st.frozensets(st.sampled_from(["en", "fr"]), max_size=2)),
+            ),
+            draw(st.floats(min_value=0.0, max_value=50.0)),
+        )
+        for pid in ids
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(population(), st.data())
+def test_no_home_team_member_is_ever_suggested(people, data):
+    ids = [c.person_id for c, _s in people]
+    home = frozenset(data.draw(st.lists(st.sampled_from(ids), unique=True)) if ids else [])
+    facts = AssistFacts(home_ids=home, participant_ids=home, home_unit_ids=frozenset({1}))
+    suggested = {r.candidate.person_id for r in rules.recommend(people, facts, k=10)}
+    assert not suggested & home
+
+
+relevance = st.floats(min_value=0.01, max_value=100.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(population(unit_pool=st.integers(min_value=3, max_value=9)), relevance, skills)
+def test_with_equal_evidence_the_other_unit_ranks_higher(others, score, shared_skills):
+    across = Candidate(1, unit_id=OTHER_UNIT, skills=shared_skills)
+    inside = Candidate(2, unit_id=HOME_UNIT, skills=shared_skills)
+    facts = AssistFacts(home_unit_ids=frozenset({HOME_UNIT}))
+    ranked = [
+        r.candidate.person_id
+        for r in rules.recommend([*others, (inside, score), (across, score)], facts, k=40)
+    ]
+    assert ranked.index(1) < ranked.index(2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(population(), relevance, st.sampled_from(LEVELS), st.sampled_from(LEVELS), units)
+def test_seniority_gives_no_advantage(others, score, level_a, level_b, unit):
+    junior_level, senior_level = sorted([level_a, level_b], key=LEVELS.index)
+    junior = Candidate(1, unit_id=unit, level=junior_level)
+    senior = Candidate(2, unit_id=unit, level=senior_level)
+    ranked = rules.score_candidates([*others, (senior, score), (junior, score)], AssistFacts())
+    by_id = {r.candidate.person_id: r for r in ranked}
+    assert by_id[2].score <= by_id[1].score
+    top = [
+        r.candidate.person_id
+        for r in rules.recommend([*others, (senior, score), (junior, score)], AssistFacts(), k=40)
+    ]
+    if senior_level != junior_level and rules.seniority_adjustment(senior_level):
+        assert top.index(1) < top.index(2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(population(), relevance, st.integers(min_value=2, max_value=12), units, skills)
+def test_a_frequent_visiting_peer_ranks_below_an_equal_newcomer(others, score, visits, unit, sk):
+    newcomer = Candidate(1, unit_id=unit, skills=sk, visits_last_year=0)
+    suspect = Candidate(2, unit_id=unit, skills=sk, visits_last_year=visits)
+    ranked = [
+        r.candidate.person_id
+        for r in rules.recommend(
+            [*others, (suspect, score), (newcomer, score)], AssistFacts(), k=40
+        )
+    ]
+    assert ranked.index(1) < ranked.index(2)
