@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peerassist.core.context_processors.organisation",
+                "peerassist.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -1,5 +1,101 @@
-"""API: notifications."""
+"""Notifications of the token's owner: list, mark read, and how they want them emailed.
 
-from ninja import Router
+Everything here is the caller's own: another person's notification is a 404.
+"""
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from peerassist.notifications import selectors, services
+from peerassist.notifications.models import Delivery, Notification
 
 router = Router(tags=["notifications"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+    read: bool
+
+    @staticmethod
+    def resolve_read(obj: Notification) -> bool:
+        return obj.read_at is not None
+
+
+class NotificationFilters(Schema):
+    unread: bool = Field(False, description="Only notifications not read yet.")
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+class PreferenceOut(Schema):
+    delivery: Delivery = Field(..., description="immediate, daily (a digest) or off.")
+
+
+class PreferenceIn(Schema):
+    delivery: Delivery
+
+
+@router.get(
+    "/notifications/", response=list[NotificationOut], summary="Your notifications, newest first"
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]):
+    return selectors.notification_list(viewer=request.auth, unread_only=filters.unread)
+
+
+@router.post(
+    "/notifications/read-all",
+    response={200: MarkedOut},
+    summary="Mark all your notifications read",
+)
+def mark_all_read(request: HttpRequest):
+    return {"marked": services.notifications_mark_all_read(viewer=request.auth)}
+
+
+@router.get(
+    "/notifications/preferences",
+    response={200: PreferenceOut},
+    summary="How your notifications are emailed",
+)
+def get_preferences(request: HttpRequest):
+    return {"delivery": selectors.delivery_get(viewer=request.auth)}
+
+
+@router.put(
+    "/notifications/preferences",
+    response={200: PreferenceOut, 403: ErrorOut},
+    summary="Choose how your notifications are emailed",
+)
+def put_preferences(request: HttpRequest, payload: PreferenceIn):
+    preference = services.preference_set(viewer=request.auth, delivery=payload.delivery)
+    return Status(200, {"delivery": preference.delivery})
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, 404: ErrorOut},
+    summary="Mark one notification read",
+)
+def mark_read(request: HttpRequest, notification_id: int):
+    try:
+        notification = selectors.notification_get(
+            viewer=request.auth, notification_id=notification_id
+        )
+    except Notification.DoesNotExist:
+        raise Http404("No such notification.") from None
+    return services.notification_mark_read(viewer=request.auth, notification=notification)

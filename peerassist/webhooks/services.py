@@ -9,13 +9,26 @@ import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Organisation
-from peerassist.webhooks.models import Attempt, Delivery, DeliveryStatus, Event, Webhook
+from peerassist.core.scoping import Viewer
+from peerassist.webhooks.models import (
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    Event,
+    Webhook,
+    new_secret,
+)
+from peerassist.webhooks.selectors import require_admin
 
 EVENTS = [choice.value for choice in Event]
 TEST_EVENT = "ping"
@@ -202,37 +215,87 @@ def retry_due(now=None) -> int:
     return sum(1 for pk in due if attempt_delivery(pk))
 
 
-def create_webhook(organisation: Organisation, *, url: str, events: list[str]) -> Webhook:
-    """A new active webhook with a fresh secret."""
-    _check_events(events)
-    return Webhook.objects.create(organisation=organisation, url=url, events=list(events))
+def validate_webhook_url(value: str) -> None:
+    """Only http and https URLs with a host can receive deliveries."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(
+            _(
+                "Enter a web address starting with https:// (or http://), like "
+                "https://example.com/peerassist-hook."
+            ),
+            code="scheme",
+        )
 
 
-def update_webhook(
-    webhook: Webhook,
+def _clean(url: str | None, events: list[str] | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if url is not None:
+        try:
+            validate_webhook_url(url)
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as exc:
+            errors["url"] = exc.messages[:1]
+    if events is not None:
+        unknown = sorted(set(events) - set(EVENTS))
+        if unknown:
+            errors["events"] = [_("Unknown events: %(names)s") % {"names": ", ".join(unknown)}]
+        elif not events:
+            errors["events"] = [_("Choose at least one event.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def webhook_create(*, viewer: Viewer, url: str, events: list[str], active: bool = True) -> Webhook:
+    """A new webhook of the viewer's organisation, with a fresh secret (administrators only)."""
+    require_admin(viewer)
+    _clean(url, events)
+    return Webhook.objects.create(
+        organisation=viewer.organisation, url=url, events=sorted(set(events)), active=active
+    )
+
+
+@transaction.atomic
+def webhook_update(
     *,
+    viewer: Viewer,
+    webhook: Webhook,
     url: str | None = None,
     events: list[str] | None = None,
     active: bool | None = None,
 ) -> Webhook:
-    """Change a webhook's URL, events or whether it is active."""
+    """Change a webhook's URL, events or whether it is active (administrators only)."""
+    require_admin(viewer)
+    _clean(url, events)
     if url is not None:
         webhook.url = url
     if events is not None:
-        _check_events(events)
-        webhook.events = list(events)
+        webhook.events = sorted(set(events))
     if active is not None:
         webhook.active = active
     webhook.save(update_fields=["url", "events", "active"])
     return webhook
 
 
-def delete_webhook(webhook: Webhook) -> None:
-    """Remove a webhook and its delivery log."""
+@transaction.atomic
+def webhook_rotate_secret(*, viewer: Viewer, webhook: Webhook) -> Webhook:
+    """Give a webhook a new secret; deliveries from now on are signed with it."""
+    require_admin(viewer)
+    webhook.secret = new_secret()
+    webhook.save(update_fields=["secret"])
+    return webhook
+
+
+@transaction.atomic
+def webhook_delete(*, viewer: Viewer, webhook: Webhook) -> None:
+    """Remove a webhook and its delivery log (administrators only)."""
+    require_admin(viewer)
     webhook.delete()
 
 
-def _check_events(events: list[str]) -> None:
-    unknown = sorted(set(events) - set(EVENTS))
-    if unknown:
-        raise ValueError(f"Unknown webhook events: {', '.join(unknown)}")
+@transaction.atomic
+def webhook_test(*, viewer: Viewer, webhook: Webhook) -> Delivery:
+    """Queue a "ping" delivery to the webhook, whatever events it subscribes to."""
+    require_admin(viewer)
+    return send_test(webhook)
