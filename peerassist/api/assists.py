@@ -645,3 +645,9 @@ def update_format_step(request: HttpRequest, step_id: int, payload: FormatStepIn
         _not_found_for(exc, "step_id")
         raise
     return {"step": step, "findings": _findings(findings)}
+
+
+# Visiting-peer suggestions live in their own module (search helper); mounted here.
+from peerassist.api.recommendations import router as recommendations_router  # noqa: E402
+
+router.add_router("/", recommendations_router)

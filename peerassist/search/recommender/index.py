@@ -22,8 +22,10 @@ import Stemmer
 
 K1 = 1.2
 B = 0.75
-#: Terms in more than this share of documents say nothing about who knows what.
+#: In a large organisation, terms in more than this share of people say nothing about who
+#: knows what, and skipping them keeps queries fast; small ones keep every term.
 MAX_DF_SHARE = 0.5
+MIN_SIZE_FOR_DF_CUT = 500
 #: Only the most telling query terms are looked up: a long brief stays fast.
 MAX_QUERY_TERMS = 40
 
@@ -111,7 +113,8 @@ class EvidenceIndex:
         weighted = {
             term: self.idf[term] * n
             for term, n in counts.items()
-            if term in self.postings and (self.size < 4 or len(self.postings[term][0]) <= limit)
+            if term in self.postings
+            and (self.size < MIN_SIZE_FOR_DF_CUT or len(self.postings[term][0]) <= limit)
         }
         best = heapq.nlargest(MAX_QUERY_TERMS, weighted.items(), key=lambda kv: kv[1])
         return dict(best)

@@ -1,0 +1,116 @@
+"""Visiting-peer suggestions for an assist: who has solved something similar, and why.
+
+Only someone who may see the assist gets an answer (404 otherwise), and only members of
+the organisation (guests may not browse the directory: 403). Evidence comes only from
+assists the caller may see.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from peerassist.assists.models import PeerAssist
+from peerassist.assists.models import Status as AssistStatus
+from peerassist.assists.selectors import assist_get
+from peerassist.search.recommender.selectors import Suggestion, recommend_for_assist
+
+router = Router(tags=["recommendations"])
+
+
+class RecommendationError(Schema):
+    detail: str
+
+
+class RecommendationQuery(Schema):
+    limit: int = Field(10, ge=1, le=50)
+    text: str = Field("", max_length=5000, description="Rank for this text instead of the brief")
+
+
+class PersonRefOut(Schema):
+    id: int
+    name: str
+    job_title: str
+    level: str
+
+
+class UnitRefOut(Schema):
+    id: int
+    name: str
+
+
+class EvidenceOut(Schema):
+    source: str = Field(description="contribution, writeup, tag, give or profile")
+    label: str
+    text: str
+    assist_id: int | None
+
+
+class PenaltyOut(Schema):
+    code: str
+    factor: float
+    message: str
+
+
+class SuggestionOut(Schema):
+    score: float
+    relevance: float
+    person: PersonRefOut
+    unit: UnitRefOut | None
+    evidence: list[EvidenceOut]
+    penalties: list[PenaltyOut]
+    explanation: str
+
+
+class SimilarAssistOut(Schema):
+    id: int
+    title: str
+    status: AssistStatus
+    score: float
+
+
+class RecommendationsOut(Schema):
+    suggestions: list[SuggestionOut]
+    similar_assists: list[SimilarAssistOut]
+    excluded: dict[str, int]
+
+
+def _suggestion(s: Suggestion) -> dict:
+    unit = s.person.unit
+    return {
+        "score": s.score,
+        "relevance": s.relevance,
+        "person": s.person,
+        "unit": {"id": unit.pk, "name": unit.name} if unit else None,
+        "evidence": s.evidence,
+        "penalties": s.adjustments,
+        "explanation": s.explanation,
+    }
+
+
+@router.get(
+    "/assists/{assist_id}/recommendations",
+    response={200: RecommendationsOut, 403: RecommendationError, 404: RecommendationError},
+    summary="Suggested visiting peers, with their evidence and the rules applied",
+)
+def assist_recommendations(request: HttpRequest, assist_id: int, q: Query[RecommendationQuery]):
+    viewer = request.auth
+    try:
+        assist = assist_get(viewer=viewer, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise Http404("No such assist, or you may not see it.") from None
+    if not viewer.is_member:
+        raise PermissionDenied("Only members of the organisation can see suggested peers.")
+    found = recommend_for_assist(viewer=viewer, assist=assist, text=q.text, limit=q.limit)
+    return {
+        "suggestions": [_suggestion(s) for s in found.suggestions],
+        "similar_assists": [
+            {
+                "id": s.assist.pk,
+                "title": s.assist.title,
+                "status": s.assist.status,
+                "score": s.score,
+            }
+            for s in found.similar
+        ],
+        "excluded": found.excluded,
+    }
