@@ -1,0 +1,63 @@
+"""Two full-text backends behind one call, chosen by the database vendor.
+
+`run(where, query, ...)` takes the access-control and filter conditions already compiled
+to SQL (from the ORM, see `selectors`), so both backends apply them inside the one query
+that ranks, pages and counts: nothing the reader may not see is ever counted or returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connection
+
+from peerassist.search.text import ParsedQuery
+
+
+@dataclass(frozen=True)
+class Where:
+    """A compiled WHERE clause on search_searchdocument and its parameters."""
+
+    sql: str
+    params: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    doc_type: str
+    object_id: int
+    title: str
+    snippet: str  # safe HTML: escaped text with <mark> around the matches
+    url: str
+    date: dt.date | None
+    score: float
+    assist_id: int | None
+    unit_id: int | None
+    language: str
+
+
+class Backend(Protocol):
+    def search(
+        self, *, query: ParsedQuery, where: Where, language: str | None, limit: int, offset: int
+    ) -> list[Row]: ...
+
+    def counts(
+        self, *, query: ParsedQuery, where: Where, language: str | None
+    ) -> dict[str, int]: ...
+
+    def raw_search(self, *, text: str, limit: int) -> list[int]:
+        """The bare engine query with no access control: the benchmark's baseline."""
+        ...
+
+
+def get_backend() -> Backend:
+    if connection.vendor == "postgresql":
+        from peerassist.search.backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from peerassist.search.backends.sqlite import SqliteBackend
+
+    return SqliteBackend()

@@ -1,0 +1,120 @@
+"""PostgreSQL full text: a tsvector per document in its language's configuration
+(pa_english/pa_french/pa_spanish, accents removed when unaccent exists), GIN-indexed;
+websearch_to_tsquery in each configuration, ts_rank_cd, ts_headline for snippets.
+
+SQL here is built from constants and the ORM-compiled WHERE clause only (hence the
+S608 exemptions); every value, including the user's words, travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from peerassist.search import text
+from peerassist.search.backends import Row, Where
+from peerassist.search.text import ParsedQuery
+
+CONFIGS = {"en": "pa_english", "fr": "pa_french", "es": "pa_spanish"}
+PHRASE_BONUS = 1000.0
+_DOC_CONFIG = (
+    "(CASE d.language WHEN 'fr' THEN 'pa_french' WHEN 'es' THEN 'pa_spanish' "
+    "ELSE 'pa_english' END)::regconfig"
+)
+_HEADLINE = (
+    f"StartSel={text.MARK_OPEN}, StopSel={text.MARK_CLOSE}, MaxWords=30, MinWords=15, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def _configs(language: str | None) -> list[str]:
+    return [CONFIGS[language]] if language in CONFIGS else list(CONFIGS.values())
+
+
+def _union(function: str, configs: list[str]) -> str:
+    """The query parsed in every configuration, OR-ed: a French or an English document
+    matches words typed in its own language, whatever the reader's interface language."""
+    return " || ".join(f"{function}('{cfg}', %s)" for cfg in configs)
+
+
+def _queries(query: ParsedQuery, language: str | None) -> tuple[str, list[object]]:
+    configs = _configs(language)
+    websearch = query.websearch()
+    sql = f"SELECT ({_union('websearch_to_tsquery', configs)}) AS query"
+    params: list[object] = [websearch] * len(configs)
+    if not query.phrases and len(query.terms) >= 2:
+        sql += f", ({_union('phraseto_tsquery', configs)}) AS phrase"
+        params += [" ".join(query.terms)] * len(configs)
+    else:
+        sql += ", NULL::tsquery AS phrase"
+    return sql, params
+
+
+def _where(where: Where) -> str:
+    return where.sql.replace('"search_searchdocument".', "d.")
+
+
+class PostgresBackend:
+    def search(
+        self, *, query: ParsedQuery, where: Where, language: str | None, limit: int, offset: int
+    ) -> list[Row]:
+        q_sql, q_params = _queries(query, language)
+        sql = f"""
+            WITH q AS ({q_sql}),
+            page AS (
+                SELECT d.id, d.doc_type, d.object_id, d.title, d.body, d.url, d.date,
+                       d.assist_id, d.unit_id, d.language,
+                       ts_rank_cd(d.search_vector, q.query)
+                         + CASE WHEN d.search_vector @@ q.phrase THEN {PHRASE_BONUS} ELSE 0 END
+                         AS score
+                FROM search_searchdocument d, q
+                WHERE d.search_vector @@ q.query AND ({_where(where)})
+                ORDER BY score DESC, d.id
+                LIMIT %s OFFSET %s
+            )
+            SELECT page.id, page.doc_type, page.object_id, page.title,
+                   ts_headline({_DOC_CONFIG.replace("d.", "page.")},
+                               coalesce(nullif(page.body, ''), page.title), q.query, %s),
+                   page.url, page.date, page.score, page.assist_id, page.unit_id, page.language
+            FROM page, q ORDER BY page.score DESC, page.id
+        """  # noqa: S608
+        params = [*q_params, *where.params, limit, offset, _HEADLINE]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [
+            Row(
+                id=r[0],
+                doc_type=r[1],
+                object_id=r[2],
+                title=r[3],
+                snippet=text.marked_to_html(r[4]),
+                url=r[5],
+                date=r[6],
+                score=round(float(r[7]), 4),
+                assist_id=r[8],
+                unit_id=r[9],
+                language=r[10],
+            )
+            for r in rows
+        ]
+
+    def counts(self, *, query: ParsedQuery, where: Where, language: str | None) -> dict[str, int]:
+        q_sql, q_params = _queries(query, language)
+        sql = (
+            f"WITH q AS ({q_sql}) SELECT d.doc_type, count(*) FROM search_searchdocument d, q "  # noqa: S608
+            f"WHERE d.search_vector @@ q.query AND ({_where(where)}) GROUP BY d.doc_type"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*q_params, *where.params])
+            return {doc_type: n for doc_type, n in cursor.fetchall()}
+
+    def raw_search(self, *, text: str, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM search_searchdocument "
+                "WHERE search_vector @@ websearch_to_tsquery('pa_english', %s) "
+                "ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery('pa_english', %s)) DESC "
+                "LIMIT %s",
+                [text, text, limit],
+            )
+            return [r[0] for r in cursor.fetchall()]

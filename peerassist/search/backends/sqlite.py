@@ -1,0 +1,137 @@
+"""SQLite FTS5: stems in the index, bm25 with the title weighing more, snippets from the
+original text around the matched stems (the FTS column holds stems, not display text).
+
+SQL here is built from constants and the ORM-compiled WHERE clause only (hence the
+S608 exemptions); every value, including the user's words, travels as a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from peerassist.search import text
+from peerassist.search.backends import Row, Where
+from peerassist.search.text import ParsedQuery
+
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+PHRASE_BONUS = 1000.0
+_COLUMNS = (
+    "search_searchdocument.id, doc_type, object_id, title, body, url, date, assist_id, "
+    "unit_id, language"
+)
+_FROM = "search_fts JOIN search_searchdocument ON search_searchdocument.id = search_fts.rowid"
+
+
+def _languages(language: str | None) -> tuple[str, ...]:
+    return (language,) if language else text.LANGUAGES
+
+
+def _quote(stem: str) -> str:
+    # Stems hold letters and digits only (text.WORD), so quoting makes them plain strings.
+    return '"' + stem.replace('"', "") + '"'
+
+
+def _any(options: list[str]) -> str:
+    unique = list(dict.fromkeys(options))
+    return unique[0] if len(unique) == 1 else "(" + " OR ".join(unique) + ")"
+
+
+def _term(word: str, languages: tuple[str, ...]) -> str:
+    return _any([_quote(text.stem(word, lang)) for lang in languages])
+
+
+def _phrase(words: list[str], languages: tuple[str, ...]) -> str:
+    return _any([_quote(" ".join(text.stem(w, lang) for w in words)) for lang in languages])
+
+
+def match_expression(query: ParsedQuery, language: str | None) -> str:
+    """The FTS5 MATCH text: built only from stems, so no user input reaches its syntax."""
+    languages = _languages(language)
+    terms = [w for w in query.terms if not text.is_stopword(w)]
+    if not terms and not query.phrases:  # "the who": search for the words anyway
+        terms = query.terms
+    parts = [_term(w, languages) for w in terms]
+    parts += [_phrase(p, languages) for p in query.phrases]
+    expression = " AND ".join(parts)
+    if query.excluded:
+        expression = f"({expression}) NOT {_any([_term(w, languages) for w in query.excluded])}"
+    return expression
+
+
+def phrase_expression(query: ParsedQuery, language: str | None) -> str | None:
+    """Several words typed without quotes: documents holding them as a phrase rank first."""
+    if query.phrases or len(query.terms) < 2:
+        return None
+    return _phrase(query.terms, _languages(language))
+
+
+def wanted_stems(query: ParsedQuery, language: str | None) -> set[str]:
+    return {text.stem(w, lang) for w in query.words for lang in _languages(language)}
+
+
+class SqliteBackend:
+    def search(
+        self, *, query: ParsedQuery, where: Where, language: str | None, limit: int, offset: int
+    ) -> list[Row]:
+        match = match_expression(query, language)
+        phrase = phrase_expression(query, language)
+        rank = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+        params: list[object] = []
+        if phrase:
+            rank += (
+                f" - (CASE WHEN search_searchdocument.id IN (SELECT rowid FROM search_fts "  # noqa: S608
+                f"WHERE search_fts MATCH %s) THEN {PHRASE_BONUS} ELSE 0 END)"
+            )
+            params.append(phrase)
+        sql = (
+            f"SELECT {_COLUMNS}, {rank} AS rank FROM {_FROM} "  # noqa: S608
+            f"WHERE search_fts MATCH %s AND ({where.sql}) "
+            "ORDER BY rank, search_searchdocument.id LIMIT %s OFFSET %s"
+        )
+        params += [match, *where.params, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        wanted = wanted_stems(query, language)
+        return [
+            Row(
+                id=r[0],
+                doc_type=r[1],
+                object_id=r[2],
+                title=r[3],
+                snippet=text.marked_to_html(text.snippet(r[4] or r[3], r[9], wanted)),
+                url=r[5],
+                date=_date(r[6]),
+                score=round(-r[10], 4),
+                assist_id=r[7],
+                unit_id=r[8],
+                language=r[9],
+            )
+            for r in rows
+        ]
+
+    def counts(self, *, query: ParsedQuery, where: Where, language: str | None) -> dict[str, int]:
+        sql = (
+            f"SELECT doc_type, count(*) FROM {_FROM} "  # noqa: S608
+            f"WHERE search_fts MATCH %s AND ({where.sql}) GROUP BY doc_type"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query, language), *where.params])
+            return {doc_type: n for doc_type, n in cursor.fetchall()}
+
+    def raw_search(self, *, text: str, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
+                f"ORDER BY bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) LIMIT %s",
+                [text, limit],
+            )
+            return [r[0] for r in cursor.fetchall()]
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

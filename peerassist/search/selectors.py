@@ -1,0 +1,164 @@
+"""Reads from the search index, always through what the viewer may see.
+
+Access control is part of the query itself: `visible_documents` is a queryset whose
+WHERE clause (organisation, the viewer's assists as a subquery, members-only types) is
+compiled and handed to the backend, which ranks, pages and counts inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from peerassist.assists.selectors import assist_list
+from peerassist.core.scoping import Viewer
+from peerassist.people.selectors import unit_with_descendant_ids
+from peerassist.search import text
+from peerassist.search.backends import Row, Where, get_backend
+from peerassist.search.models import DocType, SearchDocument
+
+PER_PAGE = 20
+MAX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    types: tuple[str, ...] = ()
+    unit_id: int | None = None
+    community_id: int | None = None
+    language: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    hits: list[Row]
+    count: int  # matches with every filter applied
+    counts_by_type: dict[str, int]  # matches per type with every filter but the type
+    page: int
+    per_page: int
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, min(MAX_PAGE, math.ceil(self.count / self.per_page)))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.hits)
+
+
+def visible_documents(*, viewer: Viewer) -> QuerySet[SearchDocument]:
+    """Index entries the viewer may see: their organisation's, and of those the ones of an
+    assist they may see; members also see people, topics and gives; published write-ups
+    reach the people they were sent to."""
+    from peerassist.writeups.models import WriteUp
+
+    assists = assist_list(viewer=viewer).order_by().values("pk")
+    allowed = Q(assist_id__in=assists)
+    if viewer.is_member:
+        allowed |= Q(assist__isnull=True)
+    sent_to_me = (
+        WriteUp.objects.filter(status="published", recipients__user=viewer.user)
+        .order_by()
+        .values("assist_id")
+    )
+    allowed |= Q(doc_type=DocType.WRITEUP, assist_id__in=sent_to_me)
+    return SearchDocument.objects.filter(Q(organisation=viewer.organisation) & allowed)
+
+
+def _filtered(
+    viewer: Viewer, filters: SearchFilters, *, with_types: bool
+) -> QuerySet[SearchDocument]:
+    qs = visible_documents(viewer=viewer)
+    if with_types and filters.types:
+        qs = qs.filter(doc_type__in=filters.types)
+    if filters.unit_id is not None:
+        qs = qs.filter(unit_id__in=unit_with_descendant_ids(viewer=viewer, unit_id=filters.unit_id))
+    if filters.community_id is not None:
+        qs = qs.filter(community_id=filters.community_id)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.date_from:
+        qs = qs.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(date__lte=filters.date_to)
+    return qs
+
+
+def _compile(qs: QuerySet[SearchDocument]) -> Where:
+    compiler = qs.query.get_compiler(connection=connection)
+    sql, params = qs.query.where.as_sql(compiler, connection)
+    return Where(sql=sql or "1=1", params=tuple(params))
+
+
+def search(
+    *,
+    viewer: Viewer,
+    q: str,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchPage:
+    """One page of what the viewer may see matching `q`, best first, with counts per type.
+    Raises ValidationError (with a message for the person) when `q` has nothing to search."""
+    filters = filters or SearchFilters()
+    query = text.parse_query(q)
+    language = text.normalise_language(filters.language)
+    page = max(1, min(int(page), MAX_PAGE))
+    backend = get_backend()
+    counts = backend.counts(
+        query=query, where=_compile(_filtered(viewer, filters, with_types=False)), language=language
+    )
+    count = sum(n for t, n in counts.items() if not filters.types or t in filters.types)
+    hits: list[Row] = []
+    if count:
+        hits = backend.search(
+            query=query,
+            where=_compile(_filtered(viewer, filters, with_types=True)),
+            language=language,
+            limit=per_page,
+            offset=(page - 1) * per_page,
+        )
+    return SearchPage(
+        query=q,
+        hits=hits,
+        count=count,
+        counts_by_type=counts,
+        page=page,
+        per_page=per_page,
+        filters=filters,
+    )
+
+
+def search_documents(
+    *, viewer: Viewer, q: str, types: tuple[str, ...] = (), limit: int = 50
+) -> list[Row]:
+    """The best `limit` documents the viewer may see for `q` (no counts, no paging): for
+    callers such as the recommender that need evidence, not a results page. Each Row has
+    doc_type, object_id, title, snippet (safe HTML), url, date, score, assist_id, unit_id."""
+    query = text.parse_query(q)
+    qs = visible_documents(viewer=viewer)
+    if types:
+        qs = qs.filter(doc_type__in=types)
+    return get_backend().search(
+        query=query, where=_compile(qs), language=None, limit=limit, offset=0
+    )

@@ -1,0 +1,127 @@
+"""Writes to the search index. Called from signal handlers (see `signals`) inside the
+transaction that changed the row, so the index never disagrees with what was committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+
+from peerassist.search import text
+from peerassist.search.models import SearchDocument
+from peerassist.search.providers import PROVIDERS, DocumentData, Provider, provider_for
+
+_COMPARED = ("title", "body", "language", "assist_id", "unit_id", "community_id", "date", "url")
+
+
+def _values(data: DocumentData) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "title": data.title[:300],
+        "body": data.body,
+        "language": data.language,
+        "organisation_id": data.organisation_id,
+        "assist_id": data.assist_id,
+        "unit_id": data.unit_id,
+        "community_id": data.community_id,
+        "date": data.date,
+        "url": data.url[:300],
+    }
+    if connection.vendor == "sqlite":  # PostgreSQL builds its tsvector itself
+        values["title_stems"] = text.stems(data.title, data.language)
+        values["body_stems"] = text.stems(data.body, data.language)
+    return values
+
+
+def _write(doc_type: str, object_id: int, data: DocumentData | None) -> None:
+    if data is None:
+        SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
+        return
+    values = _values(data)
+    existing = SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).first()
+    if existing is None:
+        SearchDocument.objects.create(doc_type=doc_type, object_id=object_id, **values)
+    elif any(getattr(existing, f) != values[f] for f in _COMPARED) or (
+        existing.organisation_id != data.organisation_id
+    ):
+        SearchDocument.objects.filter(pk=existing.pk).update(**values)
+
+
+def document_sync(*, instance: Model) -> None:
+    """Bring the index entry of one row in line with the row (adding or dropping it)."""
+    provider = provider_for(instance)
+    if provider is None:
+        return
+    fresh = provider.queryset().filter(pk=instance.pk).first()
+    _write(provider.doc_type, int(instance.pk), provider.build(fresh) if fresh else None)
+
+
+def document_remove(*, doc_type: str, object_id: int) -> None:
+    """Drop one row's index entry (the row is gone)."""
+    SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
+
+
+def documents_sync(*, doc_type: str, object_ids: Iterable[int]) -> None:
+    """Re-index some rows of one type, e.g. after a bulk write that sends no signals."""
+    provider = PROVIDERS[doc_type]
+    ids = set(object_ids)
+    with transaction.atomic():
+        for row in provider.queryset().filter(pk__in=ids).iterator(chunk_size=500):
+            _write(doc_type, row.pk, provider.build(row))
+            ids.discard(row.pk)
+        for gone in ids:
+            document_remove(doc_type=doc_type, object_id=gone)
+
+
+def _available(provider: Provider) -> bool:
+    try:
+        provider.model_class  # noqa: B018
+    except LookupError:
+        return False
+    return True
+
+
+def search_reindex(
+    *,
+    organisation_id: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    chunk: int = 500,
+) -> int:
+    """Rebuild the index from the rows (all organisations, or one); returns the number of
+    documents. Idempotent: documents whose row is gone or hidden are dropped."""
+    total_docs = 0
+    for provider in PROVIDERS.values():
+        if not _available(provider):
+            continue
+        rows = provider.queryset(organisation_id).order_by("pk")
+        total = rows.count()
+        done = 0
+        seen: set[int] = set()
+        if progress:
+            progress(provider.doc_type, 0, total)
+        last_pk = 0
+        while True:
+            batch = list(rows.filter(pk__gt=last_pk)[:chunk])
+            if not batch:
+                break
+            with transaction.atomic():
+                for row in batch:
+                    data = provider.build(row)
+                    _write(provider.doc_type, row.pk, data)
+                    if data is not None:
+                        seen.add(row.pk)
+            last_pk = batch[-1].pk
+            done += len(batch)
+            if progress:
+                progress(provider.doc_type, done, total)
+        indexed = SearchDocument.objects.filter(doc_type=provider.doc_type)
+        if organisation_id is not None:
+            indexed = indexed.filter(organisation_id=organisation_id)
+        stale = sorted(set(indexed.values_list("object_id", flat=True)) - seen)
+        for start in range(0, len(stale), chunk):
+            SearchDocument.objects.filter(
+                doc_type=provider.doc_type, object_id__in=stale[start : start + chunk]
+            ).delete()
+        total_docs += len(seen)
+    return total_docs
