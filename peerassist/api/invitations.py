@@ -1,5 +1,138 @@
-"""API: invitations."""
+"""Invitations of an assist: list, invite participants or a guest, send again, withdraw.
 
-from ninja import Router
+Only those who may edit the plan (`assists.selectors.can_edit`) use these; an assist the
+caller may not see is 404. Answering an invitation is a page reached by a signed link
+(`/rsvp/<token>/`), not an API call.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from peerassist.assists.models import PeerAssist, Role
+from peerassist.assists.selectors import assist_get, can_edit
+from peerassist.core.scoping import Viewer
+from peerassist.invitations import selectors, services
+from peerassist.invitations.models import Invitation, InvitationStatus
 
 router = Router(tags=["invitations"])
+
+NO_SUCH_ASSIST = "No such assist, or you may not see it."
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    detail: list[dict]
+
+
+class InvitationOut(Schema):
+    id: int
+    person_id: int
+    name: str = Field(..., alias="person.name")
+    email: str = Field(..., alias="person.email")
+    external: bool = Field(..., alias="person.is_external")
+    role: Role
+    status: InvitationStatus
+    sequence: int
+    sent_at: datetime | None
+    responded_at: datetime | None
+    cancelled_at: datetime | None
+    suggested_name: str
+    suggested_email: str
+    suggested_reason: str
+
+
+class InviteIn(Schema):
+    person_ids: list[int] = Field(..., min_length=1, description="People taking part already.")
+
+
+class GuestIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field(..., max_length=254)
+    role: Role = Role.VISITING_PEER
+
+
+def _editable_assist(viewer: Viewer, assist_id: int) -> PeerAssist:
+    try:
+        assist = assist_get(viewer=viewer, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise Http404(NO_SUCH_ASSIST) from None
+    if not can_edit(viewer=viewer, assist=assist):
+        raise PermissionDenied(
+            "Only the home team, the facilitator and organisers handle invitations."
+        )
+    return assist
+
+
+def _out(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_related("person").get(pk=invitation.pk)
+
+
+@router.get(
+    "/assists/{assist_id}/invitations",
+    response={200: list[InvitationOut], 403: ErrorOut, 404: ErrorOut},
+    summary="Invitations of an assist and their answers",
+)
+def list_invitations(request: HttpRequest, assist_id: int):
+    return selectors.invitation_list(assist=_editable_assist(request.auth, assist_id))
+
+
+@router.post(
+    "/assists/{assist_id}/invitations",
+    response={201: list[InvitationOut], 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Invite people who take part (the email, brief and .ics go out after commit)",
+)
+def create_invitations(request: HttpRequest, assist_id: int, payload: InviteIn):
+    assist = _editable_assist(request.auth, assist_id)
+    sent = services.invitation_send(
+        viewer=request.auth, assist=assist, person_ids=payload.person_ids
+    )
+    return Status(201, [_out(i) for i in sent])
+
+
+@router.post(
+    "/assists/{assist_id}/invitations/guests",
+    response={201: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Invite a guest by name and e-mail (an external person is created if needed)",
+)
+def create_guest_invitation(request: HttpRequest, assist_id: int, payload: GuestIn):
+    assist = _editable_assist(request.auth, assist_id)
+    invitation = services.guest_invite(
+        viewer=request.auth,
+        assist=assist,
+        name=payload.name,
+        email=payload.email,
+        role=payload.role,
+    )
+    return Status(201, _out(invitation))
+
+
+@router.post(
+    "/assists/{assist_id}/invitations/{invitation_id}/resend",
+    response={200: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Send an invitation again (a withdrawn one is invited anew)",
+)
+def resend_invitation(request: HttpRequest, assist_id: int, invitation_id: int):
+    assist = _editable_assist(request.auth, assist_id)
+    invitation = services.invitation_resend(
+        viewer=request.auth, assist=assist, invitation_id=invitation_id
+    )
+    return _out(invitation)
+
+
+@router.post(
+    "/assists/{assist_id}/invitations/{invitation_id}/cancel",
+    response={200: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Withdraw an invitation: the person leaves the assist, the calendar entry is cancelled",
+)
+def cancel_invitation(request: HttpRequest, assist_id: int, invitation_id: int):
+    assist = _editable_assist(request.auth, assist_id)
+    invitation = services.invitation_cancel(
+        viewer=request.auth, assist=assist, invitation_id=invitation_id
+    )
+    return _out(invitation)

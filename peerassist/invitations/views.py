@@ -1,0 +1,255 @@
+"""Invitation pages: the editors' invitations tab, the participant's own invitation page,
+and the two pages reached by emailed links without signing in (RSVP and guest access)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peerassist.assists import selectors as assist_selectors
+from peerassist.assists.models import PeerAssist, Status
+from peerassist.core.findings import RuleViolation
+from peerassist.core.middleware import SESSION_ORG_KEY
+from peerassist.core.scoping import Viewer, require_member
+from peerassist.invitations import emails, forms, selectors, services, tokens
+from peerassist.invitations.models import InvitationStatus
+from peerassist.invitations.tokens import TokenRefused
+
+NO_SUCH_ASSIST = "There is no such Peer Assist, or it is not shared with you."
+#: A guest's session ends sooner than a member's: the link signs them in again.
+GUEST_SESSION_SECONDS = 12 * 3600
+
+
+def _assist(request: HttpRequest, assist_id: int, *, edit: bool) -> tuple[Viewer, PeerAssist]:
+    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+    try:
+        assist = assist_selectors.assist_get(viewer=viewer, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise Http404(_(NO_SUCH_ASSIST)) from None
+    if edit and not assist_selectors.can_edit(viewer=viewer, assist=assist):
+        raise PermissionDenied(
+            _("Only the home team, the facilitator and organisers can send invitations.")
+        )
+    return viewer, assist
+
+
+# --- The invitations tab ------------------------------------------------------------------
+
+
+def _manage(
+    request: HttpRequest, assist: PeerAssist, *, guest_form=None, status: int = 200
+) -> HttpResponse:
+    uninvited = list(selectors.uninvited_participations(assist=assist))
+    context = {
+        "assist": assist,
+        "tab": "invitations",
+        "can_edit": True,
+        "invitations": list(selectors.invitation_list(assist=assist)),
+        "invite_form": forms.InviteForm(participations=uninvited),
+        "uninvited": uninvited,
+        "guest_form": guest_form or forms.GuestForm(),
+        "invitable": assist.status in services.INVITABLE_STATUSES,
+    }
+    return render(request, "invitations/manage.html", context, status=status)
+
+
+@require_GET
+def manage(request: HttpRequest, assist_id: int) -> HttpResponse:
+    _viewer, assist = _assist(request, assist_id, edit=True)
+    return _manage(request, assist)
+
+
+def _refused(request: HttpRequest, error: Exception) -> None:
+    if isinstance(error, RuleViolation):
+        for finding in error.findings:
+            messages.error(request, finding.message)
+    elif isinstance(error, ValidationError):
+        messages.error(request, " ".join(error.messages))
+
+
+@require_POST
+def send(request: HttpRequest, assist_id: int) -> HttpResponse:
+    viewer, assist = _assist(request, assist_id, edit=True)
+    uninvited = selectors.uninvited_participations(assist=assist)
+    form = forms.InviteForm(request.POST, participations=uninvited)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one person to invite."))
+        return redirect("invitations:manage", assist.pk)
+    try:
+        sent = services.invitation_send(
+            viewer=viewer, assist=assist, person_ids=form.cleaned_data["person_ids"]
+        )
+    except (RuleViolation, ValidationError) as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request, _("%(count)s invitations are on their way.") % {"count": len(sent)}
+        )
+    return redirect("invitations:manage", assist.pk)
+
+
+@require_POST
+def guest(request: HttpRequest, assist_id: int) -> HttpResponse:
+    viewer, assist = _assist(request, assist_id, edit=True)
+    form = forms.GuestForm(request.POST)
+    if not form.is_valid():
+        return _manage(request, assist, guest_form=form, status=400)
+    try:
+        invitation = services.guest_invite(viewer=viewer, assist=assist, **form.cleaned_data)
+    except (RuleViolation, ValidationError) as error:
+        _refused(request, error)
+        return _manage(request, assist, guest_form=form, status=400)
+    messages.success(
+        request, _("An invitation is on its way to %(name)s.") % {"name": invitation.person.name}
+    )
+    return redirect("invitations:manage", assist.pk)
+
+
+@require_POST
+def resend(request: HttpRequest, assist_id: int, invitation_id: int) -> HttpResponse:
+    viewer, assist = _assist(request, assist_id, edit=True)
+    try:
+        invitation = services.invitation_resend(
+            viewer=viewer, assist=assist, invitation_id=invitation_id
+        )
+    except (RuleViolation, ValidationError) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Sent again to %(name)s.") % {"name": invitation.person.name})
+    return redirect("invitations:manage", assist.pk)
+
+
+@require_POST
+def cancel(request: HttpRequest, assist_id: int, invitation_id: int) -> HttpResponse:
+    viewer, assist = _assist(request, assist_id, edit=True)
+    try:
+        invitation = services.invitation_cancel(
+            viewer=viewer, assist=assist, invitation_id=invitation_id
+        )
+    except (RuleViolation, ValidationError) as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s's invitation is withdrawn; their calendar entry is cancelled.")
+            % {"name": invitation.person.name},
+        )
+    return redirect("invitations:manage", assist.pk)
+
+
+# --- The participant's own invitation (guests included) --------------------------------------
+
+
+def _writeup_link(assist: PeerAssist, viewer: Viewer) -> str:
+    writeup = getattr(assist, "writeup", None)
+    if writeup is None or (not viewer.is_member and not writeup.shared_with_guests):
+        return ""
+    for name in ("writeups:detail", "writeups:writeup", "writeups:read"):
+        try:
+            return reverse(name, args=[assist.pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@require_GET
+def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
+    """The brief as an invitee reads it: the one assist page a guest reaches."""
+    viewer = request.viewer  # type: ignore[attr-defined]
+    if viewer is None:
+        raise PermissionDenied(_("Sign in with the account you were invited with."))
+    try:
+        assist = assist_selectors.assist_get(viewer=viewer, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise Http404(_(NO_SUCH_ASSIST)) from None
+    participation = selectors.viewer_participation(viewer=viewer, assist=assist)
+    if participation is None:
+        raise Http404(_(NO_SUCH_ASSIST))
+    person = participation.person
+    people = list(assist_selectors.participation_list(assist=assist))
+    context = {
+        "assist": assist,
+        "person": person,
+        "participation": participation,
+        "invitation": selectors.viewer_invitation(viewer=viewer, assist=assist),
+        "starts_local": emails.local_time(assist.starts_at, person.time_zone),
+        "ends_local": emails.local_time(assist.ends_at, person.time_zone),
+        "roles": {
+            role: [p for p in people if p.role == role] for role in ("home_peer", "facilitator")
+        },
+        "live_link": reverse("live:room", args=[assist.pk]) if assist.status == Status.LIVE else "",
+        "writeup_link": _writeup_link(assist, viewer),
+        "is_guest": not viewer.is_member,
+    }
+    return render(request, "invitations/brief.html", context)
+
+
+# --- Links from emails, no sign-in -------------------------------------------------------------
+
+
+def _token_refused(request: HttpRequest, refused: TokenRefused) -> HttpResponse:
+    return render(request, "invitations/token_refused.html", {"reason": refused.reason}, status=403)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    """Answer an invitation from the email: GET shows what the link does, POST records it
+    (so that mail scanners opening links answer nothing)."""
+    try:
+        claim = tokens.rsvp_read(token)
+        invitation = services.rsvp_check(claim=claim)
+    except TokenRefused as refused:
+        return _token_refused(request, refused)
+    form = forms.SuggestForm(request.POST or None) if claim.action == "suggest" else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        suggestion = services.Suggestion(**form.cleaned_data) if form is not None else None
+        try:
+            invitation = services.rsvp_answer(claim=claim, suggestion=suggestion)
+        except TokenRefused as refused:
+            return _token_refused(request, refused)
+        return render(
+            request,
+            "invitations/rsvp_done.html",
+            {
+                "invitation": invitation,
+                "assist": invitation.assist,
+                "again": emails.rsvp_links(invitation),
+                "open_link": emails.open_link(invitation.person, invitation, invitation.assist),
+                "Status": InvitationStatus,
+            },
+        )
+    person = invitation.person
+    context = {
+        "invitation": invitation,
+        "assist": invitation.assist,
+        "action": claim.action,
+        "form": form,
+        "starts_local": emails.local_time(invitation.assist.starts_at, person.time_zone),
+        "time_zone": person.time_zone,
+    }
+    return render(
+        request, "invitations/rsvp.html", context, status=400 if form and form.errors else 200
+    )
+
+
+@login_not_required
+@require_GET
+def guest_access(request: HttpRequest, token: str) -> HttpResponse:
+    """An external guest's personal link: signs them in to a guest session for their assist."""
+    try:
+        claim = tokens.guest_read(token)
+        user, invitation = services.guest_access(claim=claim)
+    except TokenRefused as refused:
+        return _token_refused(request, refused)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_ORG_KEY] = invitation.assist.organisation_id
+    request.session.set_expiry(GUEST_SESSION_SECONDS)
+    return redirect("invitations:brief", invitation.assist_id)
