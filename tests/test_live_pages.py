@@ -25,7 +25,7 @@ def live_assist(org, member):
         ("member", 200),
         ("organiser", 200),
         ("admin", 200),
-        ("guest", 403),
+        ("guest", 404),  # a guest finds only the assists they take part in
         ("outsider", 403),
         ("other_org_member", 404),
     ],

@@ -7,6 +7,7 @@ and nudges alongside the saved object otherwise.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,7 @@ def assist_update(
                 }
             )
     assist = PeerAssist.objects.select_for_update().get(pk=assist.pk)
+    before = {name: getattr(assist, name) for name in CALENDAR_FIELDS}
     for name, value in changes.items():
         if name == "focus_questions":
             questions = [str(q).strip() for q in value]
@@ -163,7 +165,25 @@ def assist_update(
     assist.save()
     if "languages" in changes:
         assist.languages.set(changes["languages"])
+    if changed := [name for name in CALENDAR_FIELDS if getattr(assist, name) != before[name]]:
+        transaction.on_commit(partial(_calendar_changed, assist, changed))
     return assist, _review(assist)
+
+
+#: Fields that make up the invitees' calendar entry.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link")
+
+
+def _calendar_changed(assist: PeerAssist, changed: list[str]) -> None:
+    from peerassist.invitations.services import assist_changed
+
+    assist_changed(assist, changed)
+
+
+def _participant_left(assist_id: int, person_id: int) -> None:
+    from peerassist.invitations.services import participation_removed
+
+    participation_removed(assist_id=assist_id, person_id=person_id)
 
 
 @transaction.atomic
@@ -250,6 +270,8 @@ def participation_remove(*, viewer: Viewer, assist: PeerAssist, participation_id
     if removed is not None:
         # Their open live-room sockets close as soon as this commits.
         room_publish_on_commit(bus_message(assist.pk, kick_person_id=removed.person_id))
+        # Their calendar entry is cancelled.
+        transaction.on_commit(partial(_participant_left, assist.pk, removed.person_id))
     if not deleted:
         raise ValidationError(
             {"participation_id": _("This person does not take part in this assist.")}

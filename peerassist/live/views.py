@@ -13,14 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.assists.selectors import assist_get, participation_list
-from peerassist.core.scoping import require_member
 from peerassist.live import selectors, services
 
 PROJECTOR_SESSION_KEY = "projector_tokens"
 
 
 def _room(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+    # Guests too: assist_get only finds the assists a guest takes part in (404 otherwise).
+    viewer = request.viewer  # type: ignore[attr-defined]
+    if viewer is None:
+        raise PermissionDenied(_("The live room is for the people taking part in this assist."))
     try:
         assist = assist_get(viewer=viewer, assist_id=assist_id)
     except PeerAssist.DoesNotExist:
