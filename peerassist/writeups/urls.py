@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from peerassist.writeups import views, views_writeup
 
 app_name = "writeups"
 
-urlpatterns: list = []
+A = "assists/<int:assist_id>/"
+
+urlpatterns = [
+    path(A + "conclusion/", views.conclusion, name="conclusion"),
+    path(A + "conclusion/conclude/", views.conclude, name="conclude"),
+    path(A + "conclusion/actions/", views.action_add, name="action_add"),
+    path(A + "conclusion/actions/<int:action_id>/", views.action_edit, name="action_edit"),
+    path(A + "conclusion/pairs/", views.pair_add, name="pair_add"),
+    path(A + "conclusion/pairs/<int:pair_id>/remove/", views.pair_remove, name="pair_remove"),
+    path(A + "conclusion/feedback/", views.feedback, name="feedback"),
+    path(A + "followup/", views.followup, name="followup"),
+    path(A + "writeup/", views_writeup.writeup, name="writeup"),
+    path(A + "writeup/preview/", views_writeup.preview, name="preview"),
+    path(A + "writeup/draft/", views_writeup.draft, name="draft"),
+    path(A + "writeup/versions/", views_writeup.versions, name="versions"),
+    path(A + "writeup/versions/<int:number>/", views_writeup.version, name="version"),
+    path(A + "writeup/versions/<int:number>/restore/", views_writeup.restore, name="restore"),
+    path(A + "writeup/publish/", views_writeup.publish, name="publish"),
+]

@@ -1,0 +1,217 @@
+"""The first draft of a write-up, from what the session produced.
+
+`draft_markdown(data)` is a pure function of `SessionData` (assembled by
+`peerassist.writeups.selectors.session_data`), so that the draft can be tested without a
+database and read by the exports. Headings follow the method: purpose and context, who
+took part, what was heard under each focus question (starred notes first), what we all
+now know together, the home team's response and the actions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class NoteData:
+    kind: str
+    kind_label: str
+    text: str
+    starred: bool
+    focus_question: int | None
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    role: str
+    role_label: str
+    name: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ActionData:
+    title: str
+    owner: str
+    due_on: date | None
+    status_label: str
+
+
+@dataclass(frozen=True)
+class PairData:
+    home_peer: str
+    visiting_peer: str
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class SessionData:
+    title: str
+    organisation: str = ""
+    format_name: str = ""
+    held_on: date | None = None
+    business_context: str = ""
+    challenge: str = ""
+    planned_approach: str = ""
+    desired_outcome: str = ""
+    focus_questions: Sequence[str] = ()
+    #: Roles in the order they are listed: (value, label).
+    roles: Sequence[tuple[str, str]] = ()
+    participants: Sequence[ParticipantData] = ()
+    #: Contribution kinds in the order they are listed: (value, label).
+    kinds: Sequence[tuple[str, str]] = ()
+    notes: Sequence[NoteData] = ()
+    learned: str = ""
+    do_differently: str = ""
+    shared_knowledge: str = ""
+    actions: Sequence[ActionData] = ()
+    pairs: Sequence[PairData] = field(default_factory=tuple)
+
+
+_SPACES = re.compile(r"\s+")
+_LEADING_MARK = re.compile(r"^(\d*)([#>+\-*.)])(\s)")
+
+
+def inline(text: str) -> str:
+    """One line of Markdown from free text: whitespace collapsed, no accidental block syntax."""
+    flat = _SPACES.sub(" ", text or "").strip()
+    # "1. x", "- x" or "# x" at the start would turn a note into a list or a heading.
+    return _LEADING_MARK.sub(r"\1\\\2\3", flat)
+
+
+def cell(text: str) -> str:
+    """A table cell: one line, pipes escaped."""
+    return inline(text).replace("|", "\\|") or "—"
+
+
+def paragraphs(text: str) -> str:
+    """Free text kept as paragraphs (blank lines between them), each line made inline."""
+    blocks = [b for b in re.split(r"\n\s*\n", (text or "").strip()) if b.strip()]
+    return "\n\n".join(inline(b) for b in blocks)
+
+
+def _note_line(note: NoteData) -> str:
+    star = "★ " if note.starred else ""
+    author = f" — *{inline(note.author)}*" if note.author else ""
+    return f"- {star}{inline(note.text)}{author}"
+
+
+def _notes_by_kind(notes: Iterable[NoteData], kinds: Sequence[tuple[str, str]]) -> list[str]:
+    """Sections per kind, in the kinds' order, starred notes first within each."""
+    by_kind: dict[str, list[NoteData]] = {}
+    for note in notes:
+        by_kind.setdefault(note.kind, []).append(note)
+    order = [k for k, _label in kinds] + [k for k in by_kind if k not in dict(kinds)]
+    labels = dict(kinds)
+    lines: list[str] = []
+    for kind in order:
+        group = by_kind.get(kind)
+        if not group:
+            continue
+        group = sorted(group, key=lambda n: not n.starred)  # stable: keeps the room's order
+        lines += ["", f"**{labels.get(kind, group[0].kind_label)}**", ""]
+        lines += [_note_line(n) for n in group]
+    return lines
+
+
+def _participants(data: SessionData) -> list[str]:
+    lines: list[str] = []
+    roles = list(data.roles) or sorted({(p.role, p.role_label) for p in data.participants})
+    for role, label in roles:
+        people = [p for p in data.participants if p.role == role]
+        if not people:
+            continue
+        names = ", ".join(
+            inline(p.name) + (f" ({inline(p.unit)})" if p.unit else "") for p in people
+        )
+        lines.append(f"- **{label}:** {names}")
+    return lines
+
+
+def _actions_table(actions: Sequence[ActionData]) -> list[str]:
+    lines = [
+        f"| {_('Action')} | {_('Owner')} | {_('Due')} | {_('Status')} |",
+        "| --- | --- | --- | --- |",
+    ]
+    for action in actions:
+        due = action.due_on.isoformat() if action.due_on else "—"
+        lines.append(
+            f"| {cell(action.title)} | {cell(action.owner)} | {due} | {cell(action.status_label)} |"
+        )
+    return lines
+
+
+def draft_markdown(data: SessionData) -> str:
+    """The write-up's first draft, in Markdown (CommonMark with tables)."""
+    out: list[str] = [f"# {inline(data.title)}", ""]
+    facts = [
+        _("Peer Assist"),
+        inline(data.format_name),
+        data.held_on.isoformat() if data.held_on else "",
+        inline(data.organisation),
+    ]
+    out += ["*" + " · ".join(f for f in facts if f) + "*", ""]
+
+    out += [f"## {_('Purpose and context')}", ""]
+    if data.business_context.strip():
+        out += [paragraphs(data.business_context), ""]
+    for label, text in (
+        (_("The challenge."), data.challenge),
+        (_("Our planned approach."), data.planned_approach),
+        (_("What we wanted from the session."), data.desired_outcome),
+    ):
+        if text.strip():
+            out += [f"**{label}** {inline(text)}", ""]
+
+    out += [f"## {_('Who took part')}", ""]
+    out += _participants(data) or [_("Nobody was recorded as taking part.")]
+    out.append("")
+
+    out += [f"## {_('What we heard')}", ""]
+    if any(n.starred for n in data.notes):
+        out += [_("★ marks the notes the home team starred."), ""]
+    questions = list(data.focus_questions)
+    for index, question in enumerate(questions):
+        out.append(f"### {index + 1}. {inline(question)}")
+        notes = [n for n in data.notes if n.focus_question == index]
+        out += _notes_by_kind(notes, data.kinds) or ["", _("No notes under this question.")]
+        out.append("")
+    general = [
+        n
+        for n in data.notes
+        if n.focus_question is None or not 0 <= n.focus_question < len(questions)
+    ]
+    if general:
+        out.append(f"### {_('Other notes')}" if questions else f"### {_('Notes')}")
+        out += _notes_by_kind(general, data.kinds)
+        out.append("")
+    if not data.notes:
+        out += [_("No notes were recorded in the room."), ""]
+
+    out += [f"## {_('What we all now know together')}", ""]
+    out += [paragraphs(data.shared_knowledge) or _("To be completed by the home team."), ""]
+
+    out += [f"## {_('Our response')}", ""]
+    out += [f"**{_('What we learned.')}** {inline(data.learned) or '—'}", ""]
+    out += [f"**{_('What we will do differently.')}** {inline(data.do_differently) or '—'}", ""]
+
+    out += [f"## {_('Actions')}", ""]
+    if data.actions:
+        out += _actions_table(data.actions)
+    else:
+        out.append(_("No actions were agreed."))
+    out.append("")
+
+    if data.pairs:
+        out += [f"## {_('Connect afterwards')}", ""]
+        for pair in data.pairs:
+            topic = f": {inline(pair.topic)}" if pair.topic else ""
+            out.append(f"- {inline(pair.home_peer)} ↔ {inline(pair.visiting_peer)}{topic}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

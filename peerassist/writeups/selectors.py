@@ -1,0 +1,356 @@
+"""Reads after the session: the conclusion, actions, feedback, the write-up and follow-ups.
+
+Every entry point takes the viewer. An assist is reached through
+`peerassist.assists.selectors.assist_list` (so visibility rules are the planning ones),
+plus one exception decided here: the people a published write-up was sent to may read it
+even when the assist is for its participants only.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from peerassist.assists.models import ContributionKind, Participation, PeerAssist, Role, Status
+from peerassist.assists.selectors import assist_list, participation_list, viewer_roles
+from peerassist.core.scoping import Viewer
+from peerassist.live.models import Contribution
+from peerassist.people.models import Person
+from peerassist.writeups import drafting, rules
+from peerassist.writeups.models import (
+    Action,
+    ActionStatus,
+    Conclusion,
+    ConnectPair,
+    Feedback,
+    FollowUp,
+    WriteUp,
+    WriteUpStatus,
+    WriteUpVersion,
+)
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+# --- Access -----------------------------------------------------------------------------------
+
+
+def assist_for_viewer(*, viewer: Viewer, assist_id: int) -> PeerAssist:
+    """An assist the viewer may see, or whose published write-up was sent to them;
+    raises PeerAssist.DoesNotExist otherwise (also for another organisation's)."""
+    try:
+        return assist_list(viewer=viewer).get(pk=assist_id)
+    except PeerAssist.DoesNotExist:
+        return PeerAssist.objects.select_related("format").get(
+            pk=assist_id,
+            organisation=viewer.organisation,
+            writeup__status=WriteUpStatus.PUBLISHED,
+            writeup__recipients__user=viewer.user,
+        )
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What the viewer may do after the session of one assist."""
+
+    roles: frozenset[str]
+    edit: bool
+    publish: bool
+    conclude: bool
+    feedback: bool
+    answer_followup: bool
+
+    @property
+    def takes_part(self) -> bool:
+        return bool(self.roles)
+
+
+def rights_for(*, viewer: Viewer, assist: PeerAssist) -> Rights:
+    """The viewer's rights on the assist's conclusion, write-up and follow-up."""
+    if assist.organisation_id != viewer.organisation.pk:
+        return Rights(frozenset(), False, False, False, False, False)
+    roles = frozenset(viewer_roles(viewer=viewer, assist=assist))
+    manager = viewer.can_manage_people
+    return Rights(
+        roles=roles,
+        edit=rules.may_edit_conclusion(roles, is_manager=manager),
+        publish=rules.may_publish(roles, is_manager=manager),
+        conclude=rules.may_conclude(roles, is_manager=manager),
+        feedback=rules.may_give_feedback(roles),
+        answer_followup=rules.may_answer_followup(roles, is_manager=manager),
+    )
+
+
+def can_read_writeup(*, viewer: Viewer, writeup: WriteUp, rights: Rights) -> bool:
+    """Drafts: those who took part and organisers. Published: whoever sees the assist, guests
+    who took part when it is shared with guests, and the people it was sent to."""
+    if rights.edit:
+        return True
+    if writeup.status != WriteUpStatus.PUBLISHED:
+        return rights.takes_part and viewer.is_member
+    if writeup.recipients.filter(user=viewer.user).exists():
+        return True
+    if not viewer.is_member:
+        return rights.takes_part and writeup.shared_with_guests
+    return assist_list(viewer=viewer).filter(pk=writeup.assist_id).exists()
+
+
+def writeup_for_viewer(*, viewer: Viewer, assist_id: int) -> WriteUp:
+    """The write-up of an assist, if the viewer may read it; raises WriteUp.DoesNotExist."""
+    try:
+        assist = assist_for_viewer(viewer=viewer, assist_id=assist_id)
+    except PeerAssist.DoesNotExist:
+        raise WriteUp.DoesNotExist from None
+    writeup = WriteUp.objects.select_related("assist__organisation", "published_by").get(
+        assist=assist
+    )
+    if not can_read_writeup(
+        viewer=viewer, writeup=writeup, rights=rights_for(viewer=viewer, assist=assist)
+    ):
+        raise WriteUp.DoesNotExist
+    return writeup
+
+
+def published_writeups(*, viewer: Viewer) -> QuerySet[WriteUp]:
+    """Published write-ups the viewer may read (for the knowledge base and reports)."""
+    visible = assist_list(viewer=viewer).values("pk")
+    mine = Q(assist__participations__person__user=viewer.user)
+    if not viewer.is_member:
+        visible_q = Q(assist__in=visible, shared_with_guests=True) & mine
+    else:
+        visible_q = Q(assist__in=visible)
+    return (
+        WriteUp.objects.filter(
+            assist__organisation=viewer.organisation, status=WriteUpStatus.PUBLISHED
+        )
+        .filter(visible_q | Q(recipients__user=viewer.user))
+        .select_related("assist")
+        .distinct()
+        .order_by("-published_at", "pk")
+    )
+
+
+# --- The conclusion ---------------------------------------------------------------------------
+
+
+def conclusion_get(*, assist: PeerAssist) -> Conclusion | None:
+    return Conclusion.objects.filter(assist=assist).first()
+
+
+def action_list(*, assist: PeerAssist) -> QuerySet[Action]:
+    """The assist's actions in order, owner and linked contributions loaded."""
+    return (
+        Action.objects.filter(assist=assist)
+        .select_related("owner__unit")
+        .prefetch_related(
+            Prefetch("contributions", queryset=Contribution.objects.select_related("author"))
+        )
+    )
+
+
+def connect_pair_list(*, assist: PeerAssist) -> QuerySet[ConnectPair]:
+    return ConnectPair.objects.filter(assist=assist).select_related("home_peer", "visiting_peer")
+
+
+def session_contributions(*, assist: PeerAssist) -> QuerySet[Contribution]:
+    """The notes that count: not deleted and not merged into another."""
+    return Contribution.objects.filter(
+        assist=assist, deleted_at__isnull=True, merged_into__isnull=True
+    ).select_related("author")
+
+
+def candidate_contributions(*, assist: PeerAssist) -> QuerySet[Contribution]:
+    """Notes an action can be based on: the starred ones and the action ideas."""
+    return session_contributions(assist=assist).filter(
+        Q(starred=True) | Q(kind=ContributionKind.ACTION_IDEA)
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """One piece of feedback as others see it: no name when it was given anonymously."""
+
+    usefulness: int
+    comment: str
+    anonymous: bool
+    name: str | None
+
+
+def feedback_list(*, assist: PeerAssist) -> list[FeedbackView]:
+    """Feedback for display: named first (by name), then anonymous ones in an order that
+    does not reveal who gave them (by score and comment, not by time)."""
+    rows = list(Feedback.objects.filter(assist=assist).select_related("person"))
+    named = sorted((f for f in rows if not f.anonymous), key=lambda f: f.person.name)
+    anonymous = sorted((f for f in rows if f.anonymous), key=lambda f: (-f.usefulness, f.comment))
+    return [
+        FeedbackView(f.usefulness, f.comment, f.anonymous, None if f.anonymous else f.person.name)
+        for f in [*named, *anonymous]
+    ]
+
+
+def feedback_average(views: list[FeedbackView]) -> float | None:
+    if not views:
+        return None
+    return round(sum(v.usefulness for v in views) / len(views), 1)
+
+
+def feedback_mine(*, assist: PeerAssist, person: Person | None) -> Feedback | None:
+    if person is None:
+        return None
+    return Feedback.objects.filter(assist=assist, person=person).first()
+
+
+def people_by_role(*, assist: PeerAssist, role: str) -> list[Person]:
+    return [p.person for p in participation_list(assist=assist) if p.role == role]
+
+
+def next_meeting_date(*, assist: PeerAssist) -> date | None:
+    """The date of the home team's community's next meeting after the assist, if any."""
+    try:
+        from peerassist.communities.selectors import next_meeting_after
+    except ImportError:
+        return None
+    meeting = next_meeting_after(assist)
+    if meeting is None:
+        return None
+    return timezone.localdate(meeting.starts_at)
+
+
+# --- The write-up -----------------------------------------------------------------------------
+
+ROLE_ORDER = (Role.HOME_PEER, Role.VISITING_PEER, Role.FACILITATOR, Role.NOTE_TAKER, Role.OBSERVER)
+
+
+def session_data(*, assist: PeerAssist) -> drafting.SessionData:
+    """Everything the draft and the exports need about a session, in a handful of queries."""
+    participations: list[Participation] = list(participation_list(assist=assist))
+    conclusion = conclusion_get(assist=assist)
+    notes = [
+        drafting.NoteData(
+            kind=c.kind,
+            kind_label=c.get_kind_display(),
+            text=c.text,
+            starred=c.starred,
+            focus_question=c.focus_question,
+            author=c.author.name,
+        )
+        for c in session_contributions(assist=assist)
+    ]
+    actions = [
+        drafting.ActionData(
+            title=a.title,
+            owner=a.owner.name if a.owner else "",
+            due_on=a.due_on,
+            status_label=a.get_status_display(),
+        )
+        for a in action_list(assist=assist)
+    ]
+    pairs = [
+        drafting.PairData(p.home_peer.name, p.visiting_peer.name, p.topic)
+        for p in connect_pair_list(assist=assist)
+    ]
+    return drafting.SessionData(
+        title=assist.title,
+        organisation=assist.organisation.name,
+        format_name=assist.format.name,
+        held_on=timezone.localdate(assist.starts_at) if assist.starts_at else None,
+        business_context=assist.business_context,
+        challenge=assist.challenge,
+        planned_approach=assist.planned_approach,
+        desired_outcome=assist.desired_outcome,
+        focus_questions=list(assist.focus_questions),
+        roles=[(str(r.value), str(r.label)) for r in ROLE_ORDER],
+        participants=[
+            drafting.ParticipantData(
+                role=p.role,
+                role_label=p.get_role_display(),
+                name=p.person.name,
+                unit=p.person.unit.name if p.person.unit else "",
+            )
+            for p in participations
+        ],
+        kinds=[(str(k.value), str(k.label)) for k in ContributionKind],
+        notes=notes,
+        learned=conclusion.learned if conclusion else "",
+        do_differently=conclusion.do_differently if conclusion else "",
+        shared_knowledge=conclusion.shared_knowledge if conclusion else "",
+        actions=actions,
+        pairs=pairs,
+    )
+
+
+def version_list(*, writeup: WriteUp) -> QuerySet[WriteUpVersion]:
+    """Versions, newest first, with who made them."""
+    return WriteUpVersion.objects.filter(writeup=writeup).select_related("created_by")
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a diff: `op` is "add", "remove", "same" or "gap" (lines left out)."""
+
+    op: str
+    text: str
+    old_number: int | None = None
+    new_number: int | None = None
+
+
+def diff_lines(old: str, new: str, *, context: int = 2) -> list[DiffLine]:
+    """Line diff of two texts, with `context` unchanged lines around each change."""
+    a, b = old.splitlines(), new.splitlines()
+    out: list[DiffLine] = []
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
+        if out:
+            out.append(DiffLine("gap", ""))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [DiffLine("same", a[i], i + 1, j1 + (i - i1) + 1) for i in range(i1, i2)]
+                continue
+            out += [DiffLine("remove", a[i], i + 1, None) for i in range(i1, i2)]
+            out += [DiffLine("add", b[j], None, j + 1) for j in range(j1, j2)]
+    return out
+
+
+# --- Follow-ups and actions for the home page -------------------------------------------------
+
+
+def followups_waiting(*, viewer: Viewer) -> QuerySet[FollowUp]:
+    """Follow-ups asked of the viewer's home teams and not answered yet."""
+    return (
+        FollowUp.objects.filter(
+            assist__organisation=viewer.organisation,
+            asked_at__isnull=False,
+            answered_at__isnull=True,
+            assist__participations__person__user=viewer.user,
+            assist__participations__role=Role.HOME_PEER,
+        )
+        .select_related("assist")
+        .distinct()
+        .order_by("due_on", "pk")
+    )
+
+
+def open_actions(*, viewer: Viewer) -> QuerySet[Action]:
+    """The viewer's open actions, soonest due first (undated last)."""
+    return (
+        Action.objects.filter(
+            assist__organisation=viewer.organisation,
+            owner__user=viewer.user,
+            status__in=OPEN_ACTION_STATUSES,
+        )
+        .exclude(assist__status__in=[Status.DRAFT, Status.PLANNED, Status.INVITED])
+        .select_related("assist")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def followup_get(*, assist: PeerAssist) -> FollowUp | None:
+    return (
+        FollowUp.objects.filter(assist=assist)
+        .select_related("answered_by")
+        .prefetch_related("followed_up_with")
+        .first()
+    )
