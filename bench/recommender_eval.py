@@ -1,0 +1,336 @@
+"""How good are the visiting-peer suggestions? Hides who actually helped in past assists and
+measures recall@10 and MRR, plus diversity (distinct units in the top 10) and the share of
+"usual suspects" (the 10 % most frequent visiting peers) in the top 10 — for the method
+(rules + MMR) and, in the same run, two baselines: plain text similarity (home team left
+out, no other rule) and random.
+
+    python bench/recommender_eval.py                 # synthetic organisation, 10,000 people
+    python bench/recommender_eval.py --quick         # 2,000 people, 60 challenges (CI)
+    python bench/recommender_eval.py --dataset bench/data/recommender_sample.jsonl
+
+The JSONL format (one challenge per line) is described in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from django.conf import settings
+
+if not settings.configured:
+    settings.configure(USE_I18N=False)
+
+from peerassist.search.recommender import rules
+from peerassist.search.recommender.index import EvidenceIndex
+
+K = 10
+
+TOPICS = {
+    "supplier onboarding": "supplier vendor onboarding procurement contract checklist due "
+    "diligence registration invoice purchase",
+    "smart meters": "meter smart rollout installation household reading tariff grid firmware field",
+    "customer churn": "churn retention customer cancel loyalty survey complaint offer "
+    "renewal segment",
+    "data migration": "migration database legacy schema cutover reconciliation extract "
+    "load mapping rollback",
+    "safety culture": "safety incident hazard near miss audit permit toolbox behaviour "
+    "injury inspection",
+    "remote hiring": "hiring recruit interview candidate remote onboarding offer "
+    "assessment sourcing referral",
+    "pricing": "pricing price margin discount elasticity quote competitor bundle promotion value",
+    "cloud costs": "cloud cost spend instance reserved storage tagging budget finops rightsizing",
+    "warehouse layout": "warehouse layout picking slotting forklift dock inventory "
+    "aisle throughput pallet",
+    "regulatory filing": "regulator filing compliance submission deadline evidence "
+    "audit licence report disclosure",
+    "change management": "change adoption stakeholder resistance communication sponsor "
+    "training champion readiness",
+    "mobile app launch": "mobile app release store beta crash rating onboarding push "
+    "notification analytics",
+}
+GENERAL_TEXT = (
+    "team project plan week month people process review meeting budget timeline risk "
+    "lesson result goal manager report issue decision quality cost time partner site "
+    "approach idea problem support data system tool pilot phase scope owner board"
+)
+GENERAL = GENERAL_TEXT.split()
+LEVELS = ["entry", "professional", "professional", "senior", "senior", "manager", "executive"]
+
+
+@dataclass
+class Case:
+    """One challenge: who may be suggested, and who really helped."""
+
+    challenge: str
+    index: EvidenceIndex
+    people: dict[int, rules.Candidate]
+    helped: set[int]
+    facts: rules.AssistFacts
+
+
+def _syllable_word(rng: random.Random) -> str:
+    return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
+def _vocabularies(n_topics: int, rng: random.Random) -> list[list[str]]:
+    named = [words.split() for words in TOPICS.values()]
+    while len(named) < n_topics:
+        named.append([_syllable_word(rng) for _ in range(10)])
+    return named[:n_topics]
+
+
+def _text(rng: random.Random, vocab: Sequence[str], n: int = 12, share: float = 0.45) -> str:
+    return " ".join(
+        rng.choice(vocab) if rng.random() < share else rng.choice(GENERAL) for _ in range(n)
+    )
+
+
+@dataclass
+class Org:
+    people: dict[int, rules.Candidate]
+    evidence: dict[int, list[tuple[str, float]]]
+    depth: dict[int, dict[int, int]]  # person -> topic -> number of notes
+    vocab: list[list[str]]
+    unit_topics: dict[int, list[int]]
+
+
+def synthetic_org(n_people: int, seed: int = 7) -> Org:
+    """People in units, each with experience in a few topics (more often their unit's own),
+    recorded as notes, starred notes and tags. About 3 % are "usual suspects": senior
+    generalists with one shallow note on many topics, asked to visit again and again."""
+    rng = random.Random(seed)
+    n_units = max(8, n_people // 80)
+    n_topics = max(12, n_people // 40)
+    vocab = _vocabularies(n_topics, rng)
+    unit_topics = {u: rng.sample(range(n_topics), 3) for u in range(n_units)}
+    people: dict[int, rules.Candidate] = {}
+    evidence: dict[int, list[tuple[str, float]]] = {}
+    depth: dict[int, dict[int, int]] = {}
+    for pid in range(1, n_people + 1):
+        unit = rng.randrange(n_units)
+        suspect = rng.random() < 0.03
+        items: list[tuple[str, float]] = []
+        topics: dict[int, int] = {}
+        if suspect:
+            for t in rng.sample(range(n_topics), min(n_topics, 8)):
+                topics[t] = 1
+                items.append((_text(rng, vocab[t], share=0.6), 1.0))
+            level, visits = rng.choice(["manager", "executive", "senior"]), rng.randint(4, 9)
+        else:
+            for _ in range(rng.choice([1, 1, 2, 2, 3])):
+                t = rng.choice(unit_topics[unit]) if rng.random() < 0.6 else rng.randrange(n_topics)
+                n = rng.choice([1, 2, 3, 4])
+                topics[t] = topics.get(t, 0) + n
+                for _ in range(n):
+                    starred = rng.random() < 0.25
+                    weight = rules.evidence_weight("contribution", starred=starred)
+                    items.append(
+                        (_text(rng, vocab[t]), weight * rules.recency_factor(rng.uniform(0, 900)))
+                    )
+                if rng.random() < 0.3:
+                    items.append((" ".join(vocab[t][:2]), rules.evidence_weight("tag")))
+            level = rng.choice(LEVELS)
+            visits = min(rng.randint(0, 2) if rng.random() < 0.3 else 0, 3)
+        people[pid] = rules.Candidate(
+            pid, unit, level, frozenset({"en"}), frozenset(str(t) for t in topics), visits
+        )
+        evidence[pid] = items
+        depth[pid] = topics
+    return Org(people, evidence, depth, vocab, unit_topics)
+
+
+def synthetic_cases(org: Org, n_cases: int, seed: int = 11) -> Iterator[Case]:
+    """Past assists: a home team from one unit with a challenge in one topic. Those who helped
+    (wrote the starred notes) are people with real depth in that topic (two or more notes),
+    more likely the deeper it is; a colleague of the home team's own unit helps a third as
+    often, since what they know the home team mostly knows already (the guides' premise)."""
+    rng = random.Random(seed)
+    index = EvidenceIndex(org.evidence.items())
+    by_unit: dict[int, list[int]] = {}
+    for pid, c in org.people.items():
+        by_unit.setdefault(c.unit_id or 0, []).append(pid)
+    made = 0
+    while made < n_cases:
+        unit = rng.choice(list(by_unit))
+        topic = rng.choice(org.unit_topics[unit])
+        home = set(rng.sample(by_unit[unit], min(2, len(by_unit[unit]))))
+        experts = [pid for pid, d in org.depth.items() if d.get(topic, 0) >= 2 and pid not in home]
+        if len(experts) < 3:
+            continue
+        weights = [
+            org.depth[p][topic] ** 2 * (0.3 if org.people[p].unit_id == unit else 1.0)
+            for p in experts
+        ]
+        helped = set()
+        while len(helped) < min(5, len(experts)):
+            helped.add(rng.choices(experts, weights)[0])
+        challenge = _text(rng, org.vocab[topic], n=40, share=0.35)
+        facts = rules.AssistFacts(
+            home_ids=frozenset(home),
+            participant_ids=frozenset(home),
+            home_unit_ids=frozenset({unit}),
+            languages=frozenset({"en"}),
+        )
+        made += 1
+        yield Case(challenge, index, org.people, helped, facts)
+
+
+def dataset_cases(path: Path) -> Iterator[Case]:
+    """Cases read from a JSONL file (see bench/README.md)."""
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            ids: dict[str, int] = {}
+            people: dict[int, rules.Candidate] = {}
+            evidence: dict[int, list[tuple[str, float]]] = {}
+            units: dict[str, int] = {}
+            for person in row["people"]:
+                pid = ids.setdefault(str(person["id"]), len(ids) + 1)
+                unit = person.get("unit")
+                unit_id = units.setdefault(str(unit), len(units) + 1) if unit is not None else None
+                people[pid] = rules.Candidate(
+                    pid,
+                    unit_id,
+                    person.get("level", "professional"),
+                    frozenset(person.get("languages", [])),
+                    frozenset(person.get("skills", [])),
+                    int(person.get("visits_last_year", 0)),
+                )
+                evidence[pid] = [(text, 1.0) for text in person.get("evidence", [])]
+            home = frozenset(ids[str(h)] for h in row.get("home", []) if str(h) in ids)
+            home_units = frozenset(
+                units[str(u)] for u in row.get("home_units", []) if str(u) in units
+            )
+            helped = {ids[str(h)] for h in row["helped"] if str(h) in ids}
+            if not helped:
+                print(f"line {number}: nobody in 'helped' is among 'people'; skipped")
+                continue
+            facts = rules.AssistFacts(home, home, home_units, frozenset(row.get("languages", [])))
+            yield Case(row["challenge"], EvidenceIndex(evidence.items()), people, helped, facts)
+
+
+def method(case: Case, rng: random.Random) -> list[int]:
+    scored = [(case.people[k], s) for k, s in case.index.scores(case.challenge).items()]
+    return [r.candidate.person_id for r in rules.recommend(scored, case.facts, K)]
+
+
+def text_only(case: Case, rng: random.Random) -> list[int]:
+    hits = case.index.top(case.challenge, K + len(case.facts.home_ids))
+    return [h.key for h in hits if h.key not in case.facts.home_ids][:K]
+
+
+def random_pick(case: Case, rng: random.Random) -> list[int]:
+    pool = [p for p in case.people if p not in case.facts.home_ids]
+    return rng.sample(pool, min(K, len(pool)))
+
+
+METHODS = {"method (rules + MMR)": method, "text similarity only": text_only, "random": random_pick}
+
+
+def evaluate(cases: list[Case]) -> dict[str, dict[str, float]]:
+    """Mean recall@10, MRR, distinct units and usual-suspect share per method."""
+    results: dict[str, dict[str, float]] = {}
+    for name, pick in METHODS.items():
+        rng = random.Random(3)
+        recall, mrr, units, suspects, home = [], [], [], [], []
+        started = time.perf_counter()
+        for case in cases:
+            visits = sorted((c.visits_last_year for c in case.people.values()), reverse=True)
+            cut = visits[max(0, len(visits) // 10 - 1)] if visits else 0
+            top = pick(case, rng)
+            hits = [p for p in top if p in case.helped]
+            recall.append(len(hits) / len(case.helped))
+            rank = next((i for i, p in enumerate(top, 1) if p in case.helped), None)
+            mrr.append(1 / rank if rank else 0.0)
+            units.append(len({case.people[p].unit_id for p in top}))
+            usual = [p for p in top if cut > 0 and case.people[p].visits_last_year >= cut]
+            suspects.append(len(usual) / len(top) if top else 0.0)
+            home.append(sum(1 for p in top if case.people[p].unit_id in case.facts.home_unit_ids))
+        results[name] = {
+            "recall@10": statistics.fmean(recall),
+            "MRR": statistics.fmean(mrr),
+            "units in top 10": statistics.fmean(units),
+            "usual suspects": statistics.fmean(suspects),
+            "home unit in top 10": statistics.fmean(home),
+            "ms/case": 1000 * (time.perf_counter() - started) / max(1, len(cases)),
+        }
+    return results
+
+
+def print_table(title: str, results: dict[str, dict[str, float]]) -> None:
+    print(title)
+    columns = list(next(iter(results.values())))
+    print(f"  {'':24}" + "".join(f"{c:>20}" for c in columns))
+    for name, row in results.items():
+        print(f"  {name:24}" + "".join(f"{row[c]:>20.3f}" for c in columns))
+
+
+def write_sample(path: Path, n_people: int = 60, n_cases: int = 4) -> None:
+    """Write a small JSONL sample in the external format from a synthetic organisation."""
+    org = synthetic_org(n_people, seed=5)
+    rng = random.Random(5)
+    with path.open("w", encoding="utf-8") as out:
+        for case in synthetic_cases(org, n_cases, seed=5):
+            people = [
+                {
+                    "id": f"p{pid}",
+                    "unit": f"unit-{c.unit_id}",
+                    "level": c.level,
+                    "evidence": [text for text, _w in org.evidence[pid]][:4],
+                    "visits_last_year": c.visits_last_year,
+                }
+                for pid, c in org.people.items()
+            ]
+            rng.shuffle(people)
+            row = {
+                "challenge": case.challenge,
+                "home": [f"p{p}" for p in sorted(case.facts.home_ids)],
+                "home_units": [f"unit-{u}" for u in sorted(case.facts.home_unit_ids)],
+                "people": people,
+                "helped": [f"p{p}" for p in sorted(case.helped)],
+            }
+            out.write(json.dumps(row) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--people", type=int)
+    parser.add_argument("--cases", type=int)
+    parser.add_argument("--dataset", type=Path, help="JSONL file of past challenges")
+    parser.add_argument("--write-sample", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.write_sample:
+        write_sample(args.write_sample)
+        return
+    people = args.people or (2000 if args.quick else 10000)
+    n_cases = args.cases or (60 if args.quick else 300)
+    started = time.perf_counter()
+    org = synthetic_org(people)
+    cases = list(synthetic_cases(org, n_cases))
+    print(
+        f"synthetic organisation: {people} people, {len(cases)} past assists "
+        f"(built in {time.perf_counter() - started:.1f} s)"
+    )
+    print_table("", evaluate(cases))
+    sample = args.dataset or Path(__file__).parent / "data" / "recommender_sample.jsonl"
+    if sample.exists():
+        loaded = list(dataset_cases(sample))
+        print()
+        print_table(f"dataset {sample} ({len(loaded)} challenges)", evaluate(loaded))
+
+
+if __name__ == "__main__":
+    main()
