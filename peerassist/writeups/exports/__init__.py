@@ -1,0 +1,98 @@
+"""Exports of a write-up (PDF, DOCX, Markdown, HTML), shared by the page, the API and the CLI.
+
+`writeup_for_export(viewer=, assist_id=)` finds a write-up the viewer may read;
+`writeup_export(writeup=, fmt=)` turns it into an `ExportFile` (name, type, bytes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from peerassist.core.scoping import Viewer
+from peerassist.writeups.exports.document import ExportDocument, export_document
+from peerassist.writeups.models import WriteUp
+from peerassist.writeups.selectors import writeup_for_viewer
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    extension: str
+    content_type: str
+    label: str
+    render: Callable[[ExportDocument], bytes]
+
+
+def _pdf(doc: ExportDocument) -> bytes:
+    from peerassist.writeups.exports.pdf import writeup_pdf  # WeasyPrint loads slowly
+
+    return writeup_pdf(doc)
+
+
+def _docx(doc: ExportDocument) -> bytes:
+    from peerassist.writeups.exports.docx import writeup_docx
+
+    return writeup_docx(doc)
+
+
+def _md(doc: ExportDocument) -> bytes:
+    from peerassist.writeups.exports.markdown import writeup_markdown
+
+    return writeup_markdown(doc).encode()
+
+
+def _html(doc: ExportDocument) -> bytes:
+    from peerassist.writeups.exports.html import writeup_html
+
+    return writeup_html(doc).encode()
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+FORMATS: dict[str, ExportFormat] = {
+    "pdf": ExportFormat("pdf", "application/pdf", "PDF", _pdf),
+    "docx": ExportFormat("docx", DOCX_TYPE, "Word (DOCX)", _docx),
+    "md": ExportFormat("md", "text/markdown; charset=utf-8", "Markdown", _md),
+    "html": ExportFormat("html", "text/html; charset=utf-8", "HTML", _html),
+}
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def export_format(name: str) -> ExportFormat:
+    """The export format called `name`, or UnknownFormat naming the ones there are."""
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise UnknownFormat(
+            _("Unknown format '%(name)s': choose one of %(formats)s.")
+            % {"name": name, "formats": ", ".join(FORMATS)}
+        ) from None
+
+
+def writeup_for_export(*, viewer: Viewer, assist_id: int) -> WriteUp:
+    """The write-up if the viewer may read it (whoever may read it may export it); raises
+    WriteUp.DoesNotExist otherwise, also when the assist is not theirs to see (404)."""
+    return writeup_for_viewer(viewer=viewer, assist_id=assist_id)
+
+
+def writeup_export(*, writeup: WriteUp, fmt: str) -> ExportFile:
+    """The write-up in one format, with a file name like `smart-meters-writeup.pdf`."""
+    chosen = export_format(fmt)
+    doc = export_document(writeup)
+    return ExportFile(
+        filename=f"{doc.slug}-writeup.{chosen.extension}",
+        content_type=chosen.content_type,
+        content=chosen.render(doc),
+    )

@@ -1,0 +1,40 @@
+"""Who a command acts as: a person (`--as EMAIL`) or the operator, who sees everything."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import CommandError
+
+from peerassist.accounts.models import Membership, Organisation
+from peerassist.core.scoping import Viewer
+
+
+def organisation_for(slug: str | None) -> Organisation:
+    """The organisation named by slug, or the only one there is."""
+    if slug:
+        found = Organisation.objects.filter(slug=slug).first()
+        if found is None:
+            raise CommandError(f"No organisation with the short name '{slug}'.")
+        return found
+    organisations = list(Organisation.objects.order_by("slug")[:20])
+    if len(organisations) == 1:
+        return organisations[0]
+    if not organisations:
+        raise CommandError("There is no organisation yet (try 'peerassist demo').")
+    slugs = ", ".join(o.slug for o in organisations)
+    raise CommandError(f"There are several organisations; add --organisation ({slugs}).")
+
+
+def viewer_for(*, organisation: Organisation, email: str | None) -> Viewer:
+    """`--as EMAIL` acts with that person's rights; without it, the operator running the
+    command (who can read the database anyway) acts as an administrator of the organisation."""
+    if not email:
+        return Viewer(user=AnonymousUser(), organisation=organisation, role="admin")  # type: ignore[arg-type]
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(user__email__iexact=email, organisation=organisation)
+        .first()
+    )
+    if membership is None:
+        raise CommandError(f"{email} is not a member of '{organisation.slug}'.")
+    return Viewer(user=membership.user, organisation=organisation, role=membership.role)
