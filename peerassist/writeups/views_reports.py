@@ -1,0 +1,132 @@
+"""Pages for exports, the quarterly report and the dashboard (thin: the work is elsewhere)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from peerassist.communities.models import Community
+from peerassist.core.scoping import Viewer, require_member
+from peerassist.people.models import Unit
+from peerassist.writeups import dashboard, reports
+from peerassist.writeups.exports import (
+    ExportFile,
+    UnknownFormat,
+    writeup_export,
+    writeup_for_export,
+)
+from peerassist.writeups.models import WriteUp
+
+
+def file_response(name: str, content_type: str, content: bytes) -> HttpResponse:
+    """A download: the right type, `attachment` with the file name, never cached by proxies."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def writeup_download(request: HttpRequest, assist_id: int, fmt: str) -> HttpResponse:
+    viewer: Viewer | None = request.viewer  # type: ignore[attr-defined]
+    if viewer is None:
+        raise Http404(_("There is no such write-up, or it is not shared with you."))
+    try:
+        writeup = writeup_for_export(viewer=viewer, assist_id=assist_id)
+        exported: ExportFile = writeup_export(writeup=writeup, fmt=fmt)
+    except (WriteUp.DoesNotExist, UnknownFormat):
+        raise Http404(_("There is no such write-up, or it is not shared with you.")) from None
+    return file_response(exported.filename, exported.content_type, exported.content)
+
+
+# --- The quarterly report -----------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    quarter = forms.CharField(label=gettext_lazy("Quarter"), max_length=10)
+    scope = forms.ChoiceField(label=gettext_lazy("For"), required=False)
+
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        quarters = reports.recent_quarters(timezone.localdate())
+        self.fields["quarter"].widget = forms.Select(choices=[(str(q), q.label) for q in quarters])
+        self.fields["quarter"].initial = str(quarters[0])
+        units = [
+            (f"unit:{u.pk}", _("Unit: %(name)s") % {"name": u.name})
+            for u in Unit.objects.for_viewer(viewer).order_by("name")
+        ]
+        communities = [
+            (f"community:{c.pk}", _("Community: %(name)s") % {"name": c.name})
+            for c in Community.objects.for_viewer(viewer).order_by("name")
+        ]
+        self.fields["scope"].choices = [
+            ("", _("The whole organisation")),
+            *units,
+            *communities,
+        ]
+
+
+def _scope_ids(value: str) -> dict[str, int]:
+    kind, _sep, pk = (value or "").partition(":")
+    if kind in ("unit", "community") and pk.isdigit():
+        return {f"{kind}_id": int(pk)}
+    return {}
+
+
+def _report_from(request: HttpRequest, viewer: Viewer) -> tuple[ReportForm, reports.Report]:
+    """The report the query string asks for; ValidationError when it is not a valid one."""
+    form = ReportForm(request.GET, viewer=viewer)
+    quarter = reports.parse_quarter(request.GET.get("quarter", ""))
+    scope = reports.scope_resolve(viewer=viewer, **_scope_ids(request.GET.get("scope", "")))
+    return form, reports.report_build(viewer=viewer, quarter=quarter, scope=scope)
+
+
+@require_GET
+def report_page(request: HttpRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"errors": []}
+    if "quarter" in request.GET:
+        try:
+            context["form"], context["report"] = _report_from(request, viewer)
+        except ValidationError as error:
+            context["form"] = ReportForm(request.GET, viewer=viewer)
+            context["errors"] = error.messages
+        context["query"] = request.GET.urlencode()
+    else:
+        context["form"] = ReportForm(viewer=viewer)
+    status = 400 if context["errors"] else 200
+    return render(request, "writeups/report/page.html", context, status=status)
+
+
+@require_GET
+def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+    try:
+        _form, report = _report_from(request, viewer)
+        name, content_type, content = reports.report_file(report, fmt)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    return file_response(name, content_type, content)
+
+
+# --- The dashboard ------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+    charts = dashboard.dashboard_charts(viewer=viewer)
+    return render(
+        request,
+        "writeups/dashboard/page.html",
+        {"charts": charts, "charts_data": dashboard.charts_json(charts)},
+    )
