@@ -1,0 +1,458 @@
+"""Writes about communities, meetings, topics and Gives & Takes. Every function checks who may
+make the change: organisers and admins manage every community, a lead manages their own, any
+member raises topics, votes and lists Gives and Takes for themselves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from peerassist.assists.models import Format, FormatKind, Mode, Participation, PeerAssist, Role
+from peerassist.assists.selectors import viewer_person_id
+from peerassist.assists.services import assist_create
+from peerassist.communities.models import (
+    Community,
+    Give,
+    Meeting,
+    RoundRobinEntry,
+    Take,
+    Topic,
+    TopicSource,
+    TopicStatus,
+    TopicVote,
+)
+from peerassist.communities.selectors import can_manage_community, can_turn_into_assist
+from peerassist.core.scoping import Viewer, require_manager, require_member
+from peerassist.people.models import Person
+
+MANAGE_REFUSED = "Only the community's leads and organisers can change this."
+TITLE_LENGTH = 120
+
+
+def require_community_manager(viewer: Viewer, community: Community) -> None:
+    """Deny unless the viewer leads the community or is an organiser."""
+    require_member(viewer)
+    if not can_manage_community(viewer=viewer, community=community):
+        raise PermissionDenied(_("Only the community's leads and organisers can change this."))
+
+
+def _title_from(text: str) -> str:
+    """A short title from free text: its first line or sentence, cut at a word."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    for stop in (". ", "? ", "! "):
+        if stop in first:
+            first = first.split(stop)[0] + stop.strip()
+            break
+    if len(first) <= TITLE_LENGTH:
+        return first
+    return first[:TITLE_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def _person(viewer: Viewer, person_id: int | None, community: Community | None = None) -> Person:
+    """The person something is recorded for: the viewer themself, or (for leads and
+    organisers) anyone of the organisation."""
+    own = viewer_person_id(viewer)
+    if person_id is None or person_id == own:
+        if own is None:
+            raise ValidationError(
+                {"person_id": _("You have no entry in the directory; ask an organiser.")}
+            )
+        return Person.objects.get(pk=own)
+    if community is None or not can_manage_community(viewer=viewer, community=community):
+        raise PermissionDenied(_("Only leads and organisers can record this for someone else."))
+    try:
+        return Person.objects.get(pk=person_id, organisation=viewer.organisation)
+    except Person.DoesNotExist:
+        raise ValidationError({"person_id": _("There is no such person.")}) from None
+
+
+# --- Communities ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def community_create(*, viewer: Viewer, name: str, description: str = "") -> Community:
+    """Start a community of practice (organisers and admins)."""
+    require_manager(viewer)
+    name = name.strip()
+    if Community.objects.filter(organisation=viewer.organisation, name__iexact=name).exists():
+        raise ValidationError({"name": _("There is already a community with this name.")})
+    return Community.objects.create(
+        organisation=viewer.organisation, name=name, description=description.strip()
+    )
+
+
+@transaction.atomic
+def community_update(
+    *, viewer: Viewer, community: Community, name: str, description: str
+) -> Community:
+    """Rename or describe a community (its leads and organisers)."""
+    require_community_manager(viewer, community)
+    name = name.strip()
+    clash = Community.objects.filter(organisation=viewer.organisation, name__iexact=name)
+    if clash.exclude(pk=community.pk).exists():
+        raise ValidationError({"name": _("There is already a community with this name.")})
+    community.name = name
+    community.description = description.strip()
+    community.save(update_fields=["name", "description"])
+    return community
+
+
+@transaction.atomic
+def community_member_add(
+    *, viewer: Viewer, community: Community, person_id: int, lead: bool = False
+) -> Person:
+    """Add a person of the organisation as a member (and, if `lead`, as a lead too)."""
+    require_community_manager(viewer, community)
+    try:
+        person = Person.objects.get(pk=person_id, organisation=viewer.organisation)
+    except Person.DoesNotExist:
+        raise ValidationError({"person_id": _("There is no such person.")}) from None
+    community.members.add(person)
+    if lead:
+        community.leads.add(person)
+    return person
+
+
+@transaction.atomic
+def community_member_remove(*, viewer: Viewer, community: Community, person_id: int) -> None:
+    """Take a person out of the community (members and leads); the last lead stays."""
+    require_community_manager(viewer, community)
+    leads = set(community.leads.values_list("pk", flat=True))
+    if leads == {person_id} and not viewer.can_manage_people:
+        raise ValidationError(_("A community needs a lead: add another lead first."))
+    community.members.remove(person_id)
+    community.leads.remove(person_id)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+def _check_times(starts_at: datetime, ends_at: datetime | None) -> None:
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+
+
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link", "agenda")
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    viewer: Viewer,
+    community: Community,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    place: str = "",
+    video_link: str = "",
+    agenda: str = "",
+) -> Meeting:
+    """Schedule a meeting of the community (its leads and organisers)."""
+    require_community_manager(viewer, community)
+    _check_times(starts_at, ends_at)
+    return Meeting.objects.create(
+        community=community,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        video_link=video_link.strip(),
+        agenda=agenda.strip(),
+    )
+
+
+@transaction.atomic
+def meeting_update(*, viewer: Viewer, meeting: Meeting, **changes: object) -> Meeting:
+    """Change a meeting's date, place or agenda (its community's leads and organisers)."""
+    require_community_manager(viewer, meeting.community)
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    for name, value in changes.items():
+        setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    _check_times(meeting.starts_at, meeting.ends_at)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, viewer: Viewer, meeting: Meeting) -> None:
+    """Cancel a meeting (its topics and Gives & Takes stay with the community)."""
+    require_community_manager(viewer, meeting.community)
+    meeting.delete()
+
+
+# --- Round robin and Gives & Takes ------------------------------------------------------------
+
+
+@transaction.atomic
+def round_robin_add(
+    *, viewer: Viewer, meeting: Meeting, text: str, person_id: int | None = None
+) -> RoundRobinEntry:
+    """Record a challenge an attendee stated; it becomes a candidate topic on the board."""
+    require_member(viewer)
+    person = _person(viewer, person_id, meeting.community)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Say what the challenge is.")})
+    topic = Topic.objects.create(
+        organisation=viewer.organisation,
+        title=_title_from(text),
+        description=text,
+        source=TopicSource.ROUND_ROBIN,
+        community=meeting.community,
+        meeting=meeting,
+        raised_by=person,
+    )
+    return RoundRobinEntry.objects.create(meeting=meeting, person=person, text=text, topic=topic)
+
+
+def _offer_kwargs(
+    viewer: Viewer,
+    community: Community,
+    meeting: Meeting | None,
+    title: str,
+    text: str,
+    person_id: int | None,
+) -> dict[str, object]:
+    require_member(viewer)
+    if community.organisation_id != viewer.organisation.pk:
+        raise PermissionDenied
+    if meeting is not None and meeting.community_id != community.pk:
+        raise ValidationError({"meeting_id": _("That meeting belongs to another community.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Give it a short title.")})
+    return {
+        "community": community,
+        "meeting": meeting,
+        "person": _person(viewer, person_id, community),
+        "title": title.strip(),
+        "text": text.strip(),
+    }
+
+
+@transaction.atomic
+def give_create(
+    *,
+    viewer: Viewer,
+    community: Community,
+    title: str,
+    text: str = "",
+    meeting: Meeting | None = None,
+    person_id: int | None = None,
+) -> Give:
+    """List something a person can offer the community."""
+    return Give.objects.create(**_offer_kwargs(viewer, community, meeting, title, text, person_id))
+
+
+@transaction.atomic
+def take_create(
+    *,
+    viewer: Viewer,
+    community: Community,
+    title: str,
+    text: str = "",
+    meeting: Meeting | None = None,
+    person_id: int | None = None,
+) -> Take:
+    """List something a person needs; it is matched to Gives and may become a topic."""
+    return Take.objects.create(**_offer_kwargs(viewer, community, meeting, title, text, person_id))
+
+
+@transaction.atomic
+def take_to_topic(*, viewer: Viewer, take: Take) -> Topic:
+    """Put a Take on the topic board (its owner, leads and organisers); once only."""
+    require_member(viewer)
+    if take.person_id != viewer_person_id(viewer) and not can_manage_community(
+        viewer=viewer, community=take.community
+    ):
+        raise PermissionDenied(_("Only the person who needs it, leads and organisers can."))
+    take = Take.objects.select_for_update().get(pk=take.pk)
+    if take.topic_id is not None:
+        return Topic.objects.get(pk=take.topic_id)
+    topic = Topic.objects.create(
+        organisation=viewer.organisation,
+        title=take.title[:200],
+        description=take.text,
+        source=TopicSource.TAKE,
+        community=take.community,
+        meeting=take.meeting,
+        raised_by=take.person,
+    )
+    take.topic = topic
+    take.save(update_fields=["topic"])
+    return topic
+
+
+# --- Topics -----------------------------------------------------------------------------------
+
+NEED_SOURCES = frozenset({TopicSource.STRATEGIC_NEED, TopicSource.OPERATIONAL_NEED})
+DIRECT_SOURCES = NEED_SOURCES | {TopicSource.REQUEST}
+
+
+@transaction.atomic
+def topic_create(
+    *,
+    viewer: Viewer,
+    title: str,
+    description: str = "",
+    source: str = TopicSource.REQUEST,
+    community: Community | None = None,
+    decision_on: date | None = None,
+    planning_started: bool = False,
+    planning_notes: str = "",
+) -> Topic:
+    """Raise a topic directly: any member makes a request; organisers and community leads
+    also enter strategic or operational needs."""
+    require_member(viewer)
+    if source not in DIRECT_SOURCES:
+        raise ValidationError(
+            {"source": _("Round robin and Take topics come from a meeting, not from here.")}
+        )
+    if community is not None and community.organisation_id != viewer.organisation.pk:
+        raise ValidationError({"community_id": _("There is no such community.")})
+    if source in NEED_SOURCES and not viewer.can_manage_people:
+        leads = community is not None and can_manage_community(viewer=viewer, community=community)
+        if not leads:
+            raise PermissionDenied(
+                _("Only organisers and the community's leads enter strategic or operational needs.")
+            )
+    if not title.strip():
+        raise ValidationError({"title": _("Give the topic a title.")})
+    own = viewer_person_id(viewer)
+    return Topic.objects.create(
+        organisation=viewer.organisation,
+        title=title.strip(),
+        description=description.strip(),
+        source=source,
+        community=community,
+        raised_by_id=own,
+        decision_on=decision_on,
+        planning_started=planning_started,
+        planning_notes=planning_notes.strip(),
+    )
+
+
+@transaction.atomic
+def topic_vote_toggle(*, viewer: Viewer, topic: Topic) -> bool:
+    """Vote for a topic, or take the vote back; one vote per person. Returns whether the
+    viewer now votes for it."""
+    require_member(viewer)
+    own = viewer_person_id(viewer)
+    if own is None:
+        raise ValidationError(_("You have no entry in the directory, so you cannot vote."))
+    deleted, _rows = TopicVote.objects.filter(topic=topic, person_id=own).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            TopicVote.objects.create(topic=topic, person_id=own)
+    except IntegrityError:
+        pass  # a double click raced us: the vote is there, which is what was asked
+    return True
+
+
+@transaction.atomic
+def topic_set_status(*, viewer: Viewer, topic: Topic, status: str) -> Topic:
+    """Mark a topic screened, selected or dropped (organisers and its community's leads)."""
+    require_member(viewer)
+    allowed = viewer.can_manage_people or (
+        topic.community is not None
+        and can_manage_community(viewer=viewer, community=topic.community)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Only organisers and the community's leads can do this."))
+    choices = {
+        TopicStatus.CANDIDATE,
+        TopicStatus.SCREENED,
+        TopicStatus.SELECTED,
+        TopicStatus.DROPPED,
+    }
+    if status not in choices:
+        raise ValidationError({"status": _("Choose candidate, screened, selected or dropped.")})
+    if topic.status == TopicStatus.TURNED_INTO_ASSIST:
+        raise ValidationError({"status": _("This topic is already a Peer Assist.")})
+    topic.status = status
+    topic.save(update_fields=["status"])
+    return topic
+
+
+def _shipped_format(kind: str) -> Format:
+    chosen = (
+        Format.objects.filter(organisation__isnull=True, kind=kind).order_by("pk").first()
+        or Format.objects.filter(organisation__isnull=True).order_by("pk").first()
+    )
+    if chosen is None:
+        raise ValidationError(_("There are no Peer Assist formats; run the migrations."))
+    return chosen
+
+
+@transaction.atomic
+def topic_to_assist(*, viewer: Viewer, topic: Topic, format_kind: str | None = None) -> PeerAssist:
+    """Turn a topic into a draft Peer Assist in one step: the brief pre-filled from the topic,
+    the raiser in the home team, the topic marked and linked. Organisers, the community's
+    leads and the raiser may; a topic becomes at most one assist."""
+    require_member(viewer)
+    if not can_turn_into_assist(viewer=viewer, topic=topic):
+        raise PermissionDenied(
+            _("Only organisers, the community's leads and the person who raised it can do this.")
+        )
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.assist_id is not None:
+        raise ValidationError(_("This topic is already a Peer Assist."))
+    kind = format_kind or (FormatKind.MINI if topic.community_id else FormatKind.STANDARD)
+    assist = assist_create(
+        viewer=viewer,
+        title=topic.title[:200],
+        format_id=_shipped_format(kind).pk,
+        join_home_team=False,
+    )
+    assist.challenge = topic.description or topic.title
+    assist.planned_approach = topic.planning_notes
+    assist.decision_date = topic.decision_on
+    assist.save(update_fields=["challenge", "planned_approach", "decision_date"])
+    raiser = topic.raised_by
+    if raiser is not None and raiser.organisation_id == viewer.organisation.pk:
+        Participation.objects.create(assist=assist, person=raiser, role=Role.HOME_PEER)
+    topic.assist = assist
+    topic.status = TopicStatus.TURNED_INTO_ASSIST
+    topic.save(update_fields=["assist", "status"])
+    return assist
+
+
+@transaction.atomic
+def mini_assist_create(
+    *, viewer: Viewer, meeting: Meeting, topic: Topic | None = None, title: str = ""
+) -> PeerAssist:
+    """Hold a mini Peer Assist at the meeting: a Mini-format assist at the meeting's time and
+    place, pre-filled from a chosen topic, attached to the meeting (its leads and organisers)."""
+    require_community_manager(viewer, meeting.community)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.mini_assist_id is not None:
+        raise ValidationError(_("This meeting already holds a mini Peer Assist."))
+    if topic is not None:
+        if topic.organisation_id != viewer.organisation.pk:
+            raise ValidationError({"topic_id": _("There is no such topic.")})
+        assist = topic_to_assist(viewer=viewer, topic=topic, format_kind=FormatKind.MINI)
+    else:
+        if not title.strip():
+            raise ValidationError({"title": _("Give the mini Peer Assist a title or a topic.")})
+        assist = assist_create(
+            viewer=viewer,
+            title=title,
+            format_id=_shipped_format(FormatKind.MINI).pk,
+            join_home_team=False,
+        )
+    assist.starts_at = meeting.starts_at
+    assist.ends_at = meeting.ends_at
+    assist.place = meeting.place
+    assist.video_link = meeting.video_link
+    if meeting.video_link:
+        assist.mode = Mode.HYBRID if meeting.place else Mode.VIRTUAL
+    assist.save(update_fields=["starts_at", "ends_at", "place", "video_link", "mode"])
+    meeting.mini_assist = assist
+    meeting.save(update_fields=["mini_assist"])
+    return assist
