@@ -63,7 +63,7 @@ def _person_links_changed(sender: Any, instance: Any, action: str, **kwargs: Any
 
 def _tag_renamed(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if not created and not kwargs.get("raw"):
-        people = instance.person_set.values_list("pk", flat=True)
+        people = instance.people.values_list("pk", flat=True)
         services.documents_sync(doc_type=DocType.PERSON, object_ids=people)
 
 

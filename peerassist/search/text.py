@@ -32,7 +32,7 @@ _STOPWORDS = {
     ),
     "fr": _wordset(
         "au aux avec ce ces dans de des du elle en est et il ils je la le les leur mais ne nous "
-        "on ou par pas pour qu que qui sa se ses son sur un une vous à été être"
+        "nos notre on ou par pas pour qu que qui sa se ses son sur un une vous à été être"
     ),
     "es": _wordset(
         "al como con de del el en es esta este la las lo los más no nos o para pero por que se "
@@ -70,14 +70,15 @@ def normalise_language(code: str | None) -> str | None:
 
 
 def guess_language(text: str, hint: str | None = None) -> str:
-    """English, French or Spanish by counting common words; the hint wins a tie."""
+    """English, French or Spanish by counting common words; a stated language (the hint)
+    wins unless the text is clearly in another."""
     words = [w.lower() for w in WORD.findall(text[:4000])]
     scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
-    best = max(scores.values())
     hinted = normalise_language(hint)
-    if best == 0 or (hinted and scores[hinted] == best):
-        return hinted or "en"
-    return max(LANGUAGES, key=lambda lang: scores[lang])
+    best = max(LANGUAGES, key=lambda lang: scores[lang])
+    if hinted and not (scores[best] >= 3 and scores[best] > 2 * scores[hinted]):
+        return hinted  # the stated language wins unless the text is clearly another one
+    return best if scores[best] else "en"
 
 
 _MARKDOWN_NOISE = re.compile(r"(^|\s)#{1,6}\s|[*_`>|]+|!?\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
