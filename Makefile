@@ -32,7 +32,10 @@ run: migrate
 	@mkdir -p var
 	@if [ ! -f var/.demo-loaded ]; then $(BIN)/peerassist demo && touch var/.demo-loaded; \
 	  else $(BIN)/peerassist demo --quiet >/dev/null && echo "Demo logins: admin@meridian.example, organiser@meridian.example, member@meridian.example (password: peerassist-demo)"; fi
-	$(BIN)/peerassist serve --port $(PORT)
+	@# A worker next to the server sends emails (printed here) and webhooks; it stops with the server.
+	@$(BIN)/peerassist worker --interval 30 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/peerassist serve --port $(PORT)
 
 demo: migrate
 	$(BIN)/peerassist demo

@@ -72,3 +72,62 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def expertise(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.expertise.set(extracted)
+
+
+class PeerAssistFactory(factory.django.DjangoModelFactory):
+    """A planned assist (ready for invitations) with the shipped standard format."""
+
+    class Meta:
+        model = "assists.PeerAssist"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Peer Assist {n}")
+    format = factory.LazyFunction(
+        lambda: __import__("peerassist.assists.models", fromlist=["Format"]).Format.objects.get(
+            organisation=None, kind="standard"
+        )
+    )
+    status = "planned"
+    time_zone = "Europe/London"
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Community"
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Community {n}")
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.members.set(extracted)
+
+    @factory.post_generation
+    def leads(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.leads.set(extracted)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Meeting"
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    starts_at = factory.LazyFunction(
+        lambda: (
+            __import__("django.utils.timezone", fromlist=["now"]).now()
+            + __import__("datetime").timedelta(days=7)
+        )
+    )
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communities.Topic"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    source = "request"

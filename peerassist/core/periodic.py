@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -60,11 +60,23 @@ def run_jobs(now: datetime | None = None) -> dict[str, int | Exception | None]:
     now = now or timezone.now()
     results: dict[str, int | Exception | None] = {}
     for job in jobs():
-        close_old_connections()
+        _drop_stale_connections()
         try:
             results[job.name] = job.function(now)
         except Exception as exc:
             logger.exception("Periodic job %s failed", job.name)
             results[job.name] = exc
-    close_old_connections()
+    _drop_stale_connections()
     return results
+
+
+def _drop_stale_connections() -> None:
+    """Django's `close_old_connections`, minus connections inside a transaction.
+
+    A long-running worker must not keep a broken or expired connection; but a caller
+    that runs the jobs inside `atomic()` (a test, a management command wrapped in a
+    transaction) must keep its connection — closing it would abort the transaction.
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()

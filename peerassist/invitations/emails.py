@@ -34,12 +34,14 @@ def _subject(kind: str, assist: PeerAssist) -> str:
 
 
 def local_time(moment: datetime | None, zone: str) -> datetime | None:
+    """The wall-clock time in `zone`, naive so that templates show it as it is."""
     if moment is None:
         return None
     try:
-        return moment.astimezone(zoneinfo.ZoneInfo(zone))
+        tz = zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return moment.astimezone(zoneinfo.ZoneInfo("UTC"))
+        tz = zoneinfo.ZoneInfo("UTC")
+    return moment.astimezone(tz).replace(tzinfo=None)
 
 
 def open_link(person: Person, invitation: Invitation | None, assist: PeerAssist) -> str:

@@ -23,6 +23,7 @@ from peerassist.accounts.models import Organisation
 from peerassist.assists.models import PeerAssist, Role, Status
 from peerassist.assists.services import assist_transition
 from peerassist.core.findings import raise_on_errors
+from peerassist.core.mail import absolute_url
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 from peerassist.people.selectors import person_for_viewer
@@ -83,7 +84,16 @@ def _notify(people: Iterable[Person], **kwargs: str) -> None:
 
 
 def _assist_payload(assist: PeerAssist) -> dict[str, Any]:
-    return {"assist": {"id": assist.pk, "title": assist.title, "status": assist.status}}
+    """The same shape as the planning events' payload: what a receiver needs to find it."""
+    return {
+        "assist": {
+            "id": assist.pk,
+            "title": assist.title,
+            "status": assist.status,
+            "starts_at": assist.starts_at.isoformat() if assist.starts_at else None,
+            "url": absolute_url(reverse("assists:overview", args=[assist.pk])),
+        }
+    }
 
 
 # --- Concluding the session -------------------------------------------------------------------
