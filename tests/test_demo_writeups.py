@@ -84,3 +84,16 @@ def test_loading_the_demo_again_adds_no_notes_or_write_ups(demo):
     counts = (Contribution.objects.count(), WriteUp.objects.count(), Action.objects.count())
     call_command("demo", quiet=True)
     assert (Contribution.objects.count(), WriteUp.objects.count(), Action.objects.count()) == counts
+
+
+def test_report_as_a_person_needs_no_organisation_when_they_have_one(demo, tmp_path):
+    # The demo has two organisations; the member belongs to one of them only.
+    out = tmp_path / "q.docx"
+    held = demo.get(status=Status.WRITTEN_UP).starts_at
+    quarter = f"{held.year}Q{(held.month - 1) // 3 + 1}"
+    call_command(
+        "report", quarter=quarter, format="docx", output=str(out), email="member@meridian.example"
+    )
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Meridian Water" in text
+    assert "A framework contract for asset data services" in text

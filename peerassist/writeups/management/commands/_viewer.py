@@ -9,13 +9,20 @@ from peerassist.accounts.models import Membership, Organisation
 from peerassist.core.scoping import Viewer
 
 
-def organisation_for(slug: str | None) -> Organisation:
-    """The organisation named by slug, or the only one there is."""
+def organisation_for(slug: str | None, email: str | None = None) -> Organisation:
+    """The organisation named by slug, else the only one `--as EMAIL` belongs to, else the
+    only one there is."""
     if slug:
         found = Organisation.objects.filter(slug=slug).first()
         if found is None:
             raise CommandError(f"No organisation with the short name '{slug}'.")
         return found
+    if email:
+        theirs = list(
+            Organisation.objects.filter(memberships__user__email__iexact=email).order_by("slug")
+        )
+        if len(theirs) == 1:
+            return theirs[0]
     organisations = list(Organisation.objects.order_by("slug")[:20])
     if len(organisations) == 1:
         return organisations[0]

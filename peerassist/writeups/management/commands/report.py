@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             quarter = reports.parse_quarter(options["quarter"])
-            organisation = organisation_for(options["organisation"])
+            organisation = organisation_for(options["organisation"], options["email"])
             viewer = viewer_for(organisation=organisation, email=options["email"])
             if not viewer.is_member:
                 raise CommandError(f"{options['email']} is a guest: reports are for members.")
