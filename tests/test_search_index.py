@@ -129,6 +129,14 @@ def test_snippets_mark_the_matches_and_escape_everything_else(member, org, direc
     assert "&amp;" in hit.snippet
 
 
+def test_words_between_angle_brackets_are_text_and_found(member, org, directory):
+    assist = make_assist(org, title="Safety", challenge="x")
+    contribution = note(assist, "Check the <gasket> first.", directory["people"]["ana"])
+    hit = selectors.search(viewer=member.viewer, q="gaskets").hits[0]
+    assert (hit.doc_type, hit.object_id) == ("contribution", contribution.pk)
+    assert "&lt;<mark>gasket</mark>&gt;" in hit.snippet
+
+
 # --- Access control --------------------------------------------------------------------------
 
 

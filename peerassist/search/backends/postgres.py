@@ -16,6 +16,9 @@ from peerassist.search.text import ParsedQuery
 
 CONFIGS = {"en": "pa_english", "fr": "pa_french", "es": "pa_spanish"}
 PHRASE_BONUS = 1000.0
+# ts_rank_cd weights for D, C, B, A: a word in the title (A) outweighs it repeated in the
+# body (B); the default {0.1, 0.2, 0.4, 1.0} let three body hits beat one title hit.
+WEIGHTS = "{0.01, 0.02, 0.1, 1.0}"
 _DOC_CONFIG = (
     "(CASE d.language WHEN 'fr' THEN 'pa_french' WHEN 'es' THEN 'pa_spanish' "
     "ELSE 'pa_english' END)::regconfig"
@@ -24,6 +27,16 @@ _HEADLINE = (
     f"StartSel={text.MARK_OPEN}, StopSel={text.MARK_CLOSE}, MaxWords=30, MinWords=15, "
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
+
+
+# ts_headline's parser reads "<...>" as HTML tags and drops them, changing what the person
+# wrote: angle brackets travel as private-use characters and come back after the headline.
+_LT, _GT = "\ue002", "\ue003"
+_SHIELD = f"replace(replace({{}}, '<', chr({ord(_LT)})), '>', chr({ord(_GT)}))"
+
+
+def _unshield(headline: str) -> str:
+    return headline.replace(_LT, "<").replace(_GT, ">")
 
 
 def _configs(language: str | None) -> list[str]:
@@ -63,7 +76,7 @@ class PostgresBackend:
             page AS (
                 SELECT d.id, d.doc_type, d.object_id, d.title, d.body, d.url, d.date,
                        d.assist_id, d.unit_id, d.language,
-                       ts_rank_cd(d.search_vector, q.query)
+                       ts_rank_cd('{WEIGHTS}', d.search_vector, q.query)
                          + CASE WHEN d.search_vector @@ q.phrase THEN {PHRASE_BONUS} ELSE 0 END
                          AS score
                 FROM search_searchdocument d, q
@@ -73,7 +86,8 @@ class PostgresBackend:
             )
             SELECT page.id, page.doc_type, page.object_id, page.title,
                    ts_headline({_DOC_CONFIG.replace("d.", "page.")},
-                               coalesce(nullif(page.body, ''), page.title), q.query, %s),
+                               {_SHIELD.format("coalesce(nullif(page.body, ''), page.title)")},
+                               q.query, %s),
                    page.url, page.date, page.score, page.assist_id, page.unit_id, page.language
             FROM page, q ORDER BY page.score DESC, page.id
         """  # noqa: S608
@@ -87,7 +101,7 @@ class PostgresBackend:
                 doc_type=r[1],
                 object_id=r[2],
                 title=r[3],
-                snippet=text.marked_to_html(r[4]),
+                snippet=text.marked_to_html(_unshield(r[4])),
                 url=r[5],
                 date=r[6],
                 score=round(float(r[7]), 4),
@@ -113,8 +127,8 @@ class PostgresBackend:
             cursor.execute(
                 "SELECT id FROM search_searchdocument "
                 "WHERE search_vector @@ websearch_to_tsquery('pa_english', %s) "
-                "ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery('pa_english', %s)) DESC "
-                "LIMIT %s",
-                [text, text, limit],
+                "ORDER BY ts_rank_cd(%s::float4[], search_vector, "
+                "websearch_to_tsquery('pa_english', %s)) DESC LIMIT %s",
+                [text, WEIGHTS, text, limit],
             )
             return [r[0] for r in cursor.fetchall()]
