@@ -31,6 +31,18 @@ def _results(page: selectors.SearchPage) -> list[dict[str, object]]:
     ]
 
 
+def _facets(page: selectors.SearchPage | None) -> list[dict[str, object]]:
+    """Each type with its number of matches (None before a search)."""
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": page.counts_by_type.get(value, 0) if page else None,
+        }
+        for value, label in DocType.choices
+    ]
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
@@ -42,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
         else Community.objects.none()
     )
     form = SearchForm(request.GET or None, units=unit_tree(viewer=viewer), communities=communities)
-    context: dict[str, object] = {"form": form, "types": DocType.choices}
+    context: dict[str, object] = {"form": form, "facets": _facets(None)}
     if form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
         filters = selectors.SearchFilters(
@@ -65,7 +77,7 @@ def search(request: HttpRequest) -> HttpResponse:
             context.update(
                 page=page,
                 results=_results(page),
-                counts=page.counts_by_type,
+                facets=_facets(page),
                 query_without_page=without_page.urlencode(),
             )
     elif form.is_bound and form.errors:
