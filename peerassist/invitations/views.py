@@ -47,6 +47,12 @@ def _manage(
     request: HttpRequest, assist: PeerAssist, *, guest_form=None, status: int = 200
 ) -> HttpResponse:
     uninvited = list(selectors.uninvited_participations(assist=assist))
+    if guest_form is not None:
+        for name in guest_form.errors:
+            if name in guest_form.fields:  # screen readers announce the field's error
+                guest_form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
     context = {
         "assist": assist,
         "tab": "invitations",
