@@ -221,6 +221,7 @@ class WriteUpForm(forms.Form):
     body = forms.CharField(
         label=_("Write-up (Markdown)"),
         required=False,
+        strip=False,  # leading spaces mean something in Markdown; keep the text as typed
         widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "true"}),
         help_text=_(
             "Markdown: # for headings, - for lists, **bold**, and tables with | between cells."

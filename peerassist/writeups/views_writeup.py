@@ -44,6 +44,7 @@ def _writeup_page(
 def gauge(body: str) -> dict[str, Any]:
     return {
         "pages": rules.writeup_pages(body),
+        "words": rules.markdown_words(body),
         "max_pages": rules.MAX_PAGES,
         "findings": rules.writeup_length(body),
     }
