@@ -548,6 +548,8 @@ def get_version(request: HttpRequest, assist_id: int, number: int):
 )
 def restore_version(request: HttpRequest, assist_id: int, number: int):
     writeup = _writeup(request.auth, assist_id)
+    if not selectors.version_list(writeup=writeup).filter(number=number).exists():
+        raise Http404("No such version.")
     writeup = services.writeup_restore(viewer=request.auth, assist=writeup.assist, number=number)
     return _writeup_out(request.auth, writeup)
 
