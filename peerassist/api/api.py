@@ -14,6 +14,7 @@ from peerassist.api.live import router as live_router
 from peerassist.api.notifications import router as notifications_router
 from peerassist.api.people import router as people_router
 from peerassist.api.search import router as search_router
+from peerassist.api.topics import router as topics_router  # noqa: F401 (on communities')
 from peerassist.api.webhooks import router as webhooks_router
 from peerassist.api.writeups import router as writeups_router
 from peerassist.core.findings import RuleViolation

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import Stemmer
+from django.utils.translation import gettext as _
 
 WORD = re.compile(r"[^\W\d_]+")
 #: How much a synonym group counts, next to the word itself (1.0).
@@ -119,6 +120,20 @@ class Match:
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+    @property
+    def reason(self) -> str:
+        """Why the Give is suggested, in words: what both texts say and what is related."""
+        parts = []
+        if self.shared:
+            parts.append(_("both say %(words)s") % {"words": _quoted(self.shared)})
+        if self.related:
+            parts.append(_("related: %(words)s") % {"words": _quoted(self.related)})
+        return "; ".join(parts)
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return ", ".join(f"“{word}”" for word in words)
 
 
 def match_take(

@@ -262,6 +262,28 @@ def take_create(
     return Take.objects.create(**_offer_kwargs(viewer, community, meeting, title, text, person_id))
 
 
+def _require_owner_or_manager(viewer: Viewer, offer: Give | Take) -> None:
+    require_member(viewer)
+    if offer.person_id != viewer_person_id(viewer) and not can_manage_community(
+        viewer=viewer, community=offer.community
+    ):
+        raise PermissionDenied(_("Only the person who listed it, leads and organisers can."))
+
+
+@transaction.atomic
+def give_delete(*, viewer: Viewer, give: Give) -> None:
+    """Withdraw a Give (the person who listed it, the community's leads and organisers)."""
+    _require_owner_or_manager(viewer, give)
+    give.delete()
+
+
+@transaction.atomic
+def take_delete(*, viewer: Viewer, take: Take) -> None:
+    """Withdraw a Take (its owner, leads and organisers); a topic made from it stays."""
+    _require_owner_or_manager(viewer, take)
+    take.delete()
+
+
 @transaction.atomic
 def take_to_topic(*, viewer: Viewer, take: Take) -> Topic:
     """Put a Take on the topic board (its owner, leads and organisers); once only."""
@@ -352,6 +374,25 @@ def topic_vote_toggle(*, viewer: Viewer, topic: Topic) -> bool:
             TopicVote.objects.create(topic=topic, person_id=own)
     except IntegrityError:
         pass  # a double click raced us: the vote is there, which is what was asked
+    return True
+
+
+@transaction.atomic
+def topic_vote_set(*, viewer: Viewer, topic: Topic, voted: bool) -> bool:
+    """Vote for a topic or take the vote back, idempotently (one vote per person). Returns
+    whether the viewer now votes for it."""
+    require_member(viewer)
+    own = viewer_person_id(viewer)
+    if own is None:
+        raise ValidationError(_("You have no entry in the directory, so you cannot vote."))
+    if not voted:
+        TopicVote.objects.filter(topic=topic, person_id=own).delete()
+        return False
+    try:
+        with transaction.atomic():
+            TopicVote.objects.get_or_create(topic=topic, person_id=own)
+    except IntegrityError:
+        pass  # a concurrent request voted first: the vote is there
     return True
 
 
