@@ -21,7 +21,10 @@ _COLUMNS = (
     "search_searchdocument.id, doc_type, object_id, title, body, url, date, assist_id, "
     "unit_id, language"
 )
-_FROM = "search_fts JOIN search_searchdocument ON search_searchdocument.id = search_fts.rowid"
+# CROSS JOIN makes SQLite walk the FTS matches and look each document up by id; with a plain
+# JOIN the planner may walk the organisation's documents and run the MATCH once per document
+# (seconds at 100k documents instead of milliseconds).
+_FROM = "search_fts CROSS JOIN search_searchdocument ON search_searchdocument.id = search_fts.rowid"
 
 
 def _languages(language: str | None) -> tuple[str, ...]:
