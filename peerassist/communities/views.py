@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -436,7 +437,16 @@ def topic_vote(request: HttpRequest, topic_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         topic = selectors.topic_get(viewer=viewer, topic_id=topic.pk)
         return render(request, "communities/_vote.html", {"topic": topic})
-    return redirect(request.POST.get("next") or "communities:topics")
+    return redirect(_safe_next(request) or "communities:topics")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The page to go back to, if it is on this site (never an address elsewhere)."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
 
 
 @require_POST
