@@ -33,7 +33,7 @@ from peerassist.assists.models import (
     Status,
     Visibility,
 )
-from peerassist.communities.models import Take
+from peerassist.communities.models import Give, Take
 from peerassist.invitations import services
 from peerassist.invitations.models import Invitation
 from peerassist.notifications.models import Notification
@@ -113,6 +113,9 @@ def _objects_around(org, assist, person, author) -> dict[str, object]:
     community = CommunityFactory(organisation=org, name=f"{LEAK} community", members=[person])
     meeting = MeetingFactory(community=community, title=f"{LEAK} meeting")
     topic = TopicFactory(organisation=org, title=f"{LEAK} topic")
+    give = Give.objects.create(
+        community=community, meeting=meeting, person=person, title=f"{LEAK} give"
+    )
     take = Take.objects.create(
         community=community, meeting=meeting, person=person, title=f"{LEAK} take"
     )
@@ -139,6 +142,7 @@ def _objects_around(org, assist, person, author) -> dict[str, object]:
         "meeting_id": meeting.pk,
         "topic_id": topic.pk,
         "take_id": take.pk,
+        "give_id": give.pk,
         "notification_id": notification.pk,
         "webhook_id": webhook.pk,
         "token_id": token.token.pk,
@@ -273,6 +277,8 @@ def assert_no_leak(response, where):
 
 
 def url_for(name, kwargs, values):
+    missing = set(kwargs) - set(values)
+    assert not missing, f"{name}: add an object for {missing} to _objects_around()"
     return reverse(name, kwargs={k: values[k] for k in kwargs}) + QUERY.get(name, "")
 
 
@@ -434,3 +440,21 @@ def test_a_withdrawn_invitation_closes_the_guest_link(world, organiser):
     assert (
         world.guest_client.get(reverse("invitations:brief", args=[world.own.pk])).status_code == 404
     )
+
+
+def test_the_guest_answers_from_the_brief_until_they_have(world):
+    client, own = world.guest_client, world.own
+    brief = client.get(reverse("invitations:brief", args=[own.pk])).content.decode()
+    (accept,) = re.findall(r'href="http://127\.0\.0\.1:8000(/rsvp/[^"]+)"', brief)[:1]
+    assert "Yes, I will take part" in brief and "Suggest someone else" in brief
+    assert client.post(accept).status_code == 200
+    brief = client.get(reverse("invitations:brief", args=[own.pk])).content.decode()
+    assert "/rsvp/" not in brief and "Accepted" in brief
+
+
+def test_a_new_guest_gets_the_assists_time_zone(world):
+    from peerassist.people.models import Person
+
+    priya = Person.objects.get(email="priya@partner.test")
+    assert priya.time_zone == world.own.time_zone == "Europe/London"
+    assert "(Europe/London)" in mail.outbox[0].body

@@ -101,7 +101,7 @@ def test_inviting_the_people_taking_part_sends_html_text_and_ics(
             reverse("invitations:send", args=[assist.pk]), {"person_ids": [nia.pk]}, follow=True
         )
     assert done.redirect_chain == [(tab(assist), 302)]
-    assert "1 invitations are on their way." in done.content.decode()
+    assert "1 invitation is on its way." in done.content.decode()
     (message,) = mail.outbox
     assert message.to == ["nia@meridian.test"]
     assert "Depot consolidation" in message.subject

@@ -136,8 +136,13 @@ def guest_invite(
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     person = Person.objects.for_org(assist.organisation).filter(email__iexact=email).first()
     if person is None:
+        # Their own time zone is unknown: the assist's is a better guess than UTC.
         person = Person.objects.create(
-            organisation=assist.organisation, name=name[:200], email=email, is_external=True
+            organisation=assist.organisation,
+            name=name[:200],
+            email=email,
+            is_external=True,
+            time_zone=assist.time_zone,
         )
     participation, _findings = participation_add(
         viewer=viewer, assist=assist, person_id=person.pk, role=role

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerassist.assists import selectors as assist_selectors
@@ -96,7 +97,13 @@ def send(request: HttpRequest, assist_id: int) -> HttpResponse:
         _refused(request, error)
     else:
         messages.success(
-            request, _("%(count)s invitations are on their way.") % {"count": len(sent)}
+            request,
+            ngettext(
+                "%(count)s invitation is on its way.",
+                "%(count)s invitations are on their way.",
+                len(sent),
+            )
+            % {"count": len(sent)},
         )
     return redirect("invitations:manage", assist.pk)
 
@@ -180,11 +187,19 @@ def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
         raise Http404(_(NO_SUCH_ASSIST))
     person = participation.person
     people = list(assist_selectors.participation_list(assist=assist))
+    invitation = selectors.viewer_invitation(viewer=viewer, assist=assist)
+    unanswered = (
+        invitation is not None
+        and invitation.cancelled_at is None
+        and invitation.status == InvitationStatus.PENDING
+        and assist.status in services.INVITABLE_STATUSES
+    )
     context = {
         "assist": assist,
         "person": person,
         "participation": participation,
-        "invitation": selectors.viewer_invitation(viewer=viewer, assist=assist),
+        "invitation": invitation,
+        "rsvp": emails.rsvp_links(invitation) if unanswered and invitation else {},
         "starts_local": emails.local_time(assist.starts_at, person.time_zone),
         "ends_local": emails.local_time(assist.ends_at, person.time_zone),
         "roles": {
