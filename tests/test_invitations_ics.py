@@ -79,3 +79,26 @@ def test_the_date_in_the_email_is_the_invitees_date(
     messages = invite_both(org, organiser, CASES[2][0], django_capture_on_commit_callbacks)
     assert "2 July 2027" in messages["paris@meridian.test"].body
     assert "1 July 2027" in messages["ny@meridian.test"].body
+
+
+def test_a_hybrid_sessions_video_link_travels_with_its_room(
+    org, organiser, django_capture_on_commit_callbacks
+):
+    assist = PeerAssistFactory(
+        organisation=org,
+        starts_at=CASES[0][0],
+        place="Head office, room 4.2",
+        video_link="https://meet.example.org/riverside",
+        challenge="Commissioning while in service.",
+    )
+    Participation.objects.create(assist=assist, person=organiser.person, role=Role.HOME_PEER)
+    peer = PersonFactory(organisation=org)
+    Participation.objects.create(assist=assist, person=peer, role=Role.VISITING_PEER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_send(viewer=organiser.viewer, assist=assist, person_ids=[peer.pk])
+    event = event_of(mail.outbox[0])
+    assert str(event["LOCATION"]) == "Head office, room 4.2"
+    description = str(event["DESCRIPTION"])
+    assert description.startswith("Commissioning while in service.")
+    assert "https://meet.example.org/riverside" in description
+    assert "/assists/" in description

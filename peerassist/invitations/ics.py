@@ -47,7 +47,9 @@ def invitation_ics(
     where = assist.place or assist.video_link
     if where:
         event.add("location", where)
-    event.add("description", f"{assist.challenge}\n\n{link}".strip())
+    # A hybrid session's video link would otherwise be lost behind its room.
+    video = assist.video_link if assist.video_link and assist.video_link != where else ""
+    event.add("description", "\n\n".join(p for p in (assist.challenge, video, link) if p))
     event.add("url", link)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     _name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
