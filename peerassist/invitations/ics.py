@@ -63,4 +63,4 @@ def invitation_ics(
     attendee.params["rsvp"] = icalendar.vText("TRUE")
     event.add("attendee", attendee)
     calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core import signing
 
@@ -71,7 +72,7 @@ def guest_read(token: str) -> GuestClaim:
         raise TokenRefused("forged") from None
 
 
-def _load(token: str, salt: str, max_age: timedelta) -> dict:
+def _load(token: str, salt: str, max_age: timedelta) -> dict[str, Any]:
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
