@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 
@@ -21,7 +21,7 @@ class Where:
     """A compiled WHERE clause on search_searchdocument and its parameters."""
 
     sql: str
-    params: tuple[object, ...]
+    params: tuple[Any, ...]
 
 
 @dataclass(frozen=True)

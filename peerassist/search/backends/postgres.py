@@ -8,6 +8,8 @@ S608 exemptions); every value, including the user's words, travels as a paramete
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 
 from peerassist.search import text
@@ -49,11 +51,11 @@ def _union(function: str, configs: list[str]) -> str:
     return " || ".join(f"{function}('{cfg}', %s)" for cfg in configs)
 
 
-def _queries(query: ParsedQuery, language: str | None) -> tuple[str, list[object]]:
+def _queries(query: ParsedQuery, language: str | None) -> tuple[str, list[Any]]:
     configs = _configs(language)
     websearch = query.websearch()
     sql = f"SELECT ({_union('websearch_to_tsquery', configs)}) AS query"
-    params: list[object] = [websearch] * len(configs)
+    params: list[Any] = [websearch] * len(configs)
     if not query.phrases and len(query.terms) >= 2:
         sql += f", ({_union('phraseto_tsquery', configs)}) AS phrase"
         params += [" ".join(query.terms)] * len(configs)

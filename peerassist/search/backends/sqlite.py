@@ -8,6 +8,7 @@ S608 exemptions); every value, including the user's words, travels as a paramete
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection
 
@@ -81,7 +82,7 @@ class SqliteBackend:
         match = match_expression(query, language)
         phrase = phrase_expression(query, language)
         rank = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-        params: list[object] = []
+        params: list[Any] = []
         if phrase:
             rank += (
                 f" - (CASE WHEN search_searchdocument.id IN (SELECT rowid FROM search_fts "  # noqa: S608
