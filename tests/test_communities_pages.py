@@ -297,7 +297,7 @@ def test_next_meeting_lists_due_followups_of_earlier_mini_assists(organiser, mem
     # "At the next meeting" is that meeting only; a dated one stays until answered.
     assert {a.title for a in selectors.meeting_followups(meeting=later)} == {"Dated follow-up"}
     page = member.client().get(reverse("communities:meeting", args=[nxt.pk]))
-    assert "Follow-ups from earlier mini peer assists" in page.text
+    assert "Follow-ups from earlier mini Peer Assists" in page.text
     assert "Chose next meeting" in page.text and "Already answered" not in page.text
 
 
