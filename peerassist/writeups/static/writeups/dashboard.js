@@ -20,7 +20,15 @@ function stackedBar(chart) {
     tooltip: { ...COMMON.tooltip, trigger: "axis" },
     legend: { bottom: 0 },
     grid: { left: 40, right: 16, top: 16, bottom: 56, containLabel: true },
-    xAxis: { type: "category", data: chart.data.categories, axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: "category",
+      data: chart.data.categories,
+      // A few categories (topic sources): every name, wrapped; many (months): skip overlaps.
+      axisLabel:
+        chart.data.categories.length <= 6
+          ? { interval: 0, width: 70, overflow: "break", lineHeight: 14 }
+          : { hideOverlap: true },
+    },
     yAxis: { type: "value", minInterval: 1 },
     series: chart.data.series.map((s) => ({
       name: s.name,
@@ -43,7 +51,7 @@ function completionBar(chart) {
       {
         type: "bar",
         name: chart.title,
-        label: { show: true, position: "right" },
+        label: { show: true, position: "right", width: 100, overflow: "truncate" },
         data: chart.data.values.map((value, i) => ({
           value,
           itemStyle: { color: colours[chart.data.keys[i]] },
@@ -62,9 +70,14 @@ function flowGraph(chart) {
       {
         type: "graph",
         layout: "circular",
+        // Room around the circle for the unit names, which would otherwise be cut off.
+        top: 50,
+        bottom: 50,
+        left: 110,
+        right: 110,
         circular: { rotateLabel: true },
         roam: false,
-        label: { show: true, position: "right" },
+        label: { show: true, position: "right", width: 100, overflow: "truncate" },
         edgeSymbol: ["none", "arrow"],
         edgeSymbolSize: 9,
         lineStyle: { color: "source", curveness: 0.25, opacity: 0.75 },
