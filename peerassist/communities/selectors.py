@@ -59,19 +59,17 @@ def next_meeting_after(assist: PeerAssist) -> Meeting | None:
 
 def community_list(*, viewer: Viewer) -> QuerySet[Community]:
     """The viewer's organisation's communities with member and meeting counts."""
-    return (
-        Community.objects.for_viewer(viewer)
-        .annotate(
-            member_count=Count("members", distinct=True),
-            meeting_count=Count("meetings", distinct=True),
-        )
-        .order_by("name")
-    )
+    communities: QuerySet[Community] = Community.objects.for_viewer(viewer)
+    return communities.annotate(
+        member_count=Count("members", distinct=True),
+        meeting_count=Count("meetings", distinct=True),
+    ).order_by("name")
 
 
 def community_get(*, viewer: Viewer, community_id: int) -> Community:
     """One community of the viewer's organisation; raises Community.DoesNotExist otherwise."""
-    return Community.objects.for_viewer(viewer).get(pk=community_id)
+    communities: QuerySet[Community] = Community.objects.for_viewer(viewer)
+    return communities.get(pk=community_id)
 
 
 def can_manage_community(*, viewer: Viewer, community: Community) -> bool:
@@ -167,13 +165,10 @@ def topic_list(
     status: str = "",
 ) -> QuerySet[Topic]:
     """The organisation's topic board, with vote counts and whether the viewer voted."""
-    topics = (
-        Topic.objects.for_viewer(viewer)
-        .select_related("community", "raised_by", "meeting", "assist")
-        .annotate(
-            vote_count=Count("votes", distinct=True),
-            voted=Exists(TopicVote.objects.filter(topic=OuterRef("pk"), person__user=viewer.user)),
-        )
+    scoped: QuerySet[Topic] = Topic.objects.for_viewer(viewer)
+    topics = scoped.select_related("community", "raised_by", "meeting", "assist").annotate(
+        vote_count=Count("votes", distinct=True),
+        voted=Exists(TopicVote.objects.filter(topic=OuterRef("pk"), person__user=viewer.user)),
     )
     if community_id:
         topics = topics.filter(community_id=community_id)
