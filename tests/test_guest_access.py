@@ -445,7 +445,7 @@ def test_a_withdrawn_invitation_closes_the_guest_link(world, organiser):
 def test_the_guest_answers_from_the_brief_until_they_have(world):
     client, own = world.guest_client, world.own
     brief = client.get(reverse("invitations:brief", args=[own.pk])).content.decode()
-    (accept,) = re.findall(r'href="http://127\.0\.0\.1:8000(/rsvp/[^"]+)"', brief)[:1]
+    (accept,) = re.findall(r'href="(/rsvp/[^"]+)"', brief)[:1]
     assert "Yes, I will take part" in brief and "Suggest someone else" in brief
     assert client.post(accept).status_code == 200
     brief = client.get(reverse("invitations:brief", args=[own.pk])).content.decode()

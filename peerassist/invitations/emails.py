@@ -52,9 +52,11 @@ def open_link(person: Person, invitation: Invitation | None, assist: PeerAssist)
     return absolute_url(reverse("invitations:brief", args=[assist.pk]))
 
 
-def rsvp_links(invitation: Invitation) -> dict[str, str]:
+def rsvp_links(invitation: Invitation, *, absolute: bool = True) -> dict[str, str]:
+    """The three answer links; `absolute=False` for pages of this site (any host or port)."""
+    make = absolute_url if absolute else str
     return {
-        action: absolute_url(
+        action: make(
             reverse(
                 "invitations:rsvp",
                 args=[

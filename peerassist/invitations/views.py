@@ -199,7 +199,7 @@ def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
         "person": person,
         "participation": participation,
         "invitation": invitation,
-        "rsvp": emails.rsvp_links(invitation) if unanswered and invitation else {},
+        "rsvp": emails.rsvp_links(invitation, absolute=False) if unanswered and invitation else {},
         "starts_local": emails.local_time(assist.starts_at, person.time_zone),
         "ends_local": emails.local_time(assist.ends_at, person.time_zone),
         "roles": {
@@ -242,7 +242,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "invitation": invitation,
                 "assist": invitation.assist,
-                "again": emails.rsvp_links(invitation),
+                "again": emails.rsvp_links(invitation, absolute=False),
                 "open_link": emails.open_link(invitation.person, invitation, invitation.assist),
                 "Status": InvitationStatus,
             },
