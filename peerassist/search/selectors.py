@@ -107,16 +107,6 @@ def _compile(qs: QuerySet[SearchDocument]) -> Where:
     return Where(sql=sql or "1=1", params=tuple(params))
 
 
-def _with_types(where: Where, types: tuple[str, ...]) -> Where:
-    if not types:
-        return where
-    placeholders = ", ".join(["%s"] * len(types))
-    return Where(
-        sql=f'({where.sql}) AND "search_searchdocument"."doc_type" IN ({placeholders})',
-        params=(*where.params, *types),
-    )
-
-
 def search(
     *,
     viewer: Viewer,
@@ -131,20 +121,17 @@ def search(
     query = text.parse_query(q)
     language = text.normalise_language(filters.language)
     page = max(1, min(int(page), MAX_PAGE))
-    backend = get_backend()
     # Compiled once: building the access-control queryset costs about as much as a query.
     where = _compile(_filtered(viewer, filters))
-    counts = backend.counts(query=query, where=where, language=language)
+    hits, counts = get_backend().page(
+        query=query,
+        where=where,
+        types=filters.types,
+        language=language,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
     count = sum(n for t, n in counts.items() if not filters.types or t in filters.types)
-    hits: list[Row] = []
-    if count:
-        hits = backend.search(
-            query=query,
-            where=_with_types(where, filters.types),
-            language=language,
-            limit=per_page,
-            offset=(page - 1) * per_page,
-        )
     return SearchPage(
         query=q,
         hits=hits,

@@ -48,6 +48,19 @@ class Backend(Protocol):
         self, *, query: ParsedQuery, where: Where, language: str | None
     ) -> dict[str, int]: ...
 
+    def page(
+        self,
+        *,
+        query: ParsedQuery,
+        where: Where,
+        types: tuple[str, ...],
+        language: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Row], dict[str, int]]:
+        """Matches per type under `where`, and one page of those of `types` (all if empty)."""
+        ...
+
     def raw_search(self, *, text: str, limit: int) -> list[int]:
         """The bare engine query with no access control: the benchmark's baseline."""
         ...

@@ -124,6 +124,30 @@ class PostgresBackend:
             cursor.execute(sql, [*q_params, *where.params])
             return {doc_type: n for doc_type, n in cursor.fetchall()}
 
+    def page(
+        self,
+        *,
+        query: ParsedQuery,
+        where: Where,
+        types: tuple[str, ...],
+        language: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Row], dict[str, int]]:
+        """Counts per type, then one page of the given types (the GIN index does the matching)."""
+        counts = self.counts(query=query, where=where, language=language)
+        if not any(n for t, n in counts.items() if not types or t in types):
+            return [], counts
+        typed = where
+        if types:
+            placeholders = ", ".join(["%s"] * len(types))
+            typed = Where(
+                sql=f'({where.sql}) AND "search_searchdocument"."doc_type" IN ({placeholders})',
+                params=(*where.params, *types),
+            )
+        rows = self.search(query=query, where=typed, language=language, limit=limit, offset=offset)
+        return rows, counts
+
     def raw_search(self, *, text: str, limit: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -75,46 +75,34 @@ def wanted_stems(query: ParsedQuery, language: str | None) -> set[str]:
     return {text.stem(w, lang) for w in query.words for lang in _languages(language)}
 
 
+def _rank(query: ParsedQuery, language: str | None) -> tuple[str, list[Any]]:
+    """bm25 with the title weighing more, minus a bonus when the words come as a phrase."""
+    rank = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+    phrase = phrase_expression(query, language)
+    if not phrase:
+        return rank, []
+    rank += (
+        " - (CASE WHEN search_searchdocument.id IN (SELECT rowid FROM search_fts "  # noqa: S608
+        f"WHERE search_fts MATCH %s) THEN {PHRASE_BONUS} ELSE 0 END)"
+    )
+    return rank, [phrase]
+
+
 class SqliteBackend:
     def search(
         self, *, query: ParsedQuery, where: Where, language: str | None, limit: int, offset: int
     ) -> list[Row]:
-        match = match_expression(query, language)
-        phrase = phrase_expression(query, language)
-        rank = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
-        params: list[Any] = []
-        if phrase:
-            rank += (
-                f" - (CASE WHEN search_searchdocument.id IN (SELECT rowid FROM search_fts "  # noqa: S608
-                f"WHERE search_fts MATCH %s) THEN {PHRASE_BONUS} ELSE 0 END)"
-            )
-            params.append(phrase)
+        rank, params = _rank(query, language)
         sql = (
             f"SELECT {_COLUMNS}, {rank} AS rank FROM {_FROM} "  # noqa: S608
             f"WHERE search_fts MATCH %s AND ({where.sql}) "
             "ORDER BY rank, search_searchdocument.id LIMIT %s OFFSET %s"
         )
-        params += [match, *where.params, limit, offset]
+        params += [match_expression(query, language), *where.params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        wanted = wanted_stems(query, language)
-        return [
-            Row(
-                id=r[0],
-                doc_type=r[1],
-                object_id=r[2],
-                title=r[3],
-                snippet=text.marked_to_html(text.snippet(r[4] or r[3], r[9], wanted)),
-                url=r[5],
-                date=_date(r[6]),
-                score=round(-r[10], 4),
-                assist_id=r[7],
-                unit_id=r[8],
-                language=r[9],
-            )
-            for r in rows
-        ]
+        return _rows(rows, wanted_stems(query, language))
 
     def counts(self, *, query: ParsedQuery, where: Where, language: str | None) -> dict[str, int]:
         sql = (
@@ -125,6 +113,46 @@ class SqliteBackend:
             cursor.execute(sql, [match_expression(query, language), *where.params])
             return {doc_type: n for doc_type, n in cursor.fetchall()}
 
+    def page(
+        self,
+        *,
+        query: ParsedQuery,
+        where: Where,
+        types: tuple[str, ...],
+        language: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Row], dict[str, int]]:
+        """Counts per type and one page of the given types, from a single pass over the
+        matches (each match costs a document lookup and the access check: do them once)."""
+        rank, params = _rank(query, language)
+        of_types = "doc_type IN ({})".format(", ".join(["%s"] * len(types))) if types else "1=1"
+        sql = (
+            "WITH m AS MATERIALIZED ("  # noqa: S608
+            f"SELECT search_searchdocument.id AS id, doc_type, {rank} AS rank FROM {_FROM} "
+            f"WHERE search_fts MATCH %s AND ({where.sql})) "
+            "SELECT 0, doc_type, count(*), NULL FROM m GROUP BY doc_type "
+            "UNION ALL SELECT * FROM ("
+            f"SELECT 1, doc_type, id, rank FROM m WHERE {of_types} ORDER BY rank, id "
+            "LIMIT %s OFFSET %s)"
+        )
+        params += [match_expression(query, language), *where.params, *types, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+            counts = {doc_type: n for part, doc_type, n, _r in found if part == 0}
+            ranks = {doc_id: r for part, _t, doc_id, r in found if part == 1}
+            if not ranks:
+                return [], counts
+            cursor.execute(
+                f"SELECT {_COLUMNS}, 0 FROM search_searchdocument "  # noqa: S608
+                f"WHERE id IN ({', '.join(['%s'] * len(ranks))})",
+                list(ranks),
+            )
+            by_id = {r[0]: (*r[:-1], ranks[r[0]]) for r in cursor.fetchall()}
+        rows = [by_id[doc_id] for doc_id in ranks if doc_id in by_id]
+        return _rows(rows, wanted_stems(query, language)), counts
+
     def raw_search(self, *, text: str, limit: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -133,6 +161,25 @@ class SqliteBackend:
                 [text, limit],
             )
             return [r[0] for r in cursor.fetchall()]
+
+
+def _rows(rows: list[tuple[Any, ...]], wanted: set[str]) -> list[Row]:
+    return [
+        Row(
+            id=r[0],
+            doc_type=r[1],
+            object_id=r[2],
+            title=r[3],
+            snippet=text.marked_to_html(text.snippet(r[4] or r[3], r[9], wanted)),
+            url=r[5],
+            date=_date(r[6]),
+            score=round(-r[10], 4),
+            assist_id=r[7],
+            unit_id=r[8],
+            language=r[9],
+        )
+        for r in rows
+    ]
 
 
 def _date(value: object) -> dt.date | None:
