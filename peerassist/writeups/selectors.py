@@ -43,14 +43,16 @@ def assist_for_viewer(*, viewer: Viewer, assist_id: int) -> PeerAssist:
     """An assist the viewer may see, or whose published write-up was sent to them;
     raises PeerAssist.DoesNotExist otherwise (also for another organisation's)."""
     try:
-        return assist_list(viewer=viewer).get(pk=assist_id)
+        visible: PeerAssist = assist_list(viewer=viewer).get(pk=assist_id)
+        return visible
     except PeerAssist.DoesNotExist:
-        return PeerAssist.objects.select_related("format").get(
+        sent: PeerAssist = PeerAssist.objects.select_related("format").get(
             pk=assist_id,
             organisation=viewer.organisation,
             writeup__status=WriteUpStatus.PUBLISHED,
             writeup__recipients__user=viewer.user,
         )
+        return sent
 
 
 @dataclass(frozen=True)
