@@ -15,7 +15,8 @@ def absolute_url(path: str) -> str:
     """A link for an email or a calendar file: SITE_URL plus the path."""
     if path.startswith(("http://", "https://")):
         return path
-    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+    site: str = settings.SITE_URL
+    return site.rstrip("/") + "/" + path.lstrip("/")
 
 
 def build_email(

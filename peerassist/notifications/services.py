@@ -42,8 +42,6 @@ def notify(
     before calling); `url` is a path on this site. People who chose a daily digest get it
     in the next digest; people who chose "off" only see it in peerassist.
     """
-    from peerassist.notifications.tasks import email_notification
-
     created = []
     for person in {p.pk: p for p in people}.values():
         notification = Notification.objects.create(
@@ -56,14 +54,20 @@ def notify(
         )
         created.append(notification)
         if person.email and delivery_for(person) == Delivery.IMMEDIATE:
-            transaction.on_commit(
-                lambda pk=notification.pk: email_notification.enqueue(notification_id=pk)
-            )
+            _email_after_commit(notification.pk)
     return created
 
 
+def _email_after_commit(notification_id: int) -> None:
+    from peerassist.notifications.tasks import email_notification
+
+    transaction.on_commit(lambda: email_notification.enqueue(notification_id=notification_id))
+
+
 def _own_person(viewer: Viewer) -> Person:
-    person = Person.objects.filter(organisation=viewer.organisation, user=viewer.user).first()
+    person: Person | None = Person.objects.filter(
+        organisation=viewer.organisation, user=viewer.user
+    ).first()
     if person is None:
         raise PermissionDenied(
             _("You have no entry in this organisation's directory, so no notifications.")

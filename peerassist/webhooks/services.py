@@ -8,7 +8,8 @@ import json
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,11 @@ from peerassist.webhooks.models import (
 )
 from peerassist.webhooks.selectors import require_admin
 
+if TYPE_CHECKING:
+    from django.tasks import Task
+
+    from peerassist.assists.models import PeerAssist
+
 EVENTS = [choice.value for choice in Event]
 TEST_EVENT = "ping"
 #: Wait before attempt 2, 3, …; after the last one the delivery has failed for good.
@@ -47,7 +53,7 @@ CLAIM_SECONDS = 60
 USER_AGENT = "peerassist-webhooks/1"
 
 
-def emit(organisation: Organisation, event: str, payload: dict) -> list[Delivery]:
+def emit(organisation: Organisation, event: str, payload: dict[str, Any]) -> list[Delivery]:
     """Record a delivery for each active webhook subscribed to `event`; send after commit."""
     if event not in EVENTS:
         raise ValueError(f"Unknown webhook event {event!r}")
@@ -58,7 +64,7 @@ def emit(organisation: Organisation, event: str, payload: dict) -> list[Delivery
     return deliveries
 
 
-def assist_event_payload(assist) -> dict:
+def assist_event_payload(assist: PeerAssist) -> dict[str, Any]:
     """The `data` of an assist.* event: what a receiver needs to find the assist."""
     from peerassist.core.mail import absolute_url
 
@@ -82,13 +88,14 @@ def send_test(webhook: Webhook) -> Delivery:
     )
 
 
-def _record(webhook: Webhook, event: str, payload: dict) -> Delivery:
+def _record(webhook: Webhook, event: str, payload: dict[str, Any]) -> Delivery:
     from peerassist.webhooks.tasks import deliver
 
     delivery = Delivery.objects.create(
         webhook=webhook, event=event, payload=payload, next_attempt_at=timezone.now()
     )
-    transaction.on_commit(lambda pk=delivery.pk: deliver.enqueue(delivery_id=pk))
+    pk: int = delivery.pk
+    transaction.on_commit(lambda: deliver.enqueue(delivery_id=pk))
     return delivery
 
 
@@ -198,13 +205,15 @@ def _finish(delivery: Delivery, *, code: int | None, error: str, ok: bool, durat
     return delivery.status
 
 
-def _enqueue_retry(deliver_task, delivery_id: int, run_after) -> None:
+def _enqueue_retry(
+    deliver_task: Task[..., Any], delivery_id: int, run_after: datetime | None
+) -> None:
     """Ask the queue to retry later; the periodic job also picks up due retries."""
     if deliver_task.get_backend().supports_defer:
         deliver_task.using(run_after=run_after).enqueue(delivery_id=delivery_id)
 
 
-def retry_due(now=None) -> int:
+def retry_due(now: datetime | None = None) -> int:
     """Attempt every pending delivery that is due; returns how many were attempted."""
     now = now or timezone.now()
     due = list(
