@@ -31,6 +31,11 @@ _HEADLINE = (
 )
 
 
+_SCORE = (
+    f"ts_rank_cd('{WEIGHTS}', d.search_vector, q.query)"
+    f" + CASE WHEN d.search_vector @@ q.phrase THEN {PHRASE_BONUS} ELSE 0 END"
+)
+
 # ts_headline's parser reads "<...>" as HTML tags and drops them, changing what the person
 # wrote: angle brackets travel as private-use characters and come back after the headline.
 _LT, _GT = "\ue002", "\ue003"
@@ -78,9 +83,7 @@ class PostgresBackend:
             page AS (
                 SELECT d.id, d.doc_type, d.object_id, d.title, d.body, d.url, d.date,
                        d.assist_id, d.unit_id, d.language,
-                       ts_rank_cd('{WEIGHTS}', d.search_vector, q.query)
-                         + CASE WHEN d.search_vector @@ q.phrase THEN {PHRASE_BONUS} ELSE 0 END
-                         AS score
+                       {_SCORE} AS score
                 FROM search_searchdocument d, q
                 WHERE d.search_vector @@ q.query AND ({_where(where)})
                 ORDER BY score DESC, d.id
@@ -97,22 +100,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [
-            Row(
-                id=r[0],
-                doc_type=r[1],
-                object_id=r[2],
-                title=r[3],
-                snippet=text.marked_to_html(_unshield(r[4])),
-                url=r[5],
-                date=r[6],
-                score=round(float(r[7]), 4),
-                assist_id=r[8],
-                unit_id=r[9],
-                language=r[10],
-            )
-            for r in rows
-        ]
+        return _rows(rows)
 
     def counts(self, *, query: ParsedQuery, where: Where, language: str | None) -> dict[str, int]:
         q_sql, q_params = _queries(query, language)
@@ -134,19 +122,42 @@ class PostgresBackend:
         limit: int,
         offset: int,
     ) -> tuple[list[Row], dict[str, int]]:
-        """Counts per type, then one page of the given types (the GIN index does the matching)."""
-        counts = self.counts(query=query, where=where, language=language)
-        if not any(n for t, n in counts.items() if not types or t in types):
-            return [], counts
-        typed = where
-        if types:
-            placeholders = ", ".join(["%s"] * len(types))
-            typed = Where(
-                sql=f'({where.sql}) AND "search_searchdocument"."doc_type" IN ({placeholders})',
-                params=(*where.params, *types),
+        """Counts per type and one page of the given types from one pass over the matches
+        (each is access-checked and ranked once), then headlines for that page only."""
+        q_sql, q_params = _queries(query, language)
+        of_types = "doc_type IN ({})".format(", ".join(["%s"] * len(types))) if types else "true"
+        sql = f"""
+            WITH q AS ({q_sql}),
+            m AS MATERIALIZED (
+                SELECT d.id, d.doc_type, {_SCORE} AS score
+                FROM search_searchdocument d, q
+                WHERE d.search_vector @@ q.query AND ({_where(where)})
             )
-        rows = self.search(query=query, where=typed, language=language, limit=limit, offset=offset)
-        return rows, counts
+            SELECT 0, doc_type, count(*), NULL::float8 FROM m GROUP BY doc_type
+            UNION ALL (
+                SELECT 1, doc_type, id, score FROM m WHERE {of_types}
+                ORDER BY score DESC, id LIMIT %s OFFSET %s
+            )
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*q_params, *where.params, *types, limit, offset])
+            found = cursor.fetchall()
+            counts = {doc_type: n for part, doc_type, n, _s in found if part == 0}
+            scores = {doc_id: score for part, _t, doc_id, score in found if part == 1}
+            if not scores:
+                return [], counts
+            cursor.execute(
+                f"""WITH q AS ({q_sql})
+                SELECT d.id, d.doc_type, d.object_id, d.title,
+                       ts_headline({_DOC_CONFIG},
+                                   {_SHIELD.format("coalesce(nullif(d.body, ''), d.title)")},
+                                   q.query, %s),
+                       d.url, d.date, 0, d.assist_id, d.unit_id, d.language
+                FROM search_searchdocument d, q WHERE d.id = ANY(%s)""",  # noqa: S608
+                [*q_params, _HEADLINE, list(scores)],
+            )
+            by_id = {r[0]: (*r[:7], scores[r[0]], *r[8:]) for r in cursor.fetchall()}
+        return _rows([by_id[i] for i in scores if i in by_id]), counts
 
     def raw_search(self, *, text: str, limit: int) -> list[int]:
         with connection.cursor() as cursor:
@@ -158,3 +169,22 @@ class PostgresBackend:
                 [text, WEIGHTS, text, limit],
             )
             return [r[0] for r in cursor.fetchall()]
+
+
+def _rows(rows: list[tuple[Any, ...]]) -> list[Row]:
+    return [
+        Row(
+            id=r[0],
+            doc_type=r[1],
+            object_id=r[2],
+            title=r[3],
+            snippet=text.marked_to_html(_unshield(r[4])),
+            url=r[5],
+            date=r[6],
+            score=round(float(r[7]), 4),
+            assist_id=r[8],
+            unit_id=r[9],
+            language=r[10],
+        )
+        for r in rows
+    ]
