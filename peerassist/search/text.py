@@ -184,7 +184,7 @@ def snippet(text: str, language: str, wanted: set[str], *, words: int = 28) -> s
     best_start = max(0, best_start - 4) if best_start else 0
     end = min(best_start + words, len(tokens))
     out: list[str] = ["… "] if best_start else []
-    position = tokens[best_start].start()
+    position = tokens[best_start].start() if best_start else 0
     for i in range(best_start, end):
         token = tokens[i]
         out.append(text[position : token.start()])
@@ -192,4 +192,6 @@ def snippet(text: str, language: str, wanted: set[str], *, words: int = 28) -> s
         position = token.end()
     if end < len(tokens):
         out.append(" …")
+    else:  # the closing punctuation belongs to the text
+        out.append(text[position:])
     return " ".join("".join(out).split())
