@@ -49,7 +49,9 @@ class Provider:
         qs = self.rows(self.model_class._default_manager.all())
         if organisation_id is None:
             return qs
-        return qs.filter(**{_ORG_PATH.get(DocType(self.doc_type), "organisation_id"): organisation_id})
+        return qs.filter(
+            **{_ORG_PATH.get(DocType(self.doc_type), "organisation_id"): organisation_id}
+        )
 
 
 #: How to reach the organisation from each model, for rows without their own column.
