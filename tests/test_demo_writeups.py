@@ -97,3 +97,15 @@ def test_report_as_a_person_needs_no_organisation_when_they_have_one(demo, tmp_p
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "Meridian Water" in text
     assert "A framework contract for asset data services" in text
+
+
+def test_members_find_search_and_reports_in_the_menu_and_admins_find_webhooks(member, admin, guest):
+    from django.urls import reverse
+
+    profile = reverse("accounts:profile")
+    page = member.client().get("/").content.decode()
+    assert 'href="/search/"' in page and 'href="/reports/"' in page
+    assert 'href="/webhooks/"' not in member.client().get(profile).content.decode()
+    assert 'href="/webhooks/"' in admin.client().get(profile).content.decode()
+    guest_page = guest.client().get("/").content.decode()
+    assert 'href="/search/"' not in guest_page and 'href="/reports/"' not in guest_page
