@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import AwareDatetime, field_validator
 
+from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, FieldErrorOut
 from peerassist.assists import selectors, services
 from peerassist.assists.models import (
     AssistStep,
@@ -39,18 +40,8 @@ from peerassist.core.scoping import Viewer
 
 router = Router(tags=["assists"])
 
-NO_SUCH_ASSIST = "No such assist, or you may not see it."
-
 
 # --- Schemas ------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict[str, Any]]
 
 
 class FindingOut(Schema):

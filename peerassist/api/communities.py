@@ -15,6 +15,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime
 
+from peerassist.api.schemas import ErrorOut, FieldErrorOut
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.communities import selectors, services
 from peerassist.communities.models import Community, Meeting, RoundRobinEntry, Topic
@@ -24,14 +25,6 @@ router = Router(tags=["communities"])
 
 NO_SUCH_COMMUNITY = "No such community in your organisation."
 NO_SUCH_MEETING = "No such meeting in your organisation."
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict[str, Any]]
 
 
 class PersonRefOut(Schema):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, FieldErrorOut
 from peerassist.assists.models import PeerAssist, Role
 from peerassist.assists.selectors import assist_get, can_edit
 from peerassist.core.scoping import Viewer
@@ -18,16 +19,6 @@ from peerassist.invitations import selectors, services
 from peerassist.invitations.models import Invitation, InvitationStatus
 
 router = Router(tags=["invitations"])
-
-NO_SUCH_ASSIST = "No such assist, or you may not see it."
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict]
 
 
 class InvitationOut(Schema):

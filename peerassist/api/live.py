@@ -6,15 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from peerassist.api.schemas import ErrorOut
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.assists.selectors import assist_get
 from peerassist.live import selectors, services
 
 router = Router(tags=["live room"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class RoomErrorOut(Schema):

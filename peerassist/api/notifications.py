@@ -9,14 +9,11 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from peerassist.api.schemas import ErrorOut
 from peerassist.notifications import selectors, services
 from peerassist.notifications.models import Delivery, Notification
 
 router = Router(tags=["notifications"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class NotificationOut(Schema):

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from peerassist.api.schemas import ErrorOut, FieldErrorOut
 from peerassist.core.scoping import require_member
 from peerassist.people import selectors, services
 from peerassist.people.models import Level, Person, Unit
@@ -61,14 +62,6 @@ class PersonIn(Schema):
     expertise: list[str] = Field(default_factory=list, max_length=50)
     bio: str = Field("", max_length=2000)
     is_external: bool = False
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict[str, object]]
 
 
 @router.get("/people/", response=list[PersonOut], summary="List people")

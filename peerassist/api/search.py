@@ -11,19 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from peerassist.api.schemas import ErrorOut, FieldErrorOut
 from peerassist.core.scoping import Viewer
 from peerassist.search import selectors
 from peerassist.search.models import DocType
 
 router = Router(tags=["search"])
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict[str, object]]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class SearchQuery(Schema):

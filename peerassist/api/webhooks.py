@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import AnyHttpUrl
 
+from peerassist.api.schemas import ErrorOut, FieldErrorOut
 from peerassist.core.scoping import Viewer
 from peerassist.webhooks import selectors, services
 from peerassist.webhooks.models import DeliveryStatus, Event, Webhook
@@ -18,14 +19,6 @@ from peerassist.webhooks.models import DeliveryStatus, Event, Webhook
 router = Router(tags=["webhooks"])
 
 NO_SUCH_WEBHOOK = "No such webhook in your organisation."
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict]
 
 
 class WebhookOut(Schema):

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.assists.selectors import assist_get
@@ -30,14 +31,8 @@ from peerassist.writeups.models import (
 
 router = Router(tags=["writeups"])
 
-NO_SUCH_ASSIST = "No such assist, or you may not see it."
-
 
 # --- Schemas ------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class PersonRefOut(Schema):
