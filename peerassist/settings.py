@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "peerassist.core.middleware.OrganisationMiddleware",
     "peerassist.core.middleware.RequireTwoFactorMiddleware",
+    "peerassist.core.middleware.RefusalAsMessageMiddleware",
 ]
 
 ROOT_URLCONF = "peerassist.urls"

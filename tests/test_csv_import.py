@@ -258,3 +258,42 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("people.csv", data, content_type="text/csv")
+
+
+def test_doubled_quotes_inside_a_quoted_value_are_one_quote(org):
+    data = csv_bytes('q@x.test,Quinn,,,,,,,"He said ""hello"", ok",no', header=HEADER)
+    report = people_import_csv(organisation=org, data=data)
+    assert report.ok, report.errors
+    assert Person.objects.get(organisation=org, email="q@x.test").bio == 'He said "hello", ok'
+
+
+def test_doubled_quotes_work_in_a_semicolon_file_too(org):
+    data = b'email;name;bio\nq@x.test;Quinn;"a ""b""; c"\n'
+    report = people_import_csv(organisation=org, data=data)
+    assert report.ok, report.errors
+    assert Person.objects.get(organisation=org, email="q@x.test").bio == 'a "b"; c'
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_refused_with_line_and_column(org, char):
+    data = csv_bytes("a@x.test,Ann,,,,,,,fine,no", f"b@x.test,B{char}ob,,,,,,,,no")
+    report = people_import_csv(organisation=org, data=data)
+    assert not report.ok
+    [error] = report.errors
+    assert (error.line, error.column) == (3, "name")
+    assert "character 2 is a control character" in error.message
+    assert not Person.objects.filter(organisation=org).exists()
+
+
+def test_a_control_character_in_a_multiline_value_names_its_own_line(org):
+    data = csv_bytes('a@x.test,Ann,,,,,,,"first\nsec\x00ond",no')
+    report = people_import_csv(organisation=org, data=data)
+    [error] = report.errors
+    assert (error.line, error.column) == (3, "bio")
+    assert "character 4" in error.message
+
+
+def test_tabs_and_line_breaks_in_quoted_values_are_kept(org):
+    data = csv_bytes('a@x.test,Ann,,,,,,,"one\ttwo\r\nthree",no')
+    report = people_import_csv(organisation=org, data=data)
+    assert report.ok, report.errors

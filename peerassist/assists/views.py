@@ -213,8 +213,8 @@ def attachment_remove(request: HttpRequest, assist_id: int, attachment_id: int) 
     viewer, assist = _assist(request, assist_id, edit=True)
     try:
         services.attachment_remove(viewer=viewer, assist=assist, attachment_id=attachment_id)
-    except ValidationError as error:
-        for message in error.messages:
+    except (ValidationError, RuleViolation) as error:
+        for message in getattr(error, "messages", None) or [str(error)]:
             messages.error(request, message)
     else:
         messages.success(request, _("The attachment is removed."))

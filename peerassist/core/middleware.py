@@ -1,13 +1,19 @@
-"""Attach the requesting `Viewer` and enforce an organisation's two-factor policy."""
+"""Attach the requesting `Viewer`, enforce an organisation's two-factor policy, turn a rule's
+refusal on a page into a message, and keep private pages out of shared caches."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from peerassist.accounts.selectors import viewer_for_user
+from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
 
 SESSION_ORG_KEY = "organisation_id"
@@ -53,3 +59,37 @@ class RequireTwoFactorMiddleware:
                 if not has_totp:
                     return redirect("two_factor_required")
         return self.get_response(request)
+
+
+class RefusalAsMessageMiddleware:
+    """A service's refusal (RuleViolation, ValidationError) that a page view did not handle is
+    shown as a message on the page the person came from, never as a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None  # the API answers refusals as JSON itself
+        if isinstance(exception, RuleViolation):
+            texts = [finding.message for finding in exception.findings] or [str(exception)]
+        elif isinstance(exception, ValidationError):
+            texts = exception.messages
+        else:
+            return None
+        for text in texts:
+            messages.error(request, text)
+        back = request.headers.get("Referer", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        target = back if back and safe else resolve_url(settings.LOGIN_REDIRECT_URL)
+        if getattr(request, "htmx", False):
+            # htmx would swap the whole page into a fragment: reload the page instead.
+            return HttpResponse(status=200, headers={"HX-Redirect": target})
+        response = redirect(target)
+        response.status_code = 303  # see the page again with GET, whatever the method was
+        return response

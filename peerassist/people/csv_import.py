@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,11 +107,43 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+class _Dialect(csv.excel):
+    """RFC 4180: a quote inside a quoted value is written twice."""
+
+    delimiter = ","
+
+
+def _dialect(text: str) -> type[csv.Dialect]:
+    """RFC 4180 with the header's separator (a comma, or Excel's semicolon or a tab).
+
+    Only the separator is sniffed: the sniffer's guess at the quoting turns doubled quotes
+    off whenever the header has none, which splits valid values apart.
+    """
     try:
-        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        delimiter = ","
+    return type("_Sniffed", (_Dialect,), {"delimiter": delimiter})
+
+
+# C0 controls and DEL, except tab and the line breaks a quoted value may hold; C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+
+
+def _control_error(line: int, column: str, value: str) -> RowError | None:
+    """A NUL or other control character is refused (PostgreSQL cannot store NUL)."""
+    found = _CONTROL.search(value)
+    if found is None:
+        return None
+    before = value[: found.start()]
+    at_line = line + before.count("\n")
+    position = found.start() - (before.rfind("\n") + 1) + 1
+    return RowError(
+        at_line,
+        column,
+        f"character {position} is a control character (U+{ord(found.group()):04X}); "
+        "remove it and import again",
+    )
 
 
 class _Lookups:
@@ -254,6 +287,9 @@ def _read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
     except csv.Error as exc:
         return [], [RowError(1, "", f"the header cannot be read: {exc}")]
     names = [_normalise_header(h) for h in header]
+    header_errors = [_control_error(1, "", h) for h in header]
+    if any(header_errors):
+        return [], [e for e in header_errors if e is not None]
     errors = [
         RowError(1, h.strip(), f"unknown column; the columns are: {', '.join(COLUMNS)}")
         for h, n in zip(header, names, strict=True)
@@ -282,6 +318,12 @@ def _read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
                 continue
             if len(values) > len(names):
                 errors.append(RowError(line, "", f"{len(values)} values for {len(names)} columns"))
+                continue
+            controls = [
+                _control_error(line, header[i].strip(), value) for i, value in enumerate(values)
+            ]
+            if any(controls):
+                errors += [e for e in controls if e is not None]
                 continue
             rows.append((line, dict(zip(names, values, strict=False))))
             if len(rows) > MAX_ROWS:
