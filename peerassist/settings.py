@@ -96,7 +96,9 @@ MIDDLEWARE = [
     "peerassist.core.middleware.OrganisationMiddleware",
     "peerassist.core.middleware.RequireTwoFactorMiddleware",
     "peerassist.core.middleware.RefusalAsMessageMiddleware",
+    "peerassist.core.errors.ErrorPageMiddleware",
 ]
+CSRF_FAILURE_VIEW = "peerassist.core.errors.csrf_failure"
 
 ROOT_URLCONF = "peerassist.urls"
 ASGI_APPLICATION = "peerassist.asgi.application"

@@ -31,3 +31,9 @@ urlpatterns = [
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the site's layout (peerassist/core/errors.py).
+handler400 = "peerassist.core.errors.bad_request"
+handler403 = "peerassist.core.errors.permission_denied"
+handler404 = "peerassist.core.errors.page_not_found"
+handler500 = "peerassist.core.errors.server_error"

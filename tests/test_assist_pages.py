@@ -87,7 +87,9 @@ PERMISSIONS = (
     [(who, page, 200) for who in EDITORS for page in READ_PAGES + EDIT_PAGES]
     + [(who, page, 200) for who in READERS for page in READ_PAGES]
     + [(who, page, 403) for who in READERS for page in EDIT_PAGES]
-    + [(who, page, 403) for who in ("guest", "outsider") for page in READ_PAGES + EDIT_PAGES]
+    + [("outsider", page, 403) for page in READ_PAGES + EDIT_PAGES]
+    # A guest's link opens only their own assist: other pages do not exist for them.
+    + [("guest", page, 404) for page in READ_PAGES + EDIT_PAGES]
     + [("other_org_member", page, 404) for page in READ_PAGES + EDIT_PAGES]
 )
 
@@ -110,7 +112,7 @@ PARTICIPANTS_ONLY = [
     ("member", "brief/", 404),
     ("organiser", "", 200),
     ("other_org_member", "", 404),
-    ("guest", "", 403),
+    ("guest", "", 404),
 ]
 
 
@@ -138,7 +140,7 @@ POSTS = [
     [
         ("visiting_peer", 403),
         ("member", 403),
-        ("guest", 403),
+        ("guest", 404),
         ("outsider", 403),
         ("other_org_member", 404),
     ],
@@ -155,7 +157,7 @@ def test_only_editors_can_post(request, team, assist, who, expected, path, data)
 
 
 @pytest.mark.parametrize(
-    ("who", "expected"), [("member", 200), ("organiser", 200), ("guest", 403), ("outsider", 403)]
+    ("who", "expected"), [("member", 200), ("organiser", 200), ("guest", 404), ("outsider", 403)]
 )
 @pytest.mark.parametrize("path", ["/assists/", "/assists/new/", "/assists/shared/"])
 def test_list_pages_are_for_members(request, team, who, expected, path):

@@ -85,7 +85,7 @@ def test_another_organisation_cannot_post_to_a_meeting(other_org_member, meeting
 
 
 def test_guest_may_not_see_communities(guest, community):
-    assert guest.client().get(reverse("communities:list")).status_code == 403
+    assert guest.client().get(reverse("communities:list")).status_code == 404
 
 
 # --- Managing ----------------------------------------------------------------------------

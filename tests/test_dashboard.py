@@ -132,7 +132,7 @@ def test_the_page_has_each_chart_with_its_data_table(world, member):
     assert "<script" in page and "nonce=" in page
 
 
-@pytest.mark.parametrize(("who", "expected"), [("guest", 403), ("outsider", 403)])
+@pytest.mark.parametrize(("who", "expected"), [("guest", 404), ("outsider", 403)])
 def test_guests_and_outsiders_are_refused(request, who, expected):
     assert request.getfixturevalue(who).client().get(URL).status_code == expected
 

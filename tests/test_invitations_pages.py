@@ -235,7 +235,7 @@ WHO = [
     ("facilitator", 200),
     ("visiting_peer", 403),
     ("member", 403),
-    ("guest", 403),
+    ("guest", 404),
     ("outsider", 403),
     ("other_org_member", 404),
 ]

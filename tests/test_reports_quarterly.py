@@ -267,7 +267,7 @@ def test_the_download_is_a_file_or_a_clear_400(world, member):
     assert "'3/2026' is not a quarter" in bad.content.decode()
 
 
-@pytest.mark.parametrize(("who", "expected"), [("guest", 403), ("outsider", 403)])
+@pytest.mark.parametrize(("who", "expected"), [("guest", 404), ("outsider", 403)])
 def test_reports_are_for_members(request, who, expected):
     client = request.getfixturevalue(who).client()
     assert client.get("/reports/").status_code == expected

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from peerassist.accounts.models import Organisation, User
@@ -47,14 +48,14 @@ class Viewer:
 def require_member(viewer: Viewer | None) -> Viewer:
     """Return the viewer if they are a full member of their organisation, else deny."""
     if viewer is None or not viewer.is_member:
-        raise PermissionDenied("Only members of this organisation can see this.")
+        raise PermissionDenied(_("Only members of this organisation can see this."))
     return viewer
 
 
 def require_manager(viewer: Viewer | None) -> Viewer:
     """Return the viewer if they may change people and units, else deny."""
     if viewer is None or not viewer.can_manage_people:
-        raise PermissionDenied("Only organisers and administrators can do this.")
+        raise PermissionDenied(_("Only organisers and administrators can do this."))
     return viewer
 
 
