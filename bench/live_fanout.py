@@ -273,6 +273,11 @@ def server_env(tmp: Path, db: Path, redis_url: str | None = None) -> dict[str, s
         DATABASE_URL=f"sqlite:///{db}",
         PEERASSIST_VAR_DIR=str(tmp),
         PYTHONUNBUFFERED="1",
+        # The bench measures fan-out, not the limits: one poster posts up to 25 notes a
+        # second and rooms hold up to 5000 listeners.
+        LIVE_MAX_SOCKETS_PER_ROOM="10000",
+        LIVE_USER_MESSAGE_BURST="1000",
+        LIVE_USER_MESSAGES_PER_SECOND="100",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url

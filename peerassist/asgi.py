@@ -1,5 +1,6 @@
 """ASGI entry point, served by uvicorn (`peerassist serve`): pages over HTTP, the live room
-over WebSockets (session-authenticated, Origin checked against ALLOWED_HOSTS)."""
+over WebSockets (session-authenticated; the Origin's scheme, host and port checked, see
+live/origin.py)."""
 
 import os
 
@@ -11,16 +12,14 @@ django_asgi_app = get_asgi_application()
 
 # These need Django set up first.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from peerassist.live.auth import SessionAuthMiddleware  # noqa: E402
+from peerassist.live.origin import OriginValidator  # noqa: E402
 from peerassist.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            SessionAuthMiddleware(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": OriginValidator(SessionAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -165,6 +165,16 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The live room's limits, per server process (see live/PROTOCOL.md): sockets one user may
+# have open, sockets one room may hold, and messages one user may send (a burst, then a rate).
+LIVE_MAX_SOCKETS_PER_USER = env.int("LIVE_MAX_SOCKETS_PER_USER", default=20)
+LIVE_MAX_SOCKETS_PER_ROOM = env.int("LIVE_MAX_SOCKETS_PER_ROOM", default=1000)
+LIVE_USER_MESSAGE_BURST = env.int("LIVE_USER_MESSAGE_BURST", default=30)
+LIVE_USER_MESSAGES_PER_SECOND = env.float("LIVE_USER_MESSAGES_PER_SECOND", default=3.0)
+# Origins, besides SITE_URL's, CSRF_TRUSTED_ORIGINS and the request's own, that may open
+# the room's socket; each is scheme://host[:port] and must match all three exactly.
+WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
+
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -425,7 +425,9 @@ async def test_a_socket_from_another_origin_is_refused_before_anything_else(room
 
     async def close_code(origin: bytes):
         communicator = WebsocketCommunicator(
-            application, f"/ws/assists/{assist.pk}/", headers=[(b"origin", origin)]
+            application,
+            f"/ws/assists/{assist.pk}/",
+            headers=[(b"host", b"testserver"), (b"origin", origin)],
         )
         connected, code = await communicator.connect()
         assert connected is False

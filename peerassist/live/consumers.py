@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerassist.assists.models import PeerAssist
+from peerassist.live import limits, selectors, services
 from peerassist.live import rights as rights_rules
-from peerassist.live import selectors, services
 from peerassist.live.fanout import hub
 
 logger = logging.getLogger(__name__)
@@ -46,11 +46,28 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.tokens = float(BUCKET_SIZE)
         self.refilled = time.monotonic()
         self.joined = False
+        self.admitted = False
+        self.limited = False
         actor, user_id = await self._authenticate()
         if actor is None:
             await self.close(code=4403)
             return
         self.actor, self.user_id = actor, user_id
+        refusal = limits.admit(hub, user_id=user_id, assist_id=self.assist_id)
+        if refusal is not None:
+            logger.warning(
+                "live room socket refused (%s, limit %d): user %s, assist %s",
+                refusal.code,
+                refusal.limit,
+                user_id,
+                self.assist_id,
+            )
+            # Accept first: a browser never sees why a handshake was refused.
+            await self.accept()
+            await self._error(refusal.code, refusal.message)
+            await self.close(code=limits.CLOSE_LIMIT, reason=refusal.code)
+            return
+        self.admitted = True
         self.person_id = (
             selectors.PROJECTOR_PERSON if actor.role == selectors.PROJECTOR else actor.person_id
         )
@@ -87,6 +104,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False):
             await hub.leave(self)
+        if getattr(self, "admitted", False):
+            self.admitted = False
+            limits.release(hub, user_id=self.user_id, assist_id=self.assist_id)
 
     # --- What the hub calls -------------------------------------------------------------
 
@@ -128,6 +148,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._error("too_large", _("Messages are text of 16 KB at most."))
             return
         if not self._take_token():
+            self._log_limited("socket")
             await self._error("rate_limited", _("Too many messages at once; wait a moment."))
             return
         try:
@@ -140,6 +161,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self._error("invalid", _("That message is not understood."))
             return
+        # Pings keep each socket alive and cost nothing; everything else counts per user.
+        if kind != "ping" and not limits.take_user_token(hub, user_id=self.user_id):
+            self._log_limited("user")
+            await self._error(
+                "rate_limited",
+                _("Too many messages from you at once, across your open windows; wait a moment."),
+            )
+            return
+        self.limited = False
         if kind not in ("hello", "ping") and self.actor.role == selectors.PROJECTOR:
             await self._error("not_allowed", _("The projector only shows the room."))
             return
@@ -161,6 +191,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return False
         self.tokens -= 1
         return True
+
+    def _log_limited(self, which: str) -> None:
+        """Log the first refused message of a flood, not each one."""
+        if not self.limited:
+            self.limited = True
+            logger.warning(
+                "live room messages rate-limited (%s): user %s, assist %s",
+                which,
+                self.user_id,
+                self.assist_id,
+            )
 
     async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
         payload: dict[str, Any] = {"type": "error", "code": code, "message": message}

@@ -44,6 +44,11 @@ class Hub:
         self.background: set[asyncio.Task[None]] = set()
         self.outbox: dict[int, asyncio.Queue[dict[str, Any]]] = {}
         self.writers: dict[int, asyncio.Task[None]] = {}
+        # Limits (live/limits.py) count sockets from the moment they are admitted, before
+        # they join, so that two sockets connecting at once cannot both take the last place.
+        self.sockets_of_user: dict[int, int] = {}
+        self.sockets_in_room: dict[int, int] = {}
+        self.user_buckets: dict[int, tuple[float, float]] = {}
         events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:

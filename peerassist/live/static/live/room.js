@@ -36,6 +36,8 @@ function start(root) {
   const serverClock = new ServerClock();
   const lastSent = new Map(); // client_id -> time it was last sent on the current socket
   let refused = false;
+  // Why the server turned this socket away (its "error" message before closing with 4429).
+  let limitReason = "";
   let shownStepId; // undefined until the first render: no announcement for the first step
 
   const ui = {
@@ -124,8 +126,9 @@ function start(root) {
     },
     onMessage: receive,
     onStatus: renderStatus,
-    onRefused() {
+    onRefused(code) {
       refused = true;
+      if (code !== 4429) limitReason = "";
       renderStatus();
     },
   });
@@ -157,7 +160,10 @@ function start(root) {
         model.setPresence(message.presence);
         break;
       case "error":
-        if (message.client_id && outbox.all().some((i) => i.message.client_id === message.client_id)) {
+        if (message.code === "too_many_connections" || message.code === "room_full") {
+          limitReason = message.message || "";
+          showAlert(message.message);
+        } else if (message.client_id && outbox.all().some((i) => i.message.client_id === message.client_id)) {
           outbox.markFailed(message.client_id, { code: message.code, message: message.message });
           lastSent.delete(message.client_id);
           renderBoard();
@@ -229,7 +235,7 @@ function start(root) {
     let text;
     let state;
     if (refused) {
-      text = S.refused_status;
+      text = limitReason ? format(S.limited_status, { why: limitReason }) : S.refused_status;
       state = "refused";
     } else if (!socket.connected) {
       text = pending ? format(S.offline, { n: pending }) : model.room ? S.offline_none : S.connecting;

@@ -10,7 +10,7 @@ const PONG_WITHIN = 10_000;
 export class LiveSocket {
   /**
    * url: ws(s) URL. onOpen(socket) sends hello; onMessage(message) gets each parsed object;
-   * onStatus(connected: bool) reports changes; onRefused() when the server closes with 4403.
+   * onStatus(connected: bool) reports changes; onRefused(code) when the server closes with 4403 (not allowed) or 4429 (a limit).
    */
   constructor({ url, onOpen, onMessage, onStatus, onRefused }) {
     this.url = url;
@@ -73,9 +73,11 @@ export class LiveSocket {
       this.ws = null;
       this.stopPinging();
       this.setConnected(false);
-      if (event.code === 4403) {
+      // 4403: not allowed in; 4429: a limit (too many windows, a full room). Retrying at
+      // once would only be refused again: stop and let the page say why.
+      if (event.code === 4403 || event.code === 4429) {
         this.stopped = true;
-        this.onRefused();
+        this.onRefused(event.code);
         return;
       }
       if (!this.stopped) this.scheduleRetry();
