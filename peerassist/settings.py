@@ -4,6 +4,7 @@ Every variable is documented in `.env.example` and in the README. Defaults are
 the embedded set-up: SQLite under `var/`, in-memory cache, console e-mail.
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -174,6 +175,17 @@ LIVE_USER_MESSAGES_PER_SECOND = env.float("LIVE_USER_MESSAGES_PER_SECOND", defau
 # Origins, besides SITE_URL's, CSRF_TRUSTED_ORIGINS and the request's own, that may open
 # the room's socket; each is scheme://host[:port] and must match all three exactly.
 WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
+
+# Webhooks reach public addresses only; these open the way to internal receivers.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.20.0.0/16"
+        ) from _exc
 
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -51,6 +51,12 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _local_receivers_allowed(settings):
+    """The receivers here listen on loopback, which only an operator's allow-list opens."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 @pytest.fixture
 def receiver():
     receiver = Receiver()
@@ -76,8 +82,12 @@ def test_a_receiver_gets_a_correctly_signed_delivery(
     (delivery,) = emit_now(org, django_capture_on_commit_callbacks)
     assert len(receiver.requests) == 1
     headers, body = receiver.requests[0]
-    expected = hmac.new(webhook.secret.encode(), body, hashlib.sha256).hexdigest()
+    signed = headers["X-Peerassist-Timestamp"].encode() + b"." + body
+    expected = hmac.new(webhook.secret.encode(), signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers["X-Peerassist-Signature"], f"sha256={expected}")
+    # The body-only signature of version 1 stays, in its own header, for one more version.
+    body_only = hmac.new(webhook.secret.encode(), body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(headers["X-Peerassist-Signature-Body"], f"sha256={body_only}")
     assert headers["X-Peerassist-Event"] == "assist.planned"
     assert headers["X-Peerassist-Delivery"] == str(delivery.pk)
     assert headers["Content-Type"] == "application/json"

@@ -84,6 +84,8 @@ def test_an_admin_registers_a_webhook_and_sees_its_secret(admin):
     detail = client.get(response["Location"]).content.decode()
     assert webhook.secret in detail
     assert "Send a test delivery" in detail
+    # Shown once: never again on this page.
+    assert webhook.secret not in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,11 @@ class WebhookOut(Schema):
 
 class WebhookWithSecretOut(WebhookOut):
     secret: str = Field(
-        ..., description="Shown only now: key of the HMAC-SHA256 in X-Peerassist-Signature."
+        ...,
+        description=(
+            "Shown only now: key of the HMAC-SHA256 in X-Peerassist-Signature "
+            '(over the timestamp, ".", and the body).'
+        ),
     )
 
 

@@ -22,6 +22,7 @@ class Hub(Protocol):
     sockets_in_room: dict[int, int]
     user_buckets: dict[int, tuple[float, float]]
 
+
 #: Close code for a socket refused by a limit (the client does not reconnect by itself).
 CLOSE_LIMIT = 4429
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Organisation
 from peerassist.core.scoping import Viewer
+from peerassist.webhooks import addresses
 from peerassist.webhooks.models import (
     Attempt,
     Delivery,
@@ -99,13 +102,25 @@ def _record(webhook: Webhook, event: str, payload: dict[str, Any]) -> Delivery:
     return delivery
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The value of X-Peerassist-Signature for `body`."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(secret: str, body: bytes, timestamp: int | None = None) -> str:
+    """The value of X-Peerassist-Signature: HMAC-SHA256 of `timestamp + "." + body`.
+
+    Without a timestamp, the body-only signature of X-Peerassist-Signature-Body (kept for
+    receivers of version 1; it will be removed in the next version).
+    """
+    signed = body if timestamp is None else f"{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
 
-def build_request(delivery: Delivery, timestamp: int) -> urllib.request.Request:
+@dataclass(frozen=True)
+class SignedRequest:
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def build_request(delivery: Delivery, timestamp: int) -> SignedRequest:
     """The signed POST for `delivery`; the body carries the timestamp too."""
     body = json.dumps(
         {
@@ -118,25 +133,78 @@ def build_request(delivery: Delivery, timestamp: int) -> urllib.request.Request:
         separators=(",", ":"),
         sort_keys=True,
     ).encode()
-    return urllib.request.Request(  # noqa: S310 - URL validated as http(s) on save
-        delivery.webhook.url,
-        data=body,
-        method="POST",
+    secret = delivery.webhook.secret
+    return SignedRequest(
+        url=delivery.webhook.url,
+        body=body,
         headers={
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             "X-Peerassist-Event": delivery.event,
             "X-Peerassist-Delivery": str(delivery.pk),
             "X-Peerassist-Timestamp": str(timestamp),
-            "X-Peerassist-Signature": signature(delivery.webhook.secret, body),
+            "X-Peerassist-Signature": signature(secret, body, timestamp),
+            "X-Peerassist-Signature-Body": signature(secret, body),
         },
     )
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, whatever the name resolves to now."""
+
+    def __init__(self, host: str, port: int, address: str | None, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address or self.host, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """As above, with TLS verified against the URL's host name."""
+
+    def __init__(self, host: str, port: int, address: str | None, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address or self.host, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _post(request: SignedRequest, address: str | None) -> tuple[int, str]:
+    """POST once, following no redirect; (status, reason) or an OSError/HTTPException."""
+    parts = urlsplit(request.url)
+    host = parts.hostname or ""
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    connection = connection_class(host, port, address, TIMEOUT_SECONDS)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    try:
+        connection.request("POST", path, body=request.body, headers=request.headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)
+        return response.status, response.reason
+    finally:
+        connection.close()
+
+
+#: The one thing the log says when no HTTP answer came back: whether the port was closed,
+#: filtered or spoke something else is not told (the log is no port scanner).
+NO_ANSWER = "No HTTP answer from the receiver (connection failed or timed out)."
+REFUSED_ADDRESS = (
+    "Not sent: the URL's host resolves to a private, loopback, link-local, multicast or "
+    "reserved address."
+)
 
 
 def attempt_delivery(delivery_id: int) -> str:
     """Try one delivery if it is due: claim it, POST it, log the attempt, schedule a retry.
 
-    Returns the delivery's status afterwards ("" if it was not due or someone else has it).
+    Returns the delivery's status afterwards ("" if it was not due, someone else has it, or
+    its webhook is paused).
     """
     now = timezone.now()
     claimed = Delivery.objects.filter(
@@ -144,6 +212,7 @@ def attempt_delivery(delivery_id: int) -> str:
         & Q(status=DeliveryStatus.PENDING)
         & Q(next_attempt_at__isnull=False)
         & Q(next_attempt_at__lte=now)
+        & (Q(webhook__active=True) | Q(event=TEST_EVENT))
     ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
     if not claimed:
         return ""
@@ -153,14 +222,24 @@ def attempt_delivery(delivery_id: int) -> str:
     error = ""
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        code = exc.code
-        error = f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        error = str(getattr(exc, "reason", exc)) or exc.__class__.__name__
-    duration_ms = int((time.monotonic() - started) * 1000)
+        address = addresses.delivery_address(request.url)
+    except addresses.AddressRefused:
+        error = REFUSED_ADDRESS
+    except (OSError, UnicodeError, ValueError):
+        error = NO_ANSWER
+    else:
+        try:
+            code, reason = _post(request, str(address) if address is not None else None)
+        except (OSError, http.client.HTTPException, ValueError):
+            error = NO_ANSWER
+        else:
+            if not 200 <= code < 300:
+                error = f"HTTP {code} {reason}"[:200]
+                if 300 <= code < 400:
+                    error += " (redirects are not followed)"
+    # Only an HTTP answer's timing is kept: a failure's would tell a closed port from a
+    # filtered one.
+    duration_ms = int((time.monotonic() - started) * 1000) if code is not None else 0
     ok = code is not None and 200 <= code < 300
     return _finish(delivery, code=code, error=error, ok=ok, duration_ms=duration_ms)
 
@@ -243,6 +322,7 @@ def _clean(url: str | None, events: list[str] | None) -> None:
         try:
             validate_webhook_url(url)
             URLValidator(schemes=["http", "https"])(url)
+            addresses.validate_public_url(url)
         except ValidationError as exc:
             errors["url"] = exc.messages[:1]
     if events is not None:
@@ -284,7 +364,16 @@ def webhook_update(
     if active is not None:
         webhook.active = active
     webhook.save(update_fields=["url", "events", "active"])
+    if not webhook.active:
+        _drop_pending(webhook, _("Not sent: the webhook was paused."))
     return webhook
+
+
+def _drop_pending(webhook: Webhook, reason: str) -> int:
+    """A paused webhook gets no more attempts: its pending deliveries fail, with the reason."""
+    return Delivery.objects.filter(webhook=webhook, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.FAILED, next_attempt_at=None, error=reason
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,12 @@ from peerassist.webhooks.forms import WebhookForm
 from peerassist.webhooks.models import DeliveryStatus, Webhook
 
 PAGE_SIZE = 25
+#: The session key that carries a new secret to the next page, which shows it once.
+_NEW_SECRET = "webhook_new_secret"  # noqa: S105 - a session key, not a secret
+
+
+def _show_secret_once(request: HttpRequest, webhook: Webhook) -> None:
+    request.session[_NEW_SECRET] = {"webhook": webhook.pk, "secret": webhook.secret}
 
 
 def _webhook(request: HttpRequest, webhook_id: int) -> tuple[Viewer, Webhook]:
@@ -45,6 +51,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Webhook added. Use its secret to check the signature of deliveries.")
             )
+            _show_secret_once(request, webhook)
             return redirect("webhooks:detail", webhook.pk)
     context = {"webhooks": selectors.webhook_list(viewer=viewer), "form": form}
     return render(
@@ -71,6 +78,10 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
     context = {"webhook": webhook, "form": form, "page": page, "has_pending": has_pending}
     if request.htmx and request.GET.get("part") == "log":  # type: ignore[attr-defined]
         return render(request, "webhooks/_deliveries.html", context)
+    new = request.session.get(_NEW_SECRET)
+    if new and new.get("webhook") == webhook.pk:
+        del request.session[_NEW_SECRET]  # shown on this page, and never again
+        context["new_secret"] = new["secret"]
     return render(
         request, "webhooks/webhook_detail.html", context, status=400 if form.errors else 200
     )
@@ -88,6 +99,7 @@ def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
 def webhook_rotate_secret(request: HttpRequest, webhook_id: int) -> HttpResponse:
     viewer, webhook = _webhook(request, webhook_id)
     services.webhook_rotate_secret(viewer=viewer, webhook=webhook)
+    _show_secret_once(request, webhook)
     messages.success(
         request, _("New secret made. Update your receiver: the old one no longer works.")
     )
