@@ -93,3 +93,19 @@ class RefusalAsMessageMiddleware:
         response = redirect(target)
         response.status_code = 303  # see the page again with GET, whatever the method was
         return response
+
+
+class PrivateCacheMiddleware:
+    """Every answer Django makes (pages, API, files of an assist) is `Cache-Control: private,
+    no-store` unless its view chose otherwise: they carry organisation data or a CSRF token,
+    and no browser history, disk cache or shared proxy should keep them. Static files are
+    served by WhiteNoise before this middleware and keep their long-lived caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

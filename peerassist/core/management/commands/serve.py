@@ -32,4 +32,5 @@ class Command(BaseCommand):
             # more CPU than it saves (bench/live_fanout.py).
             ws_per_message_deflate=False,
             log_level="info",
+            server_header=False,  # no "Server: uvicorn": it tells attackers what to try
         )
