@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's assets locally instead of from a CDN
     "peerassist.core",
     "peerassist.accounts",
+    "peerassist.members",
     "peerassist.people",
     "peerassist.communities",
     "peerassist.assists",
@@ -225,6 +226,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[peerassist] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Accounts are created by organisation admins and CSV import; open sign-up is opt-in.
 ALLOW_SIGNUP = env.bool("ALLOW_SIGNUP", default=False)
+#: How long the link in a member invitation e-mail works.
+MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=14)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "peerassist"
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("peerassist.accounts.urls")),
     path("people/", include("peerassist.people.urls")),
+    path("members/", include("peerassist.members.urls")),
     path("assists/", include("peerassist.assists.urls")),
     path("", include("peerassist.writeups.urls")),
     path("reports/", include("peerassist.writeups.urls_reports")),

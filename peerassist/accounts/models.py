@@ -81,6 +81,17 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    #: Set while an admin has turned the member's access off; they keep their history.
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -95,6 +106,10 @@ class Membership(models.Model):
     @property
     def can_manage_people(self) -> bool:
         return self.role in (Role.ADMIN, Role.ORGANISER)
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class ApiToken(models.Model):

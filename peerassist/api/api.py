@@ -11,6 +11,7 @@ from peerassist.api.communities import router as communities_router
 from peerassist.api.exports import router as exports_router
 from peerassist.api.invitations import router as invitations_router
 from peerassist.api.live import router as live_router
+from peerassist.api.members import router as members_router
 from peerassist.api.notifications import router as notifications_router
 from peerassist.api.people import router as people_router
 from peerassist.api.search import router as search_router
@@ -73,6 +74,7 @@ def validation_error(request, exc):
 
 
 api.add_router("/", people_router)
+api.add_router("/", members_router)
 api.add_router("/", assists_router)
 api.add_router("/", live_router)
 api.add_router("/", writeups_router)

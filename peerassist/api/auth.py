@@ -18,11 +18,13 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         role = (
-            Membership.objects.filter(user=found.user, organisation=found.organisation)
+            Membership.objects.filter(
+                user=found.user, organisation=found.organisation, deactivated_at__isnull=True
+            )
             .values_list("role", flat=True)
             .first()
         )
-        if role is None:  # left the organisation since the token was issued
+        if role is None:  # left the organisation (or was deactivated) since the token was issued
             return None
         viewer = Viewer(user=found.user, organisation=found.organisation, role=role)
         request.user = found.user

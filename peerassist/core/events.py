@@ -46,6 +46,31 @@ async def room_publish(message: dict[str, Any]) -> None:
     await layer.group_send(room_group(message["assist_id"]), message)
 
 
+#: Every server process's hub listens here for orders about all its rooms.
+HUBS_GROUP = "live.hubs"
+
+
+async def user_sockets_close(user_id: int, reason: str) -> None:
+    """Close every live-room socket of the user, in every room and every server process."""
+    message = {
+        "type": "room.message",
+        "assist_id": None,
+        "close_user_id": user_id,
+        "reason": reason,
+    }
+    layer = get_channel_layer()
+    if layer is None or isinstance(layer, InMemoryChannelLayer):
+        if local_delivery is not None:
+            await local_delivery(message)
+        return
+    await layer.group_send(HUBS_GROUP, message)
+
+
+def user_sockets_close_on_commit(*, user_id: int, reason: str) -> None:
+    """Close the user's sockets once the change that ends their access has committed."""
+    transaction.on_commit(lambda: async_to_sync(user_sockets_close)(user_id, reason))
+
+
 def room_publish_on_commit(message: dict[str, Any]) -> None:
     """Publish once the current transaction has committed: stored before it is broadcast."""
     transaction.on_commit(lambda: async_to_sync(room_publish)(message))

@@ -115,8 +115,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if '"event":"timer.changed"' in text:
             await self._send_rights(json.loads(text))
 
-    async def kick(self) -> None:
-        await self.close(code=4403)
+    async def kick(self, reason: str = "") -> None:
+        # The close reason is a short code the room turns into a sentence (see room.js).
+        await self.close(code=4403, reason=reason or None)
 
     async def _send_rights(self, event: dict[str, Any]) -> None:
         """Rights follow the step: tell this client what it may do in the new one."""

@@ -28,7 +28,7 @@ class RoomSocket(Protocol):
     def presence_entry(self) -> dict[str, Any] | None: ...
 
     async def send_text(self, text: str) -> None: ...
-    async def kick(self) -> None: ...
+    async def kick(self, reason: str = "") -> None: ...
 
 
 class Hub:
@@ -103,6 +103,7 @@ class Hub:
         layer = get_channel_layer()
         assert layer is not None  # noqa: S101
         self.channel = await layer.new_channel("hub.")
+        await layer.group_add(events.HUBS_GROUP, self.channel)
         self.receiver = asyncio.get_running_loop().create_task(self._receive(self.channel))
 
     async def _receive(self, channel: str) -> None:
@@ -123,6 +124,9 @@ class Hub:
         """Queue a message for the room's writer task and return at once: whoever published
         (a database thread waiting to acknowledge a note) does not wait for the fan-out, and
         one writer per room keeps every socket's events in order."""
+        if "close_user_id" in message:
+            await self._close_user(message["close_user_id"], message.get("reason", ""))
+            return
         assist_id = message["assist_id"]
         if assist_id not in self.rooms:
             return
@@ -135,6 +139,14 @@ class Hub:
                 self._write(assist_id, queue)
             )
         queue.put_nowait(message)
+
+    async def _close_user(self, user_id: int, reason: str) -> None:
+        """Close this process's sockets of a user whose access just ended, in every room."""
+        for sockets in list(self.rooms.values()):
+            for socket in list(sockets):
+                if getattr(socket, "user_id", None) == user_id:
+                    with contextlib.suppress(Exception):
+                        await socket.kick(reason)
 
     async def _write(self, assist_id: int, queue: asyncio.Queue[dict[str, Any]]) -> None:
         while assist_id in self.rooms or not queue.empty():

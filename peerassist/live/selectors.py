@@ -36,7 +36,9 @@ class Actor:
 def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
     """The user's part in the assist, or None if they may not be in its room."""
     membership = (
-        Membership.objects.filter(user_id=user_id, organisation_id=assist.organisation_id)
+        Membership.objects.filter(
+            user_id=user_id, organisation_id=assist.organisation_id, deactivated_at__isnull=True
+        )
         .select_related("organisation", "user")
         .first()
     )

@@ -79,6 +79,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     units_created: int = 0
+    #: The e-mail addresses of every row, once imported (for `import-people --invite`).
+    emails: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -506,4 +508,5 @@ def people_import_csv(
             _write_chunk(organisation, chunk, existing, tags, unit_cache, report)
             if progress is not None:
                 progress(start + len(chunk), len(rows))
+    report.emails = [row.email for row in rows]
     return report

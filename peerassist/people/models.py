@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from peerassist.accounts.models import Organisation, User
+from peerassist.accounts.models import Membership, Organisation, User
 from peerassist.core.scoping import OrgScopedManager
 
 
@@ -169,3 +169,16 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A directory entry may only point at a login of its own organisation.
+        if (
+            self.user_id is not None
+            and self.organisation_id is not None
+            and not Membership.objects.filter(
+                user_id=self.user_id, organisation_id=self.organisation_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {"user": _("This user is not a member of the person's organisation.")}
+            )

@@ -38,6 +38,7 @@ function start(root) {
   let refused = false;
   // Why the server turned this socket away (its "error" message before closing with 4429).
   let limitReason = "";
+  let refusedReason = "";
   let shownStepId; // undefined until the first render: no announcement for the first step
 
   const ui = {
@@ -126,9 +127,11 @@ function start(root) {
     },
     onMessage: receive,
     onStatus: renderStatus,
-    onRefused(code) {
+    onRefused(code, reason) {
       refused = true;
       if (code !== 4429) limitReason = "";
+      // Why the server closed the room to this person (a short code, see consumers.py).
+      refusedReason = reason === "deactivated" ? S.refused_deactivated : reason === "two_factor_required" ? S.refused_two_factor : "";
       renderStatus();
     },
   });
@@ -235,7 +238,7 @@ function start(root) {
     let text;
     let state;
     if (refused) {
-      text = limitReason ? format(S.limited_status, { why: limitReason }) : S.refused_status;
+      text = limitReason ? format(S.limited_status, { why: limitReason }) : refusedReason || S.refused_status;
       state = "refused";
     } else if (!socket.connected) {
       text = pending ? format(S.offline, { n: pending }) : model.room ? S.offline_none : S.connecting;

@@ -10,7 +10,7 @@ const PONG_WITHIN = 10_000;
 export class LiveSocket {
   /**
    * url: ws(s) URL. onOpen(socket) sends hello; onMessage(message) gets each parsed object;
-   * onStatus(connected: bool) reports changes; onRefused(code) when the server closes with 4403 (not allowed) or 4429 (a limit).
+   * onStatus(connected: bool) reports changes; onRefused(code, reason) when the server closes with 4403 (not allowed) or 4429 (a limit).
    */
   constructor({ url, onOpen, onMessage, onStatus, onRefused }) {
     this.url = url;
@@ -77,7 +77,7 @@ export class LiveSocket {
       // once would only be refused again: stop and let the page say why.
       if (event.code === 4403 || event.code === 4429) {
         this.stopped = true;
-        this.onRefused(event.code);
+        this.onRefused(event.code, event.reason || "");
         return;
       }
       if (!this.stopped) this.scheduleRetry();

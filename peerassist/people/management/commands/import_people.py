@@ -3,8 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from peerassist.accounts.models import Organisation
+from peerassist.accounts.models import Organisation, Role
+from peerassist.members.services import member_invite_people
 from peerassist.people.csv_import import people_import_csv
+from peerassist.people.models import Person
 
 
 class Command(BaseCommand):
@@ -21,6 +23,18 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--create-units", action="store_true", help="Create units that do not exist yet."
+        )
+        parser.add_argument(
+            "--invite",
+            action="store_true",
+            help="Give everyone in the file a login and e-mail them an invitation "
+            "(people who already have one are left as they are).",
+        )
+        parser.add_argument(
+            "--role",
+            default=Role.MEMBER,
+            choices=Role.values,
+            help="Role of the people invited with --invite (default: member).",
         )
 
     def _organisation(self, slug: str | None) -> Organisation:
@@ -78,5 +92,20 @@ class Command(BaseCommand):
                 f"Imported {report.rows} people into {organisation.name}: "
                 f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged"
                 + (f", {report.units_created} units created." if report.units_created else ".")
+            )
+        )
+        if options["invite"]:
+            self._invite(organisation, report.emails, options["role"])
+
+    def _invite(self, organisation: Organisation, emails: list[str], role: str) -> None:
+        people = list(
+            Person.objects.for_org(organisation).filter(email__in=emails).order_by("name")
+        )
+        invited = member_invite_people(organisation=organisation, people=people, role=role)
+        skipped = len(invited.skipped)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Invited {len(invited.invited)} people to sign in as {role}"
+                + (f"; {skipped} left as they were (already members)." if skipped else ".")
             )
         )

@@ -1,0 +1,149 @@
+"""Members: who may sign in to the organisation, with which role (administrators only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from peerassist.accounts import selectors
+from peerassist.accounts.models import Membership, Role
+from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.members import services
+
+router = Router(tags=["members"])
+
+NO_SUCH_MEMBER = "No such member in your organisation."
+
+
+class MemberOut(Schema):
+    id: int = Field(..., description="The membership id (used in the member URLs).")
+    user_id: int
+    email: str
+    name: str
+    role: Role
+    status: str = Field(..., description="active, invited (not signed in yet) or deactivated.")
+    last_login: datetime | None
+    two_factor: bool
+    invited_at: datetime | None
+    deactivated_at: datetime | None
+
+
+def _out(row: selectors.MemberRow) -> dict[str, object]:
+    m = row.membership
+    return {
+        "id": m.pk,
+        "user_id": m.user_id,
+        "email": m.user.email,
+        "name": m.user.get_full_name(),
+        "role": m.role,
+        "status": row.status,
+        "last_login": m.user.last_login,
+        "two_factor": row.two_factor,
+        "invited_at": m.invited_at,
+        "deactivated_at": m.deactivated_at,
+    }
+
+
+class InviteIn(Schema):
+    person_ids: list[int] = Field(..., min_length=1, max_length=1000)
+    role: Role = Role.MEMBER
+
+
+class SkippedOut(Schema):
+    person_id: int
+    reason: str
+
+
+class InviteOut(Schema):
+    invited: list[MemberOut]
+    skipped: list[SkippedOut]
+
+
+class RoleIn(Schema):
+    role: Role
+
+
+def _row(request: HttpRequest, membership_id: int) -> dict[str, object]:
+    try:
+        return _out(selectors.member_get(viewer=request.auth, membership_id=membership_id))  # type: ignore[arg-type]
+    except Membership.DoesNotExist:
+        raise Http404(NO_SUCH_MEMBER) from None
+
+
+@router.get("/members/", response={200: list[MemberOut], 403: ErrorOut}, summary="List members")
+def list_members(request: HttpRequest):
+    return [_out(row) for row in selectors.member_list(viewer=request.auth)]  # type: ignore[arg-type]
+
+
+@router.post(
+    "/members/invitations",
+    response={201: InviteOut, 403: ErrorOut, 422: FieldErrorOut},
+    summary="Invite directory people to sign in",
+    description="Each person gets a login with the role and an e-mail to choose a password. "
+    "People who cannot be invited (already members, no e-mail) are listed in `skipped`.",
+)
+def invite_members(request: HttpRequest, payload: InviteIn):
+    report = services.member_invite(
+        viewer=request.auth,  # type: ignore[arg-type]
+        person_ids=payload.person_ids,
+        role=payload.role,
+    )
+    invited = [_row(request, m.pk) for m in report.invited]
+    skipped = [{"person_id": p.pk, "reason": reason} for p, reason in report.skipped]
+    return Status(201, {"invited": invited, "skipped": skipped})
+
+
+@router.get(
+    "/members/{membership_id}",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Get one member",
+)
+def get_member(request: HttpRequest, membership_id: int):
+    return _row(request, membership_id)
+
+
+def _change(request: HttpRequest, membership_id: int, action, **extra):
+    try:
+        action(viewer=request.auth, membership_id=membership_id, **extra)
+    except Membership.DoesNotExist:
+        raise Http404(NO_SUCH_MEMBER) from None
+    return _row(request, membership_id)
+
+
+@router.patch(
+    "/members/{membership_id}",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Change a member's role",
+)
+def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
+    return _change(request, membership_id, services.member_role_set, role=payload.role)
+
+
+@router.post(
+    "/members/{membership_id}/deactivate",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Deactivate a member",
+    description="Ends their sessions, revokes their API tokens and closes their live rooms.",
+)
+def deactivate_member(request: HttpRequest, membership_id: int):
+    return _change(request, membership_id, services.member_deactivate)
+
+
+@router.post(
+    "/members/{membership_id}/reactivate",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Reactivate a member",
+)
+def reactivate_member(request: HttpRequest, membership_id: int):
+    return _change(request, membership_id, services.member_reactivate)
+
+
+@router.post(
+    "/members/{membership_id}/resend-invitation",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Send the invitation e-mail again",
+)
+def resend_invitation(request: HttpRequest, membership_id: int):
+    return _change(request, membership_id, services.member_invitation_resend)

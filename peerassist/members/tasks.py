@@ -1,0 +1,47 @@
+"""Background work for the members area: invitation e-mails leave here, never in a request."""
+
+from __future__ import annotations
+
+from django.tasks import task
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from peerassist.accounts.models import Membership
+from peerassist.core.mail import absolute_url, send_email
+from peerassist.members.tokens import invitation_token
+
+
+@task()
+def send_member_invitation(membership_id: int) -> bool:
+    """E-mail the invited member a link that sets their password (or points to single sign-on)."""
+    membership = (
+        Membership.objects.select_related("user", "organisation", "invited_by")
+        .filter(pk=membership_id, deactivated_at__isnull=True)
+        .first()
+    )
+    if membership is None or membership.user.last_login is not None:
+        return False
+    user = membership.user
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = absolute_url(
+        reverse(
+            "members:welcome", kwargs={"uidb64": uid, "token": invitation_token.make_token(user)}
+        )
+    )
+    inviter = membership.invited_by
+    send_email(
+        to=[user.email],
+        subject=_("You are invited to peerassist at %(org)s")
+        % {"org": membership.organisation.name},
+        template="members/email/invitation",
+        context={
+            "membership": membership,
+            "organisation": membership.organisation,
+            "inviter": str(inviter) if inviter else "",
+            "link": link,
+            "login_url": absolute_url(reverse("account_login")),
+        },
+    )
+    return True
