@@ -68,7 +68,7 @@ PAGE_EXPECTED = {
     "admin": {"get": 200, "post": 302},
     "organiser": {"get": 403, "post": 403},
     "member": {"get": 403, "post": 403},
-    "guest": {"get": 403, "post": 403},
+    "guest": {"get": 404, "post": 404},  # guests see nothing outside their assist
     "outsider": {"get": 403, "post": 403},
 }
 
