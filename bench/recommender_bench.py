@@ -1,6 +1,6 @@
 """How fast are visiting-peer suggestions over a large organisation? Prints p50/p95 latency of
 a top-10 over 50,000 people for the whole method (BM25 over everyone's evidence, the rules,
-MMR) and, as the baseline in the same run, for the bare BM25 scoring pass (top 10 by text
+quotas) and, as the baseline in the same run, for the bare BM25 scoring pass (top 10 by text
 score, no rules, no MMR) on the same index and queries.
 
     python bench/recommender_bench.py             # 50,000 people, 200 queries
@@ -72,7 +72,7 @@ def main() -> None:
 
     cut = index_module.MAX_DF_SHARE
     runs = {
-        "method (rules + MMR)": whole_method,
+        "method (rules + quotas)": whole_method,
         "bare BM25 top 10": bare_scoring,
         "method, no common cut": every_term,
     }

@@ -31,13 +31,19 @@ ACTION_BONUS = 1.5
 SAME_UNIT_FACTOR = 0.6
 #: Looking up, not across, is discouraged: senior levels keep this share (never more than 1).
 SENIORITY_FACTORS: dict[str, float] = {"manager": 0.95, "executive": 0.9}
-#: Visits as a visiting peer in the last 12 months beyond which someone is a "usual suspect".
-FREE_VISITS = 1
-VISIT_PENALTY = 0.35
+#: Visits as a visiting peer in the last 12 months from which someone is "often asked".
+OFTEN_ASKED_VISITS = 2
+#: "Avoid the usual suspects" as a quota, not a penalty: at most this share of a list is
+#: people who are often asked (3 in a top 10); the most relevant person is always shown.
+OFTEN_ASKED_SHARE = 0.3
+#: "Look across" as a quota: a top 10 spans at least this many units other than the home
+#: team's, when the candidates allow it.
+MIN_UNITS = 7
+#: How far down the ranking the quotas may reach to fill the list.
+POOL_FACTOR = 5
 #: Someone whose languages are not recorded may still speak the assist's language.
 UNKNOWN_LANGUAGE_FACTOR = 0.85
-#: MMR trade-off between relevance (1.0) and diversity (0.0).
-MMR_LAMBDA = 0.7
+#: How alike two people are for diversity: same unit, overlapping skills.
 UNIT_SIMILARITY = 0.6
 SKILL_SIMILARITY = 0.4
 
@@ -129,7 +135,7 @@ def unit_adjustment(unit_id: int | None, home_unit_ids: Iterable[int]) -> Adjust
         return Adjustment(
             "same_unit",
             SAME_UNIT_FACTOR,
-            _("Same unit as the home team: look across the organisation first."),
+            _("From the home team's own unit: they may know what the team knows already."),
         )
     return None
 
@@ -142,22 +148,27 @@ def seniority_adjustment(level: str) -> Adjustment | None:
     return Adjustment(
         "across_not_up",
         factor,
-        _("Senior level: look across, not up — seniority earns no bonus."),
+        _("Senior: look across, not up — seniority earns no extra credit."),
     )
 
 
+def often_asked(visits_last_year: int) -> bool:
+    """Someone who was a visiting peer often in the last 12 months (a "usual suspect")."""
+    return visits_last_year >= OFTEN_ASKED_VISITS
+
+
 def usual_suspect_adjustment(visits_last_year: int) -> Adjustment | None:
-    """Avoid the usual suspects: each visit beyond the first in 12 months lowers the score."""
-    extra = visits_last_year - FREE_VISITS
-    if extra <= 0:
+    """Avoid the usual suspects — a mark, not a penalty: someone asked often lately keeps
+    their score (they may be the one person who knows), and `fill` limits how many such
+    people fill a list."""
+    if not often_asked(visits_last_year):
         return None
-    factor = 1.0 / (1.0 + VISIT_PENALTY * extra)
     return Adjustment(
         "usual_suspect",
-        factor,
+        1.0,
         ngettext(
-            "Visiting peer %(n)d time in the last 12 months: give others a turn.",
-            "Visiting peer %(n)d times in the last 12 months: give others a turn.",
+            "Often asked lately — %(n)d time in the last 12 months.",
+            "Often asked lately — %(n)d times in the last 12 months.",
             visits_last_year,
         )
         % {"n": visits_last_year},
@@ -203,7 +214,8 @@ def score_candidates(scored: Iterable[tuple[Candidate, float]], facts: AssistFac
         ranked.append(
             Ranked(candidate, relevance, adjusted_score(relevance, applied), tuple(applied))
         )
-    ranked.sort(key=lambda r: (-r.score, r.candidate.person_id))
+    # With equal evidence a newcomer comes before someone asked often lately.
+    ranked.sort(key=lambda r: (-r.score, r.candidate.visits_last_year, r.candidate.person_id))
     return ranked
 
 
@@ -218,9 +230,10 @@ def similarity(a: Candidate, b: Candidate) -> float:
     return UNIT_SIMILARITY * same_unit + SKILL_SIMILARITY * skills
 
 
-def diversify(ranked: Sequence[Ranked], k: int, lam: float = MMR_LAMBDA) -> list[Ranked]:
+def diversify(ranked: Sequence[Ranked], k: int, lam: float = 0.7) -> list[Ranked]:
     """Maximal marginal relevance: pick k, each time the best trade-off between score and
-    unlikeness to those already picked, so the top 10 spans units and skills."""
+    unlikeness to those already picked. Kept for comparison (bench/recommender_eval.py);
+    the method itself uses the quotas of `fill`."""
     pool = list(ranked)
     if not pool or k <= 0:
         return []
@@ -240,13 +253,82 @@ def diversify(ranked: Sequence[Ranked], k: int, lam: float = MMR_LAMBDA) -> list
     return chosen
 
 
+def often_asked_limit(k: int) -> int:
+    """How many often-asked people a list of k may hold (at least one)."""
+    return max(1, math.floor(k * OFTEN_ASKED_SHARE + 1e-9))
+
+
+def fill(
+    ranked: Sequence[Ranked],
+    facts: AssistFacts,
+    k: int,
+    *,
+    min_units: int = MIN_UNITS,
+) -> list[Ranked]:
+    """Fill a list of k from the ranking (best first) under the method's quotas, keeping
+    the ranking's order:
+
+    - the most relevant person is always first, whoever they are;
+    - at most `often_asked_limit(k)` people who are often asked ("avoid the usual suspects");
+    - at least `min_units` units other than the home team's when the candidates allow it
+      ("look across"): a person from a unit already listed waits while the remaining
+      places are needed for new units. People from the home team's own unit never count
+      as a new unit.
+
+    Nobody is erased: those the quotas pass over only wait for a later place."""
+    if k <= 0 or not ranked:
+        return []
+    home_units = facts.home_unit_ids
+    limit = often_asked_limit(k)
+
+    def new_unit(r: Ranked, seen: set[int]) -> bool:
+        unit = r.candidate.unit_id
+        return unit is not None and unit not in home_units and unit not in seen
+
+    available = {
+        r.candidate.unit_id
+        for r in ranked
+        if r.candidate.unit_id is not None
+        and r.candidate.unit_id not in home_units
+        and not often_asked(r.candidate.visits_last_year)
+    }
+    wanted = min(min_units, k, len(available))
+    chosen: list[Ranked] = [ranked[0]]
+    seen: set[int] = set()
+    if new_unit(ranked[0], seen):
+        seen.add(ranked[0].candidate.unit_id or 0)
+    asked = int(often_asked(ranked[0].candidate.visits_last_year))
+    waiting: list[Ranked] = []
+    for r in ranked[1:]:
+        if len(chosen) >= k:
+            break
+        frequent = often_asked(r.candidate.visits_last_year)
+        if frequent and asked >= limit:
+            continue
+        fresh = new_unit(r, seen)
+        if not fresh and k - len(chosen) - 1 < wanted - len(seen):
+            waiting.append(r)
+            continue
+        chosen.append(r)
+        asked += frequent
+        if fresh:
+            seen.add(r.candidate.unit_id or 0)
+    for r in waiting:  # not enough new units further down: the best of the rest
+        if len(chosen) >= k:
+            break
+        chosen.append(r)
+    order = {id(r): i for i, r in enumerate(ranked)}
+    return sorted(chosen, key=lambda r: order[id(r)])
+
+
 def recommend(
     scored: Iterable[tuple[Candidate, float]],
     facts: AssistFacts,
     k: int = 10,
     *,
-    pool: int = 50,
+    min_units: int = MIN_UNITS,
 ) -> list[Ranked]:
-    """The whole method: exclusions, multipliers, then MMR over the best `pool`."""
+    """The whole method: exclusions, the score rules (none raises a score), then the
+    quotas of `fill` over the best POOL_FACTOR × k."""
     ranked = score_candidates(scored, facts)
-    return diversify(ranked[: max(pool, k)], k)
+    return fill(ranked[: max(POOL_FACTOR * k, k)], facts, k, min_units=min_units)
