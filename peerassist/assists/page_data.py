@@ -248,6 +248,108 @@ def by_role(participations: list[Participation]) -> list[RoleGroup]:
     ]
 
 
+#: Which planning page fixes each open item of the readiness checklist.
+_CHECK_PAGE = {
+    "brief": "assists:brief",
+    "focus_questions": "assists:brief",
+    "when": "assists:logistics",
+    "decision_date": "assists:logistics",
+    "where": "assists:logistics",
+    "home_team": "assists:people",
+    "facilitator": "assists:people",
+    "visiting_peers": "assists:people",
+}
+
+#: Statuses whose plan is still being prepared: the checklist and rules panel belong here.
+PLANNING = (Status.DRAFT, Status.PLANNED)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the viewer does next on this assist, and the page (url name, args) to do it on.
+
+    `target` is set when the step is a status change made with the overview's form."""
+
+    text: str
+    label: str
+    url_name: str = ""
+    target: str = ""
+
+
+def next_step(
+    *,
+    assist: PeerAssist,
+    review: selectors.PlanReview,
+    can_edit: bool,
+    in_room: bool,
+    invitations_sent: int,
+) -> NextStep | None:
+    """The one next step of the lifecycle for this viewer, or None when they have none."""
+    status = assist.status
+    if status in PLANNING and can_edit:
+        open_items = [item for item in review.checklist if not item.done]
+        if open_items:
+            first = open_items[0]
+            return NextStep(
+                _("Next: %(item)s. %(hint)s") % {"item": first.label, "hint": first.hint},
+                _("Go to %(item)s") % {"item": first.label.lower()},
+                _CHECK_PAGE.get(first.code, "assists:overview"),
+            )
+        if invitations_sent == 0:
+            return NextStep(
+                _(
+                    "Next: send the invitations. The plan is complete; the visiting peers get "
+                    "the brief and a calendar entry."
+                ),
+                _("Send the invitations"),
+                "invitations:manage",
+            )
+        return NextStep(
+            _("Next: the invitations are out, so mark the assist as invited."),
+            str(_FORWARD[Status.INVITED]),
+            target=Status.INVITED,
+        )
+    if status == Status.INVITED and can_edit and invitations_sent == 0:
+        return NextStep(
+            _(
+                "No invitations have gone out yet: nobody has the brief or the date. "
+                "Send them from the Invitations page."
+            ),
+            _("Send the invitations"),
+            "invitations:manage",
+        )
+    if status == Status.INVITED and in_room:
+        if can_edit:
+            return NextStep(
+                _(
+                    "Next: on the day, open the room and go live there. Going live starts "
+                    "the timer and lets everyone post notes."
+                ),
+                _("Open the room"),
+                "live:room",
+            )
+        return NextStep(
+            _("The room opens when the facilitator starts the session."),
+            _("Open the room"),
+            "live:room",
+        )
+    if status == Status.LIVE and in_room:
+        return NextStep(_("The session is live."), _("Join the live session"), "live:room")
+    if status == Status.CONCLUDED and can_edit:
+        return NextStep(
+            _("Next: draft the write-up from the session's notes."),
+            _("Write it up"),
+            "writeups:writeup",
+        )
+    if status in (Status.CONCLUDED, Status.WRITTEN_UP, Status.FOLLOWED_UP):
+        return NextStep(
+            _("The session is over: read the conclusion and the write-up."),
+            _("Conclusion & write-up"),
+            "writeups:conclusion",
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Overview:
     review: selectors.PlanReview
@@ -260,6 +362,20 @@ class Overview:
     starts_local: datetime | None
     ends_local: datetime | None
     pending_requests: int
+    in_room: bool
+    invitations_sent: int
+    next: NextStep | None
+
+    @property
+    def planning(self) -> bool:
+        """The checklist and the rules panel only matter while the plan is prepared."""
+        return self.status in PLANNING
+
+    @property
+    def open_items(self) -> int:
+        return sum(1 for item in self.review.checklist if not item.done)
+
+    status: str = ""
 
 
 def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
@@ -267,7 +383,22 @@ def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
     people = list(selectors.participation_list(assist=assist))
     review = selectors.plan_review(assist=assist, participations=people)
     editable = selectors.can_edit(viewer=viewer, assist=assist)
+    # The same people live.selectors.actor_for_user lets in: participants and organisers.
+    in_room = assist.status in (Status.INVITED, Status.LIVE) and (
+        viewer.can_manage_people or any(p.person.user_id == viewer.user.pk for p in people)
+    )
+    sent = selectors.invitations_sent_count(assist=assist)
     return Overview(
+        status=assist.status,
+        in_room=in_room,
+        invitations_sent=sent,
+        next=next_step(
+            assist=assist,
+            review=review,
+            can_edit=editable,
+            in_room=in_room,
+            invitations_sent=sent,
+        ),
         review=review,
         findings=grouped(review.findings),
         roles=by_role(people),

@@ -189,6 +189,11 @@ def plan_review(
     )
 
 
+def invitations_sent_count(*, assist: PeerAssist) -> int:
+    """How many invitations went out for the assist and were not withdrawn."""
+    return assist.invitations.filter(sent_at__isnull=False, cancelled_at__isnull=True).count()
+
+
 def join_request_list(*, assist: PeerAssist) -> QuerySet[JoinRequest]:
     return JoinRequest.objects.filter(assist=assist).select_related("person__unit")
 

@@ -137,10 +137,24 @@ def transition(request: HttpRequest, assist_id: int) -> HttpResponse:
     try:
         assist, _findings = services.assist_transition(viewer=viewer, assist=assist, target=target)
     except RuleViolation as violation:
+        if request.POST.get("from") == "room":
+            for finding in violation.findings:
+                messages.error(request, finding.message)
+            return redirect("live:room", assist.pk)
         return _overview(request, viewer, assist, violation.findings)
     messages.success(
         request, _("The Peer Assist is now %(status)s.") % {"status": assist.get_status_display()}
     )
+    if target == "invited" and not selectors.invitations_sent_count(assist=assist):
+        messages.warning(
+            request,
+            _(
+                "No invitations have gone out: nobody has the brief or the date yet. "
+                "Send them from the Invitations page."
+            ),
+        )
+    if request.POST.get("from") == "room":
+        return redirect("live:room", assist.pk)
     return redirect("assists:overview", assist.pk)
 
 

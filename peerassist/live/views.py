@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.assists.models import ContributionKind, PeerAssist
-from peerassist.assists.selectors import assist_get, participation_list
+from peerassist.assists.selectors import assist_get, can_edit, participation_list
 from peerassist.live import selectors, services
 
 PROJECTOR_SESSION_KEY = "projector_tokens"
@@ -43,6 +43,9 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
         "ws_path": f"/ws/assists/{assist.pk}/",
         "role": actor.role,
         "is_facilitator": actor.role in ("facilitator", "note_taker"),
+        # The facilitator (or home team, organisers) takes an invited assist live from here.
+        "can_go_live": assist.status == "invited"
+        and can_edit(viewer=request.viewer, assist=assist),  # type: ignore[attr-defined]
         "can_project": actor.role in services.PROJECTOR_MANAGERS,
         "projector_url": (
             request.build_absolute_uri(reverse("live:projector", args=[token])) if token else ""
