@@ -218,7 +218,7 @@ def test_people_page_loads_the_suggestions_fragment(world, organiser):
     html = fragment.content.decode()
     assert fragment.status_code == 200
     assert "Alice" in html and "Add as visiting peer" in html
-    assert "Similar assists being planned or run now" in html
+    assert "Similar assists" in html
 
 
 def test_add_as_visiting_peer_goes_through_the_plan(world, organiser):

@@ -19,6 +19,10 @@ from django.utils.translation import ngettext
 HALF_LIFE_DAYS = 540.0
 #: How much each kind of evidence counts, relative to a plain note in a session.
 SOURCE_WEIGHTS: dict[str, float] = {
+    # Past assists on a similar problem (issue 22): the home team lived it, the visiting
+    # peers brought what they knew to it.
+    "led": 2.0,
+    "visited": 1.2,
     "contribution": 1.0,
     "writeup": 0.8,
     "tag": 1.5,
@@ -135,7 +139,7 @@ def unit_adjustment(unit_id: int | None, home_unit_ids: Iterable[int]) -> Adjust
         return Adjustment(
             "same_unit",
             SAME_UNIT_FACTOR,
-            _("From the home team's own unit: they may know what the team knows already."),
+            _("From your own unit: they may know what the team knows already."),
         )
     return None
 

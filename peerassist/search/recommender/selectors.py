@@ -7,6 +7,7 @@ times are counted organisation-wide: they are availability, shown only as a numb
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,14 +25,19 @@ from peerassist.assists.selectors import assist_list
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 from peerassist.search.recommender import rules
-from peerassist.search.recommender.index import EvidenceIndex, best_snippets
+from peerassist.search.recommender.index import EvidenceIndex, best_snippets, titled
+from peerassist.search.text import plain_text
 
 SIMILAR_STATUSES = (Status.DRAFT, Status.PLANNED, Status.INVITED, Status.LIVE)
+#: Assists that happened: their home team and visiting peers are evidence (issue 22).
+DONE_STATUSES = (Status.CONCLUDED, Status.WRITTEN_UP, Status.FOLLOWED_UP)
 WRITEUP_CHARS = 4000
 SNIPPETS_PER_PERSON = 3
 SIMILAR_LIMIT = 5
-#: A similar assist must share at least this BM25 score with the brief.
+#: A similar assist must share at least this BM25 score with the brief, and at least this
+#: share of the best one's: an assist that shares a common word or two is left out.
 SIMILAR_MIN_SCORE = 1.0
+SIMILAR_MIN_SHARE = 0.35
 _CACHE_SIZE = 8
 
 
@@ -38,16 +45,40 @@ _CACHE_SIZE = 8
 class Evidence:
     """One piece of what someone did or knows, with where it comes from."""
 
-    source: str  # contribution | writeup | tag | give | profile
+    source: str  # led | visited | contribution | writeup | tag | give | profile
     text: str
     weight: float
     assist_id: int | None = None
     assist_title: str = ""
     starred: bool = False
     in_action: bool = False
+    when: datetime | None = None
+    #: A title field (BM25F: counts index.TITLE_WEIGHT times the text).
+    title: str = ""
+
+    @property
+    def fields(self) -> list[tuple[str, float]]:
+        return (
+            titled(self.title, self.text, self.weight) if self.title else [(self.text, self.weight)]
+        )
 
     @property
     def label(self) -> str:
+        month = date_format(timezone.localtime(self.when), "F Y") if self.when else ""
+        if self.source == "led":
+            if month:
+                return _("Home team of “%(assist)s” (held %(when)s)") % {
+                    "assist": self.assist_title,
+                    "when": month,
+                }
+            return _("Home team of “%(assist)s”") % {"assist": self.assist_title}
+        if self.source == "visited":
+            if month:
+                return _("Visiting peer in “%(assist)s” (held %(when)s)") % {
+                    "assist": self.assist_title,
+                    "when": month,
+                }
+            return _("Visiting peer in “%(assist)s”") % {"assist": self.assist_title}
         if self.source == "contribution":
             if self.in_action:
                 return _("Note that became an action in “%(assist)s”") % {
@@ -69,10 +100,13 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Snippet:
+    """The passage that matched, as plain text, and where it comes from."""
+
     source: str
     label: str
     text: str
     assist_id: int | None
+    when: datetime | None = None
 
 
 @dataclass
@@ -91,11 +125,22 @@ class Suggestion:
     def explanation(self) -> str:
         return explain(self)
 
+    @property
+    def reasons(self) -> list[str]:
+        """What the rules noticed, in plain words (no multipliers)."""
+        return [a.message for a in self.adjustments]
+
 
 @dataclass(frozen=True)
 class SimilarAssist:
     assist: PeerAssist
     score: float
+    #: The published write-up's assist id when the viewer may read it, else None.
+    writeup: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.assist.status in DONE_STATUSES
 
 
 @dataclass
@@ -130,10 +175,7 @@ def explain(suggestion: Suggestion) -> str:
         if suggestion.unit_name
         else _("No unit recorded.")
     )
-    if suggestion.adjustments:
-        parts.extend(a.message for a in suggestion.adjustments)
-    else:
-        parts.append(_("No penalty applied."))
+    parts.extend(suggestion.reasons)
     return " ".join(parts)
 
 
@@ -202,6 +244,7 @@ def _gather(viewer: Viewer, now: datetime) -> tuple[dict[int, list[Evidence]], d
                 title,
                 starred,
                 acted,
+                when=created,
             )
         )
     writeups = WriteUp.objects.filter(
@@ -213,7 +256,10 @@ def _gather(viewer: Viewer, now: datetime) -> tuple[dict[int, list[Evidence]], d
     ).values_list("assist_id", "person_id"):
         title, body, when = bodies[assist_id]
         weight = rules.evidence_weight("writeup") * rules.recency_factor(age(when))
-        evidence[person_id].append(Evidence("writeup", body, weight, assist_id, title))
+        evidence[person_id].append(
+            Evidence("writeup", plain_text(body), weight, assist_id, title, when=when, title=title)
+        )
+    _past_assists(visible, evidence, age)
     for person in people.values():
         for tag in person.expertise.all():
             evidence[person.pk].append(Evidence("tag", tag.name, rules.evidence_weight("tag")))
@@ -224,8 +270,42 @@ def _gather(viewer: Viewer, now: datetime) -> tuple[dict[int, list[Evidence]], d
             )
     for person_id, title, text, created in _gives(org):
         weight = rules.evidence_weight("give") * rules.recency_factor(age(created))
-        evidence[person_id].append(Evidence("give", f"{title}. {text}".strip(), weight))
+        evidence[person_id].append(Evidence("give", text, weight, when=created, title=title))
     return evidence, people
+
+
+def _past_assists(visible: Any, evidence: dict[int, list[Evidence]], age: Any) -> None:
+    """The home team and visiting peers of assists that were held are evidence of what
+    the assist was about (issue 22): the home team lived it, so counts most."""
+    held = {
+        a.pk: a
+        for a in PeerAssist.objects.filter(pk__in=visible, status__in=DONE_STATUSES).only(
+            "pk",
+            "title",
+            "business_context",
+            "challenge",
+            "planned_approach",
+            "desired_outcome",
+            "focus_questions",
+            "starts_at",
+            "created_at",
+        )
+    }
+    if not held:
+        return
+    roles = {Role.HOME_PEER: "led", Role.VISITING_PEER: "visited"}
+    rows = Participation.objects.filter(assist_id__in=held.keys(), role__in=roles).values_list(
+        "assist_id", "person_id", "role"
+    )
+    for assist_id, person_id, role in rows:
+        assist = held[assist_id]
+        when = assist.starts_at or assist.created_at
+        source = roles[role]
+        body = assist_text(assist).removeprefix(assist.title).strip()
+        weight = rules.evidence_weight(source) * rules.recency_factor(age(when))
+        evidence[person_id].append(
+            Evidence(source, body, weight, assist_id, assist.title, when=when, title=assist.title)
+        )
 
 
 def _gives(org: Any) -> list[tuple[int, str, str, datetime]]:
@@ -249,7 +329,7 @@ def _corpus(viewer: Viewer, now: datetime) -> _Corpus:
         return found
     evidence, people = _gather(viewer, now)
     index = EvidenceIndex(
-        (pid, [(e.text, e.weight) for e in items]) for pid, items in evidence.items()
+        (pid, [field for e in items for field in e.fields]) for pid, items in evidence.items()
     )
     candidates = {
         p.pk: rules.Candidate(
@@ -383,30 +463,75 @@ def recommend_for_assist(
     )
 
 
+def passages(text: str) -> list[str]:
+    """A text as plain-text paragraphs (Markdown markup and list bullets dropped)."""
+    found = []
+    for block in re.split(r"\n\s*\n", plain_text(text)):
+        lines = [
+            re.sub(r"^\s*(?:[-+]|\d+[.)])\s+", "", line).strip() for line in block.splitlines()
+        ]
+        flat = " ".join(line for line in lines if line)
+        if flat:
+            found.append(flat)
+    return found
+
+
 def _snippets(query: str, evidence: list[Evidence]) -> list[Snippet]:
+    """The passages that matched the brief best, one per piece of evidence, with their
+    source: a write-up shows the paragraph that matched, not its first lines."""
     ordered = sorted(evidence, key=lambda e: -e.weight)
-    picked = best_snippets(query, [e.text for e in ordered], n=SNIPPETS_PER_PERSON)
-    return [
-        Snippet(ordered[i].source, ordered[i].label, text, ordered[i].assist_id)
-        for i, text, _terms in picked
-    ]
+    texts: list[str] = []
+    owner: list[Evidence] = []
+    for e in ordered:
+        for passage in passages(f"{e.title}\n\n{e.text}" if e.source == "give" else e.text):
+            texts.append(passage)
+            owner.append(e)
+    picked = best_snippets(query, texts, n=len(texts))
+    seen: set[int] = set()
+    found = []
+    for i, text, _terms in picked:
+        e = owner[i]
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        found.append(Snippet(e.source, e.label, text, e.assist_id, e.when))
+        if len(found) == SNIPPETS_PER_PERSON:
+            break
+    return found
 
 
 def similar_assists(
     *, viewer: Viewer, assist: PeerAssist | None, text: str, limit: int = SIMILAR_LIMIT
 ) -> list[SimilarAssist]:
-    """Other assists being planned or run now, visible to the viewer, on a similar problem."""
-    others = assist_list(viewer=viewer).filter(status__in=SIMILAR_STATUSES)
+    """Other assists visible to the viewer on a similar problem: those already held (with
+    their write-up) first, then those being planned or run now; an assist whose score is
+    under SIMILAR_MIN_SCORE or SIMILAR_MIN_SHARE of the best one's is left out."""
+    from peerassist.writeups.models import WriteUp, WriteUpStatus
+
+    others = assist_list(viewer=viewer).filter(status__in=(*DONE_STATUSES, *SIMILAR_STATUSES))
     if assist is not None:
         others = others.exclude(pk=assist.pk)
     found = {a.pk: a for a in others}
     if not found:
         return []
-    index = EvidenceIndex((pk, [(assist_text(a), 1.0)]) for pk, a in found.items())
-    hits = index.top(text, limit)
-    return [
-        SimilarAssist(found[h.key], round(h.score, 4)) for h in hits if h.score >= SIMILAR_MIN_SCORE
+    index = EvidenceIndex(
+        (pk, titled(a.title, assist_text(a).removeprefix(a.title))) for pk, a in found.items()
+    )
+    hits = index.top(text, len(found))
+    if not hits:
+        return []
+    floor = max(SIMILAR_MIN_SCORE, SIMILAR_MIN_SHARE * hits[0].score)
+    kept = [h for h in hits if h.score >= floor]
+    published = set(
+        WriteUp.objects.filter(
+            assist_id__in=[h.key for h in kept], status=WriteUpStatus.PUBLISHED
+        ).values_list("assist_id", flat=True)
+    )
+    similar = [
+        SimilarAssist(found[h.key], round(h.score, 4), writeup=h.key in published) for h in kept
     ]
+    similar.sort(key=lambda s: (not s.done, -s.score))
+    return similar[:limit]
 
 
 def excluded_summary(excluded: dict[str, int]) -> list[str]:
