@@ -75,7 +75,7 @@ def test_the_current_home_team_is_never_suggested(demo):
 
 
 def test_the_card_shows_plain_passages_with_their_source_and_plain_reasons(demo):
-    viewer, user, earlier, home, new = demo
+    viewer, user, earlier, _home, new = demo
     found = selectors.recommend_for_assist(viewer=viewer, assist=new)
     for suggestion in found.suggestions:
         for e in suggestion.evidence:

@@ -293,7 +293,7 @@ def _past_assists(visible: Any, evidence: dict[int, list[Evidence]], age: Any) -
     }
     if not held:
         return
-    roles = {Role.HOME_PEER: "led", Role.VISITING_PEER: "visited"}
+    roles: dict[str, str] = {Role.HOME_PEER: "led", Role.VISITING_PEER: "visited"}
     rows = Participation.objects.filter(assist_id__in=held.keys(), role__in=roles).values_list(
         "assist_id", "person_id", "role"
     )
