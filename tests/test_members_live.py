@@ -40,3 +40,16 @@ async def test_deactivating_a_member_closes_their_socket_within_5_seconds(room_s
     await home.send_json_to({"type": "ping"})
     assert (await receive_type(home, "pong"))["type"] == "pong"
     await home.disconnect()
+
+
+async def test_two_factor_requirement_refuses_the_socket_with_a_reason(room_setup, org):
+    from tests.test_live_consumer import connect
+
+    assist, people = room_setup
+    org.require_two_factor = True
+    await org.asave()
+    communicator, connected, _ = await connect(assist, people[Role.HOME_PEER])
+    assert connected  # accepted only to say why
+    frame = await closed_frame(communicator)
+    assert frame["code"] == 4403
+    assert frame["reason"] == "two_factor_required"

@@ -169,7 +169,7 @@ class TestDemo:
         assert len(set(people.values_list("level", flat=True))) >= 4
         assert people.filter(is_external=True).exists()
         assert Community.objects.filter(organisation=org).count() == 2
-        assert Membership.objects.filter(organisation=org).count() == 4
+        assert Membership.objects.filter(organisation=org).count() == 8  # 4 org roles + 4 parts
 
     def test_demo_has_assists_in_every_status_and_several_formats(self):
         from peerassist.assists.models import PeerAssist, Status

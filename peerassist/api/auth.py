@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from peerassist.accounts.models import Membership
+from peerassist.accounts.selectors import two_factor_missing
 from peerassist.accounts.services import api_token_authenticate
 from peerassist.core.scoping import Viewer
 
@@ -26,6 +28,11 @@ class TokenAuth(HttpBearer):
         )
         if role is None:  # left the organisation (or was deactivated) since the token was issued
             return None
+        if two_factor_missing(user=found.user, organisation=found.organisation):
+            # Tokens issued before the requirement too: refused (not unknown) until TOTP is on.
+            from peerassist.core.middleware import TWO_FACTOR_REASON
+
+            raise PermissionDenied(TWO_FACTOR_REASON)
         viewer = Viewer(user=found.user, organisation=found.organisation, role=role)
         request.user = found.user
         request.viewer = viewer  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -190,11 +191,27 @@ class DemoLogin:
 
 
 DEMO_LOGINS = [
-    DemoLogin("admin@meridian.example", Role.ADMIN, "organisation admin, can use /admin/"),
+    DemoLogin("admin@meridian.example", Role.ADMIN, "organisation admin: Members, settings"),
     DemoLogin("organiser@meridian.example", Role.ORGANISER, "knowledge manager"),
     DemoLogin("member@meridian.example", Role.MEMBER, "project team member"),
     DemoLogin("guest@partner.example", Role.GUEST, "external guest"),
 ]
+#: Logins for each part a person plays in the live assist (all organisation members).
+DEMO_PARTICIPANT_LOGINS = [
+    DemoLogin("facilitator@meridian.example", "facilitator", "facilitates the live assist"),
+    DemoLogin("notetaker@meridian.example", "note_taker", "takes notes in the live assist"),
+    DemoLogin("homepeer@meridian.example", "home_peer", "home team of the live assist"),
+    DemoLogin("visitingpeer@meridian.example", "visiting_peer", "visiting peer in the live assist"),
+]
+#: The platform operator: Django's admin (/admin/), member of no organisation.
+DEMO_OPERATOR = DemoLogin("operator@meridian.example", "operator", "platform operator: /admin/")
+
+
+def email_local_part(*names: str) -> str:
+    """ "Tomás", "Fernández" -> "tomas.fernandez": accents folded to their base letters."""
+    joined = ".".join(n.lower().replace(" ", "") for n in names)
+    return unicodedata.normalize("NFKD", joined).encode("ascii", "ignore").decode()
+
 
 COMMUNITIES = [
     (
@@ -212,10 +229,15 @@ COMMUNITIES = [
 OTHER_ORG = ("Harbour City Council", "harbour-city", ["Planning", "Housing", "Transport"])
 
 
-def _user(email: str, first: str, last: str, *, staff: bool = False) -> User:
+def _user(email: str, first: str, last: str, *, operator: bool = False) -> User:
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"first_name": first, "last_name": last, "is_staff": staff, "is_superuser": staff},
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "is_staff": operator,
+            "is_superuser": operator,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -286,7 +308,7 @@ def demo_load() -> Organisation:
         ],
         strict=True,
     ):
-        user = _user(login.email, first, last, staff=login.role == Role.ADMIN)
+        user = _user(login.email, first, last)
         Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": login.role})
         if login.role != Role.GUEST:
             unit = units[unit_name] if unit_name else None
@@ -313,7 +335,7 @@ def demo_load() -> Organisation:
         chosen = set(rng.sample(unit_tags, k=min(2, len(unit_tags)))) | {rng.choice(other)}
         external = i % 15 == 14
         domain = "partner.example" if external else "meridian.example"
-        email = f"{first.lower()}.{last.lower()}@{domain}".encode("ascii", "ignore").decode()
+        email = f"{email_local_part(first, last)}@{domain}"
         _person(
             org,
             email=email,
@@ -368,8 +390,57 @@ def demo_load() -> Organisation:
         user=other_admin, organisation=other, defaults={"role": Role.ADMIN}
     )
     _assists(org, rng)
+    _participant_logins(org)
+    _user(DEMO_OPERATOR.email, "Oda", "Operator", operator=True)
     _app_demos(org)
     return org
+
+
+def _participant_logins(org: Organisation) -> None:
+    """One login per part in the live assist, linked to a person who plays it there."""
+    from peerassist.assists.models import Participation, PeerAssist
+
+    assist = (
+        PeerAssist.objects.filter(organisation=org, status="live").order_by("pk").first()
+        or PeerAssist.objects.filter(organisation=org)
+        .exclude(status="draft")
+        .order_by("pk")
+        .first()
+    )
+    if assist is None:
+        return
+    for login in DEMO_PARTICIPANT_LOGINS:
+        if User.objects.filter(email=login.email).exists():
+            continue
+        taken = Participation.objects.filter(assist=assist, person__user__isnull=False)
+        participation = (
+            Participation.objects.filter(assist=assist, role=login.role, person__user__isnull=True)
+            .exclude(pk__in=taken)
+            .select_related("person")
+            .order_by("pk")
+            .first()
+        )
+        if participation is None:  # e.g. no note-taker yet: the next free colleague takes notes
+            busy = Participation.objects.filter(assist=assist).values("person_id")
+            person = (
+                Person.objects.filter(organisation=org, is_external=False, user__isnull=True)
+                .exclude(pk__in=busy)
+                .order_by("name")
+                .first()
+            )
+            if person is None:
+                continue
+            participation = Participation.objects.create(
+                assist=assist, person=person, role=login.role
+            )
+        person = participation.person
+        first, _sep, last = person.name.partition(" ")
+        user = _user(login.email, first, last)
+        Membership.objects.get_or_create(
+            user=user, organisation=org, defaults={"role": Role.MEMBER}
+        )
+        person.user = user
+        person.save(update_fields=["user"])
 
 
 #: Apps that add their own demo data with `<app>.demo.load(org)`, in this order.

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from peerassist.accounts.selectors import viewer_for_user
+from peerassist.accounts.selectors import two_factor_missing, viewer_for_user
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
 
@@ -37,6 +37,11 @@ class OrganisationMiddleware:
         return self.get_response(request)
 
 
+TWO_FACTOR_REASON = (
+    "Your organisation requires two-factor authentication: turn on an authenticator app "
+    "under Your account (/account/) before using peerassist."
+)
+
 # Paths a member without an authenticator may still reach: setting one up, signing out.
 _TWO_FACTOR_EXEMPT = ("/accounts/", "/static/", "/healthz", "/i18n/")
 
@@ -50,14 +55,13 @@ class RequireTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and not request.path.startswith(_TWO_FACTOR_EXEMPT):
             viewer = request.viewer  # type: ignore[attr-defined]
-            if viewer is not None and viewer.organisation.require_two_factor:
-                from allauth.mfa.models import Authenticator
-
-                has_totp = Authenticator.objects.filter(
-                    user=request.user, type=Authenticator.Type.TOTP
-                ).exists()
-                if not has_totp:
-                    return redirect("two_factor_required")
+            if viewer is not None and two_factor_missing(
+                user=request.user,  # type: ignore[arg-type]
+                organisation=viewer.organisation,
+            ):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": TWO_FACTOR_REASON}, status=403)
+                return redirect("two_factor_required")
         return self.get_response(request)
 
 

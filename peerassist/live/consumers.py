@@ -53,6 +53,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=4403)
             return
         self.actor, self.user_id = actor, user_id
+        why_not = await self._refusal()
+        if why_not:
+            # Accept first so that the browser sees the code and the reason, which the room shows.
+            await self.accept()
+            await self.close(code=4403, reason=why_not)
+            return
         refusal = limits.admit(hub, user_id=user_id, assist_id=self.assist_id)
         if refusal is not None:
             logger.warning(
@@ -92,6 +98,19 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if assist is None:
             return None, None
         return selectors.actor_for_user(assist=assist, user_id=user.pk), user.pk
+
+    @database_sync_to_async
+    def _refusal(self) -> str:
+        """Why a user who is in the room may still not connect ("" if nothing stops them)."""
+        if self.user_id is None:
+            return ""
+        from peerassist.accounts.selectors import two_factor_missing
+
+        assist = PeerAssist.objects.select_related("organisation").get(pk=self.assist_id)
+        user = self.scope["user"]
+        if two_factor_missing(user=user, organisation=assist.organisation):
+            return "two_factor_required"
+        return ""
 
     @database_sync_to_async
     def _agenda(self) -> dict[int, tuple[str, list[str], list[str]]]:

@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from peerassist.core.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load
+from peerassist.core.demo import (
+    DEMO_LOGINS,
+    DEMO_OPERATOR,
+    DEMO_PARTICIPANT_LOGINS,
+    DEMO_PASSWORD,
+    demo_load,
+)
 from peerassist.people.models import Person, Unit
 
 
@@ -19,5 +25,5 @@ class Command(BaseCommand):
         )
         if not options["quiet"]:
             self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
-            for login in DEMO_LOGINS:
+            for login in [*DEMO_LOGINS, *DEMO_PARTICIPANT_LOGINS, DEMO_OPERATOR]:
                 self.stdout.write(f"  {login.email:32} {login.role:10} {login.note}")
