@@ -170,7 +170,8 @@ def test_a_private_assist_is_never_shown_or_counted_for_others(
 def test_the_home_team_and_organisers_find_the_private_assist(private_assist, organiser):
     for persona in (private_assist["home"], organiser):
         page = selectors.search(viewer=persona.viewer, q="zeppelin")
-        assert page.counts_by_type == {"brief": 2, "contribution": 1, "action": 1, "writeup": 1}
+        # The write-up is a draft: not searchable until published (README).
+        assert page.counts_by_type == {"brief": 2, "contribution": 1, "action": 1}
 
 
 def test_a_guest_sees_only_their_own_assists_and_no_people(org, guest, directory):
@@ -191,10 +192,10 @@ def test_a_guest_sees_only_their_own_assists_and_no_people(org, guest, directory
 def test_a_published_writeup_reaches_its_recipients(private_assist, member):
     writeup = private_assist["assist"].writeup
     writeup.recipients.add(member.person)
-    assert found(member.viewer, "zeppelin learned") == set()
+    assert found(member.viewer, "learned") == set()
     writeup.status = "published"
     writeup.save()
-    assert found(member.viewer, "zeppelin learned") == {("writeup", writeup.pk)}
+    assert found(member.viewer, "learned") == {("writeup", writeup.pk)}
 
 
 def test_people_topics_and_gives_are_found_by_members(org, member, directory):

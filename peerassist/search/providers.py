@@ -143,6 +143,11 @@ def build_contribution(contribution: Any) -> DocumentData | None:
 
 
 def build_writeup(writeup: Any) -> DocumentData | None:
+    """A write-up enters the knowledge base when it is published. A draft is not indexed
+    at all: only those who may edit it see it, on its own page, until it is published
+    (and nobody finds a half-written or unapproved text through search)."""
+    if writeup.status != "published":
+        return None
     assist = writeup.assist
     body = text.plain_text(writeup.body)
     if not body.strip():

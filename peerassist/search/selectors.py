@@ -23,6 +23,9 @@ from peerassist.search.models import DocType, SearchDocument
 
 PER_PAGE = 20
 MAX_PAGE = 50
+#: When all the words together find fewer than this, the search looks for any of them
+#: (and the page says so).
+ANY_WORD_BELOW = 3
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class SearchPage:
     page: int
     per_page: int
     filters: SearchFilters = field(default_factory=SearchFilters)
+    #: True when all the words together found little and these are any-word matches.
+    any_word: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -123,7 +128,8 @@ def search(
     page = max(1, min(int(page), MAX_PAGE))
     # Compiled once: building the access-control queryset costs about as much as a query.
     where = _compile(_filtered(viewer, filters))
-    hits, counts = get_backend().page(
+    backend = get_backend()
+    hits, counts = backend.page(
         query=query,
         where=where,
         types=filters.types,
@@ -132,6 +138,19 @@ def search(
         offset=(page - 1) * per_page,
     )
     count = sum(n for t, n in counts.items() if not filters.types or t in filters.types)
+    any_word = False
+    if count < ANY_WORD_BELOW and query.widenable:
+        wide_hits, wide_counts = backend.page(
+            query=query.widened(),
+            where=where,
+            types=filters.types,
+            language=language,
+            limit=per_page,
+            offset=(page - 1) * per_page,
+        )
+        wide = sum(n for t, n in wide_counts.items() if not filters.types or t in filters.types)
+        if wide > count:
+            hits, counts, count, any_word = wide_hits, wide_counts, wide, True
     return SearchPage(
         query=q,
         hits=hits,
@@ -140,6 +159,7 @@ def search(
         page=page,
         per_page=per_page,
         filters=filters,
+        any_word=any_word,
     )
 
 

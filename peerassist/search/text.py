@@ -101,6 +101,18 @@ class ParsedQuery:
     terms: list[str] = field(default_factory=list)
     phrases: list[list[str]] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    #: Any of the words (and phrases) rather than all of them: the fallback when all
+    #: together find little.
+    any_word: bool = False
+
+    @property
+    def widenable(self) -> bool:
+        """More than one word or phrase to look for, so "any of them" finds more. Not with
+        -excluded words: websearch syntax binds "a or b -c" as "a or (b and not c)"."""
+        return len(self.terms) + len(self.phrases) > 1 and not self.excluded
+
+    def widened(self) -> ParsedQuery:
+        return ParsedQuery(list(self.terms), list(self.phrases), list(self.excluded), True)
 
     @property
     def words(self) -> list[str]:
@@ -111,8 +123,8 @@ class ParsedQuery:
         """The query again in websearch syntax, rebuilt from clean words only."""
         parts = list(self.terms)
         parts += ['"' + " ".join(phrase) + '"' for phrase in self.phrases]
-        parts += ["-" + word for word in self.excluded]
-        return " ".join(parts)
+        wanted = (" or " if self.any_word else " ").join(parts)
+        return " ".join([wanted, *("-" + word for word in self.excluded)])
 
 
 def parse_query(text: str) -> ParsedQuery:

@@ -58,7 +58,9 @@ def match_expression(query: ParsedQuery, language: str | None) -> str:
         terms = query.terms
     parts = [_term(w, languages) for w in terms]
     parts += [_phrase(p, languages) for p in query.phrases]
-    expression = " AND ".join(parts)
+    expression = (" OR " if query.any_word else " AND ").join(parts)
+    if query.any_word and len(parts) > 1:
+        expression = f"({expression})"
     if query.excluded:
         expression = f"({expression}) NOT {_any([_term(w, languages) for w in query.excluded])}"
     return expression
