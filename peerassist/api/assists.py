@@ -212,7 +212,27 @@ class ParticipationOut(Schema):
     person: PersonRefOut
     role: Role
     group_id: int | None
-    rsvp: Rsvp
+    rsvp: Rsvp = Field(
+        ...,
+        description=(
+            "The answer to their invitation. 'declined' (also when they suggested someone "
+            "else) and 'withdrawn' (the invitation was cancelled) mean they do not take part."
+        ),
+    )
+    taking_part: bool = Field(
+        ...,
+        description=(
+            "False when they declined or their invitation was withdrawn: then they count "
+            "nowhere (rules, groups, live room, write-up, notifications to participants)."
+        ),
+    )
+    attended: bool | None = Field(
+        ...,
+        description=(
+            "Whether they were at the session: set by presence in the live room and by the "
+            "ticks at the conclusion; null while not recorded."
+        ),
+    )
 
 
 class ParticipationIn(Schema):
@@ -348,7 +368,7 @@ def _not_found_for(exc: ValidationError, *names: str) -> None:
 
 
 def _participation(assist: PeerAssist, participation_id: int) -> Participation:
-    found = selectors.participation_list(assist=assist).filter(pk=participation_id).first()
+    found = selectors.participation_list_all(assist=assist).filter(pk=participation_id).first()
     if found is None:
         raise Http404("This person does not take part in this assist.")
     return found
@@ -460,10 +480,20 @@ def set_step_durations(request: HttpRequest, assist_id: int, payload: DurationsI
 @router.get(
     "/assists/{assist_id}/participations",
     response={200: list[ParticipationOut], 404: ErrorOut},
-    summary="Who takes part, in which role",
+    summary="Who was asked, in which role, their answer and whether they attended",
+    description=(
+        "Everyone asked, also those who declined or whose invitation was withdrawn "
+        "(`taking_part` false), so that the answer is visible; `?taking_part=true` lists "
+        "only the people taking part."
+    ),
 )
-def list_participations(request: HttpRequest, assist_id: int):
-    return selectors.participation_list(assist=_assist(request.auth, assist_id))
+def list_participations(request: HttpRequest, assist_id: int, taking_part: bool | None = None):
+    people = selectors.participation_list_all(assist=_assist(request.auth, assist_id))
+    if taking_part is True:
+        return people.taking_part()
+    if taking_part is False:
+        return people.not_taking_part()
+    return people
 
 
 @router.post(
@@ -480,7 +510,7 @@ def list_participations(request: HttpRequest, assist_id: int):
 def add_participation(request: HttpRequest, assist_id: int, payload: ParticipationIn):
     assist = _assist(request.auth, assist_id)
     existed = (
-        selectors.participation_list(assist=assist).filter(person_id=payload.person_id).exists()
+        selectors.participation_list_all(assist=assist).filter(person_id=payload.person_id).exists()
     )
     participation, findings = services.participation_add(
         viewer=request.auth, assist=assist, person_id=payload.person_id, role=payload.role

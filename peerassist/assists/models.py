@@ -240,10 +240,43 @@ class Rsvp(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     TENTATIVE = "tentative", _("Tentative")
+    WITHDRAWN = "withdrawn", _("Invitation withdrawn")
+
+
+#: The answers that keep someone a participant: everything but a "no" (declined, or
+#: the invitation withdrawn). Counts, rules, groups, the room, the write-up and the
+#: notifications meant for participants all go by this one list.
+TAKING_PART = (Rsvp.PENDING, Rsvp.ACCEPTED, Rsvp.TENTATIVE)
+NOT_TAKING_PART = (Rsvp.DECLINED, Rsvp.WITHDRAWN)
+
+
+def taking_part_q(prefix: str = "") -> models.Q:
+    """The condition "takes part", also across a relation (`prefix="participations__"`);
+    put it in the same `filter()` as the other conditions on that participation."""
+    return models.Q(**{f"{prefix}rsvp__in": TAKING_PART})
+
+
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    def taking_part(self) -> "ParticipationQuerySet":
+        """People who take part: not those who declined or whose invitation was withdrawn."""
+        return self.filter(taking_part_q())
+
+    def not_taking_part(self) -> "ParticipationQuerySet":
+        """People who declined, or whose invitation was withdrawn."""
+        return self.filter(rsvp__in=NOT_TAKING_PART)
+
+    def attended(self) -> "ParticipationQuerySet":
+        """Who took part in the session: taking part and not recorded as absent (attendance
+        not recorded counts as there, for sessions from before it was recorded)."""
+        return self.taking_part().exclude(attended=False)
 
 
 class Participation(models.Model):
-    """A person's role in one assist (one role each; a facilitator may also take notes)."""
+    """A person's role in one assist (one role each; a facilitator may also take notes).
+
+    `rsvp` follows the answer to their invitation: a declined or withdrawn one makes them
+    not a participant (`Participation.objects.taking_part()`), while the row stays so that
+    the organiser sees the answer. `attended` is who was actually there."""
 
     assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="participations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
@@ -257,7 +290,13 @@ class Participation(models.Model):
         verbose_name=_("breakout group"),
     )
     rsvp = models.CharField(_("RSVP"), max_length=10, choices=Rsvp.choices, default=Rsvp.PENDING)
+    #: Yes / no / not recorded (None): set by presence in the live room and by the
+    #: facilitator's ticks at the conclusion.
+    attended = models.BooleanField(_("attended"), null=True, blank=True, default=None)
+    seen_in_room_at = models.DateTimeField(_("first seen in the live room"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "person__name"]
@@ -269,6 +308,10 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+    @property
+    def taking_part(self) -> bool:
+        return self.rsvp in TAKING_PART
 
 
 class JoinRequest(models.Model):

@@ -25,11 +25,15 @@ from peerassist.assists.models import (
     PeerAssist,
     Role,
     Status,
+    taking_part_q,
 )
 from peerassist.core.findings import Finding, Level
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Language, Person
 from peerassist.people.selectors import language_list_in_use, person_list
+
+#: Statuses in which invitations go out (as invitations.services.INVITABLE_STATUSES).
+INVITABLE = (Status.PLANNED, Status.INVITED, Status.LIVE)
 
 #: Statuses of assists that are still ahead of the people in them.
 ACTIVE = (Status.DRAFT, Status.PLANNED, Status.INVITED, Status.LIVE)
@@ -65,15 +69,16 @@ def local(assist: PeerAssist, moment: datetime | None) -> datetime | None:
 
 def _role_of_viewer(viewer: Viewer) -> Subquery:
     return Subquery(
-        Participation.objects.filter(assist=OuterRef("pk"), person__user=viewer.user).values(
-            "role"
-        )[:1]
+        Participation.objects.taking_part()
+        .filter(assist=OuterRef("pk"), person__user=viewer.user)
+        .values("role")[:1]
     )
 
 
 def _people_count() -> Subquery:
     counted = (
-        Participation.objects.filter(assist=OuterRef("pk"))
+        Participation.objects.taking_part()
+        .filter(assist=OuterRef("pk"))
         .order_by()
         .values("assist")
         .annotate(n=Count("pk"))
@@ -107,7 +112,12 @@ def upcoming_for_viewer(*, viewer: Viewer, limit: int = 5) -> list[PeerAssist]:
     return _labelled(
         list(
             selectors.assist_list(viewer=viewer)
-            .filter(participations__person__user=viewer.user, status__in=ACTIVE)
+            .filter(
+                taking_part_q("participations__"),
+                participations__person__user=viewer.user,
+                status__in=ACTIVE,
+            )
+            .distinct()
             .annotate(my_role=_role_of_viewer(viewer))
             .order_by(F("starts_at").asc(nulls_last=True), "-created_at", "pk")[:limit]
         )
@@ -130,7 +140,9 @@ def shared_plans(*, viewer: Viewer) -> list[SharedPlan]:
     ids = [a.pk for a in assists]
     mine = {
         p.assist_id: p.role
-        for p in Participation.objects.filter(assist_id__in=ids, person__user=viewer.user)
+        for p in Participation.objects.taking_part().filter(
+            assist_id__in=ids, person__user=viewer.user
+        )
     }
     asked = {
         r.assist_id: r
@@ -141,7 +153,11 @@ def shared_plans(*, viewer: Viewer) -> list[SharedPlan]:
     return [
         SharedPlan(
             assist=a,
-            home_team=[p.person.name for p in a.participations.all() if p.role == Role.HOME_PEER],
+            home_team=[
+                p.person.name
+                for p in a.participations.all()
+                if p.role == Role.HOME_PEER and p.taking_part
+            ],
             my_role=mine.get(a.pk, ""),
             asked=asked.get(a.pk),
         )
@@ -365,6 +381,8 @@ class Overview:
     in_room: bool
     invitations_sent: int
     next: NextStep | None
+    declines: list[Decline]
+    can_invite: bool
 
     @property
     def planning(self) -> bool:
@@ -376,6 +394,58 @@ class Overview:
         return sum(1 for item in self.review.checklist if not item.done)
 
     status: str = ""
+
+
+@dataclass(frozen=True)
+class Decline:
+    """Someone who said no (or whose invitation was withdrawn), with whom they suggested."""
+
+    participation: Participation
+    answer: str
+    suggested_name: str
+    suggested_email: str
+    suggested_reason: str
+    suggested_is_in: bool
+
+
+def declines(*, assist: PeerAssist) -> list[Decline]:
+    """Who said no, for the people who manage the plan: each with the person they suggested
+    asking instead (if any) and whether that person is already asked."""
+    from peerassist.invitations.models import Invitation
+
+    people = list(selectors.declined_list(assist=assist))
+    invitations = {
+        i.person_id: i
+        for i in Invitation.objects.filter(
+            assist=assist, person_id__in=[p.person_id for p in people]
+        )
+    }
+    suggested = [i.suggested_email for i in invitations.values() if i.suggested_email]
+    already_in = {
+        email.lower()
+        for email in Participation.objects.filter(
+            assist=assist, person__email__in=suggested
+        ).values_list("person__email", flat=True)
+    }
+    result = []
+    for p in people:
+        invitation = invitations.get(p.person_id)
+        email = invitation.suggested_email if invitation else ""
+        result.append(
+            Decline(
+                participation=p,
+                answer=(
+                    invitation.get_status_display()
+                    if invitation and invitation.cancelled_at is None
+                    else p.get_rsvp_display()
+                ),
+                suggested_name=invitation.suggested_name if invitation else "",
+                suggested_email=email,
+                suggested_reason=invitation.suggested_reason if invitation else "",
+                suggested_is_in=bool(email) and email.lower() in already_in,
+            )
+        )
+    return result
 
 
 def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
@@ -413,6 +483,8 @@ def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
             if editable
             else 0
         ),
+        declines=declines(assist=assist) if editable else [],
+        can_invite=editable and assist.status in INVITABLE,
     )
 
 
@@ -436,11 +508,14 @@ class PeoplePage:
     candidates: list[Person]
     findings: Findings
     voices: int
+    declined: list[Participation]
 
 
 def people_page(*, viewer: Viewer, assist: PeerAssist) -> PeoplePage:
-    """Who takes part, the breakout groups, open requests to join and who could be added."""
-    people = list(selectors.participation_list(assist=assist))
+    """Who takes part, the breakout groups, open requests to join and who could be added;
+    those who said no apart (they count nowhere, but the team sees their answer)."""
+    everyone = list(selectors.participation_list_all(assist=assist))
+    people = [p for p in everyone if p.taking_part]
     groups = list(assist.groups.select_related("language").order_by("order", "pk"))
     members: dict[int, list[Participation]] = {g.pk: [] for g in groups}
     for p in people:
@@ -460,6 +535,7 @@ def people_page(*, viewer: Viewer, assist: PeerAssist) -> PeoplePage:
         candidates=candidate_list(viewer=viewer, assist=assist),
         findings=grouped(review.findings, PAGE_FIELDS["people"]),
         voices=sum(1 for p in people if p.role in (Role.HOME_PEER, Role.VISITING_PEER)),
+        declined=[p for p in everyone if not p.taking_part],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from peerassist.assists import rules
 from peerassist.assists.models import (
@@ -12,6 +12,7 @@ from peerassist.assists.models import (
     Format,
     JoinRequest,
     Participation,
+    ParticipationQuerySet,
     PeerAssist,
     Phase,
     Role,
@@ -56,11 +57,11 @@ def assist_list_shared_plans(*, viewer: Viewer) -> QuerySet[PeerAssist]:
 
 
 def viewer_roles(*, viewer: Viewer, assist: PeerAssist) -> set[str]:
-    """The viewer's roles in the assist (empty if they do not take part)."""
+    """The viewer's roles in the assist (empty if they do not take part, or said no)."""
     return set(
-        Participation.objects.filter(assist=assist, person__user=viewer.user).values_list(
-            "role", flat=True
-        )
+        Participation.objects.taking_part()
+        .filter(assist=assist, person__user=viewer.user)
+        .values_list("role", flat=True)
     )
 
 
@@ -73,8 +74,9 @@ def can_edit(*, viewer: Viewer, assist: PeerAssist) -> bool:
     return bool(viewer_roles(viewer=viewer, assist=assist) & {Role.HOME_PEER, Role.FACILITATOR})
 
 
-def participation_list(*, assist: PeerAssist) -> QuerySet[Participation]:
-    """Everyone taking part, person, unit and group loaded."""
+def participation_list_all(*, assist: PeerAssist) -> ParticipationQuerySet:
+    """Everyone asked, also those who said no (for the people who manage the plan and the
+    API, which show each one's answer), person, unit and group loaded."""
     return (
         Participation.objects.filter(assist=assist)
         .select_related("person__unit", "group")
@@ -83,12 +85,24 @@ def participation_list(*, assist: PeerAssist) -> QuerySet[Participation]:
     )
 
 
+def participation_list(*, assist: PeerAssist) -> ParticipationQuerySet:
+    """Everyone taking part (not those who declined or whose invitation was withdrawn),
+    person, unit and group loaded."""
+    return participation_list_all(assist=assist).taking_part()
+
+
+def declined_list(*, assist: PeerAssist) -> ParticipationQuerySet:
+    """Those who said no, or whose invitation was withdrawn, person and unit loaded."""
+    return participation_list_all(assist=assist).not_taking_part()
+
+
 def group_list(*, assist: PeerAssist) -> QuerySet[BreakoutGroup]:
-    """The assist's breakout groups in order, members loaded."""
+    """The assist's breakout groups in order, members (those taking part) loaded."""
+    members = Participation.objects.taking_part().select_related("person")
     return (
         BreakoutGroup.objects.filter(assist=assist)
         .select_related("language")
-        .prefetch_related("members__person")
+        .prefetch_related(Prefetch("members", queryset=members))
         .order_by("order", "pk")
     )
 
@@ -117,9 +131,15 @@ def plan_facts(
 ) -> rules.PlanFacts:
     """Gather the facts the method's rules look at, in a few queries (fewer when the
     caller already loaded the participations with `participation_list`)."""
-    people = (
-        participations if participations is not None else list(participation_list(assist=assist))
-    )
+    people = [
+        p
+        for p in (
+            participations
+            if participations is not None
+            else list(participation_list(assist=assist))
+        )
+        if p.taking_part
+    ]
     home = [p for p in people if p.role == Role.HOME_PEER]
     visiting = [p for p in people if p.role == Role.VISITING_PEER]
     facilitators = [p for p in people if p.role == Role.FACILITATOR]

@@ -309,7 +309,9 @@ def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]
     """Replace the breakout groups with a proposal: 6–8 peers each, mixed, by language."""
     _require_edit(viewer, assist)
     participations = list(
-        Participation.objects.filter(assist=assist).prefetch_related("person__languages")
+        Participation.objects.taking_part()
+        .filter(assist=assist)
+        .prefetch_related("person__languages")
     )
     wanted = set(assist.languages.values_list("code", flat=True))
     voices = [p for p in participations if p.role in (Role.HOME_PEER, Role.VISITING_PEER)]
@@ -351,7 +353,9 @@ def group_assign(
 ) -> Participation:
     """Move one participant to another group by hand (None: no group)."""
     _require_edit(viewer, assist)
-    participation = Participation.objects.filter(assist=assist, pk=participation_id).first()
+    participation = (
+        Participation.objects.taking_part().filter(assist=assist, pk=participation_id).first()
+    )
     if participation is None:
         raise ValidationError(
             {"participation_id": _("This person does not take part in this assist.")}

@@ -32,8 +32,10 @@ def next_meeting_after(assist: PeerAssist) -> Meeting | None:
     held_at = Meeting.objects.filter(mini_assist=assist).values_list("community_id", flat=True)
     community_ids = list(held_at)
     if not community_ids:
-        home_ids = assist.participations.filter(role=Role.HOME_PEER).values_list(
-            "person_id", flat=True
+        home_ids = (
+            assist.participations.taking_part()
+            .filter(role=Role.HOME_PEER)
+            .values_list("person_id", flat=True)
         )
         community_ids = list(
             Community.objects.filter(organisation_id=assist.organisation_id)

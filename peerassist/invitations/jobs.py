@@ -103,7 +103,9 @@ def briefs_due(now: datetime) -> int:
                 "assist__organisation", "person"
             )
         }
-        for participation in Participation.objects.filter(assist=assist).select_related("person"):
+        for participation in (
+            Participation.objects.taking_part().filter(assist=assist).select_related("person")
+        ):
             sent += deliver_brief(
                 assist, participation.person, invitations.get(participation.person_id)
             )

@@ -21,8 +21,17 @@ from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Membership, User
 from peerassist.accounts.models import Role as MembershipRole
-from peerassist.assists.models import Participation, PeerAssist, Role, Rsvp, Status
+from peerassist.assists.models import (
+    NOT_TAKING_PART,
+    Participation,
+    PeerAssist,
+    Role,
+    Rsvp,
+    Status,
+    taking_part_q,
+)
 from peerassist.assists.selectors import can_edit
+from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation
 from peerassist.core.scoping import Viewer
 from peerassist.invitations.models import Invitation, InvitationStatus, new_nonce
@@ -201,6 +210,9 @@ def _cancel(invitation_id: int) -> bool:
         cancelled_at=timezone.now(), sequence=F("sequence") + 1, access_key=new_nonce()
     )
     if claimed:
+        invitation = Invitation.objects.values("assist_id", "person_id").get(pk=invitation_id)
+        # Whoever is still on the assist (it was called off) no longer takes part.
+        participation_answer(**invitation, rsvp=Rsvp.WITHDRAWN)
         _send_after_commit(invitation_id, "cancel")
     return bool(claimed)
 
@@ -285,12 +297,23 @@ def rsvp_answer(*, claim: RsvpClaim, suggestion: Suggestion | None = None) -> In
     ).update(rsvp_nonce=new_nonce(), status=status, responded_at=timezone.now(), **fields)
     if not claimed:
         raise TokenRefused("used")
-    Participation.objects.filter(assist_id=invitation.assist_id, person=invitation.person).update(
-        rsvp=RSVP_FOR_STATUS[status]
+    participation_answer(
+        assist_id=invitation.assist_id, person_id=invitation.person_id, rsvp=RSVP_FOR_STATUS[status]
     )
     invitation.refresh_from_db()
     transaction.on_commit(partial(_tell_the_team, invitation.pk))
     return invitation
+
+
+def participation_answer(*, assist_id: int, person_id: int, rsvp: str) -> None:
+    """Their participation follows the answer, in the caller's transaction: someone who says
+    no (or whose invitation is withdrawn) leaves their breakout group and the live room."""
+    rows = Participation.objects.filter(assist_id=assist_id, person_id=person_id)
+    if rsvp in NOT_TAKING_PART:
+        if rows.update(rsvp=rsvp, group=None):
+            room_publish_on_commit(bus_message(assist_id, kick_person_id=person_id))
+    else:
+        rows.update(rsvp=rsvp)
 
 
 def _tell_the_team(invitation_id: int) -> None:
@@ -298,6 +321,7 @@ def _tell_the_team(invitation_id: int) -> None:
 
     invitation = Invitation.objects.select_related("assist", "person").get(pk=invitation_id)
     team = Person.objects.filter(
+        taking_part_q("participations__"),
         participations__assist=invitation.assist,
         participations__role__in=[Role.HOME_PEER, Role.FACILITATOR],
     ).exclude(pk=invitation.person_id)

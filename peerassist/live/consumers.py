@@ -81,6 +81,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         await hub.join(self)
         self.joined = True
+        if actor.person_id is not None:  # presence in the live session records attendance
+            await database_sync_to_async(services.attendance_seen)(
+                assist_id=self.assist_id, person_id=actor.person_id
+            )
 
     @database_sync_to_async
     def _authenticate(self) -> tuple[selectors.Actor | None, int | None]:

@@ -45,7 +45,8 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
     if membership is None:
         return None
     participation = (
-        Participation.objects.filter(assist=assist, person__user_id=user_id)
+        Participation.objects.taking_part()
+        .filter(assist=assist, person__user_id=user_id)
         .select_related("person")
         .first()
     )

@@ -140,9 +140,11 @@ def contribution_post(
                     raise RoomError(
                         "not_allowed", _("Only the facilitator and note-taker post for others.")
                     )
-                if not Participation.objects.filter(
-                    assist_id=assist_id, person_id=on_behalf_of
-                ).exists():
+                if (
+                    not Participation.objects.taking_part()
+                    .filter(assist_id=assist_id, person_id=on_behalf_of)
+                    .exists()
+                ):
                     raise RoomError("invalid", _("That person does not take part in this assist."))
                 author_id, recorded_by = on_behalf_of, actor.person_id
             questions = room.assist.focus_questions
@@ -461,3 +463,15 @@ def projector_link_revoke(*, assist: PeerAssist, user_id: int) -> None:
     room.projector_digest = ""
     room.save(update_fields=["projector_digest"])
     room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
+
+
+def attendance_seen(*, assist_id: int, person_id: int) -> bool:
+    """Someone taking part is in the room while the session is live: they attended.
+
+    One conditional UPDATE, so reconnecting (or two tabs) changes nothing more."""
+    now = timezone.now()
+    live = Participation.objects.taking_part().filter(
+        assist_id=assist_id, person_id=person_id, assist__status=Status.LIVE
+    )
+    first = live.filter(seen_in_room_at__isnull=True).update(seen_in_room_at=now, attended=True)
+    return bool(first or live.exclude(attended=True).update(attended=True))

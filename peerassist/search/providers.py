@@ -84,7 +84,7 @@ def _assist_language(assist: Any, sample: str) -> str:
 def _home_unit_id(assist: Any) -> int | None:
     """The unit of the home team (its first home peer): where the challenge comes from."""
     for participation in sorted(assist.participations.all(), key=lambda p: p.pk):
-        if participation.role == "home_peer":
+        if participation.role == "home_peer" and participation.taking_part:
             unit_id: int | None = participation.person.unit_id
             return unit_id
     return None

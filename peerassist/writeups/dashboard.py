@@ -88,9 +88,11 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
 def knowledge_flow(*, assists: Any) -> Chart:
     """Who helped whom: visiting peers' unit → home team's unit, weighted by assists.
     Help within one unit is left out (it is no flow between units)."""
-    people = Participation.objects.filter(
-        assist__in=assists, role__in=[Role.HOME_PEER, Role.VISITING_PEER]
-    ).values_list("assist_id", "role", "person__unit__name")
+    people = (
+        Participation.objects.attended()
+        .filter(assist__in=assists, role__in=[Role.HOME_PEER, Role.VISITING_PEER])
+        .values_list("assist_id", "role", "person__unit__name")
+    )
     home: dict[int, set[str]] = defaultdict(set)
     visiting: dict[int, set[str]] = defaultdict(set)
     for assist_id, role, unit in people:

@@ -123,9 +123,11 @@ class Scope:
 
     def filter(self, assists: QuerySet[PeerAssist]) -> QuerySet[PeerAssist]:
         if self.kind == "unit":
-            home = Participation.objects.filter(
-                role=Role.HOME_PEER, person__unit_id__in=self.unit_ids
-            ).values("assist_id")
+            home = (
+                Participation.objects.taking_part()
+                .filter(role=Role.HOME_PEER, person__unit_id__in=self.unit_ids)
+                .values("assist_id")
+            )
             return assists.filter(pk__in=home)
         if self.kind == "community":
             return assists.filter(
@@ -263,7 +265,7 @@ def report_assists(*, viewer: Viewer, quarter: Quarter, scope: Scope) -> QuerySe
 
 def report_figures(*, assist_ids: list[int], today: dt.date) -> Figures:
     """The report's figures over the given assists, "overdue" and "due" as of `today`."""
-    people = Participation.objects.filter(assist_id__in=assist_ids)
+    people = Participation.objects.attended().filter(assist_id__in=assist_ids)
     actions = Action.objects.filter(assist_id__in=assist_ids).exclude(status=ActionStatus.DROPPED)
     followups = FollowUp.objects.filter(assist_id__in=assist_ids, due_on__lte=today)
     return Figures(

@@ -12,10 +12,18 @@ import difflib
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from peerassist.assists.models import ContributionKind, Participation, PeerAssist, Role, Status
+from peerassist.assists.models import (
+    ContributionKind,
+    Participation,
+    PeerAssist,
+    Role,
+    Rsvp,
+    Status,
+    taking_part_q,
+)
 from peerassist.assists.selectors import assist_list, participation_list, viewer_roles
 from peerassist.core.scoping import Viewer
 from peerassist.live.models import Contribution
@@ -120,7 +128,10 @@ def writeup_for_viewer(*, viewer: Viewer, assist_id: int) -> WriteUp:
 def published_writeups(*, viewer: Viewer) -> QuerySet[WriteUp]:
     """Published write-ups the viewer may read (for the knowledge base and reports)."""
     visible = assist_list(viewer=viewer).values("pk")
-    mine = Q(assist__participations__person__user=viewer.user)
+    mine = Q(
+        taking_part_q("assist__participations__"),
+        assist__participations__person__user=viewer.user,
+    )
     if not viewer.is_member:
         visible_q = Q(assist__in=visible, shared_with_guests=True) & mine
     else:
@@ -206,6 +217,45 @@ def feedback_mine(*, assist: PeerAssist, person: Person | None) -> Feedback | No
     return Feedback.objects.filter(assist=assist, person=person).first()
 
 
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One person taking part, and whether they were there: as recorded, else a guess."""
+
+    participation: Participation
+    present: bool
+    recorded: bool
+    seen_in_room: bool
+
+
+def attendance_list(*, assist: PeerAssist) -> list[AttendanceRow]:
+    """Who was at the session, among those taking part. Where nothing is recorded yet the
+    guess is "there" for people seen in the live room, people who accepted, and the people
+    who ran it without an invitation (home team, facilitator); "not there" for invitees
+    who never said yes."""
+    from django.apps import apps
+
+    invitation = apps.get_model("invitations", "Invitation")
+    invited = invitation.objects.filter(
+        assist_id=OuterRef("assist_id"), person_id=OuterRef("person_id"), cancelled_at=None
+    )
+    rows = participation_list(assist=assist).annotate(invited=Exists(invited))
+    return [
+        AttendanceRow(
+            participation=p,
+            present=(
+                p.attended
+                if p.attended is not None
+                else (
+                    p.seen_in_room_at is not None or p.rsvp == Rsvp.ACCEPTED or not p.invited  # type: ignore[attr-defined]
+                )
+            ),
+            recorded=p.attended is not None,
+            seen_in_room=p.seen_in_room_at is not None,
+        )
+        for p in rows
+    ]
+
+
 def people_by_role(*, assist: PeerAssist, role: str) -> list[Person]:
     return [p.person for p in participation_list(assist=assist) if p.role == role]
 
@@ -229,7 +279,10 @@ ROLE_ORDER = (Role.HOME_PEER, Role.VISITING_PEER, Role.FACILITATOR, Role.NOTE_TA
 
 def session_data(*, assist: PeerAssist) -> drafting.SessionData:
     """Everything the draft and the exports need about a session, in a handful of queries."""
-    participations: list[Participation] = list(participation_list(assist=assist))
+    # "Who took part": those who attended, not everyone who was invited.
+    participations: list[Participation] = list(
+        participation_list(assist=assist).exclude(attended=False)
+    )
     conclusion = conclusion_get(assist=assist)
     notes = [
         drafting.NoteData(
@@ -323,6 +376,7 @@ def followups_waiting(*, viewer: Viewer) -> QuerySet[FollowUp]:
     """Follow-ups asked of the viewer's home teams and not answered yet."""
     return (
         FollowUp.objects.filter(
+            taking_part_q("assist__participations__"),
             assist__organisation=viewer.organisation,
             asked_at__isnull=False,
             answered_at__isnull=True,

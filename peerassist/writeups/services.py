@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Organisation
-from peerassist.assists.models import PeerAssist, Role, Status
+from peerassist.assists.models import Participation, PeerAssist, Role, Status, taking_part_q
 from peerassist.assists.services import assist_transition
 from peerassist.core.findings import raise_on_errors
 from peerassist.core.mail import absolute_url
@@ -105,6 +105,7 @@ def assist_conclude(*, viewer: Viewer, assist: PeerAssist) -> PeerAssist:
     if not _rights(viewer, assist).conclude:
         raise PermissionDenied(_("Only the facilitator concludes the session."))
     assist, _findings = assist_transition(viewer=viewer, assist=assist, target=Status.CONCLUDED)
+    _attendance_settle(assist)
     if not WriteUp.objects.filter(assist=assist).exists():
         _draft(viewer, assist, note=_("Drafted from the session"))
     emit_after_commit(assist.organisation, "assist.concluded", _assist_payload(assist))
@@ -150,6 +151,42 @@ def conclusion_save(
     if due is not None:
         followup_schedule(assist=assist, due_on=due)
     return conclusion
+
+
+def _attendance_settle(assist: PeerAssist) -> None:
+    """At the conclusion, whoever has no attendance recorded gets the page's guess, so that
+    the write-up says who was there, not who was invited."""
+    for row in selectors.attendance_list(assist=assist):
+        if not row.recorded:
+            Participation.objects.filter(pk=row.participation.pk, attended=None).update(
+                attended=row.present
+            )
+
+
+@transaction.atomic
+def attendance_record(
+    *, viewer: Viewer, assist: PeerAssist, present_ids: Iterable[int]
+) -> list[Participation]:
+    """Tick who was there (participation ids of people taking part); everyone else taking
+    part is recorded as not there. Redraft the write-up to carry a change into it."""
+    _require_edit(viewer, assist)
+    raise_on_errors(rules.conclusion_open(_stored_status(assist)))
+    people = list(Participation.objects.taking_part().filter(assist=assist))
+    present = set(present_ids)
+    if unknown := sorted(present - {p.pk for p in people}):
+        raise ValidationError(
+            {
+                "present": _("These people do not take part in this assist: %(ids)s.")
+                % {"ids": ", ".join(map(str, unknown))}
+            }
+        )
+    Participation.objects.filter(pk__in=[p.pk for p in people if p.pk in present]).update(
+        attended=True
+    )
+    Participation.objects.filter(pk__in=[p.pk for p in people if p.pk not in present]).update(
+        attended=False
+    )
+    return list(Participation.objects.filter(pk__in=[p.pk for p in people]))
 
 
 def followup_schedule(*, assist: PeerAssist, due_on: date) -> FollowUp:
@@ -277,9 +314,11 @@ def connect_pair_add(
     _require_edit(viewer, assist)
     raise_on_errors(rules.conclusion_open(_stored_status(assist)))
     by_person: dict[int, set[str]] = {}
-    for person_id, role in assist.participations.filter(
-        person_id__in=[home_peer_id, visiting_peer_id]
-    ).values_list("person_id", "role"):
+    for person_id, role in (
+        assist.participations.taking_part()
+        .filter(person_id__in=[home_peer_id, visiting_peer_id])
+        .values_list("person_id", "role")
+    ):
         by_person.setdefault(person_id, set()).add(role)
     if Role.HOME_PEER not in by_person.get(home_peer_id, set()):
         raise ValidationError({"home_peer_id": _("Choose someone from the home team.")})
@@ -312,7 +351,10 @@ def feedback_give(
     raise_on_errors(rules.conclusion_open(_stored_status(assist)))
     raise_on_errors(rules.usefulness(usefulness))
     person = Person.objects.filter(
-        participations__assist=assist, user=viewer.user, organisation=assist.organisation
+        taking_part_q("participations__"),
+        participations__assist=assist,
+        user=viewer.user,
+        organisation=assist.organisation,
     ).first()
     if person is None:  # pragma: no cover - rights say the viewer takes part
         raise PermissionDenied(_("Only the people who took part give feedback on the session."))
@@ -434,7 +476,8 @@ def writeup_publish(
             viewer=viewer, assist=assist, target=Status.FOLLOWED_UP
         )
     url = reverse("writeups:writeup", args=[assist.pk])
-    participants = [p.person for p in assist.participations.select_related("person")]
+    # Participants-only: those who took part, not those invited who said no or did not come.
+    participants = [p.person for p in assist.participations.attended().select_related("person")]
     _notify(
         participants,
         kind="writeup.published",

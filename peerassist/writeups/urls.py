@@ -9,6 +9,7 @@ A = "assists/<int:assist_id>/"
 urlpatterns = [
     path(A + "conclusion/", views.conclusion, name="conclusion"),
     path(A + "conclusion/conclude/", views.conclude, name="conclude"),
+    path(A + "conclusion/attendance/", views.attendance, name="attendance"),
     path(A + "conclusion/actions/", views.action_add, name="action_add"),
     path(A + "conclusion/actions/<int:action_id>/", views.action_edit, name="action_edit"),
     path(A + "conclusion/pairs/", views.pair_add, name="pair_add"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peerassist.assists.models import PeerAssist, Role
+from peerassist.assists.models import PeerAssist, Role, taking_part_q
 from peerassist.assists.selectors import assist_get, participation_list
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
@@ -66,10 +66,14 @@ def _pair_form(assist: PeerAssist, data: Any = None) -> forms.ConnectPairForm:
     return forms.ConnectPairForm(
         data,
         home=Person.objects.filter(
-            participations__assist=assist, participations__role=Role.HOME_PEER
+            taking_part_q("participations__"),
+            participations__assist=assist,
+            participations__role=Role.HOME_PEER,
         ).order_by("name"),
         visiting=Person.objects.filter(
-            participations__assist=assist, participations__role=Role.VISITING_PEER
+            taking_part_q("participations__"),
+            participations__assist=assist,
+            participations__role=Role.VISITING_PEER,
         ).order_by("name"),
     )
 
@@ -116,6 +120,7 @@ def _context(
         "my_feedback": mine,
         "followup": selectors.followup_get(assist=assist),
         "has_writeup": hasattr(assist, "writeup"),
+        "attendance": selectors.attendance_list(assist=assist),
         "can_edit_plan": viewer.can_manage_people
         or bool(rights.roles & {Role.HOME_PEER, Role.FACILITATOR}),
         "tab": "conclusion",
@@ -199,6 +204,29 @@ def conclude(request: HttpRequest, assist_id: int) -> HttpResponse:
             ),
         )
     return redirect("writeups:conclusion", assist.pk)
+
+
+@require_POST
+def attendance(request: HttpRequest, assist_id: int) -> HttpResponse:
+    """The facilitator's ticks: who was at the session (a refusal is shown on the page, 400)."""
+    viewer, assist, rights = assist_of(request, assist_id)
+    if not rights.edit:
+        raise PermissionDenied(services_refusal())
+    try:
+        present = [int(value) for value in request.POST.getlist("present")]
+        services.attendance_record(viewer=viewer, assist=assist, present_ids=present)
+    except RuleViolation as violation:
+        for finding in violation.findings:
+            messages.error(request, finding.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except ValueError:
+        messages.error(request, _("That list of people is not understood."))
+    else:
+        messages.success(request, _("Who was there is saved."))
+        return redirect(reverse("writeups:conclusion", args=[assist.pk]) + "#attendance")
+    context = _context(request, viewer, assist, rights)
+    return render(request, "writeups/conclusion.html", context, status=400)
 
 
 def _action(assist: PeerAssist, action_id: int) -> Action:
@@ -328,7 +356,9 @@ def followup(request: HttpRequest, assist_id: int) -> HttpResponse:
     current = selectors.followup_get(assist=assist)
     actions = list(selectors.action_list(assist=assist))
     peers = Person.objects.filter(
-        participations__assist=assist, participations__role=Role.VISITING_PEER
+        taking_part_q("participations__"),
+        participations__assist=assist,
+        participations__role=Role.VISITING_PEER,
     ).order_by("name")
     if request.method == "POST":
         if not rights.answer_followup:

@@ -209,7 +209,7 @@ def publish(request: HttpRequest, assist_id: int) -> HttpResponse:
         raise PermissionDenied(
             _("Only the home team, the facilitator and organisers publish the write-up.")
         )
-    taking_part = assist.participations.values("person_id")
+    taking_part = assist.participations.attended().values("person_id")
     people = (
         Person.objects.filter(organisation=assist.organisation)
         .exclude(pk__in=taking_part)

@@ -203,7 +203,8 @@ def _fingerprint(viewer: Viewer) -> tuple[Any, ...]:
         tuple(people.values()),
         tuple(notes.values()),
         tuple(writeups.values()),
-        Participation.objects.filter(assist__organisation=org).count(),
+        # Answers change who took part without changing how many rows there are.
+        Participation.objects.attended().filter(assist__organisation=org).count(),
     )
 
 
@@ -251,9 +252,12 @@ def _gather(viewer: Viewer, now: datetime) -> tuple[dict[int, list[Evidence]], d
         assist__in=visible, status=WriteUpStatus.PUBLISHED
     ).values_list("assist_id", "assist__title", "body", "published_at")
     bodies = {a: (title, body[:WRITEUP_CHARS], when) for a, title, body, when in writeups}
-    for assist_id, person_id in Participation.objects.filter(
-        assist_id__in=bodies.keys()
-    ).values_list("assist_id", "person_id"):
+    # Only those who took part: not people who declined, were withdrawn or did not come.
+    for assist_id, person_id in (
+        Participation.objects.attended()
+        .filter(assist_id__in=bodies.keys())
+        .values_list("assist_id", "person_id")
+    ):
         title, body, when = bodies[assist_id]
         weight = rules.evidence_weight("writeup") * rules.recency_factor(age(when))
         evidence[person_id].append(
