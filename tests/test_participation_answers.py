@@ -334,3 +334,57 @@ def test_who_may_tick_attendance(scene, who, status):
     PeerAssist.objects.filter(pk=assist.pk).update(status=Status.LIVE)
     response = scene[who].client().post(f"/assists/{assist.pk}/conclusion/attendance/", {})
     assert response.status_code == status
+
+
+def bearer(persona) -> Client:
+    token = api_token_create(user=persona.user, organisation=persona.organisation, name="t")
+    return Client(headers={"Authorization": f"Bearer {token.raw}"})
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("fatima", 200), ("hana", 200), ("victor", 403), ("dev", 403)]
+)
+def test_api_attendance_is_recorded_by_those_who_record_the_conclusion(scene, who, expected):
+    assist = scene["assist"]
+    PeerAssist.objects.filter(pk=assist.pk).update(status=Status.LIVE)
+    victor = Participation.objects.get(assist=assist, person=scene["victor"].person)
+    response = bearer(scene[who]).put(
+        f"/api/v1/assists/{assist.pk}/attendance",
+        {"present_ids": [victor.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        rows = {r["name"]: r for r in response.json()}
+        assert rows["Victor"]["present"] and rows["Victor"]["recorded"]
+        assert not rows["Hana"]["present"] and rows["Hana"]["recorded"]
+
+
+def test_api_attendance_leaves_out_who_said_no_and_refuses_ticking_them(
+    scene, django_capture_on_commit_callbacks
+):
+    decline_by_link(scene, django_capture_on_commit_callbacks)
+    assist, fatima = scene["assist"], scene["fatima"]
+    PeerAssist.objects.filter(pk=assist.pk).update(status=Status.LIVE)
+    api = bearer(fatima)
+    listed = api.get(f"/api/v1/assists/{assist.pk}/attendance").json()
+    assert "Dev" not in {r["name"] for r in listed} and len(listed) == 9
+    dev = Participation.objects.get(person=scene["dev"].person)
+    refused = api.put(
+        f"/api/v1/assists/{assist.pk}/attendance",
+        {"present_ids": [dev.pk]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert Client().get(f"/api/v1/assists/{assist.pk}/attendance").status_code == 401
+
+
+def test_declines_and_attendance_take_a_fixed_number_of_queries(
+    scene, django_assert_max_num_queries
+):
+    assist = scene["assist"]
+    Participation.objects.filter(assist=assist, role=Role.VISITING_PEER).update(rsvp=Rsvp.DECLINED)
+    with django_assert_max_num_queries(3):
+        assert len(page_data.declines(assist=assist)) == 7
+    with django_assert_max_num_queries(3):
+        assert len(writeup_selectors.attendance_list(assist=assist)) == 3

@@ -342,6 +342,66 @@ def conclude(request: HttpRequest, assist_id: int):
     return {"id": assist.pk, "status": assist.status}
 
 
+# --- Attendance -----------------------------------------------------------------------
+
+
+class AttendanceOut(Schema):
+    participation_id: int
+    person_id: int
+    name: str
+    role: str
+    present: bool = Field(
+        ..., description="As recorded, else the guess the conclusion page shows ticked."
+    )
+    recorded: bool = Field(..., description="False while nobody has recorded it.")
+    seen_in_room: bool
+
+
+class AttendanceIn(Schema):
+    present_ids: list[int] = Field(
+        ...,
+        description=(
+            "Participation ids of those who were there; everyone else taking part is "
+            "recorded as not there."
+        ),
+    )
+
+
+def _attendance(assist: PeerAssist) -> list[dict]:
+    return [
+        {
+            "participation_id": row.participation.pk,
+            "person_id": row.participation.person_id,
+            "name": row.participation.person.name,
+            "role": row.participation.role,
+            "present": row.present,
+            "recorded": row.recorded,
+            "seen_in_room": row.seen_in_room,
+        }
+        for row in selectors.attendance_list(assist=assist)
+    ]
+
+
+@router.get(
+    "/assists/{assist_id}/attendance",
+    response={200: list[AttendanceOut], 404: ErrorOut},
+    summary="Who was at the session, among those taking part (not those who said no)",
+)
+def get_attendance(request: HttpRequest, assist_id: int):
+    return _attendance(_assist(request.auth, assist_id))
+
+
+@router.put(
+    "/assists/{assist_id}/attendance",
+    response={200: list[AttendanceOut], 403: ErrorOut, 404: ErrorOut, 422: dict},
+    summary="Record who was at the session (the write-up lists them as who took part)",
+)
+def put_attendance(request: HttpRequest, assist_id: int, payload: AttendanceIn):
+    assist = _assist(request.auth, assist_id)
+    services.attendance_record(viewer=request.auth, assist=assist, present_ids=payload.present_ids)
+    return _attendance(assist)
+
+
 # --- Actions --------------------------------------------------------------------------
 
 
