@@ -388,3 +388,20 @@ def test_declines_and_attendance_take_a_fixed_number_of_queries(
         assert len(page_data.declines(assist=assist)) == 7
     with django_assert_max_num_queries(3):
         assert len(writeup_selectors.attendance_list(assist=assist)) == 3
+
+
+def test_a_participants_only_write_up_is_not_for_who_declined(
+    scene, django_capture_on_commit_callbacks
+):
+    assist, hana, fatima, dev = scene["assist"], scene["hana"], scene["fatima"], scene["dev"]
+    decline_by_link(scene, django_capture_on_commit_callbacks)
+    PeerAssist.objects.filter(pk=assist.pk).update(status=Status.LIVE, visibility="participants")
+    assist.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        writeup_services.assist_conclude(viewer=fatima.viewer, assist=assist)
+        writeup_services.writeup_publish(viewer=hana.viewer, assist=assist)
+    url = f"/assists/{assist.pk}/writeup/"
+    assert scene["victor"].client().get(url).status_code == 200
+    assert dev.client().get(url).status_code == 404
+    assert not writeup_selectors.published_writeups(viewer=dev.viewer).exists()
+    assert writeup_selectors.published_writeups(viewer=scene["victor"].viewer).count() == 1

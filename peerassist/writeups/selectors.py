@@ -22,6 +22,7 @@ from peerassist.assists.models import (
     Role,
     Rsvp,
     Status,
+    Visibility,
     taking_part_q,
 )
 from peerassist.assists.selectors import assist_list, participation_list, viewer_roles
@@ -106,6 +107,12 @@ def can_read_writeup(*, viewer: Viewer, writeup: WriteUp, rights: Rights) -> boo
         return True
     if not viewer.is_member:
         return rights.takes_part and writeup.shared_with_guests
+    if (
+        writeup.assist.visibility == Visibility.PARTICIPANTS
+        and not viewer.can_manage_people
+        and not rights.takes_part
+    ):
+        return False  # someone who declined still sees the plan, not the participants' record
     return assist_list(viewer=viewer).filter(pk=writeup.assist_id).exists()
 
 
@@ -134,8 +141,10 @@ def published_writeups(*, viewer: Viewer) -> QuerySet[WriteUp]:
     )
     if not viewer.is_member:
         visible_q = Q(assist__in=visible, shared_with_guests=True) & mine
-    else:
+    elif viewer.can_manage_people:
         visible_q = Q(assist__in=visible)
+    else:
+        visible_q = Q(assist__in=visible) & (~Q(assist__visibility=Visibility.PARTICIPANTS) | mine)
     return (
         WriteUp.objects.filter(
             assist__organisation=viewer.organisation, status=WriteUpStatus.PUBLISHED
