@@ -202,7 +202,7 @@ def test_a_declined_invitation_takes_the_person_out_of_everything(
     assert not Notification.objects.filter(person=dev.person).exists()
     assert dev.person.email not in {m.to[0] for m in mail.outbox[1:]}  # after the invitation
 
-    # The recommender: the write-up is evidence for who took part, not for Dev.
+    # The recommender: the assist and its write-up are evidence for who took part, not Dev.
     new = PeerAssist.objects.create(
         organisation=assist.organisation,
         title="Acoustic loggers for leak detection",
@@ -211,14 +211,17 @@ def test_a_declined_invitation_takes_the_person_out_of_everything(
     )
     Participation.objects.create(assist=new, person=organiser.person, role=Role.HOME_PEER)
     found = recommend_for_assist(viewer=organiser.viewer, assist=new, limit=50)
-    writeup_evidence = {
-        s.person.pk
+    credited = {
+        (s.person.pk, e.source)
         for s in found.suggestions
         for e in s.evidence
-        if e.source == "writeup" and e.assist_id == assist.pk
+        if e.assist_id == assist.pk
     }
-    assert scene["victor"].person.pk in writeup_evidence
-    assert dev.person.pk not in writeup_evidence
+    assert {
+        (scene["victor"].person.pk, "writeup"),
+        (scene["victor"].person.pk, "visited"),
+    } <= credited
+    assert dev.person.pk not in {person for person, _source in credited}
 
 
 def test_changing_the_answer_to_yes_makes_them_take_part_again(

@@ -298,8 +298,11 @@ def _past_assists(visible: Any, evidence: dict[int, list[Evidence]], age: Any) -
     if not held:
         return
     roles: dict[str, str] = {Role.HOME_PEER: "led", Role.VISITING_PEER: "visited"}
-    rows = Participation.objects.filter(assist_id__in=held.keys(), role__in=roles).values_list(
-        "assist_id", "person_id", "role"
+    # Those who took part (issue 22 part 1): not who declined, was withdrawn or did not come.
+    rows = (
+        Participation.objects.attended()
+        .filter(assist_id__in=held.keys(), role__in=roles)
+        .values_list("assist_id", "person_id", "role")
     )
     for assist_id, person_id, role in rows:
         assist = held[assist_id]
