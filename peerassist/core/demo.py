@@ -414,7 +414,8 @@ def _participant_logins(org: Organisation) -> None:
             continue
         taken = Participation.objects.filter(assist=assist, person__user__isnull=False)
         participation = (
-            Participation.objects.filter(assist=assist, role=login.role, person__user__isnull=True)
+            Participation.objects.taking_part()
+            .filter(assist=assist, role=login.role, person__user__isnull=True)
             .exclude(pk__in=taken)
             .select_related("person")
             .order_by("pk")
