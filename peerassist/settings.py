@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "peerassist.core",
     "peerassist.accounts",
     "peerassist.members",
+    "peerassist.audit",
     "peerassist.people",
     "peerassist.communities",
     "peerassist.assists",
@@ -226,6 +227,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[peerassist] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Accounts are created by organisation admins and CSV import; open sign-up is opt-in.
 ALLOW_SIGNUP = env.bool("ALLOW_SIGNUP", default=False)
+#: Days the audit log keeps an entry (the worker deletes older ones).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 #: How long the link in a member invitation e-mail works.
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=14)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("peerassist.accounts.urls")),
     path("people/", include("peerassist.people.urls")),
     path("members/", include("peerassist.members.urls")),
+    path("audit/", include("peerassist.audit.urls")),
     path("assists/", include("peerassist.assists.urls")),
     path("", include("peerassist.writeups.urls")),
     path("reports/", include("peerassist.writeups.urls_reports")),

@@ -16,6 +16,19 @@ from peerassist.core.scoping import Viewer
 TOKEN_PREFIX = "pa_"  # noqa: S105 - a public marker, not a secret
 
 
+def _audit(
+    kind: str,
+    organisation: Organisation,
+    actor: User,
+    target: str,
+    detail: dict[str, object] | None = None,
+) -> None:
+    # The audit app sits above accounts: imported here so that accounts stays importable alone.
+    from peerassist.audit.services import audit_record
+
+    audit_record(kind=kind, organisations=organisation, actor=actor, target=target, detail=detail)
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -38,14 +51,20 @@ def api_token_create(*, user: User, organisation: Organisation, name: str) -> Is
         prefix=raw[:10],
         digest=_digest(raw),
     )
+    _audit("token_created", organisation, user, f"{token.name} ({token.prefix}…)")
     return IssuedToken(token=token, raw=raw)
 
 
 def api_token_revoke(*, user: User, token_id: int) -> bool:
     """Revoke one of the user's own tokens; False if there was no such live token."""
-    updated = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+    token = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).first()
+    if token is None:
+        return False
+    updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if updated == 1:
+        _audit("token_revoked", token.organisation, user, f"{token.name} ({token.prefix}…)")
     return updated == 1
 
 
@@ -73,9 +92,14 @@ def organisation_update(*, viewer: Viewer, name: str, require_two_factor: bool) 
     if not viewer.is_admin:
         raise PermissionDenied("Only administrators of this organisation can change its settings.")
     organisation = Organisation.objects.get(pk=viewer.organisation.pk)
+    before = {"name": organisation.name, "require_two_factor": organisation.require_two_factor}
     organisation.name = name.strip() or organisation.name
     organisation.require_two_factor = require_two_factor
     organisation.save(update_fields=["name", "require_two_factor"])
+    after = {"name": organisation.name, "require_two_factor": organisation.require_two_factor}
+    changed: dict[str, object] = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        _audit("settings_changed", organisation, viewer.user, organisation.name, changed)
     return organisation
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from peerassist.audit.services import audit_record
 from peerassist.core.scoping import Viewer
 from peerassist.writeups import dashboard, reports
 from peerassist.writeups.exports import UnknownFormat, writeup_export, writeup_for_export
@@ -101,6 +102,13 @@ def export_writeup(request: HttpRequest, assist_id: int, query: Query[ExportQuer
         exported = writeup_export(writeup=writeup, fmt=query.format.value)
     except (WriteUp.DoesNotExist, UnknownFormat):
         raise Http404(NO_SUCH_WRITEUP) from None
+    audit_record(
+        kind="writeup_exported",
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=exported.filename,
+        request=request,
+    )
     return file_response(exported.filename, exported.content_type, exported.content)
 
 
@@ -116,6 +124,13 @@ def quarterly_report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     report = reports.report_build(viewer=viewer, quarter=quarter, scope=scope)
     if query.format != ReportFormat.JSON:
         name, content_type, content = reports.report_file(report, query.format.value)
+        audit_record(
+            kind="report_exported",
+            organisations=viewer.organisation,
+            actor=viewer.user,
+            target=name,
+            request=request,
+        )
         return file_response(name, content_type, content)
     figures = report.figures
     return {

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import ApiToken, Membership, Organisation, Role, User
 from peerassist.accounts.selectors import require_admin
+from peerassist.audit.models import Kind
+from peerassist.audit.services import audit_record
 from peerassist.core import events
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
@@ -108,6 +110,14 @@ def member_invite_people(
         )
         if isinstance(outcome, Membership):
             report.invited.append(outcome)
+            audit_record(
+                kind=Kind.MEMBER_INVITED,
+                organisations=organisation,
+                actor=invited_by,
+                actor_email="" if invited_by else "command line",
+                target=outcome.user.email,
+                detail={"role": role},
+            )
         else:
             report.skipped.append((person, outcome))
     return report
@@ -167,8 +177,17 @@ def member_role_set(*, viewer: Viewer, membership_id: int, role: str) -> Members
         raise ValidationError(
             {"role": _("The organisation needs at least one administrator: promote someone first.")}
         )
+    before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    if before != role:
+        audit_record(
+            kind=Kind.ROLE_CHANGED,
+            organisations=viewer.organisation,
+            actor=viewer.user,
+            target=membership.user.email,
+            detail={"from": before, "to": role},
+        )
     return membership
 
 
@@ -191,6 +210,12 @@ def member_deactivate(*, viewer: Viewer, membership_id: int) -> Membership:
         # Nowhere else to work: an inactive user's sessions no longer authenticate.
         User.objects.filter(pk=user.pk).update(is_active=False)
     events.user_sockets_close_on_commit(user_id=user.pk, reason="deactivated")
+    audit_record(
+        kind=Kind.MEMBER_DEACTIVATED,
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=user.email,
+    )
     return membership
 
 
@@ -203,6 +228,12 @@ def member_reactivate(*, viewer: Viewer, membership_id: int) -> Membership:
     membership.deactivated_at = None
     membership.save(update_fields=["deactivated_at"])
     User.objects.filter(pk=membership.user_id).update(is_active=True)
+    audit_record(
+        kind=Kind.MEMBER_REACTIVATED,
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=membership.user.email,
+    )
     return membership
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from peerassist.audit.services import audit_record
 from peerassist.communities.models import Community
 from peerassist.core.scoping import Viewer, require_member
 from peerassist.people.models import Unit
@@ -45,6 +46,13 @@ def writeup_download(request: HttpRequest, assist_id: int, fmt: str) -> HttpResp
         exported: ExportFile = writeup_export(writeup=writeup, fmt=fmt)
     except (WriteUp.DoesNotExist, UnknownFormat):
         raise Http404(_("There is no such write-up, or it is not shared with you.")) from None
+    audit_record(
+        kind="writeup_exported",
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=exported.filename,
+        request=request,
+    )
     return file_response(exported.filename, exported.content_type, exported.content)
 
 
@@ -115,6 +123,13 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
         name, content_type, content = reports.report_file(report, fmt)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    audit_record(
+        kind="report_exported",
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=name,
+        request=request,
+    )
     return file_response(name, content_type, content)
 
 
