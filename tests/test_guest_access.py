@@ -146,6 +146,8 @@ def _objects_around(org, assist, person, author) -> dict[str, object]:
         "notification_id": notification.pk,
         "webhook_id": webhook.pk,
         "token_id": token.token.pk,
+        "membership_id": membership.pk,
+        "uidb64": "MQ",
         "step_id": assist.steps.values_list("pk", flat=True).first() or 1,
         "format_id": assist.format_id,
         "unit_id": person.unit_id,
@@ -333,6 +335,8 @@ def test_a_guest_gets_no_page_of_another_assist_or_organisation(world, target):
             refused = {302, 404, 405}  # not staff: sent to the admin's sign-in
         elif name.startswith(("account_", "mfa_")):
             refused = REFUSED | {200}  # the guest's own sign-in pages
+        elif name == "members:welcome":
+            refused = {400}  # a member invitation link that does not work says so
         for method in ("get", "post"):
             failure = check(client, method, name, kwargs, values, own=OWN_PAGES, refused=refused)
             if failure:
@@ -458,3 +462,24 @@ def test_a_new_guest_gets_the_assists_time_zone(world):
     priya = Person.objects.get(email="priya@partner.test")
     assert priya.time_zone == world.own.time_zone == "Europe/London"
     assert "(Europe/London)" in mail.outbox[0].body
+
+
+def test_a_guest_link_opened_while_signed_in_asks_first_and_never_logs_out_on_get(world, member):
+    link = re.findall(r"http://127\.0\.0\.1:8000(/guest/[^/\s]+/)", mail.outbox[0].body)[0]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member.user)
+    asked = client.get(link)
+    assert asked.status_code == 200
+    body = asked.content.decode()
+    assert "Which account do you want to use?" in body
+    assert member.user.email in body and "priya@partner.test" in body
+    assert int(client.session["_auth_user_id"]) == member.user.pk  # still the member
+    # A cross-site POST without the CSRF token does not switch either.
+    assert client.post(link).status_code == 403
+    assert int(client.session["_auth_user_id"]) == member.user.pk
+    token = asked.context["csrf_token"]
+    switched = client.post(link, {"csrfmiddlewaretoken": str(token)})
+    assert switched.status_code == 302
+    assert int(client.session["_auth_user_id"]) == world.guest_user.pk
+    # Opening the link again as that guest goes straight in.
+    assert client.get(link).status_code == 302

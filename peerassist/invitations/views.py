@@ -262,14 +262,25 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def guest_access(request: HttpRequest, token: str) -> HttpResponse:
-    """An external guest's personal link: signs them in to a guest session for their assist."""
+    """An external guest's personal link: signs them in to a guest session for their assist.
+
+    Someone already signed in as another person is asked first: a link opened with GET never
+    replaces their session (login CSRF); only the POST of the choice page (CSRF-checked) does.
+    """
     try:
         claim = tokens.guest_read(token)
         user, invitation = services.guest_access(claim=claim)
     except TokenRefused as refused:
         return _token_refused(request, refused)
+    current = request.user
+    if current.is_authenticated and current.pk != user.pk and request.method != "POST":
+        return render(
+            request,
+            "invitations/guest_switch.html",
+            {"current": current, "guest": user, "assist": invitation.assist},
+        )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ORG_KEY] = invitation.assist.organisation_id
     request.session.set_expiry(GUEST_SESSION_SECONDS)
