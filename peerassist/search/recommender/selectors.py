@@ -308,7 +308,12 @@ def _past_assists(visible: Any, evidence: dict[int, list[Evidence]], age: Any) -
         assist = held[assist_id]
         when = assist.starts_at or assist.created_at
         source = roles[role]
-        body = assist_text(assist).removeprefix(assist.title).strip()
+        # One passage per part of the brief, so the card quotes the part that matched.
+        body = "\n\n".join(
+            part.strip()
+            for part in assist_text(assist).removeprefix(assist.title).split("\n")
+            if part.strip()
+        )
         weight = rules.evidence_weight(source) * rules.recency_factor(age(when))
         evidence[person_id].append(
             Evidence(source, body, weight, assist_id, assist.title, when=when, title=assist.title)
