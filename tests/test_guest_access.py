@@ -483,3 +483,39 @@ def test_a_guest_link_opened_while_signed_in_asks_first_and_never_logs_out_on_ge
     assert int(client.session["_auth_user_id"]) == world.guest_user.pk
     # Opening the link again as that guest goes straight in.
     assert client.get(link).status_code == 302
+
+
+def test_the_guests_home_lists_their_assist_with_brief_answers_and_room(world):
+    client, own = world.guest_client, world.own
+    home = client.get("/").content.decode()
+    assert "Our own assist" in home
+    assert reverse("invitations:brief", args=[own.pk]) in home
+    assert "Yes, I will take part" in home and "/rsvp/" in home
+    assert reverse("live:room", args=[own.pk]) not in home  # not live yet
+    assert LEAK not in home
+    own.status = Status.LIVE
+    own.save(update_fields=["status"])
+    assert reverse("live:room", args=[own.pk]) in client.get("/").content.decode()
+
+
+def test_the_guests_home_shows_the_write_up_when_shared(world):
+    client, own = world.guest_client, world.own
+    own.status = Status.WRITTEN_UP
+    own.save(update_fields=["status"])
+    WriteUp.objects.create(
+        assist=own,
+        body="# What we learned",
+        status="published",
+        published_at=timezone.now(),
+        shared_with_guests=True,
+        version=1,
+    )
+    assert reverse("writeups:writeup", args=[own.pk]) in client.get("/").content.decode()
+
+
+def test_a_withdrawn_invitation_leaves_the_guests_home(world, organiser):
+    invitation = Invitation.objects.get(assist=world.own, person__email="priya@partner.test")
+    services.invitation_cancel(
+        viewer=organiser.viewer, assist=world.own, invitation_id=invitation.pk
+    )
+    assert "Our own assist" not in world.guest_client.get("/").content.decode()

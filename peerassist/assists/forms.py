@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerassist.assists.models import (
@@ -242,10 +243,25 @@ class LogisticsForm(forms.Form):
     )
 
     def __init__(
-        self, data: Mapping[str, Any] | None = None, *, languages: Iterable[Language], **kwargs: Any
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        languages: Iterable[Language],
+        stored_send_on: date | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
         self.fields["languages"].choices = [(lang.code, lang.name) for lang in languages]
+        # A past date already stored (the brief went out then) may stay; a new one may not.
+        self.stored_send_on = stored_send_on
+
+    def clean_brief_send_on(self) -> date | None:
+        value: date | None = self.cleaned_data.get("brief_send_on")
+        if value and value != self.stored_send_on and value < timezone.localdate():
+            raise forms.ValidationError(
+                _("This date has passed, so the brief would never go out. Choose today or later.")
+            )
+        return value
 
     @classmethod
     def for_assist(cls, assist: PeerAssist, *, languages: Iterable[Language]) -> LogisticsForm:

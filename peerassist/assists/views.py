@@ -36,6 +36,14 @@ def _assist(
     return viewer, assist
 
 
+def _agenda_hours(minutes: int) -> str:
+    """ "about 1 hour", "about 1.5 hours": the plural chosen by the number shown."""
+    hours = round(minutes / 60, 1)
+    shown = f"{hours:g}"
+    count = int(hours) if hours == int(hours) else 2  # fractions take the plural
+    return ngettext("about %(hours)s hour", "about %(hours)s hours", count) % {"hours": shown}
+
+
 def _refusal(error: ValidationError) -> list[Finding]:
     """A service's ValidationError as findings, so every refusal reads the same on a page."""
     return [Finding(Level.ERROR, "invalid", message) for message in error.messages]
@@ -270,7 +278,7 @@ def agenda(request: HttpRequest, assist_id: int) -> HttpResponse:
         "form": form,
         "review": review,
         "findings": page_data.grouped(review.findings, page_data.PAGE_FIELDS["agenda"]),
-        "agenda_hours": review.agenda_minutes / 60,
+        "agenda_hours_label": _agenda_hours(review.agenda_minutes),
         "tab": "agenda",
     }
     return render(request, "assists/agenda.html", context, status=400 if form.errors else 200)
@@ -281,7 +289,9 @@ def logistics(request: HttpRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     languages = page_data.language_choices(viewer=viewer, assist=assist)
     if request.method == "POST":
-        form = forms.LogisticsForm(request.POST, languages=languages)
+        form = forms.LogisticsForm(
+            request.POST, languages=languages, stored_send_on=assist.brief_send_on
+        )
     else:
         form = forms.LogisticsForm.for_assist(assist, languages=languages)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from peerassist.assists.models import Participation, PeerAssist
+from peerassist.assists.selectors import assist_list
 from peerassist.core.scoping import Viewer
 from peerassist.invitations.models import Invitation
 
@@ -42,3 +43,29 @@ def viewer_participation(*, viewer: Viewer, assist: PeerAssist) -> Participation
 
 def viewer_invitation(*, viewer: Viewer, assist: PeerAssist) -> Invitation | None:
     return Invitation.objects.filter(assist=assist, person__user=viewer.user).first()
+
+
+def my_assist_list(*, viewer: Viewer) -> list[Participation]:
+    """The assists the viewer takes part in within their organisation, newest session first,
+    each participation with its assist and the viewer's invitation (`.invitation`, or None).
+
+    What a guest's home lists: a guest sees nothing of the organisation beyond these."""
+    participations = list(
+        Participation.objects.filter(
+            person__user=viewer.user,
+            assist__in=assist_list(viewer=viewer),  # only what the viewer may open
+        )
+        .select_related("assist", "assist__writeup", "person")
+        .order_by("-assist__starts_at", "-assist__pk")
+    )
+    invitations = {
+        invitation.assist_id: invitation
+        for invitation in Invitation.objects.filter(
+            person__user=viewer.user,
+            assist_id__in=[p.assist_id for p in participations],
+            cancelled_at__isnull=True,
+        )
+    }
+    for participation in participations:
+        participation.invitation = invitations.get(participation.assist_id)  # type: ignore[attr-defined]
+    return participations

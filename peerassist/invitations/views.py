@@ -160,7 +160,8 @@ def cancel(request: HttpRequest, assist_id: int, invitation_id: int) -> HttpResp
 # --- The participant's own invitation (guests included) --------------------------------------
 
 
-def _writeup_link(assist: PeerAssist, viewer: Viewer) -> str:
+def writeup_link(assist: PeerAssist, viewer: Viewer) -> str:
+    """Where the viewer reads the assist's write-up, or "" if there is none they may read."""
     writeup = getattr(assist, "writeup", None)
     if writeup is None or (not viewer.is_member and not writeup.shared_with_guests):
         return ""
@@ -206,7 +207,7 @@ def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
             role: [p for p in people if p.role == role] for role in ("home_peer", "facilitator")
         },
         "live_link": reverse("live:room", args=[assist.pk]) if assist.status == Status.LIVE else "",
-        "writeup_link": _writeup_link(assist, viewer),
+        "writeup_link": writeup_link(assist, viewer),
         "is_guest": not viewer.is_member,
     }
     return render(request, "invitations/brief.html", context)

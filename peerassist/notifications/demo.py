@@ -19,28 +19,42 @@ def load(org: Organisation) -> None:
         return
     if Notification.objects.filter(person=person, kind__startswith="demo.").exists():
         return
-    taking_part = person.participations.order_by("assist__starts_at").first()
-    assist_url = f"/assists/{taking_part.assist_id}/" if taking_part else "/assists/"
+    # Each names its assist and links to it, as the real notifications do.
+    taking_part = (
+        person.participations.select_related("assist").order_by("assist__starts_at").first()
+    )
     now = timezone.now()
-    items = [
-        (
-            "demo.invited",
-            "You are invited as a visiting peer",
-            "The home team would value your experience.",
-            assist_url,
-            None,
-            2,
-        ),
-        (
-            "demo.brief",
-            "The brief for your next Peer Assist is ready",
-            "Read it before the day; it takes five minutes.",
-            assist_url,
-            None,
-            26,
-        ),
-        ("demo.writeup", "A write-up you contributed to was published", "", "/assists/", now, 72),
-    ]
+    items = []
+    if taking_part is not None:
+        assist = taking_part.assist
+        role = taking_part.get_role_display().lower()
+        items += [
+            (
+                "demo.invited",
+                f"You are invited as {role} to “{assist.title}”",
+                "The home team would value your experience.",
+                f"/assists/{assist.pk}/invitation/",
+                None,
+                2,
+            ),
+        ]
+    written = (
+        person.participations.select_related("assist")
+        .filter(assist__writeup__isnull=False)
+        .order_by("-assist__starts_at")
+        .first()
+    )
+    if written is not None:
+        items.append(
+            (
+                "demo.writeup",
+                f"The write-up of “{written.assist.title}” is published",
+                "",
+                f"/assists/{written.assist_id}/writeup/",
+                now,
+                72,
+            )
+        )
     for kind, title, body, url, read_at, hours_ago in items:
         notification = Notification.objects.create(
             organisation=org,
