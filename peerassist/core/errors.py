@@ -13,8 +13,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
-from peerassist.core.scoping import MembersOnly
-
 
 def _reason(exception: Exception | None) -> str:
     """The message a view raised, if it is one meant for people (not a resolver dump)."""
@@ -45,9 +43,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     viewer = getattr(request, "viewer", None)
-    if isinstance(exception, MembersOnly) and viewer is not None and viewer.role == "guest":
-        # A guest's link opens only their assist; the organisation's pages do not exist for
-        # them (README, "Invitations"), so the answer must not say they exist but are refused.
+    if viewer is not None and viewer.role == "guest":
+        # A guest's link opens only their assist; every other page does not exist for them
+        # (README, "Invitations"), so the answer must not say it exists but is refused.
         return _render(request, "404.html", 404)
     return _render(request, "403.html", 403, _reason(exception))
 

@@ -45,15 +45,10 @@ class Viewer:
         return self.role == "admin"
 
 
-class MembersOnly(PermissionDenied):
-    """A page for members only. A guest gets 404 for it (core/errors.py): to a guest's link
-    the organisation's pages do not exist (README, "Invitations")."""
-
-
 def require_member(viewer: Viewer | None) -> Viewer:
     """Return the viewer if they are a full member of their organisation, else deny."""
     if viewer is None or not viewer.is_member:
-        raise MembersOnly(_("Only members of this organisation can see this."))
+        raise PermissionDenied(_("Only members of this organisation can see this."))
     return viewer
 
 
