@@ -1,9 +1,14 @@
 """The REST API under /api/v1/: one router per app, OpenAPI at /api/v1/openapi.json."""
 
+import logging
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
@@ -13,6 +18,7 @@ from peerassist.api.invitations import router as invitations_router
 from peerassist.api.live import router as live_router
 from peerassist.api.members import router as members_router
 from peerassist.api.notifications import router as notifications_router
+from peerassist.api.openapi import document_errors
 from peerassist.api.people import router as people_router
 from peerassist.api.search import router as search_router
 from peerassist.api.topics import router as topics_router  # noqa: F401 (on communities')
@@ -20,7 +26,17 @@ from peerassist.api.webhooks import router as webhooks_router
 from peerassist.api.writeups import router as writeups_router
 from peerassist.core.findings import RuleViolation
 
-api = NinjaAPI(
+logger = logging.getLogger("peerassist.api")
+
+
+class PeerassistAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_errors(schema)
+        return schema
+
+
+api = PeerassistAPI(
     title="peerassist API",
     version="1",
     description=(
@@ -32,6 +48,25 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 says how to authenticate (RFC 6750), and whether the token sent was refused."""
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    sent_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent_token else "Bearer"
+    return response
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug is still a JSON answer for API clients; it is logged and signalled as Django does."""
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    got_request_exception.send(sender=None, request=request)
+    return api.create_response(
+        request, {"detail": "Something went wrong on our side; it has been logged."}, status=500
+    )
 
 
 @api.exception_handler(PermissionDenied)

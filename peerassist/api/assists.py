@@ -8,15 +8,22 @@ rules). Rule errors become 422 in `peerassist.api.api`; warnings come back as `f
 import zoneinfo
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AwareDatetime, field_validator
 
-from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, FieldErrorOut
+from peerassist.api.schemas import (
+    NO_SUCH_ASSIST,
+    BoundedPages,
+    ErrorOut,
+    FieldErrorOut,
+    Id,
+    Omittable,
+)
 from peerassist.assists import selectors, services
 from peerassist.assists.models import (
     AssistStep,
@@ -39,6 +46,8 @@ from peerassist.core.findings import Finding
 from peerassist.core.scoping import Viewer
 
 router = Router(tags=["assists"])
+
+Minutes = Annotated[int, Field(ge=0, le=2 * 24 * 60)]
 
 
 # --- Schemas ------------------------------------------------------------------------
@@ -111,51 +120,29 @@ class AssistFilters(Schema):
 
 class AssistCreateIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    format_id: int
+    format_id: Id
     join_home_team: bool = Field(True, description="Add yourself to the home team.")
-
-
-def _reject_null(value: Any) -> Any:
-    # Field validators run only on fields that were sent, so an omitted field stays untouched.
-    if value is None:
-        raise ValueError("This field cannot be null; send a value or leave it out.")
-    return value
 
 
 class AssistUpdateIn(Schema):
     """Any of the brief and logistics fields; only the fields sent change."""
 
-    business_context: str | None = Field(None, max_length=20000)
-    challenge: str | None = Field(None, max_length=20000)
-    planned_approach: str | None = Field(None, max_length=20000)
-    desired_outcome: str | None = Field(None, max_length=20000)
-    focus_questions: list[str] | None = Field(None, max_length=50)
-    title: str | None = Field(None, min_length=1, max_length=200)
+    business_context: str = Omittable(max_length=20000)
+    challenge: str = Omittable(max_length=20000)
+    planned_approach: str = Omittable(max_length=20000)
+    desired_outcome: str = Omittable(max_length=20000)
+    focus_questions: list[str] = Omittable(max_length=50)
+    title: str = Omittable(min_length=1, max_length=200)
     decision_date: date | None = None
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    time_zone: str | None = Field(None, max_length=64)
+    time_zone: str = Omittable(max_length=64)
     brief_send_on: date | None = None
-    mode: Mode | None = None
-    place: str | None = Field(None, max_length=300)
-    video_link: str | None = Field(None, max_length=200, description="A https:// link, or empty.")
-    visibility: Visibility | None = None
-    languages: list[str] | None = Field(None, max_length=20)
-
-    _not_null = field_validator(
-        "business_context",
-        "challenge",
-        "planned_approach",
-        "desired_outcome",
-        "focus_questions",
-        "title",
-        "time_zone",
-        "mode",
-        "place",
-        "video_link",
-        "visibility",
-        "languages",
-    )(_reject_null)
+    mode: Mode = Omittable()
+    place: str = Omittable(max_length=300)
+    video_link: str = Omittable(max_length=200, description="A https:// link, or empty.")
+    visibility: Visibility = Omittable()
+    languages: list[str] = Omittable(max_length=20)
 
     @field_validator("time_zone")
     @classmethod
@@ -189,7 +176,7 @@ class AgendaOut(Schema):
 
 
 class DurationsIn(Schema):
-    durations: dict[int, int] = Field(..., description="Minutes by step id.")
+    durations: dict[Id, Minutes] = Field(..., description="Minutes by step id.")
 
 
 class PersonRefOut(Schema):
@@ -211,7 +198,7 @@ class ParticipationOut(Schema):
     id: int
     person: PersonRefOut
     role: Role
-    group_id: int | None
+    group_id: Id | None
     rsvp: Rsvp = Field(
         ...,
         description=(
@@ -236,7 +223,7 @@ class ParticipationOut(Schema):
 
 
 class ParticipationIn(Schema):
-    person_id: int
+    person_id: Id
     role: Role
 
 
@@ -246,7 +233,7 @@ class ParticipationSavedOut(Schema):
 
 
 class GroupAssignIn(Schema):
-    group_id: int | None = Field(..., description="A group of this assist, or null for none.")
+    group_id: Id | None = Field(..., description="A group of this assist, or null for none.")
 
 
 class GroupOut(Schema):
@@ -271,7 +258,7 @@ class FormatOut(Schema):
     name: str
     description: str
     is_shipped: bool
-    based_on_id: int | None
+    based_on_id: Id | None
     total_minutes: int = Field(
         ..., description="Minutes of the steps during the session (before and after not counted)."
     )
@@ -293,16 +280,14 @@ class FormatCopyIn(Schema):
 class FormatStepIn(Schema):
     """Any of a step's fields; only the fields sent change."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    phase: Phase | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=2 * 24 * 60)
-    description: str | None = Field(None, max_length=5000)
-    prompt_questions: list[str] | None = Field(None, max_length=30)
-    posting_roles: list[Role] | None = None
-    contribution_kinds: list[ContributionKind] | None = None
-    optional: bool | None = None
-
-    _not_null = field_validator("*")(_reject_null)
+    name: str = Omittable(min_length=1, max_length=200)
+    phase: Phase = Omittable()
+    duration_minutes: Minutes = Omittable()
+    description: str = Omittable(max_length=5000)
+    prompt_questions: list[str] = Omittable(max_length=30)
+    posting_roles: list[Role] = Omittable()
+    contribution_kinds: list[ContributionKind] = Omittable()
+    optional: bool = Omittable()
 
 
 class FormatStepSavedOut(Schema):
@@ -336,7 +321,7 @@ class DecisionIn(Schema):
 # --- Helpers ------------------------------------------------------------------------
 
 
-def _assist(viewer: Viewer, assist_id: int) -> PeerAssist:
+def _assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
     try:
         return selectors.assist_get(viewer=viewer, assist_id=assist_id)
     except PeerAssist.DoesNotExist:
@@ -367,7 +352,7 @@ def _not_found_for(exc: ValidationError, *names: str) -> None:
             raise Http404(" ".join(exc.message_dict[name])) from None
 
 
-def _participation(assist: PeerAssist, participation_id: int) -> Participation:
+def _participation(assist: PeerAssist, participation_id: Id) -> Participation:
     found = selectors.participation_list_all(assist=assist).filter(pk=participation_id).first()
     if found is None:
         raise Http404("This person does not take part in this assist.")
@@ -386,7 +371,7 @@ def _formats(viewer: Viewer):
 
 
 @router.get("/assists/", response=list[AssistSummaryOut], summary="List assists you may see")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def list_assists(request: HttpRequest, filters: Query[AssistFilters]):
     assists = selectors.assist_list(viewer=request.auth).prefetch_related("languages")
     if filters.status is not None:
@@ -409,7 +394,7 @@ def create_assist(request: HttpRequest, payload: AssistCreateIn):
     response={200: AssistDetailOut, 404: ErrorOut},
     summary="Get one assist with its findings and checklist",
 )
-def get_assist(request: HttpRequest, assist_id: int):
+def get_assist(request: HttpRequest, assist_id: Id):
     return _detail(_assist(request.auth, assist_id))
 
 
@@ -418,7 +403,7 @@ def get_assist(request: HttpRequest, assist_id: int):
     response={200: AssistDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change the brief or the logistics",
 )
-def update_assist(request: HttpRequest, assist_id: int, payload: AssistUpdateIn):
+def update_assist(request: HttpRequest, assist_id: Id, payload: AssistUpdateIn):
     assist = _assist(request.auth, assist_id)
     assist, findings = services.assist_update(
         viewer=request.auth, assist=assist, changes=payload.dict(exclude_unset=True)
@@ -431,7 +416,7 @@ def update_assist(request: HttpRequest, assist_id: int, payload: AssistUpdateIn)
     response={200: AssistDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Move the assist to another status",
 )
-def transition_assist(request: HttpRequest, assist_id: int, payload: TransitionIn):
+def transition_assist(request: HttpRequest, assist_id: Id, payload: TransitionIn):
     assist = _assist(request.auth, assist_id)
     assist, findings = services.assist_transition(
         viewer=request.auth, assist=assist, target=payload.status
@@ -456,7 +441,7 @@ def _agenda(assist: PeerAssist, findings: list[Finding]) -> dict[str, Any]:
     response={200: AgendaOut, 404: ErrorOut},
     summary="The assist's agenda",
 )
-def get_steps(request: HttpRequest, assist_id: int):
+def get_steps(request: HttpRequest, assist_id: Id):
     assist = _assist(request.auth, assist_id)
     return _agenda(assist, selectors.plan_review(assist=assist).findings)
 
@@ -466,7 +451,7 @@ def get_steps(request: HttpRequest, assist_id: int):
     response={200: AgendaOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Set the minutes of the agenda's steps",
 )
-def set_step_durations(request: HttpRequest, assist_id: int, payload: DurationsIn):
+def set_step_durations(request: HttpRequest, assist_id: Id, payload: DurationsIn):
     assist = _assist(request.auth, assist_id)
     assist, findings = services.agenda_set_durations(
         viewer=request.auth, assist=assist, durations=payload.durations
@@ -487,7 +472,7 @@ def set_step_durations(request: HttpRequest, assist_id: int, payload: DurationsI
         "only the people taking part."
     ),
 )
-def list_participations(request: HttpRequest, assist_id: int, taking_part: bool | None = None):
+def list_participations(request: HttpRequest, assist_id: Id, taking_part: bool | None = None):
     people = selectors.participation_list_all(assist=_assist(request.auth, assist_id))
     if taking_part is True:
         return people.taking_part()
@@ -507,7 +492,7 @@ def list_participations(request: HttpRequest, assist_id: int, taking_part: bool 
     },
     summary="Give a person a role (201), or change the role they have (200)",
 )
-def add_participation(request: HttpRequest, assist_id: int, payload: ParticipationIn):
+def add_participation(request: HttpRequest, assist_id: Id, payload: ParticipationIn):
     assist = _assist(request.auth, assist_id)
     existed = (
         selectors.participation_list_all(assist=assist).filter(person_id=payload.person_id).exists()
@@ -527,7 +512,7 @@ def add_participation(request: HttpRequest, assist_id: int, payload: Participati
     response={204: None, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Take someone off the assist",
 )
-def remove_participation(request: HttpRequest, assist_id: int, participation_id: int):
+def remove_participation(request: HttpRequest, assist_id: Id, participation_id: Id):
     assist = _assist(request.auth, assist_id)
     try:
         services.participation_remove(
@@ -544,9 +529,7 @@ def remove_participation(request: HttpRequest, assist_id: int, participation_id:
     response={200: ParticipationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Move a participant to a breakout group",
 )
-def assign_group(
-    request: HttpRequest, assist_id: int, participation_id: int, payload: GroupAssignIn
-):
+def assign_group(request: HttpRequest, assist_id: Id, participation_id: Id, payload: GroupAssignIn):
     assist = _assist(request.auth, assist_id)
     try:
         services.group_assign(
@@ -566,7 +549,7 @@ def assign_group(
     response={200: list[GroupOut], 404: ErrorOut},
     summary="Breakout groups with their members' participation ids",
 )
-def list_groups(request: HttpRequest, assist_id: int):
+def list_groups(request: HttpRequest, assist_id: Id):
     return _groups(_assist(request.auth, assist_id))
 
 
@@ -575,7 +558,7 @@ def list_groups(request: HttpRequest, assist_id: int):
     response={200: list[GroupOut], 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Replace the groups with a proposal: 6–8 peers each, mixed, by language",
 )
-def propose_groups(request: HttpRequest, assist_id: int):
+def propose_groups(request: HttpRequest, assist_id: Id):
     assist = _assist(request.auth, assist_id)
     services.groups_propose(viewer=request.auth, assist=assist)
     return _groups(assist)
@@ -584,7 +567,7 @@ def propose_groups(request: HttpRequest, assist_id: int):
 # --- Requests to join ---------------------------------------------------------------
 
 
-def _join_request(assist: PeerAssist, request_id: int) -> JoinRequest:
+def _join_request(assist: PeerAssist, request_id: Id) -> JoinRequest:
     return (
         selectors.join_request_list(assist=assist)
         .prefetch_related("person__languages")
@@ -597,7 +580,7 @@ def _join_request(assist: PeerAssist, request_id: int) -> JoinRequest:
     response={201: JoinRequestOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Ask to join a shared plan",
 )
-def create_join_request(request: HttpRequest, assist_id: int, payload: JoinRequestIn):
+def create_join_request(request: HttpRequest, assist_id: Id, payload: JoinRequestIn):
     assist = _assist(request.auth, assist_id)
     created = services.join_request_create(
         viewer=request.auth, assist=assist, role=payload.role, message=payload.message
@@ -610,7 +593,7 @@ def create_join_request(request: HttpRequest, assist_id: int, payload: JoinReque
     response={200: JoinRequestOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Accept or decline a request to join",
 )
-def decide_join_request(request: HttpRequest, assist_id: int, request_id: int, payload: DecisionIn):
+def decide_join_request(request: HttpRequest, assist_id: Id, request_id: Id, payload: DecisionIn):
     assist = _assist(request.auth, assist_id)
     decided = services.join_request_decide(
         viewer=request.auth, assist=assist, request_id=request_id, accept=payload.accept
@@ -629,7 +612,7 @@ def list_formats(request: HttpRequest):
 @router.get(
     "/formats/{format_id}", response={200: FormatOut, 404: ErrorOut}, summary="Get one format"
 )
-def get_format(request: HttpRequest, format_id: int):
+def get_format(request: HttpRequest, format_id: Id):
     try:
         return _formats(request.auth).get(pk=format_id)
     except Format.DoesNotExist:
@@ -641,7 +624,7 @@ def get_format(request: HttpRequest, format_id: int):
     response={201: FormatOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Copy a format into an editable one (organisers and admins)",
 )
-def copy_format(request: HttpRequest, format_id: int, payload: FormatCopyIn):
+def copy_format(request: HttpRequest, format_id: Id, payload: FormatCopyIn):
     try:
         copy = services.format_copy(viewer=request.auth, format_id=format_id, name=payload.name)
     except ValidationError as exc:
@@ -655,7 +638,7 @@ def copy_format(request: HttpRequest, format_id: int, payload: FormatCopyIn):
     response={200: FormatStepSavedOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a step of one of your organisation's formats",
 )
-def update_format_step(request: HttpRequest, step_id: int, payload: FormatStepIn):
+def update_format_step(request: HttpRequest, step_id: Id, payload: FormatStepIn):
     try:
         step, findings = services.format_step_update(
             viewer=request.auth,

@@ -42,6 +42,12 @@ class TokenAuth(HttpBearer):
 class ViewerSessionAuth(SessionAuth):
     """The signed-in browser session (CSRF-checked for writes), for the docs page."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF protects a session; a request without one has nothing to forge and gets 401.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Viewer | None:
         if super().authenticate(request, key) is None:
             return None

@@ -15,7 +15,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.api.schemas import ErrorOut, FieldErrorOut, Id, Omittable
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.communities import selectors, services
 from peerassist.communities.models import Community, Meeting, RoundRobinEntry, Topic
@@ -52,12 +52,12 @@ class CommunityIn(Schema):
 
 
 class CommunityUpdateIn(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=20000)
+    name: str = Omittable(min_length=1, max_length=200)
+    description: str = Omittable(max_length=20000)
 
 
 class MemberIn(Schema):
-    person_id: int
+    person_id: Id
     lead: bool = Field(False, description="Make them a lead as well as a member.")
 
 
@@ -69,7 +69,7 @@ class AssistRefOut(Schema):
 
 class MeetingOut(Schema):
     id: int
-    community_id: int
+    community_id: Id
     title: str
     starts_at: datetime
     ends_at: datetime | None
@@ -83,7 +83,7 @@ class RoundRobinOut(Schema):
     id: int
     person: PersonRefOut
     text: str
-    topic_id: int | None
+    topic_id: Id | None
     created_at: datetime
 
 
@@ -107,60 +107,60 @@ class MeetingIn(Schema):
 class MeetingUpdateIn(Schema):
     """Only the fields sent change."""
 
-    title: str | None = Field(None, min_length=1, max_length=200)
-    starts_at: AwareDatetime | None = None
+    title: str = Omittable(min_length=1, max_length=200)
+    starts_at: AwareDatetime = Omittable()
     ends_at: AwareDatetime | None = None
-    place: str | None = Field(None, max_length=300)
-    video_link: str | None = Field(None, max_length=200)
-    agenda: str | None = Field(None, max_length=20000)
+    place: str = Omittable(max_length=300)
+    video_link: str = Omittable(max_length=200)
+    agenda: str = Omittable(max_length=20000)
 
 
 class RoundRobinIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
-    person_id: int | None = Field(
+    person_id: Id | None = Field(
         None, description="Who stated it (leads and organisers only); yourself by default."
     )
 
 
 class MiniAssistIn(Schema):
-    topic_id: int | None = Field(None, description="A topic of the board to pre-fill it from.")
+    topic_id: Id | None = Field(None, description="A topic of the board to pre-fill it from.")
     title: str = Field("", max_length=200)
 
 
 class CreatedAssistOut(Schema):
-    assist_id: int
+    assist_id: Id
     url: str
 
 
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _created(assist_id: int) -> CreatedAssistOut:
+def _created(assist_id: Id) -> CreatedAssistOut:
     return CreatedAssistOut(assist_id=assist_id, url=reverse("assists:overview", args=[assist_id]))
 
 
-def _community(viewer: Viewer, community_id: int) -> Community:
+def _community(viewer: Viewer, community_id: Id) -> Community:
     try:
         return selectors.community_get(viewer=viewer, community_id=community_id)
     except Community.DoesNotExist:
         raise Http404(NO_SUCH_COMMUNITY) from None
 
 
-def _counted(viewer: Viewer, community_id: int) -> Community:
+def _counted(viewer: Viewer, community_id: Id) -> Community:
     try:
         return selectors.community_list(viewer=viewer).get(pk=community_id)
     except Community.DoesNotExist:
         raise Http404(NO_SUCH_COMMUNITY) from None
 
 
-def _meeting(viewer: Viewer, meeting_id: int) -> Meeting:
+def _meeting(viewer: Viewer, meeting_id: Id) -> Meeting:
     try:
         return selectors.meeting_get(viewer=viewer, meeting_id=meeting_id)
     except Meeting.DoesNotExist:
         raise Http404(NO_SUCH_MEETING) from None
 
 
-def _community_detail(viewer: Viewer, community_id: int) -> CommunityDetailOut:
+def _community_detail(viewer: Viewer, community_id: Id) -> CommunityDetailOut:
     community = _counted(viewer, community_id)
     return CommunityDetailOut(
         id=community.pk,
@@ -209,7 +209,7 @@ def create_community(request: HttpRequest, payload: CommunityIn) -> Any:
     response={200: CommunityDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="A community with its members and leads",
 )
-def get_community(request: HttpRequest, community_id: int) -> Any:
+def get_community(request: HttpRequest, community_id: Id) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     return _community_detail(viewer, community_id)
 
@@ -219,7 +219,7 @@ def get_community(request: HttpRequest, community_id: int) -> Any:
     response={200: CommunityDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Rename or describe a community (its leads and organisers)",
 )
-def update_community(request: HttpRequest, community_id: int, payload: CommunityUpdateIn) -> Any:
+def update_community(request: HttpRequest, community_id: Id, payload: CommunityUpdateIn) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     community = _community(viewer, community_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
@@ -237,7 +237,7 @@ def update_community(request: HttpRequest, community_id: int, payload: Community
     response={201: CommunityDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Add a member, or a lead (its leads and organisers)",
 )
-def add_member(request: HttpRequest, community_id: int, payload: MemberIn) -> Any:
+def add_member(request: HttpRequest, community_id: Id, payload: MemberIn) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     community = _community(viewer, community_id)
     services.community_member_add(viewer=viewer, community=community, **payload.dict())
@@ -249,7 +249,7 @@ def add_member(request: HttpRequest, community_id: int, payload: MemberIn) -> An
     response={204: None, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Take someone out of a community (its leads and organisers)",
 )
-def remove_member(request: HttpRequest, community_id: int, person_id: int) -> Any:
+def remove_member(request: HttpRequest, community_id: Id, person_id: Id) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     community = _community(viewer, community_id)
     services.community_member_remove(viewer=viewer, community=community, person_id=person_id)
@@ -264,7 +264,7 @@ def remove_member(request: HttpRequest, community_id: int, person_id: int) -> An
     response={200: list[MeetingOut], 403: ErrorOut, 404: ErrorOut},
     summary="A community's meetings, earliest first",
 )
-def list_meetings(request: HttpRequest, community_id: int) -> Any:
+def list_meetings(request: HttpRequest, community_id: Id) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     return list(selectors.meeting_list(community=_community(viewer, community_id)))
 
@@ -274,7 +274,7 @@ def list_meetings(request: HttpRequest, community_id: int) -> Any:
     response={201: MeetingDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Schedule a meeting (its leads and organisers)",
 )
-def create_meeting(request: HttpRequest, community_id: int, payload: MeetingIn) -> Any:
+def create_meeting(request: HttpRequest, community_id: Id, payload: MeetingIn) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     community = _community(viewer, community_id)
     meeting = services.meeting_create(viewer=viewer, community=community, **payload.dict())
@@ -286,7 +286,7 @@ def create_meeting(request: HttpRequest, community_id: int, payload: MeetingIn) 
     response={200: MeetingDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="A meeting: agenda, round robin and the follow-ups due on its agenda",
 )
-def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+def get_meeting(request: HttpRequest, meeting_id: Id) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     return _meeting_detail(viewer, _meeting(viewer, meeting_id))
 
@@ -296,7 +296,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
     response={200: MeetingDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a meeting's time, place or agenda (its leads and organisers)",
 )
-def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingUpdateIn) -> Any:
+def update_meeting(request: HttpRequest, meeting_id: Id, payload: MeetingUpdateIn) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     meeting = _meeting(viewer, meeting_id)
     changes = payload.dict(exclude_unset=True)
@@ -309,7 +309,7 @@ def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingUpdate
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Cancel a meeting (its leads and organisers)",
 )
-def delete_meeting(request: HttpRequest, meeting_id: int) -> Any:
+def delete_meeting(request: HttpRequest, meeting_id: Id) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     services.meeting_delete(viewer=viewer, meeting=_meeting(viewer, meeting_id))
     return Status(204, None)
@@ -320,7 +320,7 @@ def delete_meeting(request: HttpRequest, meeting_id: int) -> Any:
     response={200: list[RoundRobinOut], 403: ErrorOut, 404: ErrorOut},
     summary="The challenges attendees stated in the meeting's round robin",
 )
-def list_round_robin(request: HttpRequest, meeting_id: int) -> Any:
+def list_round_robin(request: HttpRequest, meeting_id: Id) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     return list(selectors.round_robin_list(meeting=_meeting(viewer, meeting_id)))
 
@@ -330,7 +330,7 @@ def list_round_robin(request: HttpRequest, meeting_id: int) -> Any:
     response={201: RoundRobinOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="State a challenge; it becomes a candidate topic on the board",
 )
-def add_round_robin(request: HttpRequest, meeting_id: int, payload: RoundRobinIn) -> Any:
+def add_round_robin(request: HttpRequest, meeting_id: Id, payload: RoundRobinIn) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     meeting = _meeting(viewer, meeting_id)
     entry = services.round_robin_add(viewer=viewer, meeting=meeting, **payload.dict())
@@ -342,7 +342,7 @@ def add_round_robin(request: HttpRequest, meeting_id: int, payload: RoundRobinIn
     response={201: CreatedAssistOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Hold a mini Peer Assist at the meeting (its leads and organisers)",
 )
-def create_mini_assist(request: HttpRequest, meeting_id: int, payload: MiniAssistIn) -> Any:
+def create_mini_assist(request: HttpRequest, meeting_id: Id, payload: MiniAssistIn) -> Any:
     viewer = require_member(request.auth)  # type: ignore[arg-type]
     meeting = _meeting(viewer, meeting_id)
     topic = None

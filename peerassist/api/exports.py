@@ -11,6 +11,8 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from peerassist.api.openapi import file_response as file_answer
+from peerassist.api.schemas import ErrorOut, Id
 from peerassist.audit.services import audit_record
 from peerassist.core.scoping import Viewer
 from peerassist.writeups import dashboard, reports
@@ -21,10 +23,6 @@ from peerassist.writeups.views_reports import file_response
 router = Router(tags=["exports"])
 
 NO_SUCH_WRITEUP = "No such write-up, or you may not read it."
-
-
-class ErrorOut(Schema):
-    detail: Any
 
 
 class WriteUpFormat(StrEnum):
@@ -46,10 +44,17 @@ class ExportQuery(Schema):
 
 
 class ReportQuery(Schema):
-    quarter: str = Field(..., description='A quarter such as "2026Q3".', examples=["2026Q3"])
+    # One `example`, not pydantic's `examples` list: ninja lifts it onto the parameter,
+    # where OpenAPI wants a single value (`examples` there is a map of Example objects).
+    quarter: str = Field(
+        ...,
+        max_length=20,
+        description='A quarter such as "2026Q3" (also "2026-Q3").',
+        json_schema_extra={"example": "2026Q3"},
+    )
     format: ReportFormat = ReportFormat.JSON
-    unit: int | None = Field(None, description="A unit: the report covers it and its sub-units.")
-    community: int | None = Field(None, description="A community of practice.")
+    unit: Id | None = Field(None, description="A unit: the report covers it and its sub-units.")
+    community: Id | None = Field(None, description="A community of practice.")
 
 
 class FiguresOut(Schema):
@@ -65,7 +70,7 @@ class FiguresOut(Schema):
 
 
 class ReportEntryOut(Schema):
-    assist_id: int
+    assist_id: Id
     title: str
     starts_at: str | None
     status: str
@@ -94,8 +99,11 @@ class ChartOut(Schema):
     "/assists/{assist_id}/writeup/export",
     response={200: None, 404: ErrorOut},
     summary="Download the write-up as PDF, DOCX, Markdown or HTML",
+    openapi_extra=file_answer(
+        "The write-up as a file (attachment).", [f.value for f in WriteUpFormat]
+    ),
 )
-def export_writeup(request: HttpRequest, assist_id: int, query: Query[ExportQuery]):
+def export_writeup(request: HttpRequest, assist_id: Id, query: Query[ExportQuery]):
     viewer: Viewer = request.auth  # type: ignore[attr-defined]
     try:
         writeup = writeup_for_export(viewer=viewer, assist_id=assist_id)
@@ -116,6 +124,11 @@ def export_writeup(request: HttpRequest, assist_id: int, query: Query[ExportQuer
     "/reports/quarterly",
     response={200: ReportOut, 403: ErrorOut, 422: ErrorOut},
     summary="The quarterly report: figures and assists as JSON, or the PDF/DOCX/HTML file",
+    openapi_extra=file_answer(
+        "The report as JSON (format=json) or as a file (attachment).",
+        [f.value for f in ReportFormat if f != ReportFormat.JSON],
+        json_schema=ReportOut,
+    ),
 )
 def quarterly_report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     viewer: Viewer = request.auth  # type: ignore[attr-defined]

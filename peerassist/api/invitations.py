@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, FieldErrorOut
+from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, FieldErrorOut, Id
 from peerassist.assists.models import PeerAssist, Role
 from peerassist.assists.selectors import assist_get, can_edit
 from peerassist.core.scoping import Viewer
@@ -23,7 +23,7 @@ router = Router(tags=["invitations"])
 
 class InvitationOut(Schema):
     id: int
-    person_id: int
+    person_id: Id
     name: str = Field(..., alias="person.name")
     email: str = Field(..., alias="person.email")
     external: bool = Field(..., alias="person.is_external")
@@ -39,7 +39,9 @@ class InvitationOut(Schema):
 
 
 class InviteIn(Schema):
-    person_ids: list[int] = Field(..., min_length=1, description="People taking part already.")
+    person_ids: list[Id] = Field(
+        ..., min_length=1, max_length=500, description="People taking part already."
+    )
 
 
 class GuestIn(Schema):
@@ -48,7 +50,7 @@ class GuestIn(Schema):
     role: Role = Role.VISITING_PEER
 
 
-def _editable_assist(viewer: Viewer, assist_id: int) -> PeerAssist:
+def _editable_assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
     try:
         assist = assist_get(viewer=viewer, assist_id=assist_id)
     except PeerAssist.DoesNotExist:
@@ -69,7 +71,7 @@ def _out(invitation: Invitation) -> Invitation:
     response={200: list[InvitationOut], 403: ErrorOut, 404: ErrorOut},
     summary="Invitations of an assist and their answers",
 )
-def list_invitations(request: HttpRequest, assist_id: int):
+def list_invitations(request: HttpRequest, assist_id: Id):
     return selectors.invitation_list(assist=_editable_assist(request.auth, assist_id))
 
 
@@ -78,7 +80,7 @@ def list_invitations(request: HttpRequest, assist_id: int):
     response={201: list[InvitationOut], 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Invite people who take part (the email, brief and .ics go out after commit)",
 )
-def create_invitations(request: HttpRequest, assist_id: int, payload: InviteIn):
+def create_invitations(request: HttpRequest, assist_id: Id, payload: InviteIn):
     assist = _editable_assist(request.auth, assist_id)
     sent = services.invitation_send(
         viewer=request.auth, assist=assist, person_ids=payload.person_ids
@@ -91,7 +93,7 @@ def create_invitations(request: HttpRequest, assist_id: int, payload: InviteIn):
     response={201: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Invite a guest by name and e-mail (an external person is created if needed)",
 )
-def create_guest_invitation(request: HttpRequest, assist_id: int, payload: GuestIn):
+def create_guest_invitation(request: HttpRequest, assist_id: Id, payload: GuestIn):
     assist = _editable_assist(request.auth, assist_id)
     invitation = services.guest_invite(
         viewer=request.auth,
@@ -108,7 +110,7 @@ def create_guest_invitation(request: HttpRequest, assist_id: int, payload: Guest
     response={200: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Send an invitation again (a withdrawn one is invited anew)",
 )
-def resend_invitation(request: HttpRequest, assist_id: int, invitation_id: int):
+def resend_invitation(request: HttpRequest, assist_id: Id, invitation_id: Id):
     assist = _editable_assist(request.auth, assist_id)
     invitation = services.invitation_resend(
         viewer=request.auth, assist=assist, invitation_id=invitation_id
@@ -121,7 +123,7 @@ def resend_invitation(request: HttpRequest, assist_id: int, invitation_id: int):
     response={200: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Withdraw an invitation: the person leaves the assist, the calendar entry is cancelled",
 )
-def cancel_invitation(request: HttpRequest, assist_id: int, invitation_id: int):
+def cancel_invitation(request: HttpRequest, assist_id: Id, invitation_id: Id):
     assist = _editable_assist(request.auth, assist_id)
     invitation = services.invitation_cancel(
         viewer=request.auth, assist=assist, invitation_id=invitation_id

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from peerassist.api.schemas import ErrorOut
+from peerassist.api.schemas import ErrorOut, Id
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.assists.selectors import assist_get
 from peerassist.live import selectors, services
@@ -23,12 +23,12 @@ class PostIn(Schema):
     client_id: str = Field(..., description="A UUID the client makes; a retry sends the same one.")
     text: str = Field(..., min_length=1, max_length=services.MAX_TEXT)
     kind: ContributionKind
-    focus_question: int | None = Field(None, ge=0)
-    group_id: int | None = None
-    on_behalf_of: int | None = Field(None, description="Facilitator and note-taker only.")
+    focus_question: int | None = Field(None, ge=0, le=32767)  # its column's range
+    group_id: Id | None = None
+    on_behalf_of: Id | None = Field(None, description="Facilitator and note-taker only.")
 
 
-def _actor(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
+def _actor(request: HttpRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:
     try:
         assist = assist_get(viewer=request.auth, assist_id=assist_id)
     except PeerAssist.DoesNotExist:
@@ -44,7 +44,7 @@ def _actor(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.
     response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut},
     summary="The room: agenda, timer, contributions, your rights now",
 )
-def room_state(request: HttpRequest, assist_id: int):
+def room_state(request: HttpRequest, assist_id: Id):
     assist, actor = _actor(request, assist_id)
     return selectors.room_state(assist_id=assist.pk, actor=actor, presence=[])
 
@@ -60,7 +60,7 @@ def room_state(request: HttpRequest, assist_id: int):
     },
     summary="Post a note; a retry with the same client_id returns the saved note (200)",
 )
-def post_contribution(request: HttpRequest, assist_id: int, payload: PostIn):
+def post_contribution(request: HttpRequest, assist_id: Id, payload: PostIn):
     assist, _ = _actor(request, assist_id)
     try:
         posted = services.contribution_post(

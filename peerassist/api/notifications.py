@@ -7,9 +7,9 @@ from datetime import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from peerassist.api.schemas import ErrorOut
+from peerassist.api.schemas import BoundedPages, ErrorOut, Id
 from peerassist.notifications import selectors, services
 from peerassist.notifications.models import Delivery, Notification
 
@@ -50,7 +50,7 @@ class PreferenceIn(Schema):
 @router.get(
     "/notifications/", response=list[NotificationOut], summary="Your notifications, newest first"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]):
     return selectors.notification_list(viewer=request.auth, unread_only=filters.unread)
 
@@ -88,7 +88,7 @@ def put_preferences(request: HttpRequest, payload: PreferenceIn):
     response={200: NotificationOut, 404: ErrorOut},
     summary="Mark one notification read",
 )
-def mark_read(request: HttpRequest, notification_id: int):
+def mark_read(request: HttpRequest, notification_id: Id):
     try:
         notification = selectors.notification_get(
             viewer=request.auth, notification_id=notification_id

@@ -5,9 +5,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import require_member
 from peerassist.people import selectors, services
 from peerassist.people.models import Level, Person, Unit
@@ -18,7 +18,7 @@ router = Router(tags=["people"])
 class UnitOut(Schema):
     id: int
     name: str
-    parent_id: int | None
+    parent_id: Id | None
 
 
 class PersonOut(Schema):
@@ -46,15 +46,15 @@ class PersonOut(Schema):
 
 class PersonFilters(Schema):
     q: str = Field("", max_length=200, description="Words in name, job, unit or expertise.")
-    unit: int | None = Field(None, description="A unit id; people in units below it match too.")
+    unit: Id | None = Field(None, description="A unit id; people in units below it match too.")
     language: str = Field("", max_length=10, description="A language code, e.g. fr.")
-    expertise: int | None = Field(None, description="An expertise tag id.")
+    expertise: Id | None = Field(None, description="An expertise tag id.")
 
 
 class PersonIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     email: str = Field(..., min_length=3, max_length=254)
-    unit_id: int | None = None
+    unit_id: Id | None = None
     job_title: str = Field("", max_length=200)
     level: Level = Level.PROFESSIONAL
     languages: list[str] = Field(default_factory=list, max_length=20)
@@ -65,7 +65,7 @@ class PersonIn(Schema):
 
 
 @router.get("/people/", response=list[PersonOut], summary="List people")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]):
     viewer = require_member(request.auth)
     return selectors.person_list(
@@ -82,7 +82,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]):
     response={200: PersonOut, 404: ErrorOut},
     summary="Get one person",
 )
-def get_person(request: HttpRequest, person_id: int):
+def get_person(request: HttpRequest, person_id: Id):
     viewer = require_member(request.auth)
     try:
         return selectors.person_get(viewer=viewer, person_id=person_id)
@@ -112,13 +112,13 @@ def create_person(request: HttpRequest, payload: PersonIn):
 
 
 @router.get("/units/", response=list[UnitOut], summary="List units")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPages, page_size=100)
 def list_units(request: HttpRequest):
     return selectors.unit_list(viewer=require_member(request.auth)).order_by("name", "pk")
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="Get one unit")
-def get_unit(request: HttpRequest, unit_id: int):
+def get_unit(request: HttpRequest, unit_id: Id):
     viewer = require_member(request.auth)
     try:
         return selectors.unit_list(viewer=viewer).get(pk=unit_id)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from peerassist.api.schemas import Id
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.assists.selectors import assist_get
@@ -42,7 +43,7 @@ class EvidenceOut(Schema):
     source: str = Field(description="contribution, writeup, tag, give or profile")
     label: str
     text: str
-    assist_id: int | None
+    assist_id: Id | None
 
 
 class PenaltyOut(Schema):
@@ -92,7 +93,7 @@ def _suggestion(s: Suggestion) -> dict:
     response={200: RecommendationsOut, 403: RecommendationError, 404: RecommendationError},
     summary="Suggested visiting peers, with their evidence and the rules applied",
 )
-def assist_recommendations(request: HttpRequest, assist_id: int, q: Query[RecommendationQuery]):
+def assist_recommendations(request: HttpRequest, assist_id: Id, q: Query[RecommendationQuery]):
     viewer = request.auth
     try:
         assist = assist_get(viewer=viewer, assist_id=assist_id)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.api.schemas import ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import Viewer
 from peerassist.search import selectors
 from peerassist.search.models import DocType
@@ -22,8 +22,8 @@ router = Router(tags=["search"])
 class SearchQuery(Schema):
     q: str = Field(..., description='Words, "an exact phrase", -excluded words.')
     type: list[DocType] = Field(default_factory=list, description="Only these types.")
-    unit: int | None = Field(None, description="Only this unit and the units below it.")
-    community: int | None = None
+    unit: Id | None = Field(None, description="Only this unit and the units below it.")
+    community: Id | None = None
     language: str | None = Field(None, pattern="^(en|fr|es)$")
     date_from: date | None = None
     date_to: date | None = None

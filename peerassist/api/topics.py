@@ -21,6 +21,7 @@ from peerassist.api.communities import (
     _meeting,
     router,
 )
+from peerassist.api.schemas import Id
 from peerassist.communities import rules, selectors, services
 from peerassist.communities.models import Give, Take, Topic, TopicSource, TopicStatus
 from peerassist.core.scoping import Viewer, require_member
@@ -48,13 +49,13 @@ class TopicOut(Schema):
     description: str
     source: TopicSource
     status: TopicStatus
-    community_id: int | None
-    meeting_id: int | None
+    community_id: Id | None
+    meeting_id: Id | None
     raised_by: PersonRefOut | None
     decision_on: date | None
     planning_started: bool
     planning_notes: str
-    assist_id: int | None
+    assist_id: Id | None
     vote_count: int
     voted: bool = Field(..., description="Whether you vote for it.")
     screen: list[CriterionOut] = Field(..., description="The four selection criteria.")
@@ -63,7 +64,7 @@ class TopicOut(Schema):
 
 
 class TopicFilters(Schema):
-    community_id: int | None = None
+    community_id: Id | None = None
     source: TopicSource | None = None
     status: TopicStatus | None = None
 
@@ -79,7 +80,7 @@ class TopicIn(Schema):
             "POST /takes/{id}/topic/."
         ),
     )
-    community_id: int | None = None
+    community_id: Id | None = None
     decision_on: date | None = None
     planning_started: bool = False
     planning_notes: str = Field("", max_length=20000)
@@ -96,8 +97,8 @@ class VoteOut(Schema):
 
 class OfferOut(Schema):
     id: int
-    community_id: int
-    meeting_id: int | None
+    community_id: Id
+    meeting_id: Id | None
     person: PersonRefOut
     title: str
     text: str
@@ -105,20 +106,20 @@ class OfferOut(Schema):
 
 
 class TakeOut(OfferOut):
-    topic_id: int | None
+    topic_id: Id | None
 
 
 class OfferFilters(Schema):
-    community_id: int | None = None
-    meeting_id: int | None = None
+    community_id: Id | None = None
+    meeting_id: Id | None = None
 
 
 class OfferIn(Schema):
-    community_id: int
-    meeting_id: int | None = None
+    community_id: Id
+    meeting_id: Id | None = None
     title: str = Field(..., min_length=1, max_length=200)
     text: str = Field("", max_length=20000)
-    person_id: int | None = Field(
+    person_id: Id | None = Field(
         None, description="Whose it is (leads and organisers only); yourself by default."
     )
 
@@ -139,7 +140,7 @@ def _viewer(request: HttpRequest) -> Viewer:
     return require_member(request.auth)  # type: ignore[arg-type]
 
 
-def _topic(viewer: Viewer, topic_id: int) -> Topic:
+def _topic(viewer: Viewer, topic_id: Id) -> Topic:
     try:
         return selectors.topic_get(viewer=viewer, topic_id=topic_id)
     except Topic.DoesNotExist:
@@ -159,18 +160,18 @@ def _topics_out(topics: list[Topic]) -> list[dict[str, Any]]:
     ]
 
 
-def _topic_out(viewer: Viewer, topic_id: int) -> dict[str, Any]:
+def _topic_out(viewer: Viewer, topic_id: Id) -> dict[str, Any]:
     return _topics_out([_topic(viewer, topic_id)])[0]
 
 
-def _give(viewer: Viewer, give_id: int) -> Give:
+def _give(viewer: Viewer, give_id: Id) -> Give:
     try:
         return selectors.give_get(viewer=viewer, give_id=give_id)
     except Give.DoesNotExist:
         raise Http404("No such Give in your organisation.") from None
 
 
-def _take(viewer: Viewer, take_id: int) -> Take:
+def _take(viewer: Viewer, take_id: Id) -> Take:
     try:
         return selectors.take_get(viewer=viewer, take_id=take_id)
     except Take.DoesNotExist:
@@ -227,7 +228,7 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
     response={200: TopicOut, 403: ErrorOut, 404: ErrorOut},
     summary="A topic with its screen and votes",
 )
-def get_topic(request: HttpRequest, topic_id: int) -> Any:
+def get_topic(request: HttpRequest, topic_id: Id) -> Any:
     return _topic_out(_viewer(request), topic_id)
 
 
@@ -236,14 +237,14 @@ def get_topic(request: HttpRequest, topic_id: int) -> Any:
     response={200: TopicOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Mark a topic screened, selected or dropped (organisers and the community's leads)",
 )
-def set_topic_status(request: HttpRequest, topic_id: int, payload: TopicStatusIn) -> Any:
+def set_topic_status(request: HttpRequest, topic_id: Id, payload: TopicStatusIn) -> Any:
     viewer = _viewer(request)
     topic = _topic(viewer, topic_id)
     services.topic_set_status(viewer=viewer, topic=topic, status=payload.status)
     return _topic_out(viewer, topic.pk)
 
 
-def _vote(request: HttpRequest, topic_id: int, voted: bool) -> VoteOut:
+def _vote(request: HttpRequest, topic_id: Id, voted: bool) -> VoteOut:
     viewer = _viewer(request)
     topic = _topic(viewer, topic_id)
     now = services.topic_vote_set(viewer=viewer, topic=topic, voted=voted)
@@ -255,7 +256,7 @@ def _vote(request: HttpRequest, topic_id: int, voted: bool) -> VoteOut:
     response={200: VoteOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Vote for a topic (once; voting again changes nothing)",
 )
-def vote_topic(request: HttpRequest, topic_id: int) -> Any:
+def vote_topic(request: HttpRequest, topic_id: Id) -> Any:
     return _vote(request, topic_id, voted=True)
 
 
@@ -264,7 +265,7 @@ def vote_topic(request: HttpRequest, topic_id: int) -> Any:
     response={200: VoteOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Take your vote back",
 )
-def unvote_topic(request: HttpRequest, topic_id: int) -> Any:
+def unvote_topic(request: HttpRequest, topic_id: Id) -> Any:
     return _vote(request, topic_id, voted=False)
 
 
@@ -273,7 +274,7 @@ def unvote_topic(request: HttpRequest, topic_id: int) -> Any:
     response={201: CreatedAssistOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Turn a topic into a draft Peer Assist with its brief pre-filled",
 )
-def topic_to_assist(request: HttpRequest, topic_id: int) -> Any:
+def topic_to_assist(request: HttpRequest, topic_id: Id) -> Any:
     viewer = _viewer(request)
     assist = services.topic_to_assist(viewer=viewer, topic=_topic(viewer, topic_id))
     return Status(201, _created(assist.pk))
@@ -312,7 +313,7 @@ def create_give(request: HttpRequest, payload: OfferIn) -> Any:
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Withdraw a Give (your own; leads and organisers any)",
 )
-def delete_give(request: HttpRequest, give_id: int) -> Any:
+def delete_give(request: HttpRequest, give_id: Id) -> Any:
     viewer = _viewer(request)
     services.give_delete(viewer=viewer, give=_give(viewer, give_id))
     return Status(204, None)
@@ -348,7 +349,7 @@ def create_take(request: HttpRequest, payload: OfferIn) -> Any:
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Withdraw a Take (your own; leads and organisers any)",
 )
-def delete_take(request: HttpRequest, take_id: int) -> Any:
+def delete_take(request: HttpRequest, take_id: Id) -> Any:
     viewer = _viewer(request)
     services.take_delete(viewer=viewer, take=_take(viewer, take_id))
     return Status(204, None)
@@ -359,7 +360,7 @@ def delete_take(request: HttpRequest, take_id: int) -> Any:
     response={200: list[MatchOut], 403: ErrorOut, 404: ErrorOut},
     summary="The Gives suggested for a Take, best first, with the reason",
 )
-def take_matches(request: HttpRequest, take_id: int) -> Any:
+def take_matches(request: HttpRequest, take_id: Id) -> Any:
     viewer = _viewer(request)
     take = _take(viewer, take_id)
     pairs = selectors.take_matches(viewer=viewer, takes=[take], limit=5)[take.pk]
@@ -381,7 +382,7 @@ def take_matches(request: HttpRequest, take_id: int) -> Any:
     response={201: TopicOut, 403: ErrorOut, 404: ErrorOut},
     summary="Put a Take on the topics board (once; its owner, leads and organisers)",
 )
-def take_to_topic(request: HttpRequest, take_id: int) -> Any:
+def take_to_topic(request: HttpRequest, take_id: Id) -> Any:
     viewer = _viewer(request)
     topic = services.take_to_topic(viewer=viewer, take=_take(viewer, take_id))
     return Status(201, _topic_out(viewer, topic.pk))

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AnyHttpUrl
 
-from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import Viewer
 from peerassist.webhooks import selectors, services
 from peerassist.webhooks.models import DeliveryStatus, Event, Webhook
@@ -77,7 +77,7 @@ class DeliveryOut(Schema):
         return list(obj.log.all())
 
 
-def _webhook(viewer: Viewer, webhook_id: int) -> Webhook:
+def _webhook(viewer: Viewer, webhook_id: Id) -> Webhook:
     try:
         return selectors.webhook_get(viewer=viewer, webhook_id=webhook_id)
     except Webhook.DoesNotExist:
@@ -113,7 +113,7 @@ def create_webhook(request: HttpRequest, payload: WebhookIn):
     response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut},
     summary="One webhook",
 )
-def get_webhook(request: HttpRequest, webhook_id: int):
+def get_webhook(request: HttpRequest, webhook_id: Id):
     return _webhook(request.auth, webhook_id)
 
 
@@ -122,7 +122,7 @@ def get_webhook(request: HttpRequest, webhook_id: int):
     response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a webhook's URL, events or whether it is active",
 )
-def update_webhook(request: HttpRequest, webhook_id: int, payload: WebhookUpdateIn):
+def update_webhook(request: HttpRequest, webhook_id: Id, payload: WebhookUpdateIn):
     webhook = _webhook(request.auth, webhook_id)
     return services.webhook_update(
         viewer=request.auth,
@@ -138,7 +138,7 @@ def update_webhook(request: HttpRequest, webhook_id: int, payload: WebhookUpdate
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove a webhook and its delivery log",
 )
-def delete_webhook(request: HttpRequest, webhook_id: int):
+def delete_webhook(request: HttpRequest, webhook_id: Id):
     services.webhook_delete(viewer=request.auth, webhook=_webhook(request.auth, webhook_id))
     return Status(204, None)
 
@@ -148,7 +148,7 @@ def delete_webhook(request: HttpRequest, webhook_id: int):
     response={200: WebhookWithSecretOut, 403: ErrorOut, 404: ErrorOut},
     summary="Replace a webhook's secret (the answer carries the new one, once)",
 )
-def rotate_secret(request: HttpRequest, webhook_id: int):
+def rotate_secret(request: HttpRequest, webhook_id: Id):
     webhook = _webhook(request.auth, webhook_id)
     return services.webhook_rotate_secret(viewer=request.auth, webhook=webhook)
 
@@ -158,8 +158,8 @@ def rotate_secret(request: HttpRequest, webhook_id: int):
     response=list[DeliveryOut],
     summary="The delivery log of a webhook, newest first",
 )
-@paginate(PageNumberPagination, page_size=50)
-def list_deliveries(request: HttpRequest, webhook_id: int):
+@paginate(BoundedPages, page_size=50)
+def list_deliveries(request: HttpRequest, webhook_id: Id):
     webhook = _webhook(request.auth, webhook_id)
     return selectors.delivery_list(viewer=request.auth, webhook=webhook)
 
@@ -169,7 +169,7 @@ def list_deliveries(request: HttpRequest, webhook_id: int):
     response={202: DeliveryOut, 403: ErrorOut, 404: ErrorOut},
     summary='Queue a test delivery (event "ping")',
 )
-def test_webhook(request: HttpRequest, webhook_id: int):
+def test_webhook(request: HttpRequest, webhook_id: Id):
     webhook = _webhook(request.auth, webhook_id)
     delivery = services.webhook_test(viewer=request.auth, webhook=webhook)
     return Status(

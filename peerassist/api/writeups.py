@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut
+from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, Id, Omittable
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.assists.selectors import assist_get
@@ -60,19 +60,19 @@ class ActionOut(Schema):
 
 class ActionIn(Schema):
     title: str = Field(..., min_length=1, max_length=300)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_on: date | None = None
     status: ActionStatus = ActionStatus.OPEN
-    contribution_ids: list[int] = []
+    contribution_ids: list[Id] = []
 
 
 class ActionPatchIn(Schema):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    owner_id: int | None = None
+    title: str = Omittable(min_length=1, max_length=300)
+    owner_id: Id | None = None
     due_on: date | None = None
-    status: ActionStatus | None = None
+    status: ActionStatus = Omittable()
     notes: str | None = None
-    contribution_ids: list[int] | None = None
+    contribution_ids: list[Id] = Omittable()
 
 
 class PairOut(Schema):
@@ -83,8 +83,8 @@ class PairOut(Schema):
 
 
 class PairIn(Schema):
-    home_peer_id: int
-    visiting_peer_id: int
+    home_peer_id: Id
+    visiting_peer_id: Id
     topic: str = Field("", max_length=300)
 
 
@@ -119,7 +119,7 @@ class FollowUpOut(Schema):
 
 
 class ConclusionOut(Schema):
-    assist_id: int
+    assist_id: Id
     assist_status: AssistStatus
     learned: str
     do_differently: str
@@ -154,7 +154,7 @@ class FindingOut(Schema):
 
 
 class WriteUpOut(Schema):
-    assist_id: int
+    assist_id: Id
     status: WriteUpStatus
     version: int
     body: str
@@ -185,20 +185,20 @@ class VersionOut(VersionSummaryOut):
 
 
 class PublishIn(Schema):
-    recipient_ids: list[int] = []
+    recipient_ids: list[Id] = []
     shared_with_guests: bool = True
 
 
 class FollowUpAnswerIn(Schema):
-    followed_up_with_ids: list[int] = []
+    followed_up_with_ids: list[Id] = []
     what_changed: str = Field("", max_length=10_000)
-    action_statuses: dict[int, ActionStatus] = {}
+    action_statuses: dict[Id, ActionStatus] = {}
 
 
 # --- Helpers ------------------------------------------------------------------------
 
 
-def _assist(viewer: Viewer, assist_id: int) -> PeerAssist:
+def _assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
     try:
         return assist_get(viewer=viewer, assist_id=assist_id)
     except PeerAssist.DoesNotExist:
@@ -277,7 +277,7 @@ def _conclusion(viewer: Viewer, assist: PeerAssist) -> dict:
     }
 
 
-def _writeup(viewer: Viewer, assist_id: int) -> WriteUp:
+def _writeup(viewer: Viewer, assist_id: Id) -> WriteUp:
     try:
         return selectors.writeup_for_viewer(viewer=viewer, assist_id=assist_id)
     except WriteUp.DoesNotExist:
@@ -317,7 +317,7 @@ def _version_summary(version) -> dict:
     response={200: ConclusionOut, 404: ErrorOut},
     summary="The conclusion: response, follow-up, actions, pairs and feedback",
 )
-def get_conclusion(request: HttpRequest, assist_id: int):
+def get_conclusion(request: HttpRequest, assist_id: Id):
     return _conclusion(request.auth, _assist(request.auth, assist_id))
 
 
@@ -326,7 +326,7 @@ def get_conclusion(request: HttpRequest, assist_id: int):
     response={200: ConclusionOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Record the home team's response and when to follow up",
 )
-def put_conclusion(request: HttpRequest, assist_id: int, payload: ConclusionIn):
+def put_conclusion(request: HttpRequest, assist_id: Id, payload: ConclusionIn):
     assist = _assist(request.auth, assist_id)
     services.conclusion_save(viewer=request.auth, assist=assist, **payload.dict())
     return _conclusion(request.auth, assist)
@@ -337,7 +337,7 @@ def put_conclusion(request: HttpRequest, assist_id: int, payload: ConclusionIn):
     response={200: AssistStatusOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Conclude the live session (drafts the write-up)",
 )
-def conclude(request: HttpRequest, assist_id: int):
+def conclude(request: HttpRequest, assist_id: Id):
     assist = services.assist_conclude(viewer=request.auth, assist=_assist(request.auth, assist_id))
     return {"id": assist.pk, "status": assist.status}
 
@@ -405,7 +405,7 @@ def put_attendance(request: HttpRequest, assist_id: int, payload: AttendanceIn):
 # --- Actions --------------------------------------------------------------------------
 
 
-def _one_action(assist: PeerAssist, action_id: int) -> Action:
+def _one_action(assist: PeerAssist, action_id: Id) -> Action:
     try:
         return Action.objects.select_related("assist").get(pk=action_id, assist=assist)
     except Action.DoesNotExist:
@@ -417,7 +417,7 @@ def _one_action(assist: PeerAssist, action_id: int) -> Action:
     response={200: list[ActionOut], 404: ErrorOut},
     summary="The assist's actions",
 )
-def list_actions(request: HttpRequest, assist_id: int):
+def list_actions(request: HttpRequest, assist_id: Id):
     return _actions(_assist(request.auth, assist_id))
 
 
@@ -426,7 +426,7 @@ def list_actions(request: HttpRequest, assist_id: int):
     response={201: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Add an action",
 )
-def create_action(request: HttpRequest, assist_id: int, payload: ActionIn):
+def create_action(request: HttpRequest, assist_id: Id, payload: ActionIn):
     assist = _assist(request.auth, assist_id)
     action = services.action_create(viewer=request.auth, assist=assist, **payload.dict())
     return Status(201, _action(action, timezone.localdate()))
@@ -437,7 +437,7 @@ def create_action(request: HttpRequest, assist_id: int, payload: ActionIn):
     response={200: ActionOut, 404: ErrorOut},
     summary="One action",
 )
-def get_action(request: HttpRequest, assist_id: int, action_id: int):
+def get_action(request: HttpRequest, assist_id: Id, action_id: Id):
     action = _one_action(_assist(request.auth, assist_id), action_id)
     return _action(action, timezone.localdate())
 
@@ -447,7 +447,7 @@ def get_action(request: HttpRequest, assist_id: int, action_id: int):
     response={200: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Change an action (its status, owner, date…)",
 )
-def update_action(request: HttpRequest, assist_id: int, action_id: int, payload: ActionPatchIn):
+def update_action(request: HttpRequest, assist_id: Id, action_id: Id, payload: ActionPatchIn):
     action = _one_action(_assist(request.auth, assist_id), action_id)
     action = services.action_update(
         viewer=request.auth, action=action, changes=payload.dict(exclude_unset=True)
@@ -460,7 +460,7 @@ def update_action(request: HttpRequest, assist_id: int, action_id: int, payload:
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove an action",
 )
-def delete_action(request: HttpRequest, assist_id: int, action_id: int):
+def delete_action(request: HttpRequest, assist_id: Id, action_id: Id):
     action = _one_action(_assist(request.auth, assist_id), action_id)
     services.action_delete(viewer=request.auth, action=action)
     return Status(204, None)
@@ -474,7 +474,7 @@ def delete_action(request: HttpRequest, assist_id: int, action_id: int):
     response={200: list[PairOut], 404: ErrorOut},
     summary="Who connects with whom after the session",
 )
-def list_pairs(request: HttpRequest, assist_id: int):
+def list_pairs(request: HttpRequest, assist_id: Id):
     assist = _assist(request.auth, assist_id)
     return [_pair(p) for p in selectors.connect_pair_list(assist=assist)]
 
@@ -484,7 +484,7 @@ def list_pairs(request: HttpRequest, assist_id: int):
     response={201: PairOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Add a home peer ↔ visiting peer pair",
 )
-def create_pair(request: HttpRequest, assist_id: int, payload: PairIn):
+def create_pair(request: HttpRequest, assist_id: Id, payload: PairIn):
     assist = _assist(request.auth, assist_id)
     pair = services.connect_pair_add(viewer=request.auth, assist=assist, **payload.dict())
     return Status(201, _pair(pair))
@@ -495,7 +495,7 @@ def create_pair(request: HttpRequest, assist_id: int, payload: PairIn):
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove a pair",
 )
-def delete_pair(request: HttpRequest, assist_id: int, pair_id: int):
+def delete_pair(request: HttpRequest, assist_id: Id, pair_id: Id):
     assist = _assist(request.auth, assist_id)
     try:
         pair = ConnectPair.objects.select_related("assist").get(pk=pair_id, assist=assist)
@@ -513,7 +513,7 @@ def delete_pair(request: HttpRequest, assist_id: int, pair_id: int):
     response={200: FeedbackListOut, 404: ErrorOut},
     summary="Participants' feedback (anonymous ones without a name)",
 )
-def list_feedback(request: HttpRequest, assist_id: int):
+def list_feedback(request: HttpRequest, assist_id: Id):
     return _feedback(_assist(request.auth, assist_id))
 
 
@@ -522,7 +522,7 @@ def list_feedback(request: HttpRequest, assist_id: int):
     response={200: FeedbackOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Give (or change) your own feedback on the session",
 )
-def give_feedback(request: HttpRequest, assist_id: int, payload: FeedbackIn):
+def give_feedback(request: HttpRequest, assist_id: Id, payload: FeedbackIn):
     assist = _assist(request.auth, assist_id)
     feedback = services.feedback_give(viewer=request.auth, assist=assist, **payload.dict())
     return {
@@ -541,7 +541,7 @@ def give_feedback(request: HttpRequest, assist_id: int, payload: FeedbackIn):
     response={200: WriteUpOut, 404: ErrorOut},
     summary="The write-up (Markdown, HTML and its page gauge)",
 )
-def get_writeup(request: HttpRequest, assist_id: int):
+def get_writeup(request: HttpRequest, assist_id: Id):
     return _writeup_out(request.auth, _writeup(request.auth, assist_id))
 
 
@@ -550,7 +550,7 @@ def get_writeup(request: HttpRequest, assist_id: int):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Save the write-up's text as a new version",
 )
-def put_writeup(request: HttpRequest, assist_id: int, payload: WriteUpIn):
+def put_writeup(request: HttpRequest, assist_id: Id, payload: WriteUpIn):
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_save(
         viewer=request.auth, assist=writeup.assist, body=payload.body, note=payload.note
@@ -563,7 +563,7 @@ def put_writeup(request: HttpRequest, assist_id: int, payload: WriteUpIn):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Draft (or redraft) the write-up from the session, as a new version",
 )
-def redraft_writeup(request: HttpRequest, assist_id: int):
+def redraft_writeup(request: HttpRequest, assist_id: Id):
     assist = _assist(request.auth, assist_id)
     writeup = services.writeup_draft(viewer=request.auth, assist=assist)
     return _writeup_out(request.auth, writeup)
@@ -574,7 +574,7 @@ def redraft_writeup(request: HttpRequest, assist_id: int):
     response={200: list[VersionSummaryOut], 404: ErrorOut},
     summary="The write-up's versions, newest first",
 )
-def list_versions(request: HttpRequest, assist_id: int):
+def list_versions(request: HttpRequest, assist_id: Id):
     writeup = _writeup(request.auth, assist_id)
     return [_version_summary(v) for v in selectors.version_list(writeup=writeup)]
 
@@ -584,7 +584,7 @@ def list_versions(request: HttpRequest, assist_id: int):
     response={200: VersionOut, 404: ErrorOut},
     summary="One version, with its diff to the current text",
 )
-def get_version(request: HttpRequest, assist_id: int, number: int):
+def get_version(request: HttpRequest, assist_id: Id, number: Id):
     writeup = _writeup(request.auth, assist_id)
     version = selectors.version_list(writeup=writeup).filter(number=number).first()
     if version is None:
@@ -601,7 +601,7 @@ def get_version(request: HttpRequest, assist_id: int, number: int):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Make a version the current text again (as a new version)",
 )
-def restore_version(request: HttpRequest, assist_id: int, number: int):
+def restore_version(request: HttpRequest, assist_id: Id, number: Id):
     writeup = _writeup(request.auth, assist_id)
     if not selectors.version_list(writeup=writeup).filter(number=number).exists():
         raise Http404("No such version.")
@@ -614,7 +614,7 @@ def restore_version(request: HttpRequest, assist_id: int, number: int):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Publish the write-up and send it to participants and chosen people",
 )
-def publish_writeup(request: HttpRequest, assist_id: int, payload: PublishIn):
+def publish_writeup(request: HttpRequest, assist_id: Id, payload: PublishIn):
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_publish(viewer=request.auth, assist=writeup.assist, **payload.dict())
     return _writeup_out(request.auth, writeup)
@@ -628,7 +628,7 @@ def publish_writeup(request: HttpRequest, assist_id: int, payload: PublishIn):
     response={200: FollowUpOut, 404: ErrorOut},
     summary="The follow-up check-in and its answer",
 )
-def get_followup(request: HttpRequest, assist_id: int):
+def get_followup(request: HttpRequest, assist_id: Id):
     followup = selectors.followup_get(assist=_assist(request.auth, assist_id))
     if followup is None:
         raise Http404("No follow-up is scheduled.")
@@ -640,7 +640,7 @@ def get_followup(request: HttpRequest, assist_id: int):
     response={200: FollowUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Answer the follow-up: who you followed up with, what changed, each action",
 )
-def answer_followup(request: HttpRequest, assist_id: int, payload: FollowUpAnswerIn):
+def answer_followup(request: HttpRequest, assist_id: Id, payload: FollowUpAnswerIn):
     assist = _assist(request.auth, assist_id)
     services.followup_answer(
         viewer=request.auth,

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -108,7 +109,12 @@ def _filtered(viewer: Viewer, filters: SearchFilters) -> QuerySet[SearchDocument
 
 def _compile(qs: QuerySet[SearchDocument]) -> Where:
     compiler = qs.query.get_compiler(connection=connection)
-    sql, params = qs.query.where.as_sql(compiler, connection)
+    try:
+        sql, params = qs.query.where.as_sql(compiler, connection)
+    except EmptyResultSet:  # e.g. a unit filter naming no unit the viewer can see
+        return Where(sql="1=0", params=())
+    except FullResultSet:
+        return Where(sql="1=1", params=())
     return Where(sql=sql or "1=1", params=tuple(params))
 
 
