@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format demo migrate clean help venv bench
+.PHONY: run test test-postgres lint format demo migrate clean help venv bench api-contract
 .DEFAULT_GOAL := help
 
 help:
@@ -14,6 +14,7 @@ help:
 	@echo "make test-postgres  the whole suite on a throw-away PostgreSQL"
 	@echo "make lint           ruff and mypy"
 	@echo "make bench          benchmarks in quick mode"
+	@echo "make api-contract   schemathesis against the running server (a few minutes)"
 
 $(STAMP): pyproject.toml
 	@PY="$$(scripts/find-python)" && echo "Using $$PY ($$($$PY --version))" && \
@@ -45,6 +46,9 @@ test: $(STAMP)
 
 test-postgres: $(STAMP)
 	$(BIN)/python -m tests.harness.postgres -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+api-contract: $(STAMP)
+	$(BIN)/python -m pytest -m api_contract tests/test_api_schemathesis.py -s $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

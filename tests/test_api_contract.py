@@ -137,6 +137,26 @@ def test_file_downloads_document_their_real_content_types(openapi):
     }
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "x", "format_id": "1"},
+        {"title": "x", "format_id": 1.0},
+        {"title": "x", "format_id": 1, "join_home_team": 0},
+    ],
+)
+def test_a_json_value_of_the_wrong_type_is_422_not_coerced(organiser, body):
+    response = bearer(organiser).post(f"{API}/assists/", body, content_type=JSON)
+    assert response.status_code == 422, response.content
+
+
+def test_a_date_sent_as_a_number_is_422(organiser, assist):
+    response = bearer(organiser).patch(
+        f"{API}/assists/{assist.pk}", {"decision_date": 0}, content_type=JSON
+    )
+    assert response.status_code == 422, response.content
+
+
 # --- Credentials and CSRF ------------------------------------------------------------------
 
 
@@ -298,8 +318,9 @@ def test_null_for_an_action_field_that_cannot_be_empty_is_422(organiser, assist,
     assert response.status_code == 422, response.content
 
 
-def test_a_body_that_is_not_json_is_400_in_json(organiser):
-    response = bearer(organiser).post(f"{API}/assists/", "{not json", content_type=JSON)
+@pytest.mark.parametrize("body", ["{not json", "[null, null]", '"AAA"', "12"])
+def test_a_body_that_is_not_a_json_object_is_400_in_json(organiser, body):
+    response = bearer(organiser).post(f"{API}/topics/", body, content_type=JSON)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert isinstance(response.json()["detail"], str)

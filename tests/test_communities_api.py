@@ -184,7 +184,10 @@ def test_organiser_creates_a_community_and_adds_a_lead(organiser, org):
     community_id = created.json()["id"]
     person = PersonFactory(organisation=org, name="Dee")
     added = call(
-        client, "post", f"/communities/{community_id}/members/", {"person_id": person.pk, "lead": 1}
+        client,
+        "post",
+        f"/communities/{community_id}/members/",
+        {"person_id": person.pk, "lead": True},
     )
     assert added.status_code == 201
     assert [p["id"] for p in added.json()["leads"]] == [person.pk]

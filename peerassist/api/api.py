@@ -9,6 +9,7 @@ from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.parser import Parser
 
 from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
@@ -29,6 +30,20 @@ from peerassist.core.findings import RuleViolation
 logger = logging.getLogger("peerassist.api")
 
 
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object; anything else is a 400.
+
+    Without this, ninja reads the fields of a list or a string as attributes (`"abc".title`)
+    and a body such as `[null]` passes as "no fields sent".
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+
 class PeerassistAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -46,6 +61,7 @@ api = PeerassistAPI(
     ),
     auth=[TokenAuth(), ViewerSessionAuth()],
     urls_namespace="api",
+    parser=ObjectBodyParser(),
     docs_url="/docs",
 )
 

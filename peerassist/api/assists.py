@@ -14,10 +14,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AwareDatetime, field_validator
+from pydantic import Strict, StrictBool, field_validator
 
 from peerassist.api.schemas import (
     NO_SUCH_ASSIST,
+    BodyDate,
+    BodyDateTime,
+    BodyId,
     BoundedPages,
     ErrorOut,
     FieldErrorOut,
@@ -47,7 +50,7 @@ from peerassist.core.scoping import Viewer
 
 router = Router(tags=["assists"])
 
-Minutes = Annotated[int, Field(ge=0, le=2 * 24 * 60)]
+Minutes = Annotated[int, Strict(), Field(ge=0, le=2 * 24 * 60)]
 
 
 # --- Schemas ------------------------------------------------------------------------
@@ -120,8 +123,8 @@ class AssistFilters(Schema):
 
 class AssistCreateIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    format_id: Id
-    join_home_team: bool = Field(True, description="Add yourself to the home team.")
+    format_id: BodyId
+    join_home_team: StrictBool = Field(True, description="Add yourself to the home team.")
 
 
 class AssistUpdateIn(Schema):
@@ -133,11 +136,11 @@ class AssistUpdateIn(Schema):
     desired_outcome: str = Omittable(max_length=20000)
     focus_questions: list[str] = Omittable(max_length=50)
     title: str = Omittable(min_length=1, max_length=200)
-    decision_date: date | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    decision_date: BodyDate | None = None
+    starts_at: BodyDateTime | None = None
+    ends_at: BodyDateTime | None = None
     time_zone: str = Omittable(max_length=64)
-    brief_send_on: date | None = None
+    brief_send_on: BodyDate | None = None
     mode: Mode = Omittable()
     place: str = Omittable(max_length=300)
     video_link: str = Omittable(max_length=200, description="A https:// link, or empty.")
@@ -223,7 +226,7 @@ class ParticipationOut(Schema):
 
 
 class ParticipationIn(Schema):
-    person_id: Id
+    person_id: BodyId
     role: Role
 
 
@@ -233,7 +236,7 @@ class ParticipationSavedOut(Schema):
 
 
 class GroupAssignIn(Schema):
-    group_id: Id | None = Field(..., description="A group of this assist, or null for none.")
+    group_id: BodyId | None = Field(..., description="A group of this assist, or null for none.")
 
 
 class GroupOut(Schema):
@@ -287,7 +290,7 @@ class FormatStepIn(Schema):
     prompt_questions: list[str] = Omittable(max_length=30)
     posting_roles: list[Role] = Omittable()
     contribution_kinds: list[ContributionKind] = Omittable()
-    optional: bool = Omittable()
+    optional: StrictBool = Omittable()
 
 
 class FormatStepSavedOut(Schema):
@@ -315,7 +318,7 @@ class JoinRequestOut(Schema):
 
 
 class DecisionIn(Schema):
-    accept: bool
+    accept: StrictBool
 
 
 # --- Helpers ------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime
+from pydantic import StrictBool
 
-from peerassist.api.schemas import ErrorOut, FieldErrorOut, Id, Omittable
+from peerassist.api.schemas import BodyDateTime, BodyId, ErrorOut, FieldErrorOut, Id, Omittable
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.communities import selectors, services
 from peerassist.communities.models import Community, Meeting, RoundRobinEntry, Topic
@@ -57,8 +57,8 @@ class CommunityUpdateIn(Schema):
 
 
 class MemberIn(Schema):
-    person_id: Id
-    lead: bool = Field(False, description="Make them a lead as well as a member.")
+    person_id: BodyId
+    lead: StrictBool = Field(False, description="Make them a lead as well as a member.")
 
 
 class AssistRefOut(Schema):
@@ -97,8 +97,8 @@ class MeetingDetailOut(MeetingOut):
 
 class MeetingIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime | None = None
+    starts_at: BodyDateTime
+    ends_at: BodyDateTime | None = None
     place: str = Field("", max_length=300)
     video_link: str = Field("", max_length=200)
     agenda: str = Field("", max_length=20000)
@@ -108,8 +108,8 @@ class MeetingUpdateIn(Schema):
     """Only the fields sent change."""
 
     title: str = Omittable(min_length=1, max_length=200)
-    starts_at: AwareDatetime = Omittable()
-    ends_at: AwareDatetime | None = None
+    starts_at: BodyDateTime = Omittable()
+    ends_at: BodyDateTime | None = None
     place: str = Omittable(max_length=300)
     video_link: str = Omittable(max_length=200)
     agenda: str = Omittable(max_length=20000)
@@ -117,13 +117,13 @@ class MeetingUpdateIn(Schema):
 
 class RoundRobinIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
-    person_id: Id | None = Field(
+    person_id: BodyId | None = Field(
         None, description="Who stated it (leads and organisers only); yourself by default."
     )
 
 
 class MiniAssistIn(Schema):
-    topic_id: Id | None = Field(None, description="A topic of the board to pre-fill it from.")
+    topic_id: BodyId | None = Field(None, description="A topic of the board to pre-fill it from.")
     title: str = Field("", max_length=200)
 
 

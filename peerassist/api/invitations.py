@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, FieldErrorOut, Id
+from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, FieldErrorOut, Id
 from peerassist.assists.models import PeerAssist, Role
 from peerassist.assists.selectors import assist_get, can_edit
 from peerassist.core.scoping import Viewer
@@ -39,7 +39,7 @@ class InvitationOut(Schema):
 
 
 class InviteIn(Schema):
-    person_ids: list[Id] = Field(
+    person_ids: list[BodyId] = Field(
         ..., min_length=1, max_length=500, description="People taking part already."
     )
 

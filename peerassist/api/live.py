@@ -5,8 +5,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictInt
 
-from peerassist.api.schemas import ErrorOut, Id
+from peerassist.api.schemas import BodyId, ErrorOut, Id
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.assists.selectors import assist_get
 from peerassist.live import selectors, services
@@ -23,9 +24,9 @@ class PostIn(Schema):
     client_id: str = Field(..., description="A UUID the client makes; a retry sends the same one.")
     text: str = Field(..., min_length=1, max_length=services.MAX_TEXT)
     kind: ContributionKind
-    focus_question: int | None = Field(None, ge=0, le=32767)  # its column's range
-    group_id: Id | None = None
-    on_behalf_of: Id | None = Field(None, description="Facilitator and note-taker only.")
+    focus_question: StrictInt | None = Field(None, ge=0, le=32767)  # its column's range
+    group_id: BodyId | None = None
+    on_behalf_of: BodyId | None = Field(None, description="Facilitator and note-taker only.")
 
 
 def _actor(request: HttpRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:

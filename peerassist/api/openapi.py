@@ -21,7 +21,7 @@ from peerassist.writeups.exports import FORMATS
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 DESCRIPTIONS = {
-    "400": "The request body could not be read (not JSON, or not UTF-8).",
+    "400": "The request body could not be read: it must be a JSON object.",
     "401": "No valid credentials: send `Authorization: Bearer <token>`.",
     "403": "You may not do this (your role, or a missing CSRF token in a browser session).",
     "404": "Nothing you may see has this id.",

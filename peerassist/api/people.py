@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictBool
 
-from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
+from peerassist.api.schemas import BodyId, BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import require_member
 from peerassist.people import selectors, services
 from peerassist.people.models import Level, Person, Unit
@@ -54,14 +55,14 @@ class PersonFilters(Schema):
 class PersonIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     email: str = Field(..., min_length=3, max_length=254)
-    unit_id: Id | None = None
+    unit_id: BodyId | None = None
     job_title: str = Field("", max_length=200)
     level: Level = Level.PROFESSIONAL
     languages: list[str] = Field(default_factory=list, max_length=20)
     time_zone: str = Field("UTC", max_length=64)
     expertise: list[str] = Field(default_factory=list, max_length=50)
     bio: str = Field("", max_length=2000)
-    is_external: bool = False
+    is_external: StrictBool = False
 
 
 @router.get("/people/", response=list[PersonOut], summary="List people")

@@ -1,11 +1,12 @@
 """Schemas and types every API module shares: the one error body (mapped in api/api.py),
 bounded ids and pages, and optional fields that may be left out but not sent as null."""
 
+from datetime import date
 from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import ConfigDict
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Strict
 
 NO_SUCH_ASSIST = "No such assist, or you may not see it."
 
@@ -14,7 +15,22 @@ MAX_ID = 2**63 - 1
 #: The last page any list or search serves; documented in every `page` parameter.
 MAX_PAGE = 10_000
 
+#: An id in the path or the query string (text there, so read leniently).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: An id in a JSON body: a JSON integer, not "12" or 12.0 (the schema says integer).
+BodyId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+
+
+def _text(value: Any) -> Any:
+    # pydantic would read a number as a Unix time; the schema says a date is a string.
+    if not isinstance(value, str):
+        raise ValueError("Send dates and times as text, e.g. 2026-09-30 or 2026-09-30T09:00Z.")
+    return value
+
+
+#: A date or an aware date-time in a JSON body: ISO 8601 text only.
+BodyDate = Annotated[date, BeforeValidator(_text)]
+BodyDateTime = Annotated[AwareDatetime, BeforeValidator(_text)]
 Page = Annotated[int, Field(ge=1, le=MAX_PAGE, description=f"1 to {MAX_PAGE}.")]
 
 

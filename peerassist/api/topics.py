@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema, Status
+from pydantic import StrictBool
 
 from peerassist.api.communities import (
     CreatedAssistOut,
@@ -21,7 +22,7 @@ from peerassist.api.communities import (
     _meeting,
     router,
 )
-from peerassist.api.schemas import Id
+from peerassist.api.schemas import BodyDate, BodyId, Id
 from peerassist.communities import rules, selectors, services
 from peerassist.communities.models import Give, Take, Topic, TopicSource, TopicStatus
 from peerassist.core.scoping import Viewer, require_member
@@ -80,9 +81,9 @@ class TopicIn(Schema):
             "POST /takes/{id}/topic/."
         ),
     )
-    community_id: Id | None = None
-    decision_on: date | None = None
-    planning_started: bool = False
+    community_id: BodyId | None = None
+    decision_on: BodyDate | None = None
+    planning_started: StrictBool = False
     planning_notes: str = Field("", max_length=20000)
 
 
@@ -115,11 +116,11 @@ class OfferFilters(Schema):
 
 
 class OfferIn(Schema):
-    community_id: Id
-    meeting_id: Id | None = None
+    community_id: BodyId
+    meeting_id: BodyId | None = None
     title: str = Field(..., min_length=1, max_length=200)
     text: str = Field("", max_length=20000)
-    person_id: Id | None = Field(
+    person_id: BodyId | None = Field(
         None, description="Whose it is (leads and organisers only); yourself by default."
     )
 

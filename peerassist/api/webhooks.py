@@ -9,7 +9,7 @@ from datetime import datetime
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AnyHttpUrl
+from pydantic import AnyHttpUrl, StrictBool
 
 from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import Viewer
@@ -42,13 +42,13 @@ class WebhookWithSecretOut(WebhookOut):
 class WebhookIn(Schema):
     url: AnyHttpUrl
     events: list[Event] = Field(..., min_length=1)
-    active: bool = True
+    active: StrictBool = True
 
 
 class WebhookUpdateIn(Schema):
     url: AnyHttpUrl | None = None
     events: list[Event] | None = Field(None, min_length=1)
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class AttemptOut(Schema):

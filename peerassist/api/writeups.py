@@ -12,8 +12,9 @@ from datetime import date, datetime
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
-from peerassist.api.schemas import NO_SUCH_ASSIST, ErrorOut, Id, Omittable
+from peerassist.api.schemas import NO_SUCH_ASSIST, BodyDate, BodyId, ErrorOut, Id, Omittable
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.assists.selectors import assist_get
@@ -60,19 +61,19 @@ class ActionOut(Schema):
 
 class ActionIn(Schema):
     title: str = Field(..., min_length=1, max_length=300)
-    owner_id: Id | None = None
-    due_on: date | None = None
+    owner_id: BodyId | None = None
+    due_on: BodyDate | None = None
     status: ActionStatus = ActionStatus.OPEN
-    contribution_ids: list[Id] = []
+    contribution_ids: list[BodyId] = []
 
 
 class ActionPatchIn(Schema):
     title: str = Omittable(min_length=1, max_length=300)
-    owner_id: Id | None = None
-    due_on: date | None = None
+    owner_id: BodyId | None = None
+    due_on: BodyDate | None = None
     status: ActionStatus = Omittable()
     notes: str | None = None
-    contribution_ids: list[Id] = Omittable()
+    contribution_ids: list[BodyId] = Omittable()
 
 
 class PairOut(Schema):
@@ -83,8 +84,8 @@ class PairOut(Schema):
 
 
 class PairIn(Schema):
-    home_peer_id: Id
-    visiting_peer_id: Id
+    home_peer_id: BodyId
+    visiting_peer_id: BodyId
     topic: str = Field("", max_length=300)
 
 
@@ -103,9 +104,9 @@ class FeedbackListOut(Schema):
 
 
 class FeedbackIn(Schema):
-    usefulness: int = Field(..., ge=1, le=5)
+    usefulness: StrictInt = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=2000)
-    anonymous: bool = False
+    anonymous: StrictBool = False
 
 
 class FollowUpOut(Schema):
@@ -137,8 +138,8 @@ class ConclusionIn(Schema):
     learned: str = ""
     do_differently: str = ""
     shared_knowledge: str = ""
-    followup_on: date | None = None
-    followup_at_next_meeting: bool = False
+    followup_on: BodyDate | None = None
+    followup_at_next_meeting: StrictBool = False
 
 
 class AssistStatusOut(Schema):
@@ -185,12 +186,12 @@ class VersionOut(VersionSummaryOut):
 
 
 class PublishIn(Schema):
-    recipient_ids: list[Id] = []
-    shared_with_guests: bool = True
+    recipient_ids: list[BodyId] = []
+    shared_with_guests: StrictBool = True
 
 
 class FollowUpAnswerIn(Schema):
-    followed_up_with_ids: list[Id] = []
+    followed_up_with_ids: list[BodyId] = []
     what_changed: str = Field("", max_length=10_000)
     action_statuses: dict[Id, ActionStatus] = {}
 
