@@ -32,7 +32,9 @@ from tests.harness.app import (
 pytestmark = pytest.mark.api_contract
 
 CONFIG = Path(__file__).parent / "contract" / "schemathesis.toml"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+HOOKS = "tests.contract.hooks"
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
 SCHEMATHESIS = Path(sys.executable).parent / "st"
 MAX_TIME = int(os.environ.get("SCHEMATHESIS_MAX_TIME", "150"))
 #: The demo's organisation admin: every operation is open to them, so most get past 403.
@@ -44,6 +46,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer
     """`peerassist serve` on the demo data, and an API token of the demo admin."""
     tmp = tmp_path_factory.mktemp("contract")
     env = server_env(tmp)
+    # tests/contract/hooks.py points every webhook URL at 127.0.0.1 (no DNS, no traffic out).
+    env["WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.0/8"
+    # ...and the server refuses (and logs) any other host name lookup, to prove it.
+    env["PYTHONPATH"] = str(Path(__file__).parent / "contract" / "offline")
+    env["PEERASSIST_DNS_LOG"] = str(tmp / "dns.log")
     run_cli(["migrate", "--no-input"], env, tmp)
     run_cli(["demo", "--quiet"], env, tmp)
     issued = subprocess.run(
@@ -119,6 +126,8 @@ def test_schemathesis_finds_no_server_error_and_no_departure_from_the_document(s
             "--report-junit-path",
             str(ARTIFACTS / "schemathesis.xml"),
         ],
+        env={**os.environ, "SCHEMATHESIS_HOOKS": HOOKS, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=MAX_TIME + 300,
@@ -128,6 +137,8 @@ def test_schemathesis_finds_no_server_error_and_no_departure_from_the_document(s
     output = result.stdout + result.stderr
     print(output)
     print(f"schemathesis took {took:.0f}s")
+    lookups = server.var_dir / "dns.log"
+    assert not lookups.exists(), f"the server looked up host names: {lookups.read_text()}"
     assert result.returncode == 0, (
         f"schemathesis reported failures (exit {result.returncode}):\n{output}\n"
         f"--- server log ---\n{server.log_text()[-20000:]}"
