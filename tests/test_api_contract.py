@@ -263,8 +263,21 @@ def test_a_member_id_out_of_range_is_422(organiser, meeting):
     assert removed.status_code == 422, removed.content
 
 
+def test_an_organisation_member_id_out_of_range_is_422(admin):
+    client = bearer(admin)
+    invited = client.post(
+        f"{API}/members/invitations", f'{{"person_ids": [{TOO_BIG_ID}]}}', content_type=JSON
+    )
+    assert invited.status_code == 422, invited.content
+    changed = client.patch(f"{API}/members/{TOO_BIG_ID}", {"role": "member"}, content_type=JSON)
+    assert changed.status_code == 422, changed.content
+    deactivated = client.post(f"{API}/members/{HUGE}/deactivate")
+    assert deactivated.status_code == 422, deactivated.content
+
+
 @pytest.mark.parametrize(
-    "path", ["/assists/{}", "/people/{}", "/units/{}", "/meetings/{}/", "/webhooks/{}"]
+    "path",
+    ["/assists/{}", "/people/{}", "/units/{}", "/meetings/{}/", "/webhooks/{}", "/members/{}"],
 )
 @pytest.mark.parametrize("bad_id", [TOO_BIG_ID, HUGE, "0", "-1"])
 def test_an_id_in_the_path_out_of_range_is_422(admin, path, bad_id):

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from peerassist.accounts import selectors
 from peerassist.accounts.models import Membership, Role
-from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.api.schemas import BodyId, ErrorOut, FieldErrorOut, Id
 from peerassist.members import services
 
 router = Router(tags=["members"])
@@ -47,7 +47,7 @@ def _out(row: selectors.MemberRow) -> dict[str, object]:
 
 
 class InviteIn(Schema):
-    person_ids: list[int] = Field(..., min_length=1, max_length=1000)
+    person_ids: list[BodyId] = Field(..., min_length=1, max_length=1000)
     role: Role = Role.MEMBER
 
 
@@ -65,7 +65,7 @@ class RoleIn(Schema):
     role: Role
 
 
-def _row(request: HttpRequest, membership_id: int) -> dict[str, object]:
+def _row(request: HttpRequest, membership_id: Id) -> dict[str, object]:
     try:
         return _out(selectors.member_get(viewer=request.auth, membership_id=membership_id))  # type: ignore[arg-type]
     except Membership.DoesNotExist:
@@ -100,11 +100,11 @@ def invite_members(request: HttpRequest, payload: InviteIn):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut},
     summary="Get one member",
 )
-def get_member(request: HttpRequest, membership_id: int):
+def get_member(request: HttpRequest, membership_id: Id):
     return _row(request, membership_id)
 
 
-def _change(request: HttpRequest, membership_id: int, action, **extra):
+def _change(request: HttpRequest, membership_id: Id, action, **extra):
     try:
         action(viewer=request.auth, membership_id=membership_id, **extra)
     except Membership.DoesNotExist:
@@ -117,7 +117,7 @@ def _change(request: HttpRequest, membership_id: int, action, **extra):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a member's role",
 )
-def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
+def change_role(request: HttpRequest, membership_id: Id, payload: RoleIn):
     return _change(request, membership_id, services.member_role_set, role=payload.role)
 
 
@@ -127,7 +127,7 @@ def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
     summary="Deactivate a member",
     description="Ends their sessions, revokes their API tokens and closes their live rooms.",
 )
-def deactivate_member(request: HttpRequest, membership_id: int):
+def deactivate_member(request: HttpRequest, membership_id: Id):
     return _change(request, membership_id, services.member_deactivate)
 
 
@@ -136,7 +136,7 @@ def deactivate_member(request: HttpRequest, membership_id: int):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Reactivate a member",
 )
-def reactivate_member(request: HttpRequest, membership_id: int):
+def reactivate_member(request: HttpRequest, membership_id: Id):
     return _change(request, membership_id, services.member_reactivate)
 
 
@@ -145,5 +145,5 @@ def reactivate_member(request: HttpRequest, membership_id: int):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Send the invitation e-mail again",
 )
-def resend_invitation(request: HttpRequest, membership_id: int):
+def resend_invitation(request: HttpRequest, membership_id: Id):
     return _change(request, membership_id, services.member_invitation_resend)
