@@ -339,6 +339,16 @@ def test_a_body_that_is_not_a_json_object_is_400_in_json(organiser, body):
     assert isinstance(response.json()["detail"], str)
 
 
+def test_an_unknown_api_address_is_a_json_404_with_the_likely_fix(member):
+    client = bearer(member)
+    unknown = client.get(f"{API}/no-such-thing")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"detail": "No such API endpoint; see /api/v1/docs."}
+    no_slash = client.post(f"{API}/communities", {"name": "x"}, content_type=JSON)
+    assert no_slash.status_code == 404
+    assert no_slash.json()["detail"].endswith("did you mean /api/v1/communities/ ?")
+
+
 def test_a_server_error_in_the_api_is_json(organiser, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("a bug")

@@ -6,7 +6,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.signals import got_request_exception
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, re_path, resolve
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.parser import Parser
@@ -137,8 +138,24 @@ api.add_router("/", notifications_router)
 api.add_router("/", webhooks_router)
 
 
+def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    """Under /api/v1/ even a wrong address gets a JSON answer, with the likely fix."""
+    detail = "No such API endpoint; see /api/v1/docs."
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "unknown_endpoint":
+            detail = f"No such API endpoint; did you mean {request.path}/ ?"
+    return JsonResponse({"detail": detail}, status=404)
+
+
 def _urls():
     patterns, app_name, namespace = api.urls
+    # Last, so that it only catches what no operation matched (and APPEND_SLASH's redirect,
+    # which would drop a POST body, never applies to the API).
+    patterns = [*patterns, re_path(r"^(?P<rest>.*)$", unknown_endpoint, name="unknown_endpoint")]
     # The API answers 401 itself; the site-wide redirect to the login page must not apply.
     for pattern in patterns:
         pattern.callback = login_not_required(pattern.callback)
