@@ -363,3 +363,12 @@ def test_a_server_error_in_the_api_is_json(organiser, monkeypatch):
     assert response["Content-Type"].startswith("application/json")
     assert "a bug" not in response.content.decode()
     assert response.json()["detail"]
+
+
+def test_the_organisation_role_and_the_participant_role_are_two_schemas(openapi):
+    """ninja files schemas by class name: two enums called Role would overwrite each other."""
+    schemas = openapi["components"]["schemas"]
+    assert set(schemas["MemberRole"]["enum"]) == {"admin", "organiser", "member", "guest"}
+    assert "home_peer" in schemas["Role"]["enum"]
+    member_out = schemas["MemberOut"]["properties"]["role"]
+    assert member_out == {"$ref": "#/components/schemas/MemberRole"}

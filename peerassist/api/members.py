@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -14,6 +15,10 @@ from peerassist.members import services
 
 router = Router(tags=["members"])
 
+# Its own name in the OpenAPI document: ninja files schemas by class name, and the
+# assists' participant Role would otherwise replace the organisation role there.
+MemberRole = StrEnum("MemberRole", {role.name: role.value for role in Role})
+
 NO_SUCH_MEMBER = "No such member in your organisation."
 
 
@@ -22,7 +27,7 @@ class MemberOut(Schema):
     user_id: int
     email: str
     name: str
-    role: Role
+    role: MemberRole  # type: ignore[valid-type]
     status: str = Field(..., description="active, invited (not signed in yet) or deactivated.")
     last_login: datetime | None
     two_factor: bool
@@ -48,7 +53,7 @@ def _out(row: selectors.MemberRow) -> dict[str, object]:
 
 class InviteIn(Schema):
     person_ids: list[BodyId] = Field(..., min_length=1, max_length=1000)
-    role: Role = Role.MEMBER
+    role: MemberRole = MemberRole.MEMBER  # type: ignore[attr-defined]
 
 
 class SkippedOut(Schema):
@@ -62,7 +67,7 @@ class InviteOut(Schema):
 
 
 class RoleIn(Schema):
-    role: Role
+    role: MemberRole  # type: ignore[valid-type]
 
 
 def _row(request: HttpRequest, membership_id: Id) -> dict[str, object]:
