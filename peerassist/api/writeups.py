@@ -359,7 +359,7 @@ class AttendanceOut(Schema):
 
 
 class AttendanceIn(Schema):
-    present_ids: list[int] = Field(
+    present_ids: list[BodyId] = Field(
         ...,
         description=(
             "Participation ids of those who were there; everyone else taking part is "
@@ -388,7 +388,7 @@ def _attendance(assist: PeerAssist) -> list[dict]:
     response={200: list[AttendanceOut], 404: ErrorOut},
     summary="Who was at the session, among those taking part (not those who said no)",
 )
-def get_attendance(request: HttpRequest, assist_id: int):
+def get_attendance(request: HttpRequest, assist_id: Id):
     return _attendance(_assist(request.auth, assist_id))
 
 
@@ -397,7 +397,7 @@ def get_attendance(request: HttpRequest, assist_id: int):
     response={200: list[AttendanceOut], 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Record who was at the session (the write-up lists them as who took part)",
 )
-def put_attendance(request: HttpRequest, assist_id: int, payload: AttendanceIn):
+def put_attendance(request: HttpRequest, assist_id: Id, payload: AttendanceIn):
     assist = _assist(request.auth, assist_id)
     services.attendance_record(viewer=request.auth, assist=assist, present_ids=payload.present_ids)
     return _attendance(assist)
