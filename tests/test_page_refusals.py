@@ -94,3 +94,27 @@ def test_htmx_requests_reload_the_page_instead_of_swapping_it_in():
 def test_other_errors_and_the_api_are_left_alone(exception):
     path = "/api/v1/x" if isinstance(exception, RuleViolation) else "/x/"
     assert _middleware().process_exception(_request(path=path), exception) is None
+
+
+def test_a_start_that_does_not_exist_in_utc_is_a_form_error_not_a_500(member):
+    assist = services.assist_create(
+        viewer=member.viewer,
+        title="At the end of time",
+        format_id=Format.objects.get(organisation=None, kind="mini").pk,
+    )
+    client = member.client()
+    client.raise_request_exception = False
+    response = client.post(
+        f"/assists/{assist.pk}/logistics/",
+        {
+            "title": "At the end of time",
+            "starts_at": "9999-12-31T23:59",  # 10:59 on 1 January 10000 in UTC
+            "time_zone": "America/Adak",
+            "visibility": "organisation",
+            "mode": "in_person",
+        },
+    )
+    assert response.status_code == 400
+    assert "between the years 1 and 9999" in response.content.decode()
+    assist.refresh_from_db()
+    assert assist.starts_at is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
@@ -295,4 +295,11 @@ class LogisticsForm(forms.Form):
             for key in ("starts_at", "ends_at"):
                 if data.get(key) is not None:
                     data[key] = data[key].replace(tzinfo=zone)
+                    try:
+                        data[key].astimezone(UTC)  # stored in UTC: it must exist there too
+                    except OverflowError:
+                        del data[key]
+                        self.add_error(
+                            key, _("Enter a date and time between the years 1 and 9999.")
+                        )
         return data
