@@ -396,3 +396,37 @@ def test_the_facilitator_tags_a_note_and_files_it_under_another_question(
             .get_by_test_id("contribution")
             .filter(has_text=text)
         ).to_have_count(1)
+
+
+def test_a_window_over_the_limit_is_told_why_and_does_not_retry(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    """One person's sockets are limited (20 by default): the window that would be one too
+    many says why instead of retrying for ever."""
+    first = enter_room(pages("visiting_peer"), live_room)
+    # Fill this person's places from the first window (same cookies, same origin).
+    codes = first.evaluate(
+        """async (path) => {
+            window.extraSockets = [];
+            const codes = [];
+            for (let i = 0; i < 30; i++) {
+                const code = await new Promise((resolve) => {
+                    const ws = new WebSocket(`ws://${location.host}${path}`);
+                    window.extraSockets.push(ws);
+                    ws.onopen = () => setTimeout(() => resolve(ws.readyState === 1 ? 0 : -1), 300);
+                    ws.onclose = (event) => resolve(event.code);
+                });
+                codes.push(code);
+                if (code === 4429) break;
+            }
+            return codes;
+        }""",
+        f"/ws/assists/{live_room.assist_id}/",
+    )
+    assert codes[-1] == 4429 and set(codes[:-1]) == {0}, codes
+    second = pages("visiting_peer")
+    second.goto(live_room.path)
+    status = second.get_by_test_id("connection-status")
+    expect(status).to_contain_text("Not connected: You already have 20 live room windows open")
+    expect(status).to_have_attribute("data-state", "refused")
+    first.evaluate("() => window.extraSockets.forEach((ws) => ws.close())")

@@ -164,8 +164,7 @@ function start(root) {
         break;
       case "error":
         if (message.code === "too_many_connections" || message.code === "room_full") {
-          limitReason = message.message || "";
-          showAlert(message.message);
+          limitReason = message.message || ""; // shown as the connection status, once
         } else if (message.client_id && outbox.all().some((i) => i.message.client_id === message.client_id)) {
           outbox.markFailed(message.client_id, { code: message.code, message: message.message });
           lastSent.delete(message.client_id);
