@@ -185,6 +185,23 @@ def test_delivery_connects_to_the_address_it_checked(
     assert connected_to == ["127.0.0.2"]
 
 
+def test_delivery_tries_the_next_checked_address_when_one_does_not_answer(
+    org, receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import ipaddress
+
+    from peerassist.webhooks import addresses
+
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    url = f"http://two-addresses.example:{receiver.server.server_port}/hook"
+    webhook = Webhook.objects.create(organisation=org, url=url, events=["assist.planned"])
+    both = [ipaddress.ip_address("127.0.0.3"), ipaddress.ip_address("127.0.0.1")]
+    monkeypatch.setattr(addresses, "resolve", lambda host, port: both)
+    delivery = _deliver(webhook, django_capture_on_commit_callbacks)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert receiver.requests[0][0]["Host"] == f"two-addresses.example:{receiver.server.server_port}"
+
+
 def test_redirects_are_not_followed(org, settings, django_capture_on_commit_callbacks):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     target = Receiver()

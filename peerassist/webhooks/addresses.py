@@ -69,24 +69,24 @@ def _host_port(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def delivery_address(url: str) -> IPAddress | None:
-    """The checked address to connect to for `url`; None for an allow-listed host (connect by
-    name). Raises AddressRefused when any address is not allowed, OSError when the name does
-    not resolve."""
+def delivery_addresses(url: str) -> list[IPAddress] | None:
+    """The checked addresses to connect to for `url`, in order; None for an allow-listed
+    host (connect by name). Raises AddressRefused when any address is not allowed, OSError
+    when the name does not resolve."""
     host, port = _host_port(url)
     if host_allowed(host):
         return None
     addresses = resolve(host, port)
     if not addresses or not all(address_allowed(a) for a in addresses):
         raise AddressRefused(host)
-    return addresses[0]
+    return addresses
 
 
 def validate_public_url(url: str) -> None:
     """Refuse a URL whose host is, or resolves to, a private, loopback, link-local, multicast
     or reserved address (a name that does not resolve yet is checked again at delivery)."""
     try:
-        delivery_address(url)
+        delivery_addresses(url)
     except AddressRefused:
         raise ValidationError(
             _(

@@ -149,36 +149,51 @@ def build_request(delivery: Delivery, timestamp: int) -> SignedRequest:
     )
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the address that was checked, whatever the name resolves to now."""
+def _connect(
+    host: str, port: int, pinned: list[str] | None, timeout: float | None
+) -> socket.socket:
+    """A connection to the first checked address that answers (by name when allow-listed)."""
+    if pinned is None:
+        return socket.create_connection((host, port), timeout)
+    error: OSError = OSError("no address")
+    for address in pinned:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
 
-    def __init__(self, host: str, port: int, address: str | None, timeout: float) -> None:
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the addresses that were checked, whatever the name resolves to now."""
+
+    def __init__(self, host: str, port: int, pinned: list[str] | None, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
-        self.address = address
+        self.pinned = pinned
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address or self.host, self.port), self.timeout)
+        self.sock = _connect(self.host, self.port, self.pinned, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As above, with TLS verified against the URL's host name."""
 
-    def __init__(self, host: str, port: int, address: str | None, timeout: float) -> None:
+    def __init__(self, host: str, port: int, pinned: list[str] | None, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self.address = address
+        self.pinned = pinned
 
     def connect(self) -> None:
-        sock = socket.create_connection((self.address or self.host, self.port), self.timeout)
+        sock = _connect(self.host, self.port, self.pinned, self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
-def _post(request: SignedRequest, address: str | None) -> tuple[int, str]:
+def _post(request: SignedRequest, pinned: list[str] | None) -> tuple[int, str]:
     """POST once, following no redirect; (status, reason) or an OSError/HTTPException."""
     parts = urlsplit(request.url)
     host = parts.hostname or ""
     connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    connection = connection_class(host, port, address, TIMEOUT_SECONDS)
+    connection = connection_class(host, port, pinned, TIMEOUT_SECONDS)
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
@@ -222,14 +237,14 @@ def attempt_delivery(delivery_id: int) -> str:
     error = ""
     started = time.monotonic()
     try:
-        address = addresses.delivery_address(request.url)
+        checked = addresses.delivery_addresses(request.url)
     except addresses.AddressRefused:
         error = REFUSED_ADDRESS
     except (OSError, UnicodeError, ValueError):
         error = NO_ANSWER
     else:
         try:
-            code, reason = _post(request, str(address) if address is not None else None)
+            code, reason = _post(request, None if checked is None else [str(a) for a in checked])
         except (OSError, http.client.HTTPException, ValueError):
             error = NO_ANSWER
         else:
