@@ -336,3 +336,22 @@ def test_the_secret_is_shown_after_creation_and_rotation_only(admin, org):
 
     other_admin = make_persona(org, "admin", "admin2@meridian.test").client()
     assert webhook.secret not in other_admin.get(page).content.decode()
+
+
+def test_the_page_log_shows_why_and_no_timing_for_failures(
+    admin, org, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    webhook = Webhook.objects.create(
+        organisation=org, url=f"http://127.0.0.1:{port}/", events=["assist.planned"]
+    )
+    _deliver(webhook, django_capture_on_commit_callbacks)
+    services.webhook_update(viewer=admin.viewer, webhook=webhook, active=False)
+    html = admin.client().get(f"/webhooks/{webhook.pk}/").content.decode()
+    assert "No HTTP answer from the receiver" in html
+    assert " ms)" not in html
+    assert "Not sent: the webhook was paused." in html

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from peerassist.accounts.models import Organisation
 from peerassist.core.scoping import Viewer
@@ -208,11 +209,13 @@ def _post(request: SignedRequest, pinned: list[str] | None) -> tuple[int, str]:
 
 #: The one thing the log says when no HTTP answer came back: whether the port was closed,
 #: filtered or spoke something else is not told (the log is no port scanner).
-NO_ANSWER = "No HTTP answer from the receiver (connection failed or timed out)."
-REFUSED_ADDRESS = (
+# Stored in English in the log, translated when shown (the template translates them).
+NO_ANSWER = gettext_noop("No HTTP answer from the receiver (connection failed or timed out).")
+REFUSED_ADDRESS = gettext_noop(
     "Not sent: the URL's host resolves to a private, loopback, link-local, multicast or "
     "reserved address."
 )
+PAUSED = gettext_noop("Not sent: the webhook was paused.")
 
 
 def attempt_delivery(delivery_id: int) -> str:
@@ -380,7 +383,7 @@ def webhook_update(
         webhook.active = active
     webhook.save(update_fields=["url", "events", "active"])
     if not webhook.active:
-        _drop_pending(webhook, _("Not sent: the webhook was paused."))
+        _drop_pending(webhook, PAUSED)
     return webhook
 
 
