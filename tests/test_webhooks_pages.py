@@ -29,7 +29,7 @@ def foreign_webhook(other_org):
         ("admin", 200),
         ("organiser", 403),
         ("member", 403),
-        ("guest", 403),
+        ("guest", 404),  # a guest's link opens only their assist: the rest does not exist
         ("outsider", 403),
     ],
 )
