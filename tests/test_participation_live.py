@@ -85,5 +85,7 @@ async def test_declining_closes_the_open_socket_and_the_door(room):
     while closed["type"] != "websocket.close":
         closed = await communicator.receive_output(timeout=3)
     assert closed["code"] == 4403
-    _again, connected, code = await connect(assist, users[Role.VISITING_PEER])
+    await communicator.disconnect()
+    again, connected, code = await connect(assist, users[Role.VISITING_PEER])
     assert not connected and code == 4403
+    await again.disconnect()

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -469,9 +471,9 @@ def attendance_seen(*, assist_id: int, person_id: int) -> bool:
     """Someone taking part is in the room while the session is live: they attended.
 
     One conditional UPDATE, so reconnecting (or two tabs) changes nothing more."""
-    now = timezone.now()
-    live = Participation.objects.taking_part().filter(
-        assist_id=assist_id, person_id=person_id, assist__status=Status.LIVE
+    return bool(
+        Participation.objects.taking_part()
+        .filter(assist_id=assist_id, person_id=person_id, assist__status=Status.LIVE)
+        .filter(Q(seen_in_room_at__isnull=True) | ~Q(attended=True))
+        .update(attended=True, seen_in_room_at=Coalesce("seen_in_room_at", timezone.now()))
     )
-    first = live.filter(seen_in_room_at__isnull=True).update(seen_in_room_at=now, attended=True)
-    return bool(first or live.exclude(attended=True).update(attended=True))
