@@ -9,6 +9,7 @@ from peerassist.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path(
         "accounts/two-factor-required/",
         core_views.two_factor_required,

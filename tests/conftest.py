@@ -160,3 +160,15 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread for the rest of the session, which the asyncio tests cannot share."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """STATIC_ROOT collected once as production does (hashed names, compressed copies): a
+    minute of CPU, so every test that runs a DEBUG=false server shares it."""
+    from tests.harness.app import run_cli, server_env
+
+    tmp = tmp_path_factory.mktemp("production-static")
+    env = {**server_env(tmp), "DEBUG": "false", "STATIC_ROOT": str(tmp / "static")}
+    run_cli(["collectstatic", "--no-input", "-v", "0"], env, tmp, timeout=900)
+    return tmp / "static"

@@ -59,6 +59,7 @@ LEAK = "Zanzibarleak"
 OWN_PAGES = {
     "home",
     "healthz",
+    "readyz",
     "two_factor_required",
     "accounts:profile",
     "notifications:list",

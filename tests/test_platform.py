@@ -1,4 +1,4 @@
-"""Settings, health check, command line and demo data."""
+"""Settings, command line and demo data (health: test_health.py)."""
 
 import os
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import Client
 
 from peerassist.accounts.models import Membership, Organisation
@@ -95,27 +95,6 @@ class TestSettings:
             "shell", "--no-imports", "-c", script, env={"DEBUG": "true"}, tmp_path=tmp_path
         )
         assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
-
-
-class TestHealth:
-    def test_healthy_database_gives_200(self, db):
-        response = Client().get("/healthz")
-        assert response.status_code == 200
-        assert response.json()["checks"]["database"]["ok"] is True
-
-    def test_broken_database_gives_503(self, db, monkeypatch):
-        class Unreachable:
-            def cursor(self):
-                raise DatabaseError("database is gone")
-
-        # Only the health view's handle is cut, so the test database itself stays usable.
-        monkeypatch.setattr("peerassist.core.views.connection", Unreachable())
-        response = Client().get("/healthz")
-        assert response.status_code == 503
-        assert response.json() == {
-            "status": "unavailable",
-            "checks": {"database": {"ok": False, "error": "DatabaseError"}},
-        }
 
 
 class TestCommandLine:

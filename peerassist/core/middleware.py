@@ -43,7 +43,7 @@ TWO_FACTOR_REASON = (
 )
 
 # Paths a member without an authenticator may still reach: setting one up, signing out.
-_TWO_FACTOR_EXEMPT = ("/accounts/", "/static/", "/healthz", "/i18n/")
+_TWO_FACTOR_EXEMPT = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/")
 
 
 class RequireTwoFactorMiddleware:

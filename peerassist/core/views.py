@@ -1,8 +1,5 @@
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.accounts.selectors import membership_list_for_user
 from peerassist.assists.page_data import upcoming_for_viewer
+from peerassist.core import health
 from peerassist.core.middleware import SESSION_ORG_KEY
 from peerassist.core.scoping import Viewer
 from peerassist.invitations import emails
@@ -84,17 +82,13 @@ def two_factor_required(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers: 200 when healthy, 503 when not."""
-    started = time.perf_counter()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
-    except DatabaseError as exc:
-        database = {"ok": False, "error": exc.__class__.__name__}
-    healthy = database["ok"]
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": {"database": database}},
-        status=200 if healthy else 503,
-    )
+    """Liveness for load balancers (HealthMiddleware answers it first; this names the URL)."""
+    return health.healthz_response()
+
+
+@login_not_required
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, migrations, Redis when configured, static manifest; 200 or 503."""
+    return health.readyz_response()

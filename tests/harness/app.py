@@ -55,14 +55,14 @@ def server_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> None:
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120) -> None:
     result = subprocess.run(
         [str(PEERASSIST), *args],
         env=env,
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     if result.returncode != 0:
@@ -72,8 +72,10 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> None:
         )
 
 
-def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+def wait_healthy(
+    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = STARTUP_TIMEOUT
+) -> None:
+    deadline = time.monotonic() + timeout
     last_error = "no attempt yet"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -90,5 +92,5 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     log_text = log.read_text(errors="replace") if log.exists() else "(no log)"
     pytest.fail(
         f"peerassist serve did not become healthy at {url}/healthz within "
-        f"{STARTUP_TIMEOUT:.0f}s ({last_error}). Server log:\n{log_text}"
+        f"{timeout:.0f}s ({last_error}). Server log:\n{log_text}"
     )

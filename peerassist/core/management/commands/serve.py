@@ -1,7 +1,9 @@
 import os
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from peerassist.core.health import static_manifest_problem
 
 
 class Command(BaseCommand):
@@ -16,6 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         import uvicorn
 
+        if not settings.DEBUG:
+            # Without the manifest every page is a 500, and a manifest collected later is
+            # only read at start: refuse now, with the fix, instead of serving errors.
+            problem = static_manifest_problem()
+            if problem:
+                raise CommandError(problem)
         self.stdout.write(
             f"peerassist on http://{options['host']}:{options['port']}/ "
             f"(DEBUG={'on' if settings.DEBUG else 'off'}); Ctrl-C stops it."
@@ -26,7 +34,10 @@ class Command(BaseCommand):
             port=options["port"],
             workers=options["workers"],
             reload=options["reload"],
-            proxy_headers=True,
+            # X-Forwarded-Proto/For set the scheme and client address only behind a proxy we
+            # were told about, and only when the connection comes from one of its addresses.
+            proxy_headers=settings.BEHIND_TLS_PROXY,
+            forwarded_allow_ips=",".join(settings.TRUSTED_PROXIES),
             lifespan="off",  # Django does not use ASGI lifespan events
             # Room events are small JSON; compressing each frame for every socket costs
             # more CPU than it saves (bench/live_fanout.py).
