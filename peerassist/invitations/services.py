@@ -33,6 +33,7 @@ from peerassist.assists.models import (
 from peerassist.assists.selectors import can_edit
 from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation
+from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
 from peerassist.invitations.models import Invitation, InvitationStatus, new_nonce
 from peerassist.invitations.tokens import GuestClaim, RsvpClaim, TokenRefused
@@ -56,14 +57,11 @@ STATUS_FOR_ACTION = {
 }
 
 
-def _enqueue(invitation_id: int, kind: str) -> None:
+def _send_after_commit(invitation_id: int, kind: str) -> None:
+    """The e-mail is queued in this transaction (see core/outbox.py) and sent after it."""
     from peerassist.invitations.tasks import send_invitation_email
 
-    send_invitation_email.enqueue(invitation_id, kind)
-
-
-def _send_after_commit(invitation_id: int, kind: str) -> None:
-    transaction.on_commit(partial(_enqueue, invitation_id, kind))
+    enqueue_with_transaction(send_invitation_email, invitation_id, kind)
 
 
 def _require_invite(viewer: Viewer, assist: PeerAssist) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from peerassist.core.mail import absolute_url, send_email
+from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
 from peerassist.notifications.models import Delivery, Notification, Preference
 from peerassist.people.models import Person
@@ -54,14 +54,14 @@ def notify(
         )
         created.append(notification)
         if person.email and delivery_for(person) == Delivery.IMMEDIATE:
-            _email_after_commit(notification.pk)
+            _email_with_transaction(notification.pk)
     return created
 
 
-def _email_after_commit(notification_id: int) -> None:
+def _email_with_transaction(notification_id: int) -> None:
     from peerassist.notifications.tasks import email_notification
 
-    transaction.on_commit(lambda: email_notification.enqueue(notification_id=notification_id))
+    enqueue_with_transaction(email_notification, notification_id=notification_id)
 
 
 def _own_person(viewer: Viewer) -> Person:

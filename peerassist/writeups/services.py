@@ -2,7 +2,8 @@
 publish the write-up, and follow up.
 
 Each function checks the viewer's rights (`selectors.rights_for`, built on `rules`), writes
-in a transaction, and tells people (notifications, webhooks) only after commit.
+in a transaction, and records in that same transaction what people must be told
+(notifications, e-mails, webhook deliveries: core/outbox.py), sent after commit.
 """
 
 from __future__ import annotations
@@ -63,18 +64,12 @@ def _stored_status(assist: PeerAssist) -> str:
     return assist.status
 
 
-def emit_after_commit(organisation: Organisation, event: str, payload: dict[str, Any]) -> None:
-    """Send a webhook event once the transaction has committed."""
+def emit_with_change(organisation: Organisation, event: str, payload: dict[str, Any]) -> None:
+    """Record the webhook deliveries in the caller's transaction (the outbox): they commit
+    with the change, and the worker sends them afterwards even if this process dies."""
+    from peerassist.webhooks.services import emit
 
-    def send() -> None:
-        try:
-            from peerassist.webhooks.services import emit
-        except ImportError:  # the webhooks app is optional in a trimmed installation
-            logger.info("Webhook %s not sent: no webhooks service", event)
-            return
-        emit(organisation, event, payload)
-
-    transaction.on_commit(send)
+    emit(organisation, event, payload)
 
 
 def _notify(people: Iterable[Person], **kwargs: str) -> None:
@@ -108,7 +103,7 @@ def assist_conclude(*, viewer: Viewer, assist: PeerAssist) -> PeerAssist:
     _attendance_settle(assist)
     if not WriteUp.objects.filter(assist=assist).exists():
         _draft(viewer, assist, note=_("Drafted from the session"))
-    emit_after_commit(assist.organisation, "assist.concluded", _assist_payload(assist))
+    emit_with_change(assist.organisation, "assist.concluded", _assist_payload(assist))
     return assist
 
 
@@ -494,7 +489,7 @@ def writeup_publish(
         % {"who": writeup.published_by.name if writeup.published_by else _("Someone")},
         url=url,
     )
-    emit_after_commit(
+    emit_with_change(
         assist.organisation,
         "writeup.published",
         {**_assist_payload(assist), "writeup": {"version": writeup.version, "url": url}},
@@ -627,7 +622,7 @@ def action_remind(*, action_id: int, today: date) -> bool:
             % {"assist": assist.title, "due": action.due_on.isoformat()},
             url=reverse("writeups:conclusion", args=[assist.pk]) + f"#action-{action.pk}",
         )
-        emit_after_commit(
+        emit_with_change(
             assist.organisation,
             "action.overdue",
             {
