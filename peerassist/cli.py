@@ -22,6 +22,8 @@ FRIENDLY = {
     "export": "Export a write-up: export <assist id> --format pdf|docx|md|html.",
     "report": "The quarterly report: report --quarter 2026Q3 --format pdf|docx|html.",
     "reindex": "Rebuild the search index (with a progress bar).",
+    "backup": "Back up the database and uploaded files: backup [file or directory].",
+    "restore": "Restore a backup into an empty instance: restore <archive> [--force].",
     "migrate": "Create or update the database tables.",
     "createsuperuser": "Create an administrator who can use /admin/.",
     "check": "Check the configuration (add --deploy for production).",
