@@ -13,6 +13,7 @@ django_asgi_app = get_asgi_application()
 # These need Django set up first.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from peerassist.core.metrics import WebSocketGauge  # noqa: E402
 from peerassist.live.auth import SessionAuthMiddleware  # noqa: E402
 from peerassist.live.origin import OriginValidator  # noqa: E402
 from peerassist.live.routing import websocket_urlpatterns  # noqa: E402
@@ -20,6 +21,8 @@ from peerassist.live.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginValidator(SessionAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": WebSocketGauge(
+            OriginValidator(SessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz and /readyz answer probes by IP over plain HTTP (no redirect, no host check).
     "peerassist.core.health.HealthMiddleware",
+    "peerassist.core.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "peerassist.core.middleware.PrivateCacheMiddleware",
@@ -261,6 +262,10 @@ BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # Probes come by IP over plain HTTP; HealthMiddleware answers them first, this is a backstop.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /metrics (Prometheus): with a token, only `Authorization: Bearer <token>`; without one,
+# only from these addresses. See docs/deploy.md.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

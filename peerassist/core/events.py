@@ -29,6 +29,9 @@ def bus_message(
     assist_id: int, payload: dict[str, Any] | None = None, **control: Any
 ) -> dict[str, Any]:
     """A message on the bus: a JSON text for every socket of the room, or a control order."""
+    from peerassist.core.metrics import ROOM_EVENTS
+
+    ROOM_EVENTS.labels(str(payload.get("type", "event")) if payload else "control").inc()
     return {
         "type": "room.message",
         "assist_id": assist_id,

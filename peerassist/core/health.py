@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-HEALTH_PATHS = ("/healthz", "/readyz")
+HEALTH_PATHS = ("/healthz", "/readyz", "/metrics")
 _migrations_applied = False  # once true, stays true for this process (code cannot change)
 
 
@@ -125,12 +125,17 @@ def readyz_response() -> JsonResponse:
 
 
 class HealthMiddleware:
-    """Answers GET/HEAD /healthz and /readyz before any other middleware runs."""
+    """Answers GET/HEAD /healthz and /readyz (and /metrics, which checks its own access)
+    before any other middleware runs."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/metrics":
+            from peerassist.core.metrics import metrics_response
+
+            return metrics_response(request)
         if request.path_info in HEALTH_PATHS:
             if request.method not in ("GET", "HEAD"):
                 return _json({"status": "method not allowed"}, 405)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from peerassist.core.health import static_manifest_problem
+from peerassist.core.metrics import mark_process_dead
 
 
 class Command(BaseCommand):
@@ -28,6 +29,12 @@ class Command(BaseCommand):
             f"peerassist on http://{options['host']}:{options['port']}/ "
             f"(DEBUG={'on' if settings.DEBUG else 'off'}); Ctrl-C stops it."
         )
+        try:
+            self._run(uvicorn, options)
+        finally:
+            mark_process_dead()
+
+    def _run(self, uvicorn, options):
         uvicorn.run(
             "peerassist.asgi:application",
             host=options["host"],
