@@ -92,7 +92,7 @@ def render() -> bytes:
     """The exposition text: this process's (or every process's) samples plus the queue."""
     registry = CollectorRegistry()
     if multiprocess_dir():
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         registry.register(QueueCollector())
         return generate_latest(registry)
     registry.register(QueueCollector())
@@ -170,4 +170,4 @@ class WebSocketGauge:
 def mark_process_dead() -> None:
     """Drop this process's live gauges from the shared directory when it stops."""
     if multiprocess_dir():
-        multiprocess.mark_process_dead(os.getpid())
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
