@@ -28,6 +28,12 @@ from tests.writeups_support import make_scene
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _local_receivers_allowed(settings):
+    """The receivers here listen on loopback, which only an operator's allow-list opens."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 @pytest.fixture
 def crash_after_commit(monkeypatch):
     """The process dies right after COMMIT: nothing registered with on_commit ever runs."""
