@@ -158,6 +158,7 @@ def _objects_around(org, assist, person, author) -> dict[str, object]:
         "token": "not-a-real-token",
         "fmt": "csv",
         "key": "not-a-key",
+        "rest": "no-such-endpoint/",  # the API's JSON 404 for unknown addresses
         "uidb36": "1",
         "id": membership.user.pk,
         "app_label": "assists",
