@@ -23,10 +23,9 @@ from openapi_spec_validator import validate
 from tests.harness.app import (
     PEERASSIST,
     AppServer,
-    free_port,
     run_cli,
     server_env,
-    wait_healthy,
+    serving,
 )
 
 pytestmark = pytest.mark.api_contract
@@ -63,27 +62,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer
         check=True,
     )
     token = issued.stdout.strip()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp / "server.log"
-    with log.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [str(PEERASSIST), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(url, proc, log)
-        yield AppServer(url=url, var_dir=tmp, log=log), token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serving(env, tmp) as server:
+        yield server, token
 
 
 def test_the_served_openapi_document_validates(served):

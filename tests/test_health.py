@@ -39,7 +39,7 @@ class TestHealthz:
         response = Client().get("/healthz", HTTP_HOST="10.1.2.3:8000")
         assert response.status_code == 200
         assert response.json() == {"status": "ok"}
-        assert response["Cache-Control"] == "no-store"
+        assert response["Cache-Control"] == "private, no-store"
 
     def test_other_pages_are_still_redirected_to_https(self, db, production):
         response = Client().get("/", HTTP_HOST="peerassist.example.org")

@@ -3,7 +3,6 @@ static files are; and no answer names the server software (checked on the real s
 
 from __future__ import annotations
 
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ import pytest
 from django.test import Client
 
 from peerassist.accounts.services import api_token_create
-from tests.harness.app import PEERASSIST, free_port, run_cli, server_env, wait_healthy
+from tests.harness.app import run_cli, server_env, serving
 
 PRIVATE = "private, no-store"
 
@@ -56,27 +55,8 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("headers")
     env = server_env(tmp)
     run_cli(["migrate", "--no-input"], env, tmp)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(PEERASSIST), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serving(env, tmp) as server:
+        yield server.url
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str]]:

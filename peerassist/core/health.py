@@ -107,7 +107,7 @@ def readiness() -> tuple[bool, dict[str, dict[str, Any]]]:
 
 def _json(body: dict[str, Any], status: int) -> JsonResponse:
     response = JsonResponse(body, status=status)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"  # as every answer Django makes
     return response
 
 

@@ -7,7 +7,6 @@ SQLite database loaded with the demo organisation, exactly as `make run` gives i
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +17,8 @@ import pytest
 from tests.harness.app import (
     PEERASSIST,
     AppServer,
-    free_port,
     server_env,
-    wait_healthy,
+    serving,
 )
 from tests.harness.app import run_cli as _run
 
@@ -52,27 +50,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     _run(["migrate", "--no-input"], env, cwd)
     _run(["demo", "--quiet"], env, cwd)
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp / "server.log"
-    with log.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [str(PEERASSIST), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=cwd,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(url, proc, log)
-        yield AppServer(url=url, var_dir=tmp, log=log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with serving(env, cwd) as server:
+        yield server
 
 
 # --- Browser ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import _new_page, sign_in
-from tests.harness.app import PEERASSIST, AppServer, free_port, server_env, wait_healthy
+from tests.harness.app import PEERASSIST, AppServer, server_env, serving
 from tests.harness.app import run_cli as _run
 
 NEW_PASSWORD = "a long chosen secret 7"
@@ -30,23 +30,8 @@ def mail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppS
     env["EMAIL_URL"] = f"filemail:///{tmp / 'mail'}"  # four slashes: an absolute path
     _run(["migrate", "--no-input"], env, tmp)
     _run(["demo", "--quiet"], env, tmp)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp / "server.log"
-    with log.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [str(PEERASSIST), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(url, proc, log)
-        yield AppServer(url=url, var_dir=tmp, log=log), env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serving(env, tmp) as server:
+        yield server, env
 
 
 def cli(env: dict, *args: str) -> str:

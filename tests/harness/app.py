@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +96,29 @@ def wait_healthy(
         f"peerassist serve did not become healthy at {url}/healthz within "
         f"{timeout:.0f}s ({last_error}). Server log:\n{log_text}"
     )
+
+
+@contextmanager
+def serving(env: dict[str, str], cwd: Path) -> Iterator[AppServer]:
+    """`peerassist serve` on a free loopback port with `env`, healthy, until the block ends."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = cwd / "server.log"
+    with log.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [str(PEERASSIST), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=cwd,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_healthy(url, proc, log)
+        yield AppServer(url=url, var_dir=cwd, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
