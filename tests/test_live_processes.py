@@ -64,6 +64,15 @@ def _shell(script: str, env: dict[str, str], cwd: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(autouse=True)
+def _no_stale_running_loop():
+    # A sync fixture runs outside any event loop, so a loop that still looks "running" here
+    # was left behind by an earlier test in this process (seen in the whole suite only, not
+    # when this file runs alone); clear it so pytest-asyncio can start this test's loop.
+    if asyncio._get_running_loop() is not None:
+        asyncio._set_running_loop(None)
+
+
 @pytest.fixture
 def site(tmp_path):
     env = server_env(tmp_path)
