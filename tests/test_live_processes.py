@@ -67,8 +67,8 @@ def _shell(script: str, env: dict[str, str], cwd: Path) -> dict:
 @pytest.fixture(autouse=True)
 def _no_stale_running_loop():
     # A sync fixture runs outside any event loop, so a loop that still looks "running" here
-    # was left behind by an earlier test in this process (seen in the whole suite only, not
-    # when this file runs alone); clear it so pytest-asyncio can start this test's loop.
+    # was left by Playwright's sync API in a browser test that ran too early (one lacked
+    # the browser marker that sorts them last); clear it so pytest-asyncio can start ours.
     if asyncio._get_running_loop() is not None:
         asyncio._set_running_loop(None)
 

@@ -19,6 +19,8 @@ from tests.browser.conftest import _new_page, sign_in
 from tests.harness.app import PEERASSIST, AppServer, server_env, serving
 from tests.harness.app import run_cli as _run
 
+pytestmark = pytest.mark.browser  # run last: Playwright's loop would block the asyncio tests
+
 NEW_PASSWORD = "a long chosen secret 7"
 
 
