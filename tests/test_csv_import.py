@@ -5,7 +5,13 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerassist.people.csv_import import people_import_csv, validate
+from peerassist.people.csv_import import (
+    OPTIONAL_COLUMNS,
+    FieldChange,
+    people_import_csv,
+    people_import_preview,
+    validate,
+)
 from peerassist.people.models import ExpertiseTag, Person, Unit
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +223,19 @@ class TestCommand:
         assert "Imported 2 people into Meridian Test: 2 new, 0 updated, 0 unchanged." in out
         assert "2/2 people written" in out
 
+    def test_dry_run_lists_each_change_and_writes_nothing(self, org, directory, tmp_path, capsys):
+        path = tmp_path / "people.csv"
+        path.write_bytes(
+            csv_bytes("ana@meridian.test,Ana Ruiz,,Lead", header="email,name,unit,job_title\n")
+        )
+        call_command("import_people", str(path), org=org.slug, dry_run=True)
+        out = capsys.readouterr().out
+        assert "0 new, 1 changed, 0 unchanged" in out
+        assert "unit: Operations / Field Services → (cleared)" in out
+        assert "job_title: Field coordinator → Lead" in out
+        assert "Nothing was written" in out
+        assert Person.objects.get(email="ana@meridian.test").job_title == "Field coordinator"
+
     def test_unknown_organisation_lists_the_known_ones(self, org, tmp_path):
         path = tmp_path / "people.csv"
         path.write_bytes(GOOD)
@@ -239,11 +258,75 @@ class TestUploadForm:
         assert "<td>2</td><td>level</td>" in body.replace("\n", "")
         assert Person.objects.count() == before
 
-    def test_good_file_imports_and_redirects_to_the_directory(self, organiser, directory):
-        response = organiser.client().post(reverse("people:import"), {"file": _upload(GOOD)})
+    def test_good_file_is_previewed_then_imported_on_confirmation(self, organiser, directory):
+        client = organiser.client()
+        response = client.post(reverse("people:import"), {"file": _upload(GOOD)})
+        assert response.status_code == 200
+        assert "2 new, 0 changed, 0 unchanged" in response.content.decode()
+        assert not Person.objects.filter(email="dana@meridian.test").exists()
+
+        confirm = response.context["confirm"]
+        response = client.post(
+            reverse("people:import"),
+            {"token": confirm["token"].value(), "fingerprint": confirm["fingerprint"].value()},
+        )
         assert response.status_code == 302
         assert response["Location"] == reverse("people:directory")
         assert Person.objects.filter(organisation=organiser.organisation).count() == 5 + 1
+
+    def test_preview_lists_every_change_old_to_new_and_the_columns_left_alone(
+        self, organiser, directory
+    ):
+        data = csv_bytes(
+            "ana@meridian.test,Ana Ruiz,,Field lead", header="email,name,unit,job_title\n"
+        )
+        response = organiser.client().post(reverse("people:import"), {"file": _upload(data)})
+        body = " ".join(response.content.decode().split())
+        assert response.status_code == 200
+        assert "0 new, 1 changed, 0 unchanged" in body
+        assert (
+            "<td>unit</td><td>Operations / Field Services</td><td><strong>(cleared)</strong>"
+            in (body.replace("> <", "><"))
+        )
+        assert "<td>job_title</td><td>Field coordinator</td><td>Field lead</td>" in (
+            body.replace("> <", "><")
+        )
+        assert "left as they are: level, languages, time_zone, expertise, bio, external" in body
+        ana = Person.objects.get(email="ana@meridian.test")
+        assert ana.job_title == "Field coordinator" and ana.unit is not None
+
+    def test_a_confirmation_that_no_longer_matches_the_directory_writes_nothing(
+        self, organiser, directory
+    ):
+        client = organiser.client()
+        data = csv_bytes("ana@meridian.test,Ana Ruiz,Lead", header="email,name,job_title\n")
+        confirm = client.post(reverse("people:import"), {"file": _upload(data)}).context["confirm"]
+        Person.objects.filter(email="ana@meridian.test").update(job_title="Changed meanwhile")
+        response = client.post(
+            reverse("people:import"),
+            {"token": confirm["token"].value(), "fingerprint": confirm["fingerprint"].value()},
+        )
+        assert response.status_code == 200
+        assert "The directory changed since the file was checked" in response.content.decode()
+        assert Person.objects.get(email="ana@meridian.test").job_title == "Changed meanwhile"
+
+    def test_an_unknown_or_someone_elses_token_is_refused(self, organiser, admin, directory):
+        confirm = (
+            organiser.client()
+            .post(reverse("people:import"), {"file": _upload(GOOD)})
+            .context["confirm"]
+        )
+        for client, token in ((organiser.client(), "nope"), (admin.client(), None)):
+            response = client.post(
+                reverse("people:import"),
+                {
+                    "token": token or confirm["token"].value(),
+                    "fingerprint": confirm["fingerprint"].value(),
+                },
+            )
+            assert response.status_code == 400
+            assert "no longer kept" in response.content.decode()
+        assert not Person.objects.filter(email="dana@meridian.test").exists()
 
     @pytest.mark.parametrize(
         ("persona", "status"),
@@ -254,6 +337,8 @@ class TestUploadForm:
         client = request.getfixturevalue(persona).client()
         assert client.get(reverse("people:import")).status_code == status
         response = client.post(reverse("people:import"), {"file": _upload(GOOD)})
+        assert response.status_code == status
+        response = client.post(reverse("people:import"), {"token": "x", "fingerprint": "y"})
         assert response.status_code == status
         assert not Person.objects.filter(email="dana@meridian.test").exists()
 
@@ -301,3 +386,116 @@ def test_tabs_and_line_breaks_in_quoted_values_are_kept(org):
     data = csv_bytes('a@x.test,Ann,,,,,,,"one\ttwo\r\nthree",no')
     report = people_import_csv(organisation=org, data=data)
     assert report.ok, report.errors
+
+
+# --- Nothing is erased by omission -------------------------------------------------------
+
+FULL_DANA = (
+    "dana@meridian.test,Dana Okafor,Operations,Engineer,senior,en;fr,Europe/Paris,"
+    "leak detection;asset data,Twenty years of pipes,yes"
+)
+
+
+def _snapshot(email: str) -> dict[str, object]:
+    person = Person.objects.get(email=email)
+    return {
+        "name": person.name,
+        "unit": person.unit_id,
+        "job_title": person.job_title,
+        "level": person.level,
+        "languages": sorted(person.languages.values_list("code", flat=True)),
+        "time_zone": person.time_zone,
+        "expertise": sorted(person.expertise.values_list("name", flat=True)),
+        "bio": person.bio,
+        "external": person.is_external,
+    }
+
+
+@pytest.mark.parametrize("missing", OPTIONAL_COLUMNS)
+def test_reimport_without_a_column_leaves_that_column_unchanged(org, directory, missing):
+    people_import_csv(organisation=org, data=csv_bytes(FULL_DANA))
+    before = _snapshot("dana@meridian.test")
+    columns = [c for c in HEADER.strip().split(",") if c != missing]
+    values = dict(zip(HEADER.strip().split(","), FULL_DANA.split(","), strict=True))
+    values["name"] = "Dana Okafor-Smith"  # something else changes, so the row is written
+    data = csv_bytes(",".join(values[c] for c in columns), header=",".join(columns) + "\n")
+
+    preview = people_import_preview(organisation=org, data=data)
+    report = people_import_csv(organisation=org, data=data)
+
+    assert report.ok and (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    assert preview.absent_columns == (missing,)
+    assert [c.column for c in preview.changed[0].changes] == ["name"]
+    after = _snapshot("dana@meridian.test")
+    assert after == before | {"name": "Dana Okafor-Smith"}
+
+
+def test_the_issue_case_email_name_languages_keeps_unit_job_and_expertise(org, directory):
+    people_import_csv(organisation=org, data=csv_bytes(FULL_DANA))
+    data = csv_bytes('dana@meridian.test,Dana Okafor,"en;es"', header="email,name,languages\n")
+
+    preview = people_import_preview(organisation=org, data=data)
+    report = people_import_csv(organisation=org, data=data)
+
+    assert [(c.column, c.old, c.new) for c in preview.changed[0].changes] == [
+        ("languages", "en, fr", "en, es")
+    ]
+    assert (report.updated, report.unchanged) == (1, 0)
+    dana = _snapshot("dana@meridian.test")
+    assert dana["unit"] == directory["units"]["ops"].pk
+    assert dana["job_title"] == "Engineer"
+    assert dana["expertise"] == ["asset data", "leak detection"]
+    assert dana["languages"] == ["en", "es"]
+
+
+def test_a_file_with_only_the_required_columns_changes_nothing_already_stored(org, directory):
+    people_import_csv(organisation=org, data=csv_bytes(FULL_DANA))
+    before = _snapshot("dana@meridian.test")
+    data = csv_bytes("dana@meridian.test,Dana Okafor", header="email,name\n")
+    report = people_import_csv(organisation=org, data=data)
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert _snapshot("dana@meridian.test") == before
+
+
+def test_an_explicit_empty_cell_clears_and_the_preview_says_so(org, directory):
+    people_import_csv(organisation=org, data=csv_bytes(FULL_DANA))
+    data = csv_bytes("dana@meridian.test,Dana Okafor,,,", header="email,name,unit,expertise,bio\n")
+
+    preview = people_import_preview(organisation=org, data=data)
+    assert preview.changed[0].changes == (
+        FieldChange("unit", "Operations", ""),
+        FieldChange("expertise", "asset data; leak detection", ""),
+        FieldChange("bio", "Twenty years of pipes", ""),
+    )
+    people_import_csv(organisation=org, data=data)
+    dana = _snapshot("dana@meridian.test")
+    assert (dana["unit"], dana["expertise"], dana["bio"]) == (None, [], "")
+    assert dana["job_title"] == "Engineer" and dana["languages"] == ["en", "fr"]
+
+
+def test_new_people_get_defaults_for_absent_columns(org, directory):
+    data = csv_bytes("new@meridian.test,New Person", header="email,name\n")
+    preview = people_import_preview(organisation=org, data=data)
+    assert [p.email for p in preview.new] == ["new@meridian.test"]
+    people_import_csv(organisation=org, data=data)
+    person = Person.objects.get(email="new@meridian.test")
+    assert (person.level, person.time_zone, person.unit) == ("professional", "UTC", None)
+
+
+def test_preview_writes_nothing_and_names_units_to_be_created(org, directory):
+    data = csv_bytes("ana@meridian.test,Ana Ruiz,Operations / Depots", header="email,name,unit\n")
+    preview = people_import_preview(organisation=org, data=data, create_units=True)
+    assert preview.new_units == ["Operations / Depots"]
+    assert preview.changed[0].changes == (
+        FieldChange("unit", "Operations / Field Services", "Operations / Depots"),
+    )
+    assert not Unit.objects.filter(name="Depots").exists()
+    assert Person.objects.get(email="ana@meridian.test").unit == directory["units"]["field"]
+
+
+def test_preview_of_the_same_file_twice_has_the_same_fingerprint(org, directory):
+    a = people_import_preview(organisation=org, data=GOOD)
+    b = people_import_preview(organisation=org, data=GOOD)
+    assert a.fingerprint == b.fingerprint
+    people_import_csv(organisation=org, data=GOOD)
+    assert people_import_preview(organisation=org, data=GOOD).fingerprint != a.fingerprint

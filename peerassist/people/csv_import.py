@@ -7,6 +7,7 @@ the line (as a spreadsheet shows it, the header being line 1) and the column.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import zoneinfo
@@ -35,6 +36,19 @@ COLUMNS = (
     "external",
 )
 REQUIRED_COLUMNS = ("email", "name")
+#: Columns a file may leave out: for people already in the directory, a column that is not in
+#: the file leaves its stored value alone (only an explicit empty cell clears it).
+OPTIONAL_COLUMNS = tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS)
+#: The Person attribute each scalar column writes.
+_SCALAR_ATTRIBUTE = {
+    "name": "name",
+    "unit": "unit_id",
+    "job_title": "job_title",
+    "level": "level",
+    "time_zone": "time_zone",
+    "bio": "bio",
+    "external": "is_external",
+}
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
 WRITE_BATCH = 500
@@ -69,6 +83,56 @@ class PersonRow:
     expertise: list[str]
     bio: str
     is_external: bool
+    #: The columns the file has: for an existing person, only these are written.
+    columns: frozenset[str] = frozenset(COLUMNS)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One stored value an import will replace, as text (an empty string means empty)."""
+
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """What an import will do to one person: create them, or change these fields."""
+
+    line: int
+    email: str
+    name: str
+    is_new: bool
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass
+class ImportPreview:
+    """Everything an import would write, worked out before anything is written."""
+
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    #: Optional columns the file does not have (their stored values are kept).
+    absent_columns: tuple[str, ...] = ()
+    new: list[PersonChange] = field(default_factory=list)
+    changed: list[PersonChange] = field(default_factory=list)
+    unchanged: int = 0
+    #: Units the import would create (their paths).
+    new_units: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def fingerprint(self) -> str:
+        """Stands for this exact set of changes, so a confirmation can tell if it still holds."""
+        digest = hashlib.sha256()
+        for person in (*self.new, *self.changed):
+            digest.update(repr((person.email, person.is_new, person.changes)).encode())
+        digest.update(repr((self.unchanged, self.new_units)).encode())
+        return digest.hexdigest()[:32]
 
 
 @dataclass
@@ -164,13 +228,16 @@ class _Lookups:
         by_id = {u.pk: u for u in units}
         self.unit_paths: dict[tuple[str, ...], Unit] = {}
         self.units_by_name: dict[str, list[Unit]] = {}
+        #: Each unit's path as people read it ("Operations / Field Services").
+        self.unit_labels: dict[int, str] = {}
         for unit in units:
             path: list[str] = []
             node: Unit | None = unit
             while node is not None:
-                path.insert(0, node.name.lower())
+                path.insert(0, node.name)
                 node = by_id.get(node.parent_id) if node.parent_id else None
-            self.unit_paths[tuple(path)] = unit
+            self.unit_paths[tuple(p.lower() for p in path)] = unit
+            self.unit_labels[unit.pk] = " / ".join(path)
             self.units_by_name.setdefault(unit.name.lower(), []).append(unit)
         self.time_zones = zoneinfo.available_timezones()
 
@@ -205,7 +272,11 @@ def _parse_unit(
 
 
 def _validate_row(
-    line: int, raw: dict[str, str], lookups: _Lookups, create_units: bool
+    line: int,
+    raw: dict[str, str],
+    lookups: _Lookups,
+    create_units: bool,
+    columns: frozenset[str] = frozenset(COLUMNS),
 ) -> tuple[PersonRow | None, list[RowError]]:
     errors: list[RowError] = []
 
@@ -275,23 +346,30 @@ def _validate_row(
             expertise=list(dict.fromkeys(expertise)),
             bio=bio,
             is_external=external_raw in _TRUE,
+            columns=columns,
         ),
         [],
     )
 
 
-def _read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+def _read_rows(
+    text: str,
+) -> tuple[list[tuple[int, dict[str, str]]], frozenset[str], list[RowError]]:
     reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
     try:
         header = next(reader)
     except StopIteration:
-        return [], [RowError(1, "", "the file is empty; the first line must name the columns")]
+        return (
+            [],
+            frozenset(),
+            [RowError(1, "", "the file is empty; the first line must name the columns")],
+        )
     except csv.Error as exc:
-        return [], [RowError(1, "", f"the header cannot be read: {exc}")]
+        return [], frozenset(), [RowError(1, "", f"the header cannot be read: {exc}")]
     names = [_normalise_header(h) for h in header]
     header_errors = [_control_error(1, "", h) for h in header]
     if any(header_errors):
-        return [], [e for e in header_errors if e is not None]
+        return [], frozenset(), [e for e in header_errors if e is not None]
     errors = [
         RowError(1, h.strip(), f"unknown column; the columns are: {', '.join(COLUMNS)}")
         for h, n in zip(header, names, strict=True)
@@ -308,7 +386,8 @@ def _read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
             errors.append(RowError(1, h.strip(), "this column appears twice"))
         seen.add(n)
     if errors:
-        return [], errors
+        return [], frozenset(), errors
+    columns = frozenset(n for n in names if n)
 
     rows: list[tuple[int, dict[str, str]]] = []
     last_line = reader.line_num
@@ -333,7 +412,7 @@ def _read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowErr
                 break
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, "", f"this line cannot be read: {exc}"))
-    return rows, errors
+    return rows, columns, errors
 
 
 def validate(
@@ -347,12 +426,12 @@ def validate(
     except ValueError as exc:
         line_text, _, message = str(exc).partition(": ")
         return [], [RowError(int(line_text.removeprefix("line ")), "", message)]
-    raw_rows, errors = _read_rows(text)
+    raw_rows, columns, errors = _read_rows(text)
     lookups = _Lookups(organisation)
     people: list[PersonRow] = []
     first_line_of: dict[str, int] = {}
     for line, raw in raw_rows:
-        row, row_errors = _validate_row(line, raw, lookups, create_units)
+        row, row_errors = _validate_row(line, raw, lookups, create_units, columns)
         errors += row_errors
         if row is None:
             continue
@@ -391,7 +470,8 @@ def _ensure_unit(
 
 
 def _scalar_values(row: PersonRow, unit: Unit | None) -> dict[str, object]:
-    return {
+    """The scalar fields the row writes: all of them for a new person, else its columns only."""
+    values: dict[str, object] = {
         "name": row.name,
         "unit_id": unit.pk if unit else None,
         "job_title": row.job_title,
@@ -399,6 +479,16 @@ def _scalar_values(row: PersonRow, unit: Unit | None) -> dict[str, object]:
         "time_zone": row.time_zone,
         "bio": row.bio,
         "is_external": row.is_external,
+    }
+    return values
+
+
+def _written_scalars(row: PersonRow, values: dict[str, object]) -> dict[str, object]:
+    """Of a row's values, those its file has a column for (absent columns keep stored values)."""
+    return {
+        attribute: values[attribute]
+        for column, attribute in _SCALAR_ATTRIBUTE.items()
+        if column in row.columns
     }
 
 
@@ -434,10 +524,15 @@ def _write_chunk(
     unit_cache: dict[tuple[str, ...], Unit],
     report: ImportReport,
 ) -> None:
-    """Write one batch: new people in one insert, changed ones one by one, unchanged not at all."""
+    """Write one batch: new people in one insert, changed ones one by one, unchanged not at all.
+
+    For people already in the directory only the file's columns are written: a column the
+    file does not have leaves the stored value as it is.
+    """
     now = timezone.now()
     new: list[tuple[PersonRow, Person]] = []
-    links_to_replace: list[tuple[PersonRow, int]] = []
+    languages_to_replace: list[tuple[PersonRow, int]] = []
+    expertise_to_replace: list[tuple[PersonRow, int]] = []
     for row in chunk:
         unit = None
         if row.unit_path is not None:
@@ -448,40 +543,152 @@ def _write_chunk(
         if person is None:
             new.append((row, Person(organisation=organisation, email=row.email, **values)))
             continue
+        values = _written_scalars(row, values)
         tag_ids = {tags[name.lower()].pk for name in row.expertise}
         scalars_changed = any(getattr(person, k) != v for k, v in values.items())
-        links_changed = set(row.languages) != existing.languages.get(person.pk, set()) or (
+        languages_changed = "languages" in row.columns and (
+            set(row.languages) != existing.languages.get(person.pk, set())
+        )
+        expertise_changed = "expertise" in row.columns and (
             tag_ids != existing.expertise.get(person.pk, set())
         )
         if scalars_changed:
             Person.objects.filter(pk=person.pk).update(**values, updated_at=now)
-        if links_changed:
-            links_to_replace.append((row, person.pk))
-        if scalars_changed or links_changed:
+        if languages_changed:
+            languages_to_replace.append((row, person.pk))
+        if expertise_changed:
+            expertise_to_replace.append((row, person.pk))
+        if scalars_changed or languages_changed or expertise_changed:
             report.updated += 1
         else:
             report.unchanged += 1
     created = Person.objects.bulk_create([person for _, person in new])
     for (row, _), person in zip(new, created, strict=True):
         existing.people[row.email] = person
-        links_to_replace.append((row, person.pk))
+        languages_to_replace.append((row, person.pk))
+        expertise_to_replace.append((row, person.pk))
     report.created += len(created)
 
-    ids = [pk for _, pk in links_to_replace]
     languages_link = Person.languages.through
     expertise_link = Person.expertise.through
-    languages_link.objects.filter(person_id__in=ids).delete()
-    expertise_link.objects.filter(person_id__in=ids).delete()
+    languages_link.objects.filter(person_id__in=[pk for _, pk in languages_to_replace]).delete()
+    expertise_link.objects.filter(person_id__in=[pk for _, pk in expertise_to_replace]).delete()
     languages_link.objects.bulk_create(
         languages_link(person_id=pk, language_id=code)
-        for row, pk in links_to_replace
+        for row, pk in languages_to_replace
         for code in row.languages
     )
     expertise_link.objects.bulk_create(
         expertise_link(person_id=pk, expertisetag_id=tags[name.lower()].pk)
-        for row, pk in links_to_replace
+        for row, pk in expertise_to_replace
         for name in row.expertise
     )
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _person_changes(
+    row: PersonRow,
+    person: Person,
+    lookups: _Lookups,
+    languages: set[str],
+    expertise: set[str],
+) -> tuple[FieldChange, ...]:
+    """Every field of an existing person the row would change, old → new, in column order."""
+    changes: list[FieldChange] = []
+
+    def compare(column: str, old: str, new: str) -> None:
+        if column in row.columns and old != new:
+            changes.append(FieldChange(column, old, new))
+
+    compare("name", person.name, row.name)
+    old_unit = lookups.unit_labels.get(person.unit_id, "") if person.unit_id else ""
+    new_unit = ""
+    if row.unit_path is not None:
+        known = lookups.unit_paths.get(tuple(p.lower() for p in row.unit_path))
+        new_unit = lookups.unit_labels[known.pk] if known else " / ".join(row.unit_path)
+    if old_unit.lower() != new_unit.lower():
+        compare("unit", old_unit, new_unit)
+    compare("job_title", person.job_title, row.job_title)
+    compare("level", person.level, row.level)
+    compare("languages", ", ".join(sorted(languages)), ", ".join(sorted(row.languages)))
+    compare("time_zone", person.time_zone, row.time_zone)
+    old_tags = sorted(expertise, key=str.lower)
+    if {t.lower() for t in old_tags} != {t.lower() for t in row.expertise}:
+        compare("expertise", "; ".join(old_tags), "; ".join(sorted(row.expertise, key=str.lower)))
+    compare("bio", person.bio, row.bio)
+    compare("external", _yes_no(person.is_external), _yes_no(row.is_external))
+    return tuple(changes)
+
+
+def _new_person(row: PersonRow, lookups: _Lookups) -> PersonChange:
+    unit = ""
+    if row.unit_path is not None:
+        known = lookups.unit_paths.get(tuple(p.lower() for p in row.unit_path))
+        unit = lookups.unit_labels[known.pk] if known else " / ".join(row.unit_path)
+    values = {
+        "name": row.name,
+        "unit": unit,
+        "job_title": row.job_title,
+        "level": row.level,
+        "languages": ", ".join(row.languages),
+        "time_zone": row.time_zone,
+        "expertise": "; ".join(row.expertise),
+        "bio": row.bio,
+        "external": _yes_no(row.is_external),
+    }
+    return PersonChange(
+        line=row.line,
+        email=row.email,
+        name=row.name,
+        is_new=True,
+        changes=tuple(FieldChange(column, "", new) for column, new in values.items() if new),
+    )
+
+
+def people_import_preview(
+    *, organisation: Organisation, data: bytes, create_units: bool = False
+) -> ImportPreview:
+    """What importing the file would do, person by person and field by field; writes nothing."""
+    rows, errors = validate(organisation=organisation, data=data, create_units=create_units)
+    preview = ImportPreview(errors=errors, rows=len(rows))
+    if errors:
+        return preview
+    columns = rows[0].columns if rows else frozenset(COLUMNS)
+    preview.absent_columns = tuple(c for c in OPTIONAL_COLUMNS if c not in columns)
+    lookups = _Lookups(organisation)
+    existing = _Existing.load(organisation)
+    tag_names = dict(
+        ExpertiseTag.objects.filter(organisation=organisation).values_list("pk", "name")
+    )
+    new_units: dict[tuple[str, ...], str] = {}
+    for row in rows:
+        if row.unit_path is not None:
+            for depth in range(1, len(row.unit_path) + 1):
+                key = tuple(p.lower() for p in row.unit_path[:depth])
+                if key not in lookups.unit_paths and key not in new_units:
+                    new_units[key] = " / ".join(row.unit_path[:depth])
+        person = existing.people.get(row.email)
+        if person is None:
+            preview.new.append(_new_person(row, lookups))
+            continue
+        changes = _person_changes(
+            row,
+            person,
+            lookups,
+            existing.languages.get(person.pk, set()),
+            {tag_names[pk] for pk in existing.expertise.get(person.pk, set())},
+        )
+        if changes:
+            preview.changed.append(
+                PersonChange(row.line, row.email, person.name, is_new=False, changes=changes)
+            )
+        else:
+            preview.unchanged += 1
+    preview.new_units = list(new_units.values())
+    return preview
 
 
 def people_import_csv(
@@ -491,7 +698,10 @@ def people_import_csv(
     create_units: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Create or update (by e-mail) every person in the file, or nobody if any row is wrong."""
+    """Create or update (by e-mail) every person in the file, or nobody if any row is wrong.
+
+    Only the file's columns are written for people already in the directory.
+    """
     rows, errors = validate(organisation=organisation, data=data, create_units=create_units)
     report = ImportReport(errors=errors, rows=len(rows))
     if errors:

@@ -49,3 +49,10 @@ class ImportPeopleForm(forms.Form):
                 _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """Confirms the changes shown for a checked file (kept on the server under the token)."""
+
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    fingerprint = forms.CharField(max_length=64, widget=forms.HiddenInput)

@@ -1,4 +1,7 @@
+import secrets
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -7,8 +10,13 @@ from django_htmx.http import push_url
 
 from peerassist.core.scoping import require_manager, require_member
 from peerassist.people import selectors
-from peerassist.people.csv_import import COLUMNS, people_import_csv
-from peerassist.people.forms import DirectoryFilterForm, ImportPeopleForm
+from peerassist.people.csv_import import (
+    COLUMNS,
+    ImportPreview,
+    people_import_csv,
+    people_import_preview,
+)
+from peerassist.people.forms import DirectoryFilterForm, ImportConfirmForm, ImportPeopleForm
 from peerassist.people.models import Person
 
 PAGE_SIZE = 25
@@ -60,38 +68,112 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/person_detail.html", {"person": person, "unit_path": unit_path})
 
 
-def import_people(request: HttpRequest) -> HttpResponse:
-    viewer = require_manager(request.viewer)
-    report = None
-    if request.method == "POST":
-        form = ImportPeopleForm(request.POST, request.FILES)
-        if form.is_valid():
-            report = people_import_csv(
-                organisation=viewer.organisation,
-                data=form.cleaned_data["file"].read(),
-                create_units=form.cleaned_data["create_units"],
-            )
-            if report.ok:
-                messages.success(
-                    request,
-                    _(
-                        "Imported %(rows)s people: %(created)s new, %(updated)s updated, "
-                        "%(unchanged)s unchanged."
-                    )
-                    % {
-                        "rows": report.rows,
-                        "created": report.created,
-                        "updated": report.updated,
-                        "unchanged": report.unchanged,
-                    },
-                )
-                return redirect("people:directory")
-    else:
-        form = ImportPeopleForm()
-    status = 400 if report is not None and not report.ok else 200
+#: How long a checked file waits for its confirmation.
+IMPORT_KEPT_SECONDS = 60 * 60
+
+
+def _kept_import_key(request: HttpRequest, token: str) -> str:
+    viewer = request.viewer
+    return f"people-import:{viewer.organisation.pk}:{request.user.pk}:{token}"
+
+
+def _render_import(
+    request: HttpRequest,
+    form: ImportPeopleForm,
+    *,
+    preview: ImportPreview | None = None,
+    confirm: ImportConfirmForm | None = None,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "people/import.html",
-        {"form": form, "report": report, "columns": COLUMNS},
+        {
+            "form": form,
+            "report": preview,
+            "preview": preview if preview is not None and preview.ok else None,
+            "confirm": confirm,
+            "refusal": refusal,
+            "columns": COLUMNS,
+        },
         status=status,
     )
+
+
+def _show_preview(
+    request: HttpRequest, form: ImportPeopleForm, data: bytes, create_units: bool
+) -> HttpResponse:
+    """Check the file and list every change it would make; nothing is written yet."""
+    viewer = request.viewer
+    preview = people_import_preview(
+        organisation=viewer.organisation, data=data, create_units=create_units
+    )
+    if not preview.ok:
+        return _render_import(request, form, preview=preview, status=400)
+    token = secrets.token_urlsafe(16)
+    cache.set(
+        _kept_import_key(request, token),
+        {"data": data, "create_units": create_units},
+        IMPORT_KEPT_SECONDS,
+    )
+    confirm = ImportConfirmForm(initial={"token": token, "fingerprint": preview.fingerprint})
+    return _render_import(request, form, preview=preview, confirm=confirm)
+
+
+def import_people(request: HttpRequest) -> HttpResponse:
+    """Upload a file, see every change it would make, then confirm to write it."""
+    viewer = require_manager(request.viewer)
+    form = ImportPeopleForm()
+    if request.method != "POST":
+        return _render_import(request, form)
+    if "token" not in request.POST:
+        form = ImportPeopleForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_import(request, form, status=400)
+        return _show_preview(
+            request, form, form.cleaned_data["file"].read(), form.cleaned_data["create_units"]
+        )
+    confirm = ImportConfirmForm(request.POST)
+    kept = None
+    if confirm.is_valid():
+        kept = cache.get(_kept_import_key(request, confirm.cleaned_data["token"]))
+    if kept is None:
+        return _render_import(
+            request,
+            form,
+            refusal=_("The checked file is no longer kept. Choose it again to check it."),
+            status=400,
+        )
+    preview = people_import_preview(
+        organisation=viewer.organisation, data=kept["data"], create_units=kept["create_units"]
+    )
+    if not preview.ok or preview.fingerprint != confirm.cleaned_data["fingerprint"]:
+        messages.warning(
+            request,
+            _(
+                "The directory changed since the file was checked: nothing was imported. "
+                "Look at the changes again before you confirm."
+            ),
+        )
+        return _show_preview(request, form, kept["data"], kept["create_units"])
+    report = people_import_csv(
+        organisation=viewer.organisation, data=kept["data"], create_units=kept["create_units"]
+    )
+    cache.delete(_kept_import_key(request, confirm.cleaned_data["token"]))
+    if not report.ok:  # pragma: no cover - the preview above checked the same data
+        return _render_import(request, form, preview=preview, status=400)
+    messages.success(
+        request,
+        _(
+            "Imported %(rows)s people: %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        )
+        % {
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        },
+    )
+    return redirect("people:directory")

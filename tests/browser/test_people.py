@@ -113,7 +113,7 @@ def test_csv_import_reports_bad_line_and_imports_nothing_then_imports_good_file(
     page.get_by_label("CSV file").set_input_files(
         {"name": "people.csv", "mimeType": "text/csv", "buffer": bad.encode()}
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
 
     report = page.get_by_role("alert")
     expect(report.get_by_role("heading")).to_have_text("Nothing was imported: 1 problem to fix")
@@ -135,7 +135,12 @@ def test_csv_import_reports_bad_line_and_imports_nothing_then_imports_good_file(
     page.get_by_label("CSV file").set_input_files(
         {"name": "people.csv", "mimeType": "text/csv", "buffer": good.encode()}
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
+    preview = page.locator("section.preview")
+    expect(preview.get_by_role("heading", level=2)).to_have_text("Check the changes, then confirm")
+    expect(preview).to_contain_text("2 new, 0 changed, 0 unchanged")
+    screenshot(page, "import-preview")
+    page.get_by_role("button", name="Import these changes").click()
 
     expect(page).to_have_url(f"{app_server.url}/people/")
     expect(page.get_by_role("status")).to_contain_text("Imported 2 people: 2 new, 0 updated")

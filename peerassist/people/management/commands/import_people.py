@@ -5,7 +5,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from peerassist.accounts.models import Organisation, Role
 from peerassist.members.services import member_invite_people
-from peerassist.people.csv_import import people_import_csv
+from peerassist.people.csv_import import ImportPreview, people_import_csv, people_import_preview
 from peerassist.people.models import Person
 
 
@@ -23,6 +23,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--create-units", action="store_true", help="Create units that do not exist yet."
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List every change the file would make, person by person and field by field "
+            "(old → new), and write nothing.",
         )
         parser.add_argument(
             "--invite",
@@ -58,6 +64,17 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file.")
         organisation = self._organisation(options["org"])
         data = path.read_bytes()
+        if options["dry_run"]:
+            preview = people_import_preview(
+                organisation=organisation, data=data, create_units=options["create_units"]
+            )
+            if not preview.ok:
+                for error in preview.errors:
+                    self.stderr.write(f"{path}:{error}")
+                raise CommandError(f"{len(preview.errors)} problem(s) in {path}.")
+            self._show_preview(preview)
+            self.stdout.write("Nothing was written (--dry-run).")
+            return
         interactive = self.stdout.isatty()
         with Progress(
             TextColumn("Importing"),
@@ -96,6 +113,25 @@ class Command(BaseCommand):
         )
         if options["invite"]:
             self._invite(organisation, report.emails, options["role"])
+
+    def _show_preview(self, preview: ImportPreview) -> None:
+        self.stdout.write(
+            f"{preview.rows} people in the file: {len(preview.new)} new, "
+            f"{len(preview.changed)} changed, {preview.unchanged} unchanged."
+        )
+        if preview.absent_columns:
+            self.stdout.write(
+                "Not in the file, left as they are: " + ", ".join(preview.absent_columns)
+            )
+        for unit in preview.new_units:
+            self.stdout.write(f"New unit: {unit}")
+        for person in preview.new:
+            self.stdout.write(f"+ {person.email} (line {person.line}): new")
+        for person in preview.changed:
+            self.stdout.write(f"~ {person.email} (line {person.line}):")
+            for change in person.changes:
+                new = change.new if change.new else "(cleared)"
+                self.stdout.write(f"    {change.column}: {change.old or '(empty)'} → {new}")
 
     def _invite(self, organisation: Organisation, emails: list[str], role: str) -> None:
         people = list(
