@@ -294,11 +294,40 @@ def test_next_meeting_lists_due_followups_of_earlier_mini_assists(organiser, mem
         "Chose next meeting",
         "Dated follow-up",
     }
-    # "At the next meeting" is that meeting only; a dated one stays until answered.
-    assert {a.title for a in selectors.meeting_followups(meeting=later)} == {"Dated follow-up"}
+    # Each is on one agenda only: the meeting it was scheduled for (issue 21).
+    assert selectors.meeting_followups(meeting=later) == []
     page = member.client().get(reverse("communities:meeting", args=[nxt.pk]))
     assert "Follow-ups from earlier mini Peer Assists" in page.text
     assert "Chose next meeting" in page.text and "Already answered" not in page.text
+
+
+def test_an_unanswered_followup_moves_to_the_next_meeting_only_once_its_meeting_is_over(
+    organiser, member, community
+):
+    with time_machine.travel(NOW, tick=False):
+        held = MeetingFactory(community=community, starts_at=NOW - timedelta(days=28))
+        nxt = MeetingFactory(
+            community=community,
+            starts_at=NOW + timedelta(days=2),
+            ends_at=NOW + timedelta(days=2, hours=2),
+        )
+        later = MeetingFactory(community=community, starts_at=NOW + timedelta(days=30))
+        last = MeetingFactory(community=community, starts_at=NOW + timedelta(days=60))
+        assist = _mini(organiser, held, "Chose next meeting")
+        Conclusion.objects.create(assist=assist, followup_at_next_meeting=True)
+        FollowUp.objects.create(assist=assist, due_on=nxt.starts_at.date())
+
+        def on(meeting):
+            return [a.title for a in selectors.meeting_followups(meeting=meeting)]
+
+        assert (on(nxt), on(later), on(last)) == (["Chose next meeting"], [], [])
+    # During the meeting it is still there; once it is over and unanswered, it moves on.
+    with time_machine.travel(NOW + timedelta(days=2, hours=1), tick=False):
+        assert (on(nxt), on(later)) == (["Chose next meeting"], [])
+    with time_machine.travel(NOW + timedelta(days=3), tick=False):
+        assert (on(nxt), on(later), on(last)) == ([], ["Chose next meeting"], [])
+        FollowUp.objects.filter(assist=assist).update(answered_at=NOW + timedelta(days=3))
+        assert on(later) == []
 
 
 @time_machine.travel(NOW, tick=False)

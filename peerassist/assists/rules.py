@@ -307,6 +307,26 @@ def agenda_length(
     return findings
 
 
+#: The phase of the agenda steps the live room runs; "before" and "after" steps happen
+#: outside the session (the brief, the follow-up at the next meeting).
+RUNNABLE_PHASE = "during"
+
+
+def runnable_steps[T](steps: Sequence[tuple[T, str]]) -> list[T]:
+    """Of (step, phase) pairs in agenda order, the steps the live room can run."""
+    return [step for step, phase in steps if phase == RUNNABLE_PHASE]
+
+
+def concluding_step[T](steps: Sequence[tuple[T, str]]) -> T | None:
+    """The step from which the facilitator records the conclusion: the last that can be run.
+
+    Not the agenda's last item: in the Mini format that is the follow-up at the next
+    meeting, which the room never runs. None when no step can be run.
+    """
+    runnable = runnable_steps(steps)
+    return runnable[-1] if runnable else None
+
+
 def transition_allowed(current: str, target: str) -> list[Finding]:
     """Only the method's next (or previous planning) step is a legal move."""
     if target in TRANSITIONS.get(current, ()):

@@ -8,8 +8,9 @@ criterion can still go ahead: the failure is a warning with its reason, never a 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -152,3 +153,37 @@ def screen(facts: TopicFacts) -> list[Criterion]:
 def screen_findings(criteria: list[Criterion]) -> list[Finding]:
     """A warning for each criterion the topic does not meet (it may still go ahead)."""
     return [Finding(Level.WARNING, c.code, f"{c.label}: {c.reason}") for c in criteria if not c.met]
+
+
+# --- Follow-ups on meetings' agendas ---------------------------------------------------------
+
+
+def meeting_over(starts_at: datetime, ends_at: datetime | None, now: datetime) -> bool:
+    """A meeting is over once it has ended (without an end time: the day after it started)."""
+    if ends_at is not None:
+        return ends_at <= now
+    return now.date() > starts_at.date()
+
+
+def followup_meeting[K](
+    meetings: Sequence[tuple[K, datetime, datetime | None]],
+    *,
+    held_at: datetime,
+    due_on: date | None,
+    now: datetime,
+) -> K | None:
+    """The one meeting whose agenda holds a mini assist's unanswered follow-up.
+
+    The meetings are the community's (key, starts_at, ends_at). The follow-up belongs on the
+    first meeting after the session and on or after the day it is due ("at the next
+    meeting" is due on that meeting's day). It moves to the following meeting only once that
+    meeting is over and the follow-up still unanswered, so it is on one agenda at a time.
+    """
+    candidates = sorted(
+        (m for m in meetings if m[1] > held_at and (due_on is None or m[1].date() >= due_on)),
+        key=lambda m: m[1],
+    )
+    for key, starts_at, ends_at in candidates:
+        if not meeting_over(starts_at, ends_at, now):
+            return key
+    return candidates[-1][0] if candidates else None

@@ -115,9 +115,9 @@ def round_robin_list(*, meeting: Meeting) -> QuerySet[RoundRobinEntry]:
 
 
 def meeting_followups(*, meeting: Meeting) -> list[PeerAssist]:
-    """Mini Peer Assists held at earlier meetings of the community whose follow-up belongs on
-    this meeting's agenda: the check-in is due by this meeting and not yet answered, or the
-    home team chose "at the community's next meeting" and this is that meeting."""
+    """Mini Peer Assists held at earlier meetings of the community whose unanswered follow-up
+    is on this meeting's agenda: each is on one meeting only, the one it was scheduled for
+    (see rules.followup_meeting), and moves on only once that meeting is over."""
     earlier = list(
         Meeting.objects.filter(
             community_id=meeting.community_id,
@@ -133,7 +133,12 @@ def meeting_followups(*, meeting: Meeting) -> list[PeerAssist]:
             "conclusion", "followup"
         )
     }
-    meeting_day = meeting.starts_at.date()
+    meetings = list(
+        Meeting.objects.filter(community_id=meeting.community_id).values_list(
+            "pk", "starts_at", "ends_at"
+        )
+    )
+    now = timezone.now()
     due: list[PeerAssist] = []
     for assist_id, held_at in earlier:
         assist = assists[assist_id]
@@ -141,18 +146,20 @@ def meeting_followups(*, meeting: Meeting) -> list[PeerAssist]:
         conclusion = getattr(assist, "conclusion", None)
         if followup is not None and followup.answered_at is not None:
             continue
-        if followup is not None and followup.due_on <= meeting_day:
-            due.append(assist)
+        if followup is not None:
+            due_on = followup.due_on
         elif conclusion is not None and conclusion.followup_at_next_meeting:
-            after = assist.ends_at or assist.starts_at or held_at
-            first = (
-                Meeting.objects.filter(community_id=meeting.community_id, starts_at__gt=after)
-                .order_by("starts_at", "pk")
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if first == meeting.pk:
-                due.append(assist)
+            due_on = None
+        else:
+            continue
+        target = rules.followup_meeting(
+            meetings,
+            held_at=assist.ends_at or assist.starts_at or held_at,
+            due_on=due_on,
+            now=now,
+        )
+        if target == meeting.pk:
+            due.append(assist)
     return due
 
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from peerassist.accounts.models import Membership
+from peerassist.assists import rules
 from peerassist.assists.models import AssistStep, Participation, PeerAssist, Status
 from peerassist.assists.selectors import assist_get
 from peerassist.core.scoping import Viewer
@@ -145,6 +146,7 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
     )
     assist = room.assist
     steps = list(assist.steps.order_by("order"))
+    concluding = rules.concluding_step([(s.pk, s.phase) for s in steps])
     sees_prompts = actor.role in ("facilitator", "note_taker", "organiser")
     return {
         "type": "state",
@@ -156,6 +158,8 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
                 "order": s.order,
                 "name": s.name,
                 "phase": s.phase,
+                "runnable": s.phase == rules.RUNNABLE_PHASE,
+                "concluding": s.pk == concluding,
                 "minutes": s.duration_minutes,
                 "prompt_questions": s.prompt_questions if sees_prompts else [],
                 "posting_roles": s.posting_roles,

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerassist.assists import rules
 from peerassist.assists.models import AssistStep, BreakoutGroup, Participation, PeerAssist, Status
 from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.live import rights as rights_rules
@@ -345,7 +346,9 @@ def contribution_tag(
 
 
 def _session_steps(room: Room) -> list[AssistStep]:
-    return list(room.assist.steps.filter(phase="during").order_by("order"))
+    """The steps the room runs, in order (see assists.rules.runnable_steps)."""
+    agenda = room.assist.steps.order_by("order")
+    return rules.runnable_steps([(step, step.phase) for step in agenda])
 
 
 def _start_step(room: Room, step: AssistStep | None, now: datetime) -> None:
@@ -401,6 +404,15 @@ def timer_control(
         ):
             return timer_dict(room, now)  # another process advanced already
         following = steps[(index + 1) if index is not None else 0 :]
+        if not following and room.current_step_id is not None:
+            # The last step that can be run: the session goes on until the facilitator
+            # records the conclusion; "next" never resets the room to "not started".
+            if action == "auto_next":
+                return timer_dict(room, now)
+            raise RoomError(
+                "invalid",
+                _("This is the session's last step: record the conclusion when you are ready."),
+            )
         _start_step(room, following[0] if following else None, now)
     elif action == "previous":
         if index:
@@ -408,7 +420,13 @@ def timer_control(
     elif action == "goto":
         target = next((s for s in steps if s.pk == step_id), None)
         if target is None:
-            raise RoomError("invalid", _("That step is not on the agenda of the session."))
+            raise RoomError(
+                "invalid",
+                _(
+                    "That step is not run in the room: it comes before or after the session, "
+                    "or is not on its agenda."
+                ),
+            )
         _start_step(room, target, now)
     elif action == "auto_advance":
         room.auto_advance = bool(on)

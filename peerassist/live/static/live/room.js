@@ -27,6 +27,7 @@ function start(root) {
   const S = readJson("live-strings");
   const KINDS = readJson("live-kinds");
   const FOCUS = readJson("live-focus-questions");
+  let questionStep = null; // the step the composer's focus question was chosen in
   const language = document.documentElement.lang || undefined;
   const $ = (selector) => root.querySelector(selector);
   const assistId = root.dataset.assistId;
@@ -107,6 +108,7 @@ function start(root) {
       saveSnapshot();
       if (what === "state") renderAll();
       else if (what === "timer") {
+        resetQuestionOnNewStep();
         renderTimer();
         renderBoard();
       } else if (what === "contributions") renderBoard();
@@ -281,7 +283,8 @@ function start(root) {
       button("start").hidden = status !== "idle";
       button("pause").hidden = status !== "running";
       button("resume").hidden = status !== "paused";
-      const steps = room.agenda || [];
+      // Only the steps the room runs: "before"/"after" steps happen outside the session.
+      const steps = (room.agenda || []).filter((s) => s.runnable !== false);
       const index = steps.findIndex((s) => s.id === timer.step_id);
       button("previous").hidden = index <= 0;
       button("next").hidden = steps.length > 0 && index === steps.length - 1;
@@ -303,14 +306,16 @@ function start(root) {
           "li",
           {
             className: isCurrent ? "current" : "",
-            dataset: { stepId: step.id },
+            dataset: step.concluding
+              ? { stepId: step.id, concluding: "" }
+              : { stepId: step.id },
             "aria-current": isCurrent ? "step" : null,
           },
           isCurrent ? h("span", { className: "now-badge", text: S.now_badge }) : null,
           h("span", { className: "step-name", text: step.name }),
           " ",
           h("span", { className: "muted", text: format(S.minutes, { n: step.minutes }) }),
-          control && !isCurrent
+          control && !isCurrent && step.runnable !== false
             ? h("button", {
                 type: "button",
                 className: "link goto",
@@ -386,6 +391,15 @@ function start(root) {
     );
     ui.question.value = chosen;
     if (ui.question.selectedIndex < 0) ui.question.value = "";
+    resetQuestionOnNewStep();
+  }
+
+  // The composer's focus question is chosen per step: a new step starts with none chosen,
+  // so notes of a later step are not filed under the question picked in an earlier one.
+  function resetQuestionOnNewStep() {
+    const step = model.room && model.room.timer ? model.room.timer.step_id : null;
+    if (step !== questionStep) ui.question.value = "";
+    questionStep = step;
   }
 
   function renderPresence() {
