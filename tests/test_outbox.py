@@ -173,3 +173,39 @@ def test_an_email_of_a_rolled_back_change_is_never_sent(org):
     assert not DBTaskResult.objects.exists()
     run_worker()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_crash_after_inviting_a_member_still_sends_the_invitation(org, crash_after_commit):
+    from peerassist.members import services as member_services
+    from tests.conftest import make_persona
+
+    admin = make_persona(org, "admin", "boss@meridian.test")
+    ana = PersonFactory(organisation=org, email="ana.invited@meridian.test", name="Ana Invited")
+    report = member_services.member_invite(viewer=admin.viewer, person_ids=[ana.pk], role="member")
+    assert len(report.invited) == 1
+    # Queued with the membership, not after the commit that the crash cut short.
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert mail.outbox == []
+
+    run_worker()
+
+    assert [m.to for m in mail.outbox] == [["ana.invited@meridian.test"]]
+    assert "/members/welcome/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_an_invitation_rolled_back_sends_nothing(org):
+    from peerassist.members import services as member_services
+    from tests.conftest import make_persona
+
+    admin = make_persona(org, "admin", "boss@meridian.test")
+    ana = PersonFactory(organisation=org, email="ana.invited@meridian.test", name="Ana Invited")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        member_services.member_invite(viewer=admin.viewer, person_ids=[ana.pk], role="member")
+        raise RuntimeError("the request failed after the invitation")
+    assert not DBTaskResult.objects.exists()
+    run_worker()
+    assert mail.outbox == []

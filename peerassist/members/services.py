@@ -1,7 +1,7 @@
 """Writes about members: inviting directory people, roles, deactivation.
 
 Only an organisation's administrators call these (the CLI acts as the organisation). The
-e-mails leave after commit, through `members.tasks`.
+e-mails are queued in the same transaction (core/outbox.py) and leave through `members.tasks`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from peerassist.accounts.selectors import require_admin
 from peerassist.audit.models import Kind
 from peerassist.audit.services import audit_record
 from peerassist.core import events
+from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 
@@ -30,13 +31,12 @@ class InviteReport:
     skipped: list[tuple[Person, str]] = field(default_factory=list)
 
 
-def _send_invitation_after_commit(membership_id: int) -> None:
-    def enqueue() -> None:
-        from peerassist.members.tasks import send_member_invitation
+def _send_invitation_with_transaction(membership_id: int) -> None:
+    """Queue the invitation e-mail in the invitation's own transaction (core/outbox.py), so a
+    process that dies right after the commit cannot lose it."""
+    from peerassist.members.tasks import send_member_invitation
 
-        send_member_invitation.enqueue(membership_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_with_transaction(send_member_invitation, membership_id)
 
 
 def _check_role(role: str) -> None:
@@ -85,7 +85,7 @@ def _invite_one(
     if person.user_id != user.pk:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
-    _send_invitation_after_commit(membership.pk)
+    _send_invitation_with_transaction(membership.pk)
     return membership
 
 
@@ -247,7 +247,7 @@ def member_invitation_resend(*, viewer: Viewer, membership_id: int) -> Membershi
         raise ValidationError(_("This member has already signed in; there is nothing to resend."))
     membership.invited_at = timezone.now()
     membership.save(update_fields=["invited_at"])
-    _send_invitation_after_commit(membership.pk)
+    _send_invitation_with_transaction(membership.pk)
     return membership
 
 
