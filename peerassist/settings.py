@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on: each organisation's OpenID Connect provider (accounts/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",  # serves the API docs page's assets locally instead of from a CDN
     "peerassist.core",
     "peerassist.accounts",
@@ -234,6 +237,13 @@ ALLOW_SIGNUP = env.bool("ALLOW_SIGNUP", default=False)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 #: How long the link in a member invitation e-mail works.
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=14)
+# Single sign-on: the apps come from each organisation's configuration (accounts/sso.py).
+SOCIALACCOUNT_ADAPTER = "peerassist.accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # just-in-time membership; the adapter decides who may
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is the adapter's decision, never implicit
+SOCIALACCOUNT_STORE_TOKENS = False  # peerassist never calls the provider on the user's behalf
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a top-level link must not start a sign-in (login CSRF)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "peerassist"
 

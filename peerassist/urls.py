@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from peerassist.accounts import views as account_views
 from peerassist.api.api import api_urls
 from peerassist.core import views as core_views
 
@@ -15,6 +16,8 @@ urlpatterns = [
         core_views.two_factor_required,
         name="two_factor_required",
     ),
+    # The sign-in page sends addresses of single sign-on domains to their identity provider.
+    path("accounts/login/", account_views.sign_in),
     path("accounts/", include("allauth.urls")),
     path("account/", include("peerassist.accounts.urls")),
     path("people/", include("peerassist.people.urls")),

@@ -148,6 +148,7 @@ def _objects_around(org, assist, person, author) -> dict[str, object]:
         "webhook_id": webhook.pk,
         "token_id": token.token.pk,
         "membership_id": membership.pk,
+        "provider_id": f"sso-{org.slug}",  # single sign-on (none set up here: 404)
         "uidb64": "MQ",
         "step_id": assist.steps.values_list("pk", flat=True).first() or 1,
         "format_id": assist.format_id,
@@ -228,15 +229,20 @@ def world(org, other_org, organiser, other_org_member, django_capture_on_commit_
 def routes() -> Iterator[tuple[str, list[str]]]:
     """(url name, its keyword arguments) of every named route."""
 
-    def walk(patterns, namespace=""):
+    def walk(patterns, namespace="", outer=()):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = namespace
                 if pattern.namespace:
                     inner = f"{namespace}{pattern.namespace}:"
-                yield from walk(pattern.url_patterns, inner)
+                # Arguments may be captured by the include (allauth's oidc/<provider_id>/).
+                groups = (*outer, *pattern.pattern.regex.groupindex)
+                yield from walk(pattern.url_patterns, inner, groups)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                yield f"{namespace}{pattern.name}", list(pattern.pattern.regex.groupindex)
+                yield (
+                    f"{namespace}{pattern.name}",
+                    [*outer, *pattern.pattern.regex.groupindex],
+                )
 
     seen = set()
     for name, kwargs in walk(get_resolver().url_patterns):
@@ -335,8 +341,9 @@ def test_a_guest_gets_no_page_of_another_assist_or_organisation(world, target):
         refused = {403, 404, 405} if kwargs else REFUSED
         if name.startswith("admin:"):
             refused = {302, 404, 405}  # not staff: sent to the admin's sign-in
-        elif name.startswith(("account_", "mfa_")):
-            refused = REFUSED | {200}  # the guest's own sign-in pages
+        elif name.startswith(("account_", "mfa_", "socialaccount_")):
+            # the guest's own sign-in pages (allauth's single sign-on failure page says 401)
+            refused = REFUSED | {200, 401}
         elif name == "members:welcome":
             refused = {400}  # a member invitation link that does not work says so
         for method in ("get", "post"):

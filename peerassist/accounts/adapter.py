@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,11 +10,24 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.ALLOW_SIGNUP
 
     def pre_authenticate(self, request, **credentials):
-        """allauth's lockout after wrong passwords, recorded in the audit log when it refuses."""
+        """allauth's lockout after wrong passwords, recorded in the audit log when it refuses;
+        no password at all for the members of an organisation that uses single sign-on only."""
+        from peerassist.accounts.sso import password_refused_for
+
+        email = str(credentials.get("email") or "")
+        config = password_refused_for(email) if email else None
+        if config is not None:
+            raise ValidationError(
+                _(
+                    "%(org)s signs its members in through single sign-on only: use the "
+                    "\u201cUse single sign-on\u201d button."
+                )
+                % {"org": config.organisation.name}
+            )
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             from peerassist.audit.signals import record_lockout
 
-            record_lockout(request=request, email=str(credentials.get("email") or ""))
+            record_lockout(request=request, email=email)
             raise

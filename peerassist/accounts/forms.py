@@ -20,3 +20,58 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, e.g. \u201creporting script\u201d."),
     )
+
+
+class SsoConfigurationForm(forms.Form):
+    """An organisation's OpenID Connect provider, as its administrators enter it."""
+
+    enabled = forms.BooleanField(
+        label=_("Single sign-on is on"),
+        required=False,
+        help_text=_("While it is off, nobody is sent to the identity provider."),
+    )
+    issuer_url = forms.URLField(
+        label=_("Issuer URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "The identity provider's issuer, e.g. https://login.example.com/realms/staff "
+            "(peerassist reads /.well-known/openid-configuration under it)."
+        ),
+    )
+    client_id = forms.CharField(label=_("Client ID"), max_length=255)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the secret already saved."),
+    )
+    domains = forms.CharField(
+        label=_("E-mail domains"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line (or separated by spaces or commas), e.g. example.com. People whose "
+            "address ends with one of them sign in through this provider."
+        ),
+    )
+    sso_only = forms.BooleanField(
+        label=_("Single sign-on only: no passwords for these domains"),
+        required=False,
+        help_text=_(
+            "Members with an address in these domains can no longer sign in with a password. "
+            "Guests from other domains keep theirs."
+        ),
+    )
+    default_role = forms.ChoiceField(
+        label=_("Role of people who sign in for the first time"),
+        help_text=_("You can change anyone's role afterwards in Members."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from peerassist.accounts.models import Role
+
+        self.fields["default_role"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in Role.choices if value != Role.ADMIN
+        ]

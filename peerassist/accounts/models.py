@@ -133,3 +133,45 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SsoConfiguration(models.Model):
+    """An organisation's OpenID Connect identity provider, set by its administrators.
+
+    allauth's ``openid_connect`` provider reads it through the social account adapter
+    (peerassist/accounts/sso.py): one app per organisation, never shared with another.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sso_configuration"
+    )
+    enabled = models.BooleanField(_("single sign-on on"), default=False)
+    issuer_url = models.URLField(_("issuer URL"), max_length=500)
+    client_id = models.CharField(_("client ID"), max_length=255)
+    #: Stored to talk to the provider; never shown back in full.
+    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    #: Lower-case e-mail domains, one per line, that sign in through this provider.
+    domains = models.TextField(_("e-mail domains"))
+    sso_only = models.BooleanField(_("single sign-on only"), default=False)
+    default_role = models.CharField(
+        _("role of new members"), max_length=20, choices=Role.choices, default=Role.MEMBER
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("single sign-on configuration")
+        verbose_name_plural = _("single sign-on configurations")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.issuer_url})"
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's id for this organisation's provider (in URLs and social accounts).
+
+        Built from the organisation's short name, which the product never changes."""
+        return f"sso-{self.organisation.slug}"
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d for d in self.domains.split() if d]

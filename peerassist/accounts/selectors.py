@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 
-from peerassist.accounts.models import ApiToken, Membership, Organisation, User
+from peerassist.accounts.models import ApiToken, Membership, Organisation, SsoConfiguration, User
 from peerassist.core.scoping import Viewer
 
 
@@ -113,3 +113,8 @@ def member_get(*, viewer: Viewer, membership_id: int) -> MemberRow:
 def member_status(*, membership: Membership) -> str:
     """ "active", "invited" (never signed in since the invitation) or "deactivated"."""
     return _status(membership)
+
+
+def sso_configuration_for_organisation(*, organisation: Organisation) -> SsoConfiguration | None:
+    """The organisation's single sign-on configuration, if it has one (on or off)."""
+    return SsoConfiguration.objects.filter(organisation=organisation).first()

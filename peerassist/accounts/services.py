@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from peerassist.accounts.models import ApiToken, Membership, Organisation, User
+from peerassist.accounts.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    Role,
+    SsoConfiguration,
+    User,
+)
 from peerassist.core.scoping import Viewer
 
 TOKEN_PREFIX = "pa_"  # noqa: S105 - a public marker, not a secret
@@ -106,7 +115,101 @@ def organisation_update(*, viewer: Viewer, name: str, require_two_factor: bool) 
 @transaction.atomic
 def membership_set(*, user: User, organisation: Organisation, role: str) -> Membership:
     """Give the user the role in the organisation, creating the membership if needed."""
-    membership, _ = Membership.objects.update_or_create(
+    membership, _created = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
     return membership
+
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def sso_domains_parse(text: str) -> list[str]:
+    """The lower-case domains in the text (lines, spaces or commas; a leading '@' is dropped);
+    ValidationError naming the first that is not a domain."""
+    domains: list[str] = []
+    for raw in re.split(r"[\s,;]+", text.strip().lower()):
+        domain = raw.lstrip("@").rstrip(".")
+        if not domain:
+            continue
+        if not _DOMAIN_RE.match(domain):
+            raise ValidationError(
+                {"domains": _("%(domain)s is not an e-mail domain.") % {"domain": raw}}
+            )
+        if domain not in domains:
+            domains.append(domain)
+    if not domains:
+        raise ValidationError({"domains": _("Enter at least one e-mail domain.")})
+    return domains
+
+
+def sso_secret_hint(secret: str) -> str:
+    """How a saved secret is shown back: its last 4 characters at most, never in full."""
+    if not secret:
+        return ""
+    return "\u2022" * 8 + (secret[-4:] if len(secret) >= 12 else "")
+
+
+@transaction.atomic
+def sso_configuration_save(
+    *,
+    viewer: Viewer,
+    enabled: bool,
+    issuer_url: str,
+    client_id: str,
+    client_secret: str,
+    domains: str,
+    sso_only: bool,
+    default_role: str,
+) -> SsoConfiguration:
+    """Create or change the single sign-on of the viewer's organisation (admins only); an
+    empty secret keeps the saved one. The change is audited (the secret only as 'changed')."""
+    if not viewer.is_admin:
+        raise PermissionDenied("Only administrators of this organisation can set up sign-on.")
+    organisation = viewer.organisation
+    domain_list = sso_domains_parse(domains)
+    if default_role not in Role.values or default_role == Role.ADMIN:
+        raise ValidationError({"default_role": _("Choose organiser, member or guest.")})
+    taken = [
+        d
+        for other in SsoConfiguration.objects.exclude(organisation=organisation)
+        for d in other.domain_list
+        if d in domain_list
+    ]
+    if taken:
+        raise ValidationError(
+            {
+                "domains": _(
+                    "%(domains)s already signs in through another organisation; ask the "
+                    "operator of this site if it is yours."
+                )
+                % {"domains": ", ".join(taken)}
+            }
+        )
+    config = SsoConfiguration.objects.select_for_update().filter(organisation=organisation).first()
+    secret = client_secret.strip()
+    if config is None and not secret:
+        raise ValidationError({"client_secret": _("Enter the client secret.")})
+    fields = {
+        "enabled": enabled,
+        "issuer_url": issuer_url.strip().rstrip("/"),
+        "client_id": client_id.strip(),
+        "domains": "\n".join(domain_list),
+        "sso_only": sso_only,
+        "default_role": default_role,
+    }
+    if config is None:
+        config = SsoConfiguration(organisation=organisation, client_secret=secret, **fields)
+        changed: dict[str, object] = {k: [None, v] for k, v in fields.items()}
+        changed["client_secret"] = "set"  # noqa: S105 - a word for the log, never the value
+    else:
+        changed = {k: [getattr(config, k), v] for k, v in fields.items() if getattr(config, k) != v}
+        for k, v in fields.items():
+            setattr(config, k, v)
+        if secret and secret != config.client_secret:
+            config.client_secret = secret
+            changed["client_secret"] = "changed"  # noqa: S105 - never the value
+    config.save()
+    if changed:
+        _audit("sso_changed", organisation, viewer.user, config.issuer_url, changed)
+    return config

@@ -1,12 +1,23 @@
+import requests
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerassist.accounts import selectors, services
-from peerassist.accounts.forms import ApiTokenForm, OrganisationSettingsForm
+from peerassist.accounts.forms import ApiTokenForm, OrganisationSettingsForm, SsoConfigurationForm
+from peerassist.accounts.models import Role, SsoConfiguration
+from peerassist.accounts.sso import (
+    email_domain,
+    password_refused_for,
+    sso_configuration_for_email,
+    sso_issuer_origins,
+)
 from peerassist.core.scoping import require_member
 
 
@@ -67,3 +78,103 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.error(request, _("There is no such token to revoke."))
     return redirect("accounts:profile")
+
+
+def sso_settings(request: HttpRequest) -> HttpResponse:
+    """The organisation's single sign-on (OpenID Connect), for its administrators only."""
+    viewer = request.viewer
+    if viewer is None or not viewer.is_admin:
+        raise PermissionDenied(
+            _("Only administrators of this organisation can set up single sign-on.")
+        )
+    config = selectors.sso_configuration_for_organisation(organisation=viewer.organisation)
+    if request.method == "POST":
+        form = SsoConfigurationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.sso_configuration_save(viewer=viewer, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Single sign-on settings were saved."))
+                return redirect("accounts:sso")
+    elif config is not None:
+        form = SsoConfigurationForm(
+            initial={
+                "enabled": config.enabled,
+                "issuer_url": config.issuer_url,
+                "client_id": config.client_id,
+                "domains": "\n".join(config.domain_list),
+                "sso_only": config.sso_only,
+                "default_role": config.default_role,
+            }
+        )
+    else:
+        form = SsoConfigurationForm(initial={"default_role": Role.MEMBER})
+    provider_id = config.provider_id if config else f"sso-{viewer.organisation.slug}"
+    callback_url = request.build_absolute_uri(
+        reverse("openid_connect_callback", kwargs={"provider_id": provider_id})
+    )
+    context = {
+        "form": form,
+        "config": config,
+        "secret_hint": services.sso_secret_hint(config.client_secret) if config else "",
+        "callback_url": callback_url,
+    }
+    return render(request, "accounts/sso.html", context)
+
+
+@login_not_required
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """allauth's sign-in page, which sends addresses of a single sign-on domain to their
+    organisation's identity provider (always when the organisation allows nothing else)."""
+    from allauth.account.views import login as allauth_login
+
+    if request.method == "POST":
+        email = str(request.POST.get("login", "")).strip()
+        wants_sso = "sso" in request.POST
+        config = sso_configuration_for_email(email) if email else None
+        if config is not None and (wants_sso or password_refused_for(email)):
+            return _to_identity_provider(request, config, email)
+        if wants_sso:
+            messages.error(
+                request,
+                _("Single sign-on is not set up for %(domain)s: sign in with your password.")
+                % {"domain": email_domain(email) or _("this address")},
+            )
+            return redirect(request.get_full_path())
+    response: HttpResponse = allauth_login(request)
+    origins = sso_issuer_origins()
+    if origins:
+        # The form's answer may redirect to an identity provider: CSP form-action covers
+        # redirects after a form is sent, so the providers' origins are allowed here only.
+        policy = dict(settings.SECURE_CSP)
+        policy["form-action"] = [*policy.get("form-action", []), *origins]
+        response._csp_config = policy  # type: ignore[attr-defined]
+    return response
+
+
+def _to_identity_provider(
+    request: HttpRequest, config: SsoConfiguration, email: str
+) -> HttpResponse:
+    from allauth.account.utils import get_next_redirect_url
+    from allauth.socialaccount.adapter import get_adapter
+
+    provider = get_adapter(request).get_provider(request, config.provider_id)
+    try:
+        return provider.redirect(  # type: ignore[no-any-return]
+            request,
+            process="login",
+            next_url=get_next_redirect_url(request),
+            auth_params={"login_hint": email},
+        )
+    except (requests.RequestException, ValueError, KeyError):
+        messages.error(
+            request,
+            _(
+                "%(org)s's identity provider cannot be reached right now. Try again in a "
+                "moment, or tell your administrator."
+            )
+            % {"org": config.organisation.name},
+        )
+        return redirect(request.get_full_path())
