@@ -144,19 +144,22 @@ async def test_rights_follow_the_step(room_setup):
     await facilitator.send_json_to({"type": "timer", "action": "start"})
     me = await receive_type(visitor, "me")
     assert me["may"]["post"] is False
+    me = await receive_type(home, "me")
+    assert {"purpose", "context", "question"} <= set(me["may"]["kinds"])
     await visitor.send_json_to(post("My experience", kind="practice"))
     refused = await receive_type(visitor, "error")
     assert refused["code"] == "not_now" and "home team works" in refused["message"]
 
-    # Step 2, "Peers question and share": the home team may only ask and star.
+    # Step 2, "Peers question and share": the receivers only listen and star; the visiting
+    # peers post their answers themselves, recommendations included.
     await facilitator.send_json_to({"type": "timer", "action": "next"})
     me = await receive_type(home, "me")
-    assert me["may"]["kinds"] == ["question"] and me["may"]["star"] is True
+    assert me["may"]["post"] is False and me["may"]["star"] is True
     await home.send_json_to(post("We will do it this way", kind="insight"))
     refused = await receive_type(home, "error")
-    assert refused["code"] == "kind_not_now"
-    await home.send_json_to(post("What do you mean by portal?", kind="question"))
-    await receive_type(home, "ack")
+    assert refused["code"] == "not_now" and "listen" in refused["message"]
+    await visitor.send_json_to(post("Pilot with one team first", kind="recommendation"))
+    await receive_type(visitor, "ack")
     await visitor.send_json_to(post("We used a single portal", kind="practice"))
     ack = await receive_type(visitor, "ack")
 

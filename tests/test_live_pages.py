@@ -58,20 +58,47 @@ def test_room_page_carries_the_socket_path_and_no_inline_script(live_assist, mem
         assert "nonce=" in tag or 'type="application/json"' in tag
 
 
+def projector_url_on_page(client, assist) -> str:
+    import re
+
+    body = client.get(f"/assists/{assist.pk}/live/").content.decode()
+    found = re.search(r'value="[^"]*/projector/([^/"]+)/"', body)
+    return found.group(1) if found else ""
+
+
 def test_projector_link_is_made_renewed_and_closed(live_assist, member):
     client = member.client()
     client.post(f"/assists/{live_assist.pk}/live/projector-link/")
-    token = client.session["projector_tokens"][str(live_assist.pk)]
+    token = projector_url_on_page(client, live_assist)
+    assert token
     projector = Client()
     page = projector.get(f"/projector/{token}/")
     assert page.status_code == 200
     assert f"?projector={token}" in page.content.decode()
+    # Shown again in another browser of the facilitator (a new session), with a warning.
+    elsewhere = Client()
+    elsewhere.force_login(member.user)
+    assert projector_url_on_page(elsewhere, live_assist) == token
+    body = elsewhere.get(f"/assists/{live_assist.pk}/live/").content.decode()
+    assert "Copy the link" in body and "stops the screen that shows the current one" in body
     client.post(f"/assists/{live_assist.pk}/live/projector-link/")
     assert projector.get(f"/projector/{token}/").status_code == 404  # renewed: old link dead
-    new_token = client.session["projector_tokens"][str(live_assist.pk)]
+    new_token = projector_url_on_page(elsewhere, live_assist)
+    assert new_token and new_token != token
     client.post(f"/assists/{live_assist.pk}/live/projector-link/", {"action": "revoke"})
     assert projector.get(f"/projector/{new_token}/").status_code == 404
     assert Room.objects.get(assist=live_assist).projector_digest == ""
+    assert projector_url_on_page(elsewhere, live_assist) == ""
+
+
+def test_a_link_made_before_it_could_be_shown_again_is_said_to_be_open(live_assist, member):
+    import hashlib
+
+    Room.objects.update_or_create(
+        assist=live_assist, defaults={"projector_digest": hashlib.sha256(b"old").hexdigest()}
+    )
+    body = member.client().get(f"/assists/{live_assist.pk}/live/").content.decode()
+    assert "A projector link is open" in body and "Close the projector link" in body
 
 
 def test_visiting_peer_cannot_make_a_projector_link(live_assist, org):

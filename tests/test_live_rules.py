@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from peerassist.assists.kinds import kinds_by_role
 from peerassist.live.rights import rights_for
 from peerassist.live.timer import remaining_seconds, timer_payload
 
@@ -10,13 +11,24 @@ T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 def test_facilitator_and_note_taker_can_always_post_on_behalf():
     for role in ("facilitator", "note_taker"):
-        r = rights_for(role=role, live=True, step_name="Any", posting_roles=[], step_kinds=[])
+        r = rights_for(
+            role=role,
+            live=True,
+            step_name="Any",
+            kinds_by_role=kinds_by_role(role_kinds=None, posting_roles=[], contribution_kinds=[]),
+        )
         assert r.post and r.on_behalf and r.edit_any
     assert rights_for(
-        role="facilitator", live=True, step_name=None, posting_roles=[], step_kinds=[]
+        role="facilitator",
+        live=True,
+        step_name=None,
+        kinds_by_role=kinds_by_role(role_kinds=None, posting_roles=[], contribution_kinds=[]),
     ).control
     assert not rights_for(
-        role="note_taker", live=True, step_name=None, posting_roles=[], step_kinds=[]
+        role="note_taker",
+        live=True,
+        step_name=None,
+        kinds_by_role=kinds_by_role(role_kinds=None, posting_roles=[], contribution_kinds=[]),
     ).control
 
 
@@ -25,8 +37,11 @@ def test_home_peers_only_star_and_ask_while_visiting_peers_share():
         role="home_peer",
         live=True,
         step_name="What the visiting peers know",
-        posting_roles=["visiting_peer", "facilitator", "note_taker"],
-        step_kinds=["practice", "lesson"],
+        kinds_by_role=kinds_by_role(
+            role_kinds=None,
+            posting_roles=["visiting_peer", "facilitator", "note_taker"],
+            contribution_kinds=["practice", "lesson"],
+        ),
     )
     assert r.post and r.kinds == ("question",) and r.star
     assert "clarifying questions" in r.why
@@ -37,18 +52,31 @@ def test_visiting_peers_read_only_while_receivers_analyse():
         role="visiting_peer",
         live=True,
         step_name="Receivers analyse what they heard",
-        posting_roles=["home_peer", "facilitator", "note_taker"],
-        step_kinds=["insight"],
+        kinds_by_role=kinds_by_role(
+            role_kinds=None,
+            posting_roles=["home_peer", "facilitator", "note_taker"],
+            contribution_kinds=["insight"],
+        ),
     )
     assert not r.post and not r.star
 
 
 def test_nobody_but_facilitation_posts_outside_a_live_session():
     for role in ("home_peer", "visiting_peer", "observer"):
-        r = rights_for(role=role, live=False, step_name="x", posting_roles=[role], step_kinds=[])
+        r = rights_for(
+            role=role,
+            live=False,
+            step_name="x",
+            kinds_by_role=kinds_by_role(
+                role_kinds=None, posting_roles=[role], contribution_kinds=[]
+            ),
+        )
         assert not r.post
     assert not rights_for(
-        role="observer", live=True, step_name="x", posting_roles=[], step_kinds=[]
+        role="observer",
+        live=True,
+        step_name="x",
+        kinds_by_role=kinds_by_role(role_kinds=None, posting_roles=[], contribution_kinds=[]),
     ).post
 
 

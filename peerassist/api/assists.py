@@ -43,6 +43,7 @@ from peerassist.assists.models import (
     Role,
     Rsvp,
     Visibility,
+    step_kinds_by_role,
 )
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.core.findings import Finding
@@ -169,7 +170,16 @@ class StepOut(Schema):
     prompt_questions: list[str]
     posting_roles: list[str]
     contribution_kinds: list[str]
+    role_kinds: dict[str, list[str]] = Field(
+        ...,
+        description="The step × role × kind table: the kinds of note each role may post "
+        "in this step (facilitator and note-taker record every kind).",
+    )
     optional: bool
+
+    @staticmethod
+    def resolve_role_kinds(obj: Any) -> dict[str, list[str]]:
+        return {role: list(k) for role, k in step_kinds_by_role(obj).items()}
 
 
 class AgendaOut(Schema):
@@ -290,6 +300,10 @@ class FormatStepIn(Schema):
     prompt_questions: list[str] = Omittable(max_length=30)
     posting_roles: list[Role] = Omittable()
     contribution_kinds: list[ContributionKind] = Omittable()
+    role_kinds: dict[str, list[ContributionKind]] = Omittable(
+        description="Which kinds each of home_peer, visiting_peer, observer may post; "
+        "a role left out posts nothing."
+    )
     optional: StrictBool = Omittable()
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerassist.accounts.models import Organisation
+from peerassist.assists.kinds import kinds_by_role
 from peerassist.core.scoping import OrgScopedManager
 from peerassist.people.models import Language, Person, validate_time_zone
 
@@ -24,6 +25,8 @@ class Role(models.TextChoices):
 
 
 class ContributionKind(models.TextChoices):
+    PURPOSE = "purpose", _("Purpose")
+    CONTEXT = "context", _("Context and challenge")
     QUESTION = "question", _("Question")
     PRACTICE = "practice", _("Practice")
     LESSON = "lesson", _("Lesson learned")
@@ -87,11 +90,22 @@ class StepFields(models.Model):
     contribution_kinds = models.JSONField(
         _("contribution kinds expected"), default=list, blank=True
     )
+    #: The step × role × kind table ({role: [kind, …]}, see assists/kinds.py).
+    role_kinds = models.JSONField(_("kinds each role may post"), default=dict, blank=True)
     optional = models.BooleanField(_("optional"), default=False)
 
     class Meta:
         abstract = True
         ordering = ["order"]
+
+
+def step_kinds_by_role(step: StepFields) -> dict[str, tuple[str, ...]]:
+    """The kinds each role may post in this step (every role a key)."""
+    return kinds_by_role(
+        role_kinds=step.role_kinds,
+        posting_roles=step.posting_roles,
+        contribution_kinds=step.contribution_kinds,
+    )
 
 
 class FormatStep(StepFields):

@@ -20,11 +20,13 @@ from peerassist.assists import rules, selectors
 from peerassist.assists.models import (
     AssistStep,
     BreakoutGroup,
+    ContributionKind,
     JoinRequest,
     Participation,
     PeerAssist,
     Role,
     Status,
+    step_kinds_by_role,
     taking_part_q,
 )
 from peerassist.core.findings import Finding, Level
@@ -489,13 +491,28 @@ def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
 
 
 def agenda_steps(*, assist: PeerAssist) -> list[AssistStep]:
-    """The assist's agenda, each step with the names of the roles who contribute in it."""
+    """The assist's agenda, each step with the names of the roles who contribute in it and
+    its step × role × kind table as cells (one per role of `KIND_TABLE_ROLES`)."""
     steps = list(assist.steps.order_by("order"))
+    labels = dict(ContributionKind.choices)
     for step in steps:
+        table = step_kinds_by_role(step)
         step.posting_labels = [  # type: ignore[attr-defined]
             Role(code).label for code in step.posting_roles if code in Role.values
         ]
+        step.kind_cells = [  # type: ignore[attr-defined]
+            [str(labels[k]) for k in table[role]] for role in KIND_TABLE_ROLES
+        ]
     return steps
+
+
+#: The columns of the agenda's "who may post what" table (facilitation records any kind).
+KIND_TABLE_ROLES = ("home_peer", "visiting_peer", "observer")
+
+
+def kind_table_headers() -> list[str]:
+    """The column headings of the agenda's "who may post what" table."""
+    return [str(Role(code).label) for code in KIND_TABLE_ROLES]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerassist.assists import rules
+from peerassist.assists import kinds, rules
 from peerassist.assists.groups import Member, propose_groups
 from peerassist.assists.models import (
     AssistStep,
@@ -53,6 +53,7 @@ STEP_FIELDS = (
     "prompt_questions",
     "posting_roles",
     "contribution_kinds",
+    "role_kinds",
     "optional",
 )
 
@@ -427,7 +428,14 @@ def format_step_update(
                     % {"allowed": ", ".join(allowed[name]), "bad": ", ".join(map(str, bad))}
                 }
             )
+        if name == "role_kinds" and (errors := kinds.role_kinds_errors(value)):
+            raise ValidationError({name: errors})
         setattr(step, name, value)
+    if "role_kinds" in changes:
+        # The older fields say the same as the table, for readers that only know them.
+        step.posting_roles, step.contribution_kinds = kinds.legacy_fields(step.role_kinds)
+    elif {"posting_roles", "contribution_kinds"} & set(changes):
+        step.role_kinds = {}  # edited the old way: the table follows those fields again
     step.full_clean(exclude=["format"])
     step.save()
     total = sum(

@@ -3,6 +3,12 @@ organisers copy and edit them. Prompt questions are the guides' words."""
 
 FACILITATION = ["facilitator", "note_taker"]
 EVERYONE = ["home_peer", "visiting_peer", *FACILITATION]
+#: What visiting peers share from experience (the guides: practices, lessons learned,
+#: options, recommendations, sources).
+SHARE = ["practice", "lesson", "option", "recommendation", "source"]
+#: Mini guide, step 4: surprises, what was expected but not heard, what else we need to
+#: know, other sources — and the insights they add up to.
+TOGETHER = ["surprise", "expected_not_heard", "need_to_know", "source", "insight"]
 
 MINI = {
     "kind": "mini",
@@ -26,6 +32,7 @@ MINI = {
             "prompt_questions": [],
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": [],
+            "role_kinds": {"home_peer": ["purpose", "context"]},
         },
         {
             "name": "What the home peers know",
@@ -39,6 +46,7 @@ MINI = {
             "prompt_questions": [],
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["question"],
+            "role_kinds": {"home_peer": ["purpose", "context", "question"]},
         },
         {
             "name": "What the visiting peers know",
@@ -56,6 +64,10 @@ MINI = {
             ],
             "posting_roles": ["visiting_peer", *FACILITATION],
             "contribution_kinds": ["practice", "lesson", "option", "recommendation", "source"],
+            "role_kinds": {
+                "visiting_peer": [*SHARE],
+                "home_peer": ["question"],
+            },
         },
         {
             "name": "What we all now know together",
@@ -79,6 +91,7 @@ MINI = {
                 "source",
                 "insight",
             ],
+            "role_kinds": {"home_peer": [*TOGETHER], "visiting_peer": [*TOGETHER]},
         },
         {
             "name": "Home peer response",
@@ -95,6 +108,7 @@ MINI = {
             ],
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["insight", "action_idea"],
+            "role_kinds": {"home_peer": ["insight", "action_idea"]},
         },
         {
             "name": "After the event: follow-up at the next meeting",
@@ -111,6 +125,7 @@ MINI = {
             ],
             "posting_roles": EVERYONE,
             "contribution_kinds": ["insight", "action_idea"],
+            "role_kinds": {"home_peer": ["insight", "action_idea"], "visiting_peer": ["insight"]},
         },
     ],
 }
@@ -128,12 +143,14 @@ STANDARD = {
             "duration_minutes": 10,
             "posting_roles": FACILITATION,
             "contribution_kinds": [],
+            "role_kinds": {"home_peer": [], "visiting_peer": []},
         },
         {
             "name": "Facilitator explains process and roles",
             "duration_minutes": 5,
             "posting_roles": FACILITATION,
             "contribution_kinds": [],
+            "role_kinds": {"home_peer": [], "visiting_peer": []},
         },
         {
             "name": "Peer assistee presents the case",
@@ -141,6 +158,7 @@ STANDARD = {
             "description": "5–10 minutes: the home team presents the case; peers listen.",
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["question"],
+            "role_kinds": {"home_peer": ["purpose", "context", "question"]},
         },
         {
             "name": "Discussion and facilitation",
@@ -155,12 +173,17 @@ STANDARD = {
                 "recommendation",
                 "insight",
             ],
+            "role_kinds": {
+                "visiting_peer": ["question", *SHARE],
+                "home_peer": ["question", "insight", "need_to_know"],
+            },
         },
         {
             "name": "Validate notes and plan follow-up",
             "duration_minutes": 5,
             "posting_roles": EVERYONE,
             "contribution_kinds": ["action_idea"],
+            "role_kinds": {"home_peer": ["action_idea"], "visiting_peer": ["action_idea"]},
         },
         {
             "name": "Plenary debriefing",
@@ -169,12 +192,14 @@ STANDARD = {
             "description": "When several groups met: each group shares its main insights.",
             "posting_roles": FACILITATION,
             "contribution_kinds": ["insight"],
+            "role_kinds": {"home_peer": [], "visiting_peer": []},
         },
         {
             "name": "Close the session",
             "duration_minutes": 5,
             "posting_roles": FACILITATION,
             "contribution_kinds": [],
+            "role_kinds": {"home_peer": [], "visiting_peer": []},
         },
     ],
 }
@@ -194,6 +219,7 @@ FOUR_PART = {
             "prompt_questions": ["What do you want to get out of this session?"],
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["question"],
+            "role_kinds": {"home_peer": ["purpose", "context", "question"]},
         },
         {
             "name": "Peers question and share",
@@ -202,6 +228,7 @@ FOUR_PART = {
             "prompt_questions": ["What have you done in a similar situation, and what happened?"],
             "posting_roles": ["visiting_peer", *FACILITATION],
             "contribution_kinds": ["question", "practice", "lesson", "option", "source"],
+            "role_kinds": {"visiting_peer": ["question", *SHARE]},
         },
         {
             "name": "Receivers analyse what they heard",
@@ -210,6 +237,7 @@ FOUR_PART = {
             "prompt_questions": ["What did you hear that could change your plan?"],
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["insight", "option", "need_to_know"],
+            "role_kinds": {"home_peer": ["insight", "option", "need_to_know"]},
         },
         {
             "name": "Feedback and agreed actions",
@@ -218,6 +246,10 @@ FOUR_PART = {
             "prompt_questions": ["What will you do differently, and who will do it by when?"],
             "posting_roles": EVERYONE,
             "contribution_kinds": ["recommendation", "action_idea"],
+            "role_kinds": {
+                "visiting_peer": ["recommendation", "action_idea"],
+                "home_peer": ["insight", "action_idea"],
+            },
         },
     ],
 }
@@ -236,6 +268,7 @@ EXTENDED = {
             "description": "Time for the teams to get to know one another, so they can work openly together.",
             "posting_roles": FACILITATION,
             "contribution_kinds": [],
+            "role_kinds": {"home_peer": [], "visiting_peer": []},
         },
         {
             "name": "Context and history",
@@ -246,6 +279,7 @@ EXTENDED = {
             ),
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["question"],
+            "role_kinds": {"home_peer": ["purpose", "context", "question"]},
         },
         {
             "name": "Dialogue",
@@ -253,6 +287,10 @@ EXTENDED = {
             "description": "The resource team asks questions and talks with the host team to understand the issues.",
             "posting_roles": EVERYONE,
             "contribution_kinds": ["question", "insight", "need_to_know"],
+            "role_kinds": {
+                "home_peer": ["question", "insight", "need_to_know"],
+                "visiting_peer": ["question", "insight", "need_to_know"],
+            },
         },
         {
             "name": "Options",
@@ -260,6 +298,10 @@ EXTENDED = {
             "description": "The resource team identifies options; the host team listens; the facilitator records them.",
             "posting_roles": ["visiting_peer", *FACILITATION],
             "contribution_kinds": ["option", "practice", "lesson", "source"],
+            "role_kinds": {
+                "visiting_peer": ["option", "practice", "lesson", "source"],
+                "home_peer": ["question"],
+            },
         },
         {
             "name": "Final feedback, without defending",
@@ -270,6 +312,7 @@ EXTENDED = {
             ),
             "posting_roles": ["visiting_peer", *FACILITATION],
             "contribution_kinds": ["recommendation"],
+            "role_kinds": {"visiting_peer": ["recommendation"]},
         },
         {
             "name": "Formal conclusion",
@@ -277,6 +320,7 @@ EXTENDED = {
             "description": "Someone from the host team summarises the outcomes and the actions.",
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": ["insight", "action_idea"],
+            "role_kinds": {"home_peer": ["insight", "action_idea"]},
         },
         {
             "name": "Write-up",
@@ -285,6 +329,7 @@ EXTENDED = {
             "description": "A short (1–2 page) write-up of the activity, learnings and action steps.",
             "posting_roles": ["home_peer", *FACILITATION],
             "contribution_kinds": [],
+            "role_kinds": {"home_peer": [], "visiting_peer": []},
         },
     ],
 }

@@ -279,6 +279,8 @@ def agenda(request: HttpRequest, assist_id: int) -> HttpResponse:
         "review": review,
         "findings": page_data.grouped(review.findings, page_data.PAGE_FIELDS["agenda"]),
         "agenda_hours_label": _agenda_hours(review.agenda_minutes),
+        "steps": steps,
+        "kind_headers": page_data.kind_table_headers(),
         "tab": "agenda",
     }
     return render(request, "assists/agenda.html", context, status=400 if form.errors else 200)

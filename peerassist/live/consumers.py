@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerassist.assists.models import PeerAssist
+from peerassist.assists.models import PeerAssist, step_kinds_by_role
 from peerassist.live import limits, selectors, services
 from peerassist.live import rights as rights_rules
 from peerassist.live.fanout import hub
@@ -117,12 +117,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return ""
 
     @database_sync_to_async
-    def _agenda(self) -> dict[int, tuple[str, list[str], list[str]]]:
+    def _agenda(self) -> dict[int, tuple[str, dict[str, tuple[str, ...]]]]:
         room = selectors.room_get(assist_id=self.assist_id)
-        return {
-            s.pk: (s.name, list(s.posting_roles), list(s.contribution_kinds))
-            for s in room.assist.steps.all()
-        }
+        return {s.pk: (s.name, step_kinds_by_role(s)) for s in room.assist.steps.all()}
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False):
@@ -151,8 +148,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             role=role,
             live=True,
             step_name=step[0] if step else None,
-            posting_roles=step[1] if step else [],
-            step_kinds=step[2] if step else [],
+            kinds_by_role=step[1] if step else {},
         )
         await self.send(
             text_data=json.dumps(

@@ -30,6 +30,9 @@ class Room(models.Model):
     extra_seconds = models.IntegerField(default=0)
     auto_advance = models.BooleanField(default=False)
     projector_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    #: The projector token is derived from this and SECRET_KEY, so the facilitator can show
+    #: the link again in any browser while the database alone does not give it away.
+    projector_nonce = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return f"Room of {self.assist}"
@@ -77,6 +80,8 @@ class Contribution(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="recorded"
     )
     starred = models.BooleanField(default=False)
+    #: The role of who starred it (home peer or facilitator), so the write-up says it right.
+    starred_by_role = models.CharField(max_length=20, blank=True)
     tags = models.JSONField(default=list, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from peerassist.assists import kinds as kinds_module
+
 FACILITATION = frozenset({"facilitator", "note_taker"})
-ALL_KINDS = (
-    "question",
-    "practice",
-    "lesson",
-    "option",
-    "recommendation",
-    "insight",
-    "surprise",
-    "expected_not_heard",
-    "need_to_know",
-    "source",
-    "action_idea",
-)
+ALL_KINDS = kinds_module.ALL_KINDS
 
 
 @dataclass(frozen=True)
@@ -50,10 +40,11 @@ def rights_for(
     role: str | None,
     live: bool,
     step_name: str | None,
-    posting_roles: Sequence[str],
-    step_kinds: Sequence[str],
+    kinds_by_role: Mapping[str, Sequence[str]],
 ) -> Rights:
-    """What a participant with `role` may do during the current step (None: not started)."""
+    """What a participant with `role` may do during the current step (None: not started).
+
+    `kinds_by_role` is the step's step × role × kind table (assists.kinds.kinds_by_role)."""
     if role is None or role == "projector":
         return Rights(False, (), False, False, False, False, _("You are watching."), True)
     if role in FACILITATION:
@@ -70,50 +61,29 @@ def rights_for(
         )
     if not live:
         return Rights(False, (), False, False, False, False, _("The session is not live."))
+    star = role == "home_peer"
     if step_name is None:
         return Rights(
             False,
             (),
-            role == "home_peer",
+            star,
             False,
             False,
             False,
             _("The facilitator has not started the first step yet."),
         )
-    kinds = tuple(step_kinds) or ALL_KINDS
-    if role in posting_roles:
-        return Rights(
-            True,
-            kinds,
-            role == "home_peer",
-            False,
-            False,
-            False,
-            _("In “%(step)s” you can share notes.") % {"step": step_name},
+    kinds = tuple(kinds_by_role.get(role, ()))
+    if role == "home_peer" and kinds == ("question",):
+        why = _(
+            "In “%(step)s” the visiting peers share: listen, star what helps and ask "
+            "clarifying questions only."
         )
-    if role == "home_peer":
-        return Rights(
-            True,
-            ("question",),
-            True,
-            False,
-            False,
-            False,
-            _(
-                "In “%(step)s” the visiting peers share: listen, star what helps and ask "
-                "clarifying questions only."
-            )
-            % {"step": step_name},
-        )
-    if role == "visiting_peer":
-        return Rights(
-            False,
-            (),
-            False,
-            False,
-            False,
-            False,
-            _("In “%(step)s” the home team works: read along, your turn comes back.")
-            % {"step": step_name},
-        )
-    return Rights(False, (), False, False, False, False, _("Observers read along."))
+    elif kinds:
+        why = _("In “%(step)s” you can share notes.")
+    elif role == "home_peer":
+        why = _("In “%(step)s” the visiting peers share: listen and star what helps.")
+    elif role == "visiting_peer":
+        why = _("In “%(step)s” the home team works: read along, your turn comes back.")
+    else:
+        why = _("Observers read along.")
+    return Rights(bool(kinds), kinds, star, False, False, False, why % {"step": step_name})

@@ -9,10 +9,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from peerassist.accounts.models import Membership
 from peerassist.assists import rules
-from peerassist.assists.models import AssistStep, Participation, PeerAssist, Status
+from peerassist.assists.models import (
+    AssistStep,
+    Participation,
+    PeerAssist,
+    Status,
+    step_kinds_by_role,
+)
 from peerassist.assists.selectors import assist_get
 from peerassist.core.scoping import Viewer
 from peerassist.live import rights as rights_rules
@@ -65,6 +72,24 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
     return None
 
 
+def projector_token_for(*, assist_id: int, nonce: str) -> str:
+    """The projector token of a room's current link (derived, never stored)."""
+    return salted_hmac(
+        "peerassist.live.projector", f"{assist_id}:{nonce}", algorithm="sha256"
+    ).hexdigest()[:40]
+
+
+def projector_token(*, room: Room) -> str:
+    """The open projector link's token, or "" (none open, or made before links could be
+    shown again: the facilitator then makes a new one)."""
+    if not room.projector_digest or not room.projector_nonce:
+        return ""
+    token = projector_token_for(assist_id=room.assist_id, nonce=room.projector_nonce)
+    if hashlib.sha256(token.encode()).hexdigest() != room.projector_digest:
+        return ""
+    return token
+
+
 def projector_room(*, token: str) -> Room | None:
     """The room a projector token opens, if the link has not been revoked."""
     if not token:
@@ -90,8 +115,7 @@ def step_rights(*, room: Room, actor: Actor, step: AssistStep | None) -> rights_
         role=role,
         live=room.assist.status == Status.LIVE,
         step_name=step.name if step else None,
-        posting_roles=step.posting_roles if step else [],
-        step_kinds=step.contribution_kinds if step else [],
+        kinds_by_role=step_kinds_by_role(step) if step else {},
     )
 
 
@@ -164,6 +188,7 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
                 "prompt_questions": s.prompt_questions if sees_prompts else [],
                 "posting_roles": s.posting_roles,
                 "contribution_kinds": s.contribution_kinds,
+                "kinds_by_role": step_kinds_by_role(s),
             }
             for s in steps
         ],

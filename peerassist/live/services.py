@@ -29,6 +29,7 @@ from peerassist.live.selectors import (
     Actor,
     actor_for_user,
     contribution_dict,
+    projector_token_for,
     room_get,
     room_rights,
     step_rights,
@@ -277,6 +278,7 @@ def contribution_star(
     if contribution is None:
         raise RoomError("not_found", _("That note is not in this room."))
     contribution.starred = bool(starred)
+    contribution.starred_by_role = actor.role if starred else ""
     return _updated(room, contribution, "contribution.starred")
 
 
@@ -470,9 +472,12 @@ def _projector_room(assist: PeerAssist, user_id: int) -> Room:
 def projector_link_create(*, assist: PeerAssist, user_id: int) -> str:
     """A new projector token; the previous link stops working."""
     room = _projector_room(assist, user_id)
-    token = secrets.token_urlsafe(24)
+    room.projector_nonce = secrets.token_hex(16)
+    token = projector_token_for(assist_id=assist.pk, nonce=room.projector_nonce)
     room.projector_digest = hashlib.sha256(token.encode()).hexdigest()
-    room.save(update_fields=["projector_digest"])
+    room.save(update_fields=["projector_digest", "projector_nonce"])
+    # The screen showing the old link stops now, not at its next reconnection.
+    room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
     return token
 
 
@@ -480,8 +485,8 @@ def projector_link_create(*, assist: PeerAssist, user_id: int) -> str:
 def projector_link_revoke(*, assist: PeerAssist, user_id: int) -> None:
     """Close the projector link: its page stops updating and cannot be opened again."""
     room = _projector_room(assist, user_id)
-    room.projector_digest = ""
-    room.save(update_fields=["projector_digest"])
+    room.projector_digest = room.projector_nonce = ""
+    room.save(update_fields=["projector_digest", "projector_nonce"])
     room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
 
 

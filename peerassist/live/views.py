@@ -15,8 +15,6 @@ from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.assists.selectors import assist_get, can_edit, participation_list
 from peerassist.live import selectors, services
 
-PROJECTOR_SESSION_KEY = "projector_tokens"
-
 
 def _room(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
     # Guests too: assist_get only finds the assists a guest takes part in (404 otherwise).
@@ -37,7 +35,10 @@ def _room(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.A
 def room(request: HttpRequest, assist_id: int) -> HttpResponse:
     assist, actor = _room(request, assist_id)
     people = list(participation_list(assist=assist))
-    token = request.session.get(PROJECTOR_SESSION_KEY, {}).get(str(assist.pk))
+    can_project = actor.role in services.PROJECTOR_MANAGERS
+    room_state = selectors.room_get(assist_id=assist.pk)
+    # Shown again in any browser of those who manage it: the token is derived, not kept.
+    token = selectors.projector_token(room=room_state) if can_project else ""
     context = {
         "assist": assist,
         "ws_path": f"/ws/assists/{assist.pk}/",
@@ -46,7 +47,8 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
         # The facilitator (or home team, organisers) takes an invited assist live from here.
         "can_go_live": assist.status == "invited"
         and can_edit(viewer=request.viewer, assist=assist),  # type: ignore[attr-defined]
-        "can_project": actor.role in services.PROJECTOR_MANAGERS,
+        "can_project": can_project,
+        "projector_unknown": can_project and bool(room_state.projector_digest) and not token,
         "projector_url": (
             request.build_absolute_uri(reverse("live:projector", args=[token])) if token else ""
         ),
@@ -64,22 +66,21 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 @require_POST
 def projector_link(request: HttpRequest, assist_id: int) -> HttpResponse:
-    """Make a new projector link (the old one stops working), or revoke it."""
+    """Make a new projector link (the old one, and the screen showing it, stop), or revoke it."""
     assist, _actor = _room(request, assist_id)
-    tokens = request.session.get(PROJECTOR_SESSION_KEY, {})
     if request.POST.get("action") == "revoke":
         services.projector_link_revoke(assist=assist, user_id=request.user.pk)
-        tokens.pop(str(assist.pk), None)
         messages.success(request, _("The projector link is closed."))
     else:
-        tokens[str(assist.pk)] = services.projector_link_create(
-            assist=assist, user_id=request.user.pk
-        )
+        services.projector_link_create(assist=assist, user_id=request.user.pk)
         messages.success(
-            request, _("A new projector link is ready; any earlier link no longer works.")
+            request,
+            _(
+                "A new projector link is ready; the earlier link and any screen showing it "
+                "have stopped. Open the new link on the room's screen."
+            ),
         )
-    request.session[PROJECTOR_SESSION_KEY] = tokens
-    return redirect("live:room", assist.pk)
+    return redirect(f"{reverse('live:room', args=[assist.pk])}#projector-h")
 
 
 @login_not_required

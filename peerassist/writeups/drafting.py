@@ -25,6 +25,8 @@ class NoteData:
     starred: bool
     focus_question: int | None
     author: str = ""
+    #: The role of who starred the note ("" when not known).
+    starred_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,17 @@ def _note_line(note: NoteData) -> str:
     return f"- {star}{inline(note.text)}{author}"
 
 
+def star_legend(roles: set[str]) -> str:
+    """What ★ means, saying who starred: the home team, the facilitator or both."""
+    if roles == {"home_peer"}:
+        return _("★ marks the notes the home team starred.")
+    if roles == {"facilitator"}:
+        return _("★ marks the notes the facilitator starred.")
+    if roles == {"home_peer", "facilitator"}:
+        return _("★ marks the notes the home team and the facilitator starred.")
+    return _("★ marks the notes starred in the room.")
+
+
 def _notes_by_kind(notes: Iterable[NoteData], kinds: Sequence[tuple[str, str]]) -> list[str]:
     """Sections per kind, in the kinds' order, starred notes first within each."""
     by_kind: dict[str, list[NoteData]] = {}
@@ -175,7 +188,7 @@ def draft_markdown(data: SessionData) -> str:
 
     out += [f"## {_('What we heard')}", ""]
     if any(n.starred for n in data.notes):
-        out += [_("★ marks the notes the home team starred."), ""]
+        out += [star_legend({n.starred_by for n in data.notes if n.starred}), ""]
     questions = list(data.focus_questions)
     for index, question in enumerate(questions):
         out.append(f"### {index + 1}. {inline(question)}")

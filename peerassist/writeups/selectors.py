@@ -301,6 +301,7 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
             starred=c.starred,
             focus_question=c.focus_question,
             author=c.author.name,
+            starred_by=c.starred_by_role,
         )
         for c in session_contributions(assist=assist)
     ]

@@ -430,3 +430,25 @@ def test_a_window_over_the_limit_is_told_why_and_does_not_retry(
     expect(status).to_contain_text("Not connected: You already have 20 live room windows open")
     expect(status).to_have_attribute("data-state", "refused")
     first.evaluate("() => window.extraSockets.forEach((ws) => ws.close())")
+
+
+def test_on_behalf_of_applies_to_one_note_and_says_who_the_next_is_for(
+    live_room: Room, pages: OpenPage
+) -> None:
+    facilitator = facilitator_at(PEERS_SHARE, pages, live_room)
+    behalf = facilitator.get_by_label("On behalf of")
+    next_for = facilitator.get_by_test_id("behalf-next")
+    expect(next_for).to_have_text("Your next note is posted as yours.")
+    peer = live_room.people["visiting_peer"]["name"]
+    behalf.select_option(label=peer)
+    expect(next_for).to_contain_text(f"on behalf of {peer}")
+
+    text = unique("Call the neighbour before the flood warning")
+    post_note(facilitator, text, kind="recommendation")
+    expect(notes(facilitator, text)).to_contain_text(peer)
+    expect(behalf).to_have_value("")
+    expect(next_for).to_have_text("Your next note is posted as yours.")
+    mine = unique("A note of the facilitator's own")
+    post_note(facilitator, mine, kind="insight")
+    expect(notes(facilitator, mine)).not_to_contain_text(peer)
+    screenshot(facilitator, "live-behalf-reset")

@@ -65,6 +65,10 @@ function start(root) {
     group: $("[data-composer-group]"),
     behalfField: $("[data-behalf-field]"),
     behalf: $("[data-composer-behalf]"),
+    behalfNext: $("[data-behalf-next]"),
+    projectorUrl: $("[data-projector-url]"),
+    copyProjector: $("[data-copy-projector]"),
+    copyProjectorStatus: $("[data-copy-projector-status]"),
     text: $("[data-composer-text]"),
     count: $("[data-composer-count]"),
     error: $("[data-composer-error]"),
@@ -370,6 +374,7 @@ function start(root) {
     if (kinds.includes(chosen)) ui.kind.value = chosen;
     if (ui.behalfField) ui.behalfField.hidden = !m.on_behalf;
     if (ui.behalf && !m.on_behalf) ui.behalf.value = "";
+    renderBehalf();
     renderQuestions();
     renderTimer();
   }
@@ -773,6 +778,34 @@ function start(root) {
     }
   });
 
+  // Who the next note is for, always in view: "on behalf of" applies to one note only.
+  function renderBehalf() {
+    if (!ui.behalfNext) return;
+    const shown = Boolean(ui.behalfField && !ui.behalfField.hidden);
+    ui.behalfNext.hidden = !shown;
+    if (!shown) return;
+    const option = ui.behalf && ui.behalf.value ? ui.behalf.selectedOptions[0] : null;
+    ui.behalfNext.textContent = option
+      ? format(S.behalf_next_other, { name: option.textContent })
+      : S.behalf_next_self;
+  }
+  if (ui.behalf) ui.behalf.addEventListener("change", renderBehalf);
+
+  if (ui.copyProjector && ui.projectorUrl && navigator.clipboard) {
+    ui.copyProjector.hidden = false;
+    ui.copyProjector.addEventListener("click", () => {
+      navigator.clipboard.writeText(ui.projectorUrl.value).then(
+        () => {
+          ui.copyProjectorStatus.textContent = S.projector_copied;
+        },
+        () => {
+          ui.copyProjectorStatus.textContent = S.projector_copy_failed;
+          ui.projectorUrl.select();
+        },
+      );
+    });
+  }
+
   const optionalInt = (select) => (select && select.value !== "" ? Number(select.value) : null);
 
   ui.composer.addEventListener("submit", (event) => {
@@ -802,6 +835,8 @@ function start(root) {
       ui.error.hidden = false;
     }
     ui.text.value = "";
+    if (ui.behalf) ui.behalf.value = "";
+    renderBehalf();
     saveDraft();
     updateCount();
     renderBoard();
