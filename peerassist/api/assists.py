@@ -46,6 +46,7 @@ from peerassist.assists.models import (
     step_kinds_by_role,
 )
 from peerassist.assists.models import Status as AssistStatus
+from peerassist.core.access import get_assist_or_404
 from peerassist.core.findings import Finding
 from peerassist.core.scoping import Viewer
 
@@ -339,10 +340,7 @@ class DecisionIn(Schema):
 
 
 def _assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
-    try:
-        return selectors.assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(NO_SUCH_ASSIST) from None
+    return get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
 
 
 def _findings(findings: list[Finding]) -> list[dict[str, str | None]]:

@@ -1,19 +1,19 @@
 """Invitations of an assist: list, invite participants or a guest, send again, withdraw.
 
-Only those who may edit the plan (`assists.selectors.can_edit`) use these; an assist the
-caller may not see is 404. Answering an invitation is a page reached by a signed link
+Only those who may edit the plan (`edit_plan` in `core.access.assist_rights`) use these;
+an assist the caller may not see is 404. Answering an invitation is a page reached by a signed link
 (`/rsvp/<token>/`), not an API call.
 """
 
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, FieldErrorOut, Id
 from peerassist.assists.models import PeerAssist, Role
-from peerassist.assists.selectors import assist_get, can_edit
+from peerassist.core.access import assist_rights, get_assist_or_404
 from peerassist.core.scoping import Viewer
 from peerassist.invitations import selectors, services
 from peerassist.invitations.models import Invitation, InvitationStatus
@@ -51,11 +51,8 @@ class GuestIn(Schema):
 
 
 def _editable_assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
-    try:
-        assist = assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(NO_SUCH_ASSIST) from None
-    if not can_edit(viewer=viewer, assist=assist):
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
+    if not assist_rights(viewer=viewer, assist=assist).edit_plan:
         raise PermissionDenied(
             "Only the home team, the facilitator and organisers handle invitations."
         )

@@ -3,13 +3,13 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
-from peerassist.api.schemas import BodyId, ErrorOut, Id
+from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, Id
 from peerassist.assists.models import ContributionKind, PeerAssist
-from peerassist.assists.selectors import assist_get
+from peerassist.core.access import get_assist_or_404
 from peerassist.live import selectors, services
 
 router = Router(tags=["live room"])
@@ -30,10 +30,7 @@ class PostIn(Schema):
 
 
 def _actor(request: HttpRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:
-    try:
-        assist = assist_get(viewer=request.auth, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404("No such assist, or you may not see it.") from None
+    assist = get_assist_or_404(viewer=request.auth, assist_id=assist_id, message=NO_SUCH_ASSIST)
     actor = selectors.actor_for_user(assist=assist, user_id=request.auth.user.pk)
     if actor is None:
         raise PermissionDenied("The live room is for the people taking part in this assist.")

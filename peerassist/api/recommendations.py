@@ -6,13 +6,12 @@ assists the caller may see.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from peerassist.api.schemas import Id
-from peerassist.assists.models import PeerAssist
+from peerassist.api.schemas import NO_SUCH_ASSIST, Id
 from peerassist.assists.models import Status as AssistStatus
-from peerassist.assists.selectors import assist_get
+from peerassist.core.access import get_assist_or_404
 from peerassist.search.recommender.selectors import Suggestion, recommend_for_assist
 
 router = Router(tags=["recommendations"])
@@ -95,10 +94,7 @@ def _suggestion(s: Suggestion) -> dict:
 )
 def assist_recommendations(request: HttpRequest, assist_id: Id, q: Query[RecommendationQuery]):
     viewer = request.auth
-    try:
-        assist = assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404("No such assist, or you may not see it.") from None
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
     if not viewer.is_member:
         raise PermissionDenied("Only members of the organisation can see suggested peers.")
     found = recommend_for_assist(viewer=viewer, assist=assist, text=q.text, limit=q.limit)

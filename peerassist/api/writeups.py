@@ -17,7 +17,7 @@ from pydantic import StrictBool, StrictInt
 from peerassist.api.schemas import NO_SUCH_ASSIST, BodyDate, BodyId, ErrorOut, Id, Omittable
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
-from peerassist.assists.selectors import assist_get
+from peerassist.core.access import get_assist_or_404
 from peerassist.core.scoping import Viewer
 from peerassist.writeups import rules, selectors, services
 from peerassist.writeups.markdown import render_markdown
@@ -200,10 +200,7 @@ class FollowUpAnswerIn(Schema):
 
 
 def _assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
-    try:
-        return assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(NO_SUCH_ASSIST) from None
+    return get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
 
 
 def _person(person) -> dict | None:

@@ -29,6 +29,7 @@ from peerassist.assists.models import (
     step_kinds_by_role,
     taking_part_q,
 )
+from peerassist.core import access
 from peerassist.core.findings import Finding, Level
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Language, Person
@@ -454,7 +455,7 @@ def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
     """Everything the overview page shows about one assist."""
     people = list(selectors.participation_list(assist=assist))
     review = selectors.plan_review(assist=assist, participations=people)
-    editable = selectors.can_edit(viewer=viewer, assist=assist)
+    editable = access.assist_rights(viewer=viewer, assist=assist).edit_plan
     # The same people live.selectors.actor_for_user lets in: participants and organisers.
     in_room = assist.status in (Status.INVITED, Status.LIVE) and (
         viewer.can_manage_people or any(p.person.user_id == viewer.user.pk for p in people)

@@ -19,6 +19,7 @@ from peerassist.assists.models import (
     Status,
     Visibility,
 )
+from peerassist.core import access
 from peerassist.core.findings import Finding
 from peerassist.core.scoping import Viewer
 from peerassist.people.selectors import person_for_viewer
@@ -27,16 +28,8 @@ EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.PLANNED, Status.INVITED})
 
 
 def assist_list(*, viewer: Viewer) -> QuerySet[PeerAssist]:
-    """Assists the viewer may see: organisers all of their organisation's; members those
-    shared with the organisation and those they take part in; guests only their own."""
-    assists = PeerAssist.objects.filter(organisation=viewer.organisation).select_related("format")
-    if viewer.can_manage_people:
-        return assists
-    mine = Q(participations__person__user=viewer.user)
-    if viewer.is_member:
-        shared = Q(visibility__in=[Visibility.ORGANISATION, Visibility.PUBLISHED])
-        return assists.filter(shared | mine).distinct()
-    return assists.filter(mine).distinct()
+    """Assists the viewer may see (`peerassist.core.access.assist_visible_q`), format loaded."""
+    return PeerAssist.objects.filter(access.assist_visible_q(viewer)).select_related("format")
 
 
 def assist_get(*, viewer: Viewer, assist_id: int) -> PeerAssist:
@@ -54,24 +47,6 @@ def assist_list_shared_plans(*, viewer: Viewer) -> QuerySet[PeerAssist]:
         )
         .order_by("starts_at", "pk")
     )
-
-
-def viewer_roles(*, viewer: Viewer, assist: PeerAssist) -> set[str]:
-    """The viewer's roles in the assist (empty if they do not take part, or said no)."""
-    return set(
-        Participation.objects.taking_part()
-        .filter(assist=assist, person__user=viewer.user)
-        .values_list("role", flat=True)
-    )
-
-
-def can_edit(*, viewer: Viewer, assist: PeerAssist) -> bool:
-    """Organisers and admins, the home team and the facilitator edit the plan."""
-    if assist.organisation_id != viewer.organisation.pk:
-        return False
-    if viewer.can_manage_people:
-        return True
-    return bool(viewer_roles(viewer=viewer, assist=assist) & {Role.HOME_PEER, Role.FACILITATOR})
 
 
 def participation_list_all(*, assist: PeerAssist) -> ParticipationQuerySet:

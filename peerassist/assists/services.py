@@ -34,11 +34,11 @@ from peerassist.assists.models import (
 )
 from peerassist.assists.selectors import (
     EDITABLE_STATUSES,
-    can_edit,
     format_get,
     plan_facts,
     viewer_person_id,
 )
+from peerassist.core.access import assist_rights
 from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation, raise_on_errors
 from peerassist.core.scoping import Viewer, require_manager, require_member
@@ -61,7 +61,7 @@ STEP_FIELDS = (
 def _require_edit(
     viewer: Viewer, assist: PeerAssist, *, planning: bool = True, allow_live: bool = False
 ) -> None:
-    if not can_edit(viewer=viewer, assist=assist):
+    if not assist_rights(viewer=viewer, assist=assist).edit_plan:
         raise PermissionDenied(
             _("Only the home team, the facilitator and organisers can change this.")
         )

@@ -1,14 +1,14 @@
 """The planning pages: parse, call a selector or service, render. Every view denies by default:
 only members reach them, an assist the viewer may not see is a 404, and changing one takes
-`selectors.can_edit` (403 otherwise)."""
+`edit_plan` in `peerassist.core.access.assist_rights` (403 otherwise)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,24 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerassist.assists import forms, page_data, rules, selectors, services
 from peerassist.assists.models import Participation, PeerAssist, Role
+from peerassist.core.access import ViewerRequest, assist_rights, get_assist_or_404
 from peerassist.core.findings import Finding, Level, RuleViolation
 from peerassist.core.scoping import Viewer, require_member
 
-EDIT_REFUSED = "Only the home team, the facilitator and organisers can change this plan."
-
 
 def _assist(
-    request: HttpRequest, assist_id: int, *, edit: bool = False
+    request: ViewerRequest, assist_id: int, *, edit: bool = False
 ) -> tuple[Viewer, PeerAssist]:
     """The viewer and an assist they may see (404 otherwise), and may change when `edit`."""
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
-    try:
-        assist = selectors.assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(_("There is no such Peer Assist, or it is not shared with you.")) from None
-    if edit and not selectors.can_edit(viewer=viewer, assist=assist):
-        raise PermissionDenied(EDIT_REFUSED)
-    return viewer, assist
+    viewer = require_member(request.viewer)
+    return viewer, get_assist_or_404(viewer=viewer, assist_id=assist_id, edit=edit)
 
 
 def _agenda_hours(minutes: int) -> str:
@@ -53,8 +46,8 @@ def _refusal(error: ValidationError) -> list[Finding]:
 
 
 @require_GET
-def assist_list(request: HttpRequest) -> HttpResponse:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+def assist_list(request: ViewerRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)
     form = forms.StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     rows = page_data.assist_rows(viewer=viewer, status=status)
@@ -68,8 +61,8 @@ def assist_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def assist_create(request: HttpRequest) -> HttpResponse:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+def assist_create(request: ViewerRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)
     formats = selectors.format_list(viewer=viewer)
     form = forms.AssistCreateForm(request.POST or None, formats=formats)
     if request.method == "POST" and form.is_valid():
@@ -87,8 +80,8 @@ def assist_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def shared_plans(request: HttpRequest) -> HttpResponse:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+def shared_plans(request: ViewerRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)
     plans = page_data.shared_plans(viewer=viewer)
     return render(
         request,
@@ -98,7 +91,7 @@ def shared_plans(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def join_request_create(request: HttpRequest, assist_id: int) -> HttpResponse:
+def join_request_create(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id)
     form = forms.JoinRequestForm(request.POST)
     if not form.is_valid():
@@ -120,7 +113,7 @@ def join_request_create(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 def _overview(
-    request: HttpRequest, viewer: Viewer, assist: PeerAssist, refusal: list[Finding] | None = None
+    request: ViewerRequest, viewer: Viewer, assist: PeerAssist, refusal: list[Finding] | None = None
 ) -> HttpResponse:
     context = {
         "assist": assist,
@@ -133,13 +126,13 @@ def _overview(
 
 
 @require_GET
-def overview(request: HttpRequest, assist_id: int) -> HttpResponse:
+def overview(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id)
     return _overview(request, viewer, assist)
 
 
 @require_POST
-def transition(request: HttpRequest, assist_id: int) -> HttpResponse:
+def transition(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     target = request.POST.get("target", "")
     try:
@@ -167,7 +160,7 @@ def transition(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
+def brief(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     form = (
         forms.BriefForm(request.POST)
@@ -198,7 +191,7 @@ def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def attachment_add(request: HttpRequest, assist_id: int) -> HttpResponse:
+def attachment_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     upload = request.FILES.get("file")
     if upload is None:
@@ -217,7 +210,7 @@ def attachment_add(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: HttpRequest, assist_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: ViewerRequest, assist_id: int, attachment_id: int) -> HttpResponse:
     """Files are never served straight from disk: only those who may see the assist get them."""
     _viewer, assist = _assist(request, assist_id)
     attachment = assist.attachments.filter(pk=attachment_id).first()
@@ -231,7 +224,7 @@ def attachment_download(request: HttpRequest, assist_id: int, attachment_id: int
 
 
 @require_POST
-def attachment_remove(request: HttpRequest, assist_id: int, attachment_id: int) -> HttpResponse:
+def attachment_remove(request: ViewerRequest, assist_id: int, attachment_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     try:
         services.attachment_remove(viewer=viewer, assist=assist, attachment_id=attachment_id)
@@ -244,7 +237,7 @@ def attachment_remove(request: HttpRequest, assist_id: int, attachment_id: int) 
 
 
 @require_GET
-def brief_print(request: HttpRequest, assist_id: int) -> HttpResponse:
+def brief_print(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id)
     people = page_data.by_role(list(selectors.participation_list(assist=assist)))
     context = {
@@ -252,13 +245,13 @@ def brief_print(request: HttpRequest, assist_id: int) -> HttpResponse:
         "roles": {group.role: group.people for group in people},
         "starts_local": page_data.local(assist, assist.starts_at),
         "ends_local": page_data.local(assist, assist.ends_at),
-        "can_edit": selectors.can_edit(viewer=viewer, assist=assist),
+        "can_edit": assist_rights(viewer=viewer, assist=assist).edit_plan,
     }
     return render(request, "assists/brief_print.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def agenda(request: HttpRequest, assist_id: int) -> HttpResponse:
+def agenda(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     steps = page_data.agenda_steps(assist=assist)
     form = forms.AgendaForm(request.POST or None, steps=steps)
@@ -287,7 +280,7 @@ def agenda(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def logistics(request: HttpRequest, assist_id: int) -> HttpResponse:
+def logistics(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     languages = page_data.language_choices(viewer=viewer, assist=assist)
     if request.method == "POST":
@@ -320,7 +313,7 @@ def logistics(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 def _people(
-    request: HttpRequest,
+    request: ViewerRequest,
     viewer: Viewer,
     assist: PeerAssist,
     *,
@@ -347,13 +340,13 @@ def _participation(assist: PeerAssist, participation_id: int) -> Participation:
 
 
 @require_GET
-def people(request: HttpRequest, assist_id: int) -> HttpResponse:
+def people(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     return _people(request, viewer, assist)
 
 
 @require_POST
-def participation_add(request: HttpRequest, assist_id: int) -> HttpResponse:
+def participation_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     candidates = page_data.candidate_list(viewer=viewer, assist=assist)
     form = forms.ParticipationAddForm(request.POST, candidates=candidates)
@@ -376,7 +369,9 @@ def participation_add(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def participation_role(request: HttpRequest, assist_id: int, participation_id: int) -> HttpResponse:
+def participation_role(
+    request: ViewerRequest, assist_id: int, participation_id: int
+) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     current = _participation(assist, participation_id)
     form = forms.RoleForm(request.POST)
@@ -403,7 +398,7 @@ def participation_role(request: HttpRequest, assist_id: int, participation_id: i
 
 @require_POST
 def participation_remove(
-    request: HttpRequest, assist_id: int, participation_id: int
+    request: ViewerRequest, assist_id: int, participation_id: int
 ) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     current = _participation(assist, participation_id)
@@ -416,7 +411,7 @@ def participation_remove(
 
 
 @require_POST
-def groups_propose(request: HttpRequest, assist_id: int) -> HttpResponse:
+def groups_propose(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     try:
         groups = services.groups_propose(viewer=viewer, assist=assist)
@@ -438,7 +433,7 @@ def groups_propose(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def group_assign(request: HttpRequest, assist_id: int, participation_id: int) -> HttpResponse:
+def group_assign(request: ViewerRequest, assist_id: int, participation_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     current = _participation(assist, participation_id)
     groups = page_data.group_list(assist=assist)
@@ -461,7 +456,7 @@ def group_assign(request: HttpRequest, assist_id: int, participation_id: int) ->
 
 
 @require_POST
-def join_request_decide(request: HttpRequest, assist_id: int, request_id: int) -> HttpResponse:
+def join_request_decide(request: ViewerRequest, assist_id: int, request_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():

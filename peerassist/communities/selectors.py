@@ -20,7 +20,7 @@ from peerassist.communities.models import (
     Topic,
     TopicVote,
 )
-from peerassist.core.scoping import Viewer
+from peerassist.core.scoping import Viewer, organisation_q
 from peerassist.people.models import Person
 
 
@@ -103,10 +103,8 @@ def meeting_list(*, community: Community) -> QuerySet[Meeting]:
 
 def meeting_get(*, viewer: Viewer, meeting_id: int) -> Meeting:
     """A meeting of one of the viewer's organisation's communities, or Meeting.DoesNotExist."""
-    if not viewer.is_member:
-        raise Meeting.DoesNotExist
     return Meeting.objects.select_related("community", "mini_assist").get(
-        pk=meeting_id, community__organisation=viewer.organisation
+        organisation_q(viewer, prefix="community__"), pk=meeting_id
     )
 
 
@@ -270,9 +268,7 @@ def topic_screen(*, topic: Topic, today: date | None = None) -> list[rules.Crite
 def give_list(
     *, viewer: Viewer, community_id: int | None = None, meeting_id: int | None = None
 ) -> QuerySet[Give]:
-    gives = Give.objects.filter(community__organisation=viewer.organisation)
-    if not viewer.is_member:
-        gives = gives.none()
+    gives = Give.objects.filter(organisation_q(viewer, prefix="community__"))
     if community_id:
         gives = gives.filter(community_id=community_id)
     if meeting_id:
@@ -283,9 +279,7 @@ def give_list(
 def take_list(
     *, viewer: Viewer, community_id: int | None = None, meeting_id: int | None = None
 ) -> QuerySet[Take]:
-    takes = Take.objects.filter(community__organisation=viewer.organisation)
-    if not viewer.is_member:
-        takes = takes.none()
+    takes = Take.objects.filter(organisation_q(viewer, prefix="community__"))
     if community_id:
         takes = takes.filter(community_id=community_id)
     if meeting_id:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,14 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerassist.assists.forms import add_validation_error
 from peerassist.communities import forms, selectors, services
 from peerassist.communities.models import Community, Meeting, Take, Topic, TopicStatus
+from peerassist.core.access import ViewerRequest
 from peerassist.core.scoping import Viewer, require_manager, require_member
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    return require_member(request.viewer)  # type: ignore[attr-defined]
+def _viewer(request: ViewerRequest) -> Viewer:
+    return require_member(request.viewer)
 
 
-def _community(request: HttpRequest, community_id: int) -> tuple[Viewer, Community]:
+def _community(request: ViewerRequest, community_id: int) -> tuple[Viewer, Community]:
     viewer = _viewer(request)
     try:
         return viewer, selectors.community_get(viewer=viewer, community_id=community_id)
@@ -34,7 +35,7 @@ def _community(request: HttpRequest, community_id: int) -> tuple[Viewer, Communi
         raise Http404(_("There is no such community.")) from None
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> tuple[Viewer, Meeting]:
+def _meeting(request: ViewerRequest, meeting_id: int) -> tuple[Viewer, Meeting]:
     viewer = _viewer(request)
     try:
         return viewer, selectors.meeting_get(viewer=viewer, meeting_id=meeting_id)
@@ -42,7 +43,7 @@ def _meeting(request: HttpRequest, meeting_id: int) -> tuple[Viewer, Meeting]:
         raise Http404(_("There is no such meeting.")) from None
 
 
-def _topic(request: HttpRequest, topic_id: int) -> tuple[Viewer, Topic]:
+def _topic(request: ViewerRequest, topic_id: int) -> tuple[Viewer, Topic]:
     viewer = _viewer(request)
     try:
         return viewer, selectors.topic_get(viewer=viewer, topic_id=topic_id)
@@ -50,7 +51,7 @@ def _topic(request: HttpRequest, topic_id: int) -> tuple[Viewer, Topic]:
         raise Http404(_("There is no such topic.")) from None
 
 
-def _flash_error(request: HttpRequest, error: ValidationError) -> None:
+def _flash_error(request: ViewerRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -59,7 +60,7 @@ def _flash_error(request: HttpRequest, error: ValidationError) -> None:
 
 
 @require_GET
-def community_list(request: HttpRequest) -> HttpResponse:
+def community_list(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     context = {
         "communities": selectors.community_list(viewer=viewer),
@@ -70,7 +71,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def community_create(request: HttpRequest) -> HttpResponse:
+def community_create(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     form = forms.CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: ViewerRequest,
     viewer: Viewer,
     community: Community,
     edit_form: forms.CommunityForm | None = None,
@@ -119,13 +120,13 @@ def _detail(
 
 
 @require_GET
-def community_detail(request: HttpRequest, community_id: int) -> HttpResponse:
+def community_detail(request: ViewerRequest, community_id: int) -> HttpResponse:
     viewer, community = _community(request, community_id)
     return _detail(request, viewer, community)
 
 
 @require_POST
-def community_edit(request: HttpRequest, community_id: int) -> HttpResponse:
+def community_edit(request: ViewerRequest, community_id: int) -> HttpResponse:
     viewer, community = _community(request, community_id)
     form = forms.CommunityForm(request.POST)
     if form.is_valid():
@@ -140,7 +141,7 @@ def community_edit(request: HttpRequest, community_id: int) -> HttpResponse:
 
 
 @require_POST
-def member_add(request: HttpRequest, community_id: int) -> HttpResponse:
+def member_add(request: ViewerRequest, community_id: int) -> HttpResponse:
     viewer, community = _community(request, community_id)
     services.require_community_manager(viewer, community)
     form = forms.MemberAddForm(request.POST, people=selectors.people_outside(community=community))
@@ -158,7 +159,7 @@ def member_add(request: HttpRequest, community_id: int) -> HttpResponse:
 
 
 @require_POST
-def member_remove(request: HttpRequest, community_id: int, person_id: int) -> HttpResponse:
+def member_remove(request: ViewerRequest, community_id: int, person_id: int) -> HttpResponse:
     viewer, community = _community(request, community_id)
     try:
         services.community_member_remove(viewer=viewer, community=community, person_id=person_id)
@@ -173,7 +174,7 @@ def member_remove(request: HttpRequest, community_id: int, person_id: int) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, community_id: int) -> HttpResponse:
+def meeting_create(request: ViewerRequest, community_id: int) -> HttpResponse:
     viewer, community = _community(request, community_id)
     services.require_community_manager(viewer, community)
     form = forms.MeetingForm(request.POST or None)
@@ -193,7 +194,7 @@ def meeting_create(request: HttpRequest, community_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_edit(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     viewer, meeting = _meeting(request, meeting_id)
     services.require_community_manager(viewer, meeting.community)
     initial = {name: getattr(meeting, name) for name in services.MEETING_FIELDS}
@@ -212,7 +213,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
-def meeting_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_delete(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     viewer, meeting = _meeting(request, meeting_id)
     community_id = meeting.community_id
     services.meeting_delete(viewer=viewer, meeting=meeting)
@@ -221,7 +222,7 @@ def meeting_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _meeting_page(
-    request: HttpRequest, viewer: Viewer, meeting: Meeting, **forms_: Any
+    request: ViewerRequest, viewer: Viewer, meeting: Meeting, **forms_: Any
 ) -> HttpResponse:
     community = meeting.community
     may_manage = selectors.can_manage_community(viewer=viewer, community=community)
@@ -253,7 +254,7 @@ def _meeting_page(
 
 
 @require_GET
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     viewer, meeting = _meeting(request, meeting_id)
     return _meeting_page(request, viewer, meeting)
 
@@ -265,7 +266,7 @@ def _people_for(viewer: Viewer, meeting: Meeting) -> Any:
 
 
 @require_POST
-def round_robin_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def round_robin_add(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     viewer, meeting = _meeting(request, meeting_id)
     form = forms.RoundRobinForm(request.POST, people=_people_for(viewer, meeting), prefix="rr")
     if form.is_valid():
@@ -283,7 +284,7 @@ def _anchor(meeting: Meeting, section: str) -> str:
     return reverse("communities:meeting", args=[meeting.pk]) + f"#{section}"
 
 
-def _offer_add(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
+def _offer_add(request: ViewerRequest, meeting_id: int, kind: str) -> HttpResponse:
     viewer, meeting = _meeting(request, meeting_id)
     form = forms.OfferForm(request.POST, people=_people_for(viewer, meeting), prefix=kind)
     if form.is_valid():
@@ -301,17 +302,17 @@ def _offer_add(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse
 
 
 @require_POST
-def give_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def give_add(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     return _offer_add(request, meeting_id, "give")
 
 
 @require_POST
-def take_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def take_add(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     return _offer_add(request, meeting_id, "take")
 
 
 @require_POST
-def take_to_topic(request: HttpRequest, take_id: int) -> HttpResponse:
+def take_to_topic(request: ViewerRequest, take_id: int) -> HttpResponse:
     viewer = _viewer(request)
     try:
         take = selectors.take_get(viewer=viewer, take_id=take_id)
@@ -323,7 +324,7 @@ def take_to_topic(request: HttpRequest, take_id: int) -> HttpResponse:
 
 
 @require_POST
-def mini_assist_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def mini_assist_create(request: ViewerRequest, meeting_id: int) -> HttpResponse:
     viewer, meeting = _meeting(request, meeting_id)
     services.require_community_manager(viewer, meeting.community)
     topics = selectors.topic_list(viewer=viewer, community_id=meeting.community_id).filter(
@@ -355,7 +356,7 @@ def mini_assist_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_GET
-def topic_board(request: HttpRequest) -> HttpResponse:
+def topic_board(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     communities = selectors.community_list(viewer=viewer)
     form = forms.TopicFilterForm(request.GET or None, communities=communities)
@@ -379,7 +380,7 @@ def topic_board(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def topic_create(request: HttpRequest) -> HttpResponse:
+def topic_create(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     communities = selectors.community_list(viewer=viewer)
     may_enter_needs = viewer.can_manage_people or selectors.is_lead_anywhere(viewer=viewer)
@@ -406,7 +407,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
+def topic_detail(request: ViewerRequest, topic_id: int) -> HttpResponse:
     viewer, topic = _topic(request, topic_id)
     criteria = selectors.topic_screen(topic=topic)
     context = {
@@ -425,22 +426,22 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 
 @require_POST
-def topic_vote(request: HttpRequest, topic_id: int) -> HttpResponse:
+def topic_vote(request: ViewerRequest, topic_id: int) -> HttpResponse:
     viewer, topic = _topic(request, topic_id)
     try:
         services.topic_vote_toggle(viewer=viewer, topic=topic)
     except ValidationError as error:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return HttpResponse(" ".join(error.messages), status=422)
         _flash_error(request, error)
         return redirect("communities:topic", topic.pk)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         topic = selectors.topic_get(viewer=viewer, topic_id=topic.pk)
         return render(request, "communities/_vote.html", {"topic": topic})
     return redirect(_safe_next(request) or "communities:topics")
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: ViewerRequest) -> str:
     """The page to go back to, if it is on this site (never an address elsewhere)."""
     target = request.POST.get("next", "")
     allowed = url_has_allowed_host_and_scheme(
@@ -450,7 +451,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_POST
-def topic_status(request: HttpRequest, topic_id: int) -> HttpResponse:
+def topic_status(request: ViewerRequest, topic_id: int) -> HttpResponse:
     viewer, topic = _topic(request, topic_id)
     form = forms.TopicStatusForm(request.POST)
     if not form.is_valid():
@@ -466,7 +467,7 @@ def topic_status(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 
 @require_POST
-def topic_to_assist(request: HttpRequest, topic_id: int) -> HttpResponse:
+def topic_to_assist(request: ViewerRequest, topic_id: int) -> HttpResponse:
     viewer, topic = _topic(request, topic_id)
     try:
         assist = services.topic_to_assist(viewer=viewer, topic=topic)

@@ -4,6 +4,7 @@ refusal on a page into a message, and keep private pages out of shared caches.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from peerassist.accounts.selectors import two_factor_missing, viewer_for_user
+from peerassist.core.access import ViewerRequest
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
 
@@ -23,7 +25,7 @@ def _viewer(request: HttpRequest) -> Viewer | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    return viewer_for_user(user=user, organisation_id=request.session.get(SESSION_ORG_KEY))  # type: ignore[arg-type]
+    return viewer_for_user(user=user, organisation_id=request.session.get(SESSION_ORG_KEY))
 
 
 class OrganisationMiddleware:
@@ -33,7 +35,7 @@ class OrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.viewer = _viewer(request)  # type: ignore[attr-defined]
+        cast(ViewerRequest, request).viewer = _viewer(request)
         return self.get_response(request)
 
 
@@ -54,9 +56,9 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and not request.path.startswith(_TWO_FACTOR_EXEMPT):
-            viewer = request.viewer  # type: ignore[attr-defined]
+            viewer = cast(ViewerRequest, request).viewer
             if viewer is not None and two_factor_missing(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 organisation=viewer.organisation,
             ):
                 if request.path.startswith("/api/"):

@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     from peerassist.accounts.models import Organisation, User
 
-#: Roles that can see the organisation's directory and, later, its assists.
-MEMBER_ROLES = frozenset({"admin", "organiser", "member"})
+#: Roles that can see the organisation's directory and, later, its assists. "operator" is
+#: the person running a management command (`peerassist.core.access.operator_viewer`).
+MEMBER_ROLES = frozenset({"admin", "organiser", "member", "operator"})
 #: Roles that can change people and units.
-MANAGER_ROLES = frozenset({"admin", "organiser"})
+MANAGER_ROLES = frozenset({"admin", "organiser", "operator"})
+#: Roles that administer the organisation (members, webhooks, audit log).
+ADMIN_ROLES = frozenset({"admin", "operator"})
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Viewer:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role in ADMIN_ROLES
 
 
 def require_member(viewer: Viewer | None) -> Viewer:
@@ -59,15 +62,21 @@ def require_manager(viewer: Viewer | None) -> Viewer:
     return viewer
 
 
+def organisation_q(viewer: Viewer, *, prefix: str = "") -> models.Q:
+    """Rows of the viewer's organisation, reached through `prefix` (`"community__"`), or none
+    for a viewer who is not a member: `for_viewer` for models without their own column."""
+    if not viewer.is_member:
+        return models.Q(pk__in=[])
+    return models.Q(**{f"{prefix}organisation": viewer.organisation})
+
+
 class OrgScopedQuerySet(models.QuerySet[Any]):
     def for_org(self, organisation: Organisation) -> OrgScopedQuerySet:
         return self.filter(organisation=organisation)
 
     def for_viewer(self, viewer: Viewer) -> OrgScopedQuerySet:
         """Rows of the viewer's organisation, or none for a viewer who is not a member."""
-        if not viewer.is_member:
-            return self.none()
-        return self.for_org(viewer.organisation)
+        return self.filter(organisation_q(viewer))
 
 
 OrgScopedManager = models.Manager.from_queryset(OrgScopedQuerySet)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from peerassist.accounts.selectors import membership_list_for_user
 from peerassist.assists.page_data import upcoming_for_viewer
 from peerassist.core import health
+from peerassist.core.access import ViewerRequest
 from peerassist.core.middleware import SESSION_ORG_KEY
 from peerassist.core.scoping import Viewer
 from peerassist.invitations import emails
@@ -19,7 +20,7 @@ from peerassist.invitations.views import writeup_link
 from peerassist.people.selectors import organisation_overview
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ViewerRequest) -> HttpResponse:
     viewer = request.viewer
     context = {
         "overview": organisation_overview(viewer=viewer) if viewer else None,
@@ -55,7 +56,7 @@ def _guest_assists(viewer: Viewer) -> list[dict[str, object]]:
 
 
 @require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: ViewerRequest) -> HttpResponse:
     try:
         org_id = int(request.POST.get("organisation", ""))
     except ValueError:
@@ -74,14 +75,14 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     return redirect(next_url)
 
 
-def two_factor_required(request: HttpRequest) -> HttpResponse:
+def two_factor_required(request: ViewerRequest) -> HttpResponse:
     return render(request, "core/two_factor_required.html")
 
 
 @login_not_required
 @require_GET
 @never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: ViewerRequest) -> JsonResponse:
     """Liveness for load balancers (HealthMiddleware answers it first; this names the URL)."""
     return health.healthz_response()
 
@@ -89,6 +90,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_not_required
 @require_GET
 @never_cache
-def readyz(request: HttpRequest) -> JsonResponse:
+def readyz(request: ViewerRequest) -> JsonResponse:
     """Readiness: database, migrations, Redis when configured, static manifest; 200 or 503."""
     return health.readyz_response()

@@ -30,7 +30,7 @@ from peerassist.assists.models import (
     Status,
     taking_part_q,
 )
-from peerassist.assists.selectors import can_edit
+from peerassist.core.access import assist_rights
 from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation
 from peerassist.core.outbox import enqueue_with_transaction
@@ -65,7 +65,7 @@ def _send_after_commit(invitation_id: int, kind: str) -> None:
 
 
 def _require_invite(viewer: Viewer, assist: PeerAssist) -> None:
-    if not can_edit(viewer=viewer, assist=assist):
+    if not assist_rights(viewer=viewer, assist=assist).edit_plan:
         raise PermissionDenied(
             _("Only the home team, the facilitator and organisers can send invitations.")
         )
@@ -187,7 +187,7 @@ def invitation_cancel(*, viewer: Viewer, assist: PeerAssist, invitation_id: int)
     """Withdraw an invitation: the person leaves the assist and gets a calendar cancellation."""
     from peerassist.assists.services import participation_remove
 
-    if not can_edit(viewer=viewer, assist=assist):
+    if not assist_rights(viewer=viewer, assist=assist).edit_plan:
         raise PermissionDenied(
             _("Only the home team, the facilitator and organisers can cancel invitations.")
         )

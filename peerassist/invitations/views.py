@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerassist.assists import selectors as assist_selectors
 from peerassist.assists.models import PeerAssist, Status
+from peerassist.core.access import NOT_FOUND, ViewerRequest, assist_rights, get_assist_or_404
 from peerassist.core.findings import RuleViolation
 from peerassist.core.middleware import SESSION_ORG_KEY
 from peerassist.core.scoping import Viewer, require_member
@@ -23,18 +24,14 @@ from peerassist.invitations import emails, forms, selectors, services, tokens
 from peerassist.invitations.models import InvitationStatus
 from peerassist.invitations.tokens import TokenRefused
 
-NO_SUCH_ASSIST = "There is no such Peer Assist, or it is not shared with you."
 #: A guest's session ends sooner than a member's: the link signs them in again.
 GUEST_SESSION_SECONDS = 12 * 3600
 
 
-def _assist(request: HttpRequest, assist_id: int, *, edit: bool) -> tuple[Viewer, PeerAssist]:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
-    try:
-        assist = assist_selectors.assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(_(NO_SUCH_ASSIST)) from None
-    if edit and not assist_selectors.can_edit(viewer=viewer, assist=assist):
+def _assist(request: ViewerRequest, assist_id: int, *, edit: bool) -> tuple[Viewer, PeerAssist]:
+    viewer = require_member(request.viewer)
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id)
+    if edit and not assist_rights(viewer=viewer, assist=assist).edit_plan:
         raise PermissionDenied(
             _("Only the home team, the facilitator and organisers can send invitations.")
         )
@@ -45,7 +42,7 @@ def _assist(request: HttpRequest, assist_id: int, *, edit: bool) -> tuple[Viewer
 
 
 def _manage(
-    request: HttpRequest, assist: PeerAssist, *, guest_form=None, status: int = 200
+    request: ViewerRequest, assist: PeerAssist, *, guest_form=None, status: int = 200
 ) -> HttpResponse:
     uninvited = list(selectors.uninvited_participations(assist=assist))
     if guest_form is not None:
@@ -68,12 +65,12 @@ def _manage(
 
 
 @require_GET
-def manage(request: HttpRequest, assist_id: int) -> HttpResponse:
+def manage(request: ViewerRequest, assist_id: int) -> HttpResponse:
     _viewer, assist = _assist(request, assist_id, edit=True)
     return _manage(request, assist)
 
 
-def _refused(request: HttpRequest, error: Exception) -> None:
+def _refused(request: ViewerRequest, error: Exception) -> None:
     if isinstance(error, RuleViolation):
         for finding in error.findings:
             messages.error(request, finding.message)
@@ -82,7 +79,7 @@ def _refused(request: HttpRequest, error: Exception) -> None:
 
 
 @require_POST
-def send(request: HttpRequest, assist_id: int) -> HttpResponse:
+def send(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     uninvited = selectors.uninvited_participations(assist=assist)
     form = forms.InviteForm(request.POST, participations=uninvited)
@@ -109,7 +106,7 @@ def send(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def guest(request: HttpRequest, assist_id: int) -> HttpResponse:
+def guest(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     form = forms.GuestForm(request.POST)
     if not form.is_valid():
@@ -126,7 +123,7 @@ def guest(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def resend(request: HttpRequest, assist_id: int, invitation_id: int) -> HttpResponse:
+def resend(request: ViewerRequest, assist_id: int, invitation_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     try:
         invitation = services.invitation_resend(
@@ -140,7 +137,7 @@ def resend(request: HttpRequest, assist_id: int, invitation_id: int) -> HttpResp
 
 
 @require_POST
-def cancel(request: HttpRequest, assist_id: int, invitation_id: int) -> HttpResponse:
+def cancel(request: ViewerRequest, assist_id: int, invitation_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
     try:
         invitation = services.invitation_cancel(
@@ -174,18 +171,15 @@ def writeup_link(assist: PeerAssist, viewer: Viewer) -> str:
 
 
 @require_GET
-def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
+def brief(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """The brief as an invitee reads it: the one assist page a guest reaches."""
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request.viewer
     if viewer is None:
         raise PermissionDenied(_("Sign in with the account you were invited with."))
-    try:
-        assist = assist_selectors.assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(_(NO_SUCH_ASSIST)) from None
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id)
     participation = selectors.viewer_participation(viewer=viewer, assist=assist)
     if participation is None:
-        raise Http404(_(NO_SUCH_ASSIST))
+        raise Http404(_(NOT_FOUND))
     person = participation.person
     people = list(assist_selectors.participation_list(assist=assist))
     invitation = selectors.viewer_invitation(viewer=viewer, assist=assist)
@@ -216,13 +210,13 @@ def brief(request: HttpRequest, assist_id: int) -> HttpResponse:
 # --- Links from emails, no sign-in -------------------------------------------------------------
 
 
-def _token_refused(request: HttpRequest, refused: TokenRefused) -> HttpResponse:
+def _token_refused(request: ViewerRequest, refused: TokenRefused) -> HttpResponse:
     return render(request, "invitations/token_refused.html", {"reason": refused.reason}, status=403)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def rsvp(request: HttpRequest, token: str) -> HttpResponse:
+def rsvp(request: ViewerRequest, token: str) -> HttpResponse:
     """Answer an invitation from the email: GET shows what the link does, POST records it
     (so that mail scanners opening links answer nothing)."""
     try:
@@ -264,7 +258,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def guest_access(request: HttpRequest, token: str) -> HttpResponse:
+def guest_access(request: ViewerRequest, token: str) -> HttpResponse:
     """An external guest's personal link: signs them in to a guest session for their assist.
 
     Someone already signed in as another person is asked first: a link opened with GET never

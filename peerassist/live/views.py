@@ -5,26 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.assists.models import ContributionKind, PeerAssist
-from peerassist.assists.selectors import assist_get, can_edit, participation_list
+from peerassist.assists.selectors import participation_list
+from peerassist.core.access import ViewerRequest, assist_rights, get_assist_or_404
 from peerassist.live import selectors, services
 
 
-def _room(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
+def _room(request: ViewerRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
     # Guests too: assist_get only finds the assists a guest takes part in (404 otherwise).
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request.viewer
     if viewer is None:
         raise PermissionDenied(_("The live room is for the people taking part in this assist."))
-    try:
-        assist = assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(_("There is no such Peer Assist, or it is not shared with you.")) from None
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id)
     actor = selectors.actor_for_user(assist=assist, user_id=request.user.pk)
     if actor is None:
         raise PermissionDenied(_("The live room is for the people taking part in this assist."))
@@ -32,7 +30,7 @@ def _room(request: HttpRequest, assist_id: int) -> tuple[PeerAssist, selectors.A
 
 
 @require_GET
-def room(request: HttpRequest, assist_id: int) -> HttpResponse:
+def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
     assist, actor = _room(request, assist_id)
     people = list(participation_list(assist=assist))
     can_project = actor.role in services.PROJECTOR_MANAGERS
@@ -46,7 +44,8 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
         "is_facilitator": actor.role in ("facilitator", "note_taker"),
         # The facilitator (or home team, organisers) takes an invited assist live from here.
         "can_go_live": assist.status == "invited"
-        and can_edit(viewer=request.viewer, assist=assist),  # type: ignore[attr-defined]
+        and request.viewer is not None
+        and assist_rights(viewer=request.viewer, assist=assist).edit_plan,
         "can_project": can_project,
         "projector_unknown": can_project and bool(room_state.projector_digest) and not token,
         "projector_url": (
@@ -65,7 +64,7 @@ def room(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def projector_link(request: HttpRequest, assist_id: int) -> HttpResponse:
+def projector_link(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """Make a new projector link (the old one, and the screen showing it, stop), or revoke it."""
     assist, _actor = _room(request, assist_id)
     if request.POST.get("action") == "revoke":
@@ -85,7 +84,7 @@ def projector_link(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def projector(request: HttpRequest, token: str) -> HttpResponse:
+def projector(request: ViewerRequest, token: str) -> HttpResponse:
     """Read-only, full screen, for the room's PC: the link is the key, so it is revocable."""
     found = selectors.projector_room(token=token)
     if found is None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peerassist.core.access import ViewerRequest
 from peerassist.core.scoping import Viewer
 from peerassist.notifications import selectors, services
 from peerassist.notifications.forms import PreferenceForm
@@ -20,8 +21,8 @@ from peerassist.notifications.models import Notification
 PAGE_SIZE = 30
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def _viewer(request: ViewerRequest) -> Viewer:
+    viewer = request.viewer
     if viewer is None:
         raise PermissionDenied(_("Join an organisation to receive notifications."))
     return viewer
@@ -35,7 +36,7 @@ def _notification(viewer: Viewer, notification_id: int) -> Notification:
 
 
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     unread_only = request.GET.get("show") == "unread"
     notifications = selectors.notification_list(viewer=viewer, unread_only=unread_only)
@@ -49,7 +50,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+def open_notification(request: ViewerRequest, notification_id: int) -> HttpResponse:
     """Follow a notification's link, marking it read on the way."""
     viewer = _viewer(request)
     notification = _notification(viewer, notification_id)
@@ -63,11 +64,11 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
 
 
 @require_POST
-def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def mark_read(request: ViewerRequest, notification_id: int) -> HttpResponse:
     viewer = _viewer(request)
     notification = _notification(viewer, notification_id)
     services.notification_mark_read(viewer=viewer, notification=notification)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {
             "notification": notification,
             "oob_count": selectors.unread_count(viewer=viewer),
@@ -77,7 +78,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     changed = services.notifications_mark_all_read(viewer=viewer)
     messages.success(
@@ -91,7 +92,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: ViewerRequest) -> HttpResponse:
     viewer = _viewer(request)
     form = PreferenceForm(
         request.POST or None, initial={"delivery": selectors.delivery_get(viewer=viewer)}

@@ -15,7 +15,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from peerassist.assists.selectors import assist_list
+from peerassist.core import access
 from peerassist.core.scoping import Viewer
 from peerassist.people.selectors import unit_with_descendant_ids
 from peerassist.search import text
@@ -76,18 +76,10 @@ def visible_documents(*, viewer: Viewer) -> QuerySet[SearchDocument]:
     """Index entries the viewer may see: their organisation's, and of those the ones of an
     assist they may see; members also see people, topics and gives; published write-ups
     reach the people they were sent to."""
-    from peerassist.writeups.models import WriteUp
-
-    assists = assist_list(viewer=viewer).order_by().values("pk")
-    allowed = Q(assist_id__in=assists)
+    allowed = Q(assist_id__in=access.assist_ids_visible(viewer))
     if viewer.is_member:
         allowed |= Q(assist__isnull=True)
-    sent_to_me = (
-        WriteUp.objects.filter(status="published", recipients__user=viewer.user)
-        .order_by()
-        .values("assist_id")
-    )
-    allowed |= Q(doc_type=DocType.WRITEUP, assist_id__in=sent_to_me)
+    allowed |= Q(doc_type=DocType.WRITEUP, assist_id__in=access.assist_ids_sent_writeup(viewer))
     return SearchDocument.objects.filter(Q(organisation=viewer.organisation) & allowed)
 
 

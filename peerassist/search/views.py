@@ -1,13 +1,14 @@
 """The search page: type, and results follow (htmx, debounced); filters as a plain form."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from peerassist.communities.models import Community
+from peerassist.core.access import ViewerRequest
 from peerassist.people.selectors import unit_tree
 from peerassist.search import selectors
 from peerassist.search.forms import SearchForm
@@ -44,8 +45,8 @@ def _facets(page: selectors.SearchPage | None) -> list[dict[str, object]]:
 
 
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def search(request: ViewerRequest) -> HttpResponse:
+    viewer = request.viewer
     if viewer is None:
         raise PermissionDenied
     communities = (

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peerassist.core.access import ViewerRequest
 from peerassist.core.scoping import Viewer
 from peerassist.webhooks import selectors, services
 from peerassist.webhooks.forms import WebhookForm
@@ -20,12 +21,12 @@ PAGE_SIZE = 25
 _NEW_SECRET = "webhook_new_secret"  # noqa: S105 - a session key, not a secret
 
 
-def _show_secret_once(request: HttpRequest, webhook: Webhook) -> None:
+def _show_secret_once(request: ViewerRequest, webhook: Webhook) -> None:
     request.session[_NEW_SECRET] = {"webhook": webhook.pk, "secret": webhook.secret}
 
 
-def _webhook(request: HttpRequest, webhook_id: int) -> tuple[Viewer, Webhook]:
-    viewer = selectors.require_admin(request.viewer)  # type: ignore[attr-defined]
+def _webhook(request: ViewerRequest, webhook_id: int) -> tuple[Viewer, Webhook]:
+    viewer = selectors.require_admin(request.viewer)
     try:
         return viewer, selectors.webhook_get(viewer=viewer, webhook_id=webhook_id)
     except Webhook.DoesNotExist:
@@ -39,8 +40,8 @@ def _apply_errors(form: WebhookForm, error: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def webhook_list(request: HttpRequest) -> HttpResponse:
-    viewer = selectors.require_admin(request.viewer)  # type: ignore[attr-defined]
+def webhook_list(request: ViewerRequest) -> HttpResponse:
+    viewer = selectors.require_admin(request.viewer)
     form = WebhookForm(request.POST or None, initial={"active": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +61,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
+def webhook_detail(request: ViewerRequest, webhook_id: int) -> HttpResponse:
     viewer, webhook = _webhook(request, webhook_id)
     initial = {"url": webhook.url, "events": webhook.events, "active": webhook.active}
     form = WebhookForm(request.POST or None, initial=initial)
@@ -76,7 +77,7 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
     has_pending = deliveries.filter(status=DeliveryStatus.PENDING).exists()
     context = {"webhook": webhook, "form": form, "page": page, "has_pending": has_pending}
-    if request.htmx and request.GET.get("part") == "log":  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("part") == "log":
         return render(request, "webhooks/_deliveries.html", context)
     new = request.session.get(_NEW_SECRET)
     if new and new.get("webhook") == webhook.pk:
@@ -88,7 +89,7 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 
 @require_POST
-def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
+def webhook_test(request: ViewerRequest, webhook_id: int) -> HttpResponse:
     viewer, webhook = _webhook(request, webhook_id)
     services.webhook_test(viewer=viewer, webhook=webhook)
     messages.success(request, _("Test delivery queued. Its result appears in the log below."))
@@ -96,7 +97,7 @@ def webhook_test(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 
 @require_POST
-def webhook_rotate_secret(request: HttpRequest, webhook_id: int) -> HttpResponse:
+def webhook_rotate_secret(request: ViewerRequest, webhook_id: int) -> HttpResponse:
     viewer, webhook = _webhook(request, webhook_id)
     services.webhook_rotate_secret(viewer=viewer, webhook=webhook)
     _show_secret_once(request, webhook)
@@ -107,7 +108,7 @@ def webhook_rotate_secret(request: HttpRequest, webhook_id: int) -> HttpResponse
 
 
 @require_POST
-def webhook_delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
+def webhook_delete(request: ViewerRequest, webhook_id: int) -> HttpResponse:
     viewer, webhook = _webhook(request, webhook_id)
     services.webhook_delete(viewer=viewer, webhook=webhook)
     messages.success(request, _("Webhook removed."))

@@ -1,15 +1,14 @@
 """The method's rules after the session, as pure functions: plain values in, findings out.
 
-Who may record the conclusion, publish and answer the follow-up; how long a write-up may
-be ("1–2 pages"); when a follow-up can be scheduled. Pages, the API and the services call
-these, so a rule reads the same everywhere.
+How long a write-up may be ("1–2 pages"); when a conclusion can be recorded and a follow-up
+scheduled. Pages, the API and the services call these, so a rule reads the same everywhere.
+(Who may record, publish and answer is access, decided in `peerassist.core.access`.)
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -21,10 +20,6 @@ WORDS_PER_PAGE = 500
 WORDS_PER_LINE = 12
 MAX_PAGES = 2
 
-#: Roles that record the conclusion and edit the write-up (organisers too).
-EDITOR_ROLES = frozenset({"home_peer", "facilitator", "note_taker"})
-#: Roles that publish (this moves the assist on, which the planning rules keep to these).
-PUBLISHER_ROLES = frozenset({"home_peer", "facilitator"})
 #: Statuses in which there is a conclusion to record or read.
 CONCLUSION_STATUSES = frozenset({"live", "concluded", "written_up", "followed_up"})
 #: Statuses in which the session is over and the write-up can be drafted.
@@ -32,31 +27,6 @@ WRITEUP_STATUSES = frozenset({"concluded", "written_up", "followed_up"})
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
-
-
-def may_edit_conclusion(roles: Collection[str], *, is_manager: bool) -> bool:
-    """Home team, facilitator, note-taker and organisers record the conclusion."""
-    return is_manager or bool(set(roles) & EDITOR_ROLES)
-
-
-def may_publish(roles: Collection[str], *, is_manager: bool) -> bool:
-    """Home team, facilitator and organisers publish (a note-taker drafts but does not)."""
-    return is_manager or bool(set(roles) & PUBLISHER_ROLES)
-
-
-def may_conclude(roles: Collection[str], *, is_manager: bool) -> bool:
-    """The facilitator closes the session (organisers may stand in)."""
-    return is_manager or "facilitator" in roles
-
-
-def may_answer_followup(roles: Collection[str], *, is_manager: bool) -> bool:
-    """The follow-up asks the home team what became of the advice (organisers may help)."""
-    return is_manager or "home_peer" in roles
-
-
-def may_give_feedback(roles: Collection[str]) -> bool:
-    """Anyone who took part gives feedback on the session."""
-    return bool(roles)
 
 
 def conclusion_open(status: str) -> list[Finding]:

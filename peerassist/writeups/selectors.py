@@ -1,9 +1,9 @@
 """Reads after the session: the conclusion, actions, feedback, the write-up and follow-ups.
 
-Every entry point takes the viewer. An assist is reached through
-`peerassist.assists.selectors.assist_list` (so visibility rules are the planning ones),
-plus one exception decided here: the people a published write-up was sent to may read it
-even when the assist is for its participants only.
+Every entry point takes the viewer. Who may see an assist and its write-up, and what they
+may do with them, is decided in `peerassist.core.access` (including its one exception: the
+people a published write-up was sent to may read it even when the assist is for its
+participants only).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from peerassist.assists.models import (
@@ -22,14 +23,14 @@ from peerassist.assists.models import (
     Role,
     Rsvp,
     Status,
-    Visibility,
     taking_part_q,
 )
-from peerassist.assists.selectors import assist_list, participation_list, viewer_roles
+from peerassist.assists.selectors import participation_list
+from peerassist.core import access
 from peerassist.core.scoping import Viewer
 from peerassist.live.models import Contribution
 from peerassist.people.models import Person
-from peerassist.writeups import drafting, rules
+from peerassist.writeups import drafting
 from peerassist.writeups.models import (
     Action,
     ActionStatus,
@@ -46,74 +47,24 @@ OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 # --- Access -----------------------------------------------------------------------------------
+# Decided in `peerassist.core.access`; these name its answers for the after-session pages.
+
+#: What the viewer may do after the session of one assist (and with its plan).
+Rights = access.AssistRights
 
 
 def assist_for_viewer(*, viewer: Viewer, assist_id: int) -> PeerAssist:
     """An assist the viewer may see, or whose published write-up was sent to them;
     raises PeerAssist.DoesNotExist otherwise (also for another organisation's)."""
     try:
-        visible: PeerAssist = assist_list(viewer=viewer).get(pk=assist_id)
-        return visible
-    except PeerAssist.DoesNotExist:
-        sent: PeerAssist = PeerAssist.objects.select_related("format").get(
-            pk=assist_id,
-            organisation=viewer.organisation,
-            writeup__status=WriteUpStatus.PUBLISHED,
-            writeup__recipients__user=viewer.user,
-        )
-        return sent
-
-
-@dataclass(frozen=True)
-class Rights:
-    """What the viewer may do after the session of one assist."""
-
-    roles: frozenset[str]
-    edit: bool
-    publish: bool
-    conclude: bool
-    feedback: bool
-    answer_followup: bool
-
-    @property
-    def takes_part(self) -> bool:
-        return bool(self.roles)
+        return access.get_assist_or_404(viewer=viewer, assist_id=assist_id, sent_writeup=True)
+    except Http404:
+        raise PeerAssist.DoesNotExist from None
 
 
 def rights_for(*, viewer: Viewer, assist: PeerAssist) -> Rights:
     """The viewer's rights on the assist's conclusion, write-up and follow-up."""
-    if assist.organisation_id != viewer.organisation.pk:
-        return Rights(frozenset(), False, False, False, False, False)
-    roles = frozenset(viewer_roles(viewer=viewer, assist=assist))
-    manager = viewer.can_manage_people
-    return Rights(
-        roles=roles,
-        edit=rules.may_edit_conclusion(roles, is_manager=manager),
-        publish=rules.may_publish(roles, is_manager=manager),
-        conclude=rules.may_conclude(roles, is_manager=manager),
-        feedback=rules.may_give_feedback(roles),
-        answer_followup=rules.may_answer_followup(roles, is_manager=manager),
-    )
-
-
-def can_read_writeup(*, viewer: Viewer, writeup: WriteUp, rights: Rights) -> bool:
-    """Drafts: those who took part and organisers. Published: whoever sees the assist, guests
-    who took part when it is shared with guests, and the people it was sent to."""
-    if rights.edit:
-        return True
-    if writeup.status != WriteUpStatus.PUBLISHED:
-        return rights.takes_part and viewer.is_member
-    if writeup.recipients.filter(user=viewer.user).exists():
-        return True
-    if not viewer.is_member:
-        return rights.takes_part and writeup.shared_with_guests
-    if (
-        writeup.assist.visibility == Visibility.PARTICIPANTS
-        and not viewer.can_manage_people
-        and not rights.takes_part
-    ):
-        return False  # someone who declined still sees the plan, not the participants' record
-    return assist_list(viewer=viewer).filter(pk=writeup.assist_id).exists()
+    return access.assist_rights(viewer=viewer, assist=assist)
 
 
 def writeup_for_viewer(*, viewer: Viewer, assist_id: int) -> WriteUp:
@@ -125,8 +76,8 @@ def writeup_for_viewer(*, viewer: Viewer, assist_id: int) -> WriteUp:
     writeup = WriteUp.objects.select_related("assist__organisation", "published_by").get(
         assist=assist
     )
-    if not can_read_writeup(
-        viewer=viewer, writeup=writeup, rights=rights_for(viewer=viewer, assist=assist)
+    if not access.writeup_readable(
+        viewer=viewer, writeup=writeup, rights=access.assist_rights(viewer=viewer, assist=assist)
     ):
         raise WriteUp.DoesNotExist
     return writeup
@@ -134,22 +85,11 @@ def writeup_for_viewer(*, viewer: Viewer, assist_id: int) -> WriteUp:
 
 def published_writeups(*, viewer: Viewer) -> QuerySet[WriteUp]:
     """Published write-ups the viewer may read (for the knowledge base and reports)."""
-    visible = assist_list(viewer=viewer).values("pk")
-    mine = Q(
-        taking_part_q("assist__participations__"),
-        assist__participations__person__user=viewer.user,
-    )
-    if not viewer.is_member:
-        visible_q = Q(assist__in=visible, shared_with_guests=True) & mine
-    elif viewer.can_manage_people:
-        visible_q = Q(assist__in=visible)
-    else:
-        visible_q = Q(assist__in=visible) & (~Q(assist__visibility=Visibility.PARTICIPANTS) | mine)
     return (
         WriteUp.objects.filter(
             assist__organisation=viewer.organisation, status=WriteUpStatus.PUBLISHED
         )
-        .filter(visible_q | Q(recipients__user=viewer.user))
+        .filter(access.published_writeup_readable_q(viewer))
         .select_related("assist")
         .distinct()
         .order_by("-published_at", "pk")
@@ -265,6 +205,20 @@ def attendance_list(*, assist: PeerAssist) -> list[AttendanceRow]:
     ]
 
 
+def organisation_people(*, assist: PeerAssist) -> QuerySet[Person]:
+    """Everyone in the assist's organisation, by name (who may own an action)."""
+    return Person.objects.filter(organisation_id=assist.organisation_id).order_by("name")
+
+
+def people_taking_part(*, assist: PeerAssist, role: str) -> QuerySet[Person]:
+    """The people taking part in the assist in `role`, by name (for choosing among them)."""
+    return Person.objects.filter(
+        taking_part_q("participations__"),
+        participations__assist=assist,
+        participations__role=role,
+    ).order_by("name")
+
+
 def people_by_role(*, assist: PeerAssist, role: str) -> list[Person]:
     return [p.person for p in participation_list(assist=assist) if p.role == role]
 
@@ -346,6 +300,12 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         actions=actions,
         pairs=pairs,
     )
+
+
+def writeup_get(*, assist: PeerAssist) -> WriteUp | None:
+    """The assist's write-up (draft or published) with who published it; the caller checks
+    `access.writeup_readable` before showing it."""
+    return WriteUp.objects.filter(assist=assist).select_related("published_by").first()
 
 
 def version_list(*, writeup: WriteUp) -> QuerySet[WriteUpVersion]:

@@ -11,51 +11,42 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peerassist.assists.models import PeerAssist, Role, taking_part_q
-from peerassist.assists.selectors import assist_get, participation_list
+from peerassist.assists.models import PeerAssist, Role
+from peerassist.assists.selectors import participation_list
+from peerassist.core.access import AssistRights, ViewerRequest, assist_rights, get_assist_or_404
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
-from peerassist.people.models import Person
 from peerassist.people.selectors import person_for_viewer
 from peerassist.writeups import forms, rules, selectors, services
 from peerassist.writeups.models import Action, ConnectPair
 
-NOT_FOUND = "There is no such Peer Assist, or it is not shared with you."
 
-
-def viewer_of(request: HttpRequest) -> Viewer:
-    viewer = getattr(request, "viewer", None)
+def viewer_of(request: ViewerRequest) -> Viewer:
+    viewer = request.viewer
     if viewer is None:
         raise PermissionDenied(_("Only people of an organisation can see this."))
     return viewer
 
 
-def assist_of(request: HttpRequest, assist_id: int) -> tuple[Viewer, PeerAssist, selectors.Rights]:
+def assist_of(request: ViewerRequest, assist_id: int) -> tuple[Viewer, PeerAssist, AssistRights]:
     """The viewer, an assist they may see (404 otherwise) and their rights on it."""
     viewer = viewer_of(request)
-    try:
-        assist = assist_get(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(_(NOT_FOUND)) from None
-    return viewer, assist, selectors.rights_for(viewer=viewer, assist=assist)
-
-
-def _people(assist: PeerAssist) -> Any:
-    return Person.objects.filter(organisation=assist.organisation).order_by("name")
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id)
+    return viewer, assist, assist_rights(viewer=viewer, assist=assist)
 
 
 def _action_form(assist: PeerAssist, data: Any = None, **kwargs: Any) -> forms.ActionForm:
     participants = {p.person_id: p.person for p in participation_list(assist=assist)}
     return forms.ActionForm(
         data,
-        people=_people(assist),
+        people=selectors.organisation_people(assist=assist),
         candidates=selectors.candidate_contributions(assist=assist),
         participants=sorted(participants.values(), key=lambda p: p.name),
         **kwargs,
@@ -65,21 +56,13 @@ def _action_form(assist: PeerAssist, data: Any = None, **kwargs: Any) -> forms.A
 def _pair_form(assist: PeerAssist, data: Any = None) -> forms.ConnectPairForm:
     return forms.ConnectPairForm(
         data,
-        home=Person.objects.filter(
-            taking_part_q("participations__"),
-            participations__assist=assist,
-            participations__role=Role.HOME_PEER,
-        ).order_by("name"),
-        visiting=Person.objects.filter(
-            taking_part_q("participations__"),
-            participations__assist=assist,
-            participations__role=Role.VISITING_PEER,
-        ).order_by("name"),
+        home=selectors.people_taking_part(assist=assist, role=Role.HOME_PEER),
+        visiting=selectors.people_taking_part(assist=assist, role=Role.VISITING_PEER),
     )
 
 
 def _context(
-    request: HttpRequest, viewer: Viewer, assist: PeerAssist, rights: selectors.Rights, **extra: Any
+    request: ViewerRequest, viewer: Viewer, assist: PeerAssist, rights: AssistRights, **extra: Any
 ) -> dict[str, Any]:
     conclusion = selectors.conclusion_get(assist=assist)
     actions = list(selectors.action_list(assist=assist))
@@ -121,8 +104,7 @@ def _context(
         "followup": selectors.followup_get(assist=assist),
         "has_writeup": hasattr(assist, "writeup"),
         "attendance": selectors.attendance_list(assist=assist),
-        "can_edit_plan": viewer.can_manage_people
-        or bool(rights.roles & {Role.HOME_PEER, Role.FACILITATOR}),
+        "can_edit_plan": rights.edit_plan,
         "tab": "conclusion",
     }
     context.update(extra)
@@ -130,10 +112,10 @@ def _context(
 
 
 def _section(
-    request: HttpRequest,
+    request: ViewerRequest,
     viewer: Viewer,
     assist: PeerAssist,
-    rights: selectors.Rights,
+    rights: AssistRights,
     partial: str,
     anchor: str,
     *,
@@ -142,7 +124,7 @@ def _section(
 ) -> HttpResponse:
     """After a change: the changed section for htmx, else back to the page (or the page with
     the form's errors)."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = _context(request, viewer, assist, rights, **extra)
         return render(request, f"writeups/{partial}", context)
     if failed:
@@ -155,7 +137,7 @@ def _section(
 
 
 @require_http_methods(["GET", "POST"])
-def conclusion(request: HttpRequest, assist_id: int) -> HttpResponse:
+def conclusion(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     if request.method == "GET":
         return render(
@@ -186,7 +168,7 @@ def services_refusal() -> str:
 
 
 @require_POST
-def conclude(request: HttpRequest, assist_id: int) -> HttpResponse:
+def conclude(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     if not rights.conclude:
         raise PermissionDenied(_("Only the facilitator concludes the session."))
@@ -207,7 +189,7 @@ def conclude(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def attendance(request: HttpRequest, assist_id: int) -> HttpResponse:
+def attendance(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """The facilitator's ticks: who was at the session (a refusal is shown on the page, 400)."""
     viewer, assist, rights = assist_of(request, assist_id)
     if not rights.edit:
@@ -237,7 +219,7 @@ def _action(assist: PeerAssist, action_id: int) -> Action:
 
 
 @require_POST
-def action_add(request: HttpRequest, assist_id: int) -> HttpResponse:
+def action_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     if not rights.edit:
         raise PermissionDenied(services_refusal())
@@ -257,7 +239,7 @@ def action_add(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def action_edit(request: HttpRequest, assist_id: int, action_id: int) -> HttpResponse:
+def action_edit(request: ViewerRequest, assist_id: int, action_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     action = _action(assist, action_id)
     if not rights.edit:
@@ -282,7 +264,7 @@ def action_edit(request: HttpRequest, assist_id: int, action_id: int) -> HttpRes
 
 
 @require_POST
-def pair_add(request: HttpRequest, assist_id: int) -> HttpResponse:
+def pair_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     if not rights.edit:
         raise PermissionDenied(services_refusal())
@@ -308,7 +290,7 @@ def pair_add(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def pair_remove(request: HttpRequest, assist_id: int, pair_id: int) -> HttpResponse:
+def pair_remove(request: ViewerRequest, assist_id: int, pair_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     try:
         pair = ConnectPair.objects.select_related("assist").get(pk=pair_id, assist=assist)
@@ -319,7 +301,7 @@ def pair_remove(request: HttpRequest, assist_id: int, pair_id: int) -> HttpRespo
 
 
 @require_POST
-def feedback(request: HttpRequest, assist_id: int) -> HttpResponse:
+def feedback(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     if not rights.feedback:
         raise PermissionDenied(_("Only the people who took part give feedback on the session."))
@@ -330,7 +312,7 @@ def feedback(request: HttpRequest, assist_id: int) -> HttpResponse:
         except RuleViolation as violation:
             forms.add_findings(form, violation.findings)
         else:
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 messages.success(request, _("Thank you: your feedback is saved."))
             return _section(
                 request, viewer, assist, rights, "_feedback.html", "feedback", thanked=True
@@ -351,15 +333,11 @@ def feedback(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def followup(request: HttpRequest, assist_id: int) -> HttpResponse:
+def followup(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights = assist_of(request, assist_id)
     current = selectors.followup_get(assist=assist)
     actions = list(selectors.action_list(assist=assist))
-    peers = Person.objects.filter(
-        taking_part_q("participations__"),
-        participations__assist=assist,
-        participations__role=Role.VISITING_PEER,
-    ).order_by("name")
+    peers = selectors.people_taking_part(assist=assist, role=Role.VISITING_PEER)
     if request.method == "POST":
         if not rights.answer_followup:
             raise PermissionDenied(_("The home team answers the follow-up."))
@@ -400,8 +378,7 @@ def followup(request: HttpRequest, assist_id: int) -> HttpResponse:
         "open": assist.status in rules.WRITEUP_STATUSES,
         "actions": actions,
         "peers": list(peers),
-        "can_edit_plan": viewer.can_manage_people
-        or bool(rights.roles & {Role.HOME_PEER, Role.FACILITATOR}),
+        "can_edit_plan": rights.edit_plan,
         "tab": "followup",
     }
     status = 400 if form.is_bound and form.errors else 200

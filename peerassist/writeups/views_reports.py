@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from peerassist.audit.services import audit_record
 from peerassist.communities.models import Community
+from peerassist.core.access import ViewerRequest
 from peerassist.core.scoping import Viewer, require_member
 from peerassist.people.models import Unit
 from peerassist.writeups import dashboard, reports
@@ -37,8 +38,8 @@ def file_response(name: str, content_type: str, content: bytes) -> HttpResponse:
 
 
 @require_GET
-def writeup_download(request: HttpRequest, assist_id: int, fmt: str) -> HttpResponse:
-    viewer: Viewer | None = request.viewer  # type: ignore[attr-defined]
+def writeup_download(request: ViewerRequest, assist_id: int, fmt: str) -> HttpResponse:
+    viewer: Viewer | None = request.viewer
     if viewer is None:
         raise Http404(_("There is no such write-up, or it is not shared with you."))
     try:
@@ -90,7 +91,7 @@ def _scope_ids(value: str) -> dict[str, int]:
     return {}
 
 
-def _report_from(request: HttpRequest, viewer: Viewer) -> tuple[ReportForm, reports.Report]:
+def _report_from(request: ViewerRequest, viewer: Viewer) -> tuple[ReportForm, reports.Report]:
     """The report the query string asks for; ValidationError when it is not a valid one."""
     form = ReportForm(request.GET, viewer=viewer)
     quarter = reports.parse_quarter(request.GET.get("quarter", ""))
@@ -99,8 +100,8 @@ def _report_from(request: HttpRequest, viewer: Viewer) -> tuple[ReportForm, repo
 
 
 @require_GET
-def report_page(request: HttpRequest) -> HttpResponse:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+def report_page(request: ViewerRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)
     context: dict[str, Any] = {"errors": []}
     if "quarter" in request.GET:
         try:
@@ -116,8 +117,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+def report_download(request: ViewerRequest, fmt: str) -> HttpResponse:
+    viewer = require_member(request.viewer)
     try:
         _form, report = _report_from(request, viewer)
         name, content_type, content = reports.report_file(report, fmt)
@@ -137,8 +138,8 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def dashboard_page(request: HttpRequest) -> HttpResponse:
-    viewer = require_member(request.viewer)  # type: ignore[attr-defined]
+def dashboard_page(request: ViewerRequest) -> HttpResponse:
+    viewer = require_member(request.viewer)
     charts = dashboard.dashboard_charts(viewer=viewer)
     return render(
         request,

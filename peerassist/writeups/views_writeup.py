@@ -7,36 +7,38 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peerassist.assists.models import PeerAssist, Role
+from peerassist.assists.models import PeerAssist
+from peerassist.core.access import (
+    AssistRights,
+    ViewerRequest,
+    assist_rights,
+    get_assist_or_404,
+    writeup_readable,
+)
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 from peerassist.writeups import forms, rules, selectors, services
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import WriteUp, WriteUpStatus, WriteUpVersion
-from peerassist.writeups.views import NOT_FOUND, viewer_of
+from peerassist.writeups.views import viewer_of
 
 
 def _writeup_page(
-    request: HttpRequest, assist_id: int
-) -> tuple[Viewer, PeerAssist, selectors.Rights, WriteUp | None]:
+    request: ViewerRequest, assist_id: int
+) -> tuple[Viewer, PeerAssist, AssistRights, WriteUp | None]:
     """The assist (visible, or its published write-up sent to the viewer) and its write-up
     if the viewer may read it; 404 otherwise."""
     viewer = viewer_of(request)
-    try:
-        assist = selectors.assist_for_viewer(viewer=viewer, assist_id=assist_id)
-    except PeerAssist.DoesNotExist:
-        raise Http404(_(NOT_FOUND)) from None
-    rights = selectors.rights_for(viewer=viewer, assist=assist)
-    writeup = WriteUp.objects.filter(assist=assist).select_related("published_by").first()
-    if writeup is not None and not selectors.can_read_writeup(
-        viewer=viewer, writeup=writeup, rights=rights
-    ):
+    assist = get_assist_or_404(viewer=viewer, assist_id=assist_id, sent_writeup=True)
+    rights = assist_rights(viewer=viewer, assist=assist)
+    writeup = selectors.writeup_get(assist=assist)
+    if writeup is not None and not writeup_readable(viewer=viewer, writeup=writeup, rights=rights):
         raise Http404(_("This write-up is not published yet."))
     return viewer, assist, rights, writeup
 
@@ -53,7 +55,7 @@ def gauge(body: str) -> dict[str, Any]:
 def _context(
     viewer: Viewer,
     assist: PeerAssist,
-    rights: selectors.Rights,
+    rights: AssistRights,
     writeup: WriteUp | None,
     **extra: Any,
 ) -> dict[str, Any]:
@@ -66,8 +68,7 @@ def _context(
         "html": render_markdown(body),
         "gauge": gauge(body),
         "form": forms.WriteUpForm(initial={"body": body}),
-        "can_edit_plan": viewer.can_manage_people
-        or bool(rights.roles & {Role.HOME_PEER, Role.FACILITATOR}),
+        "can_edit_plan": rights.edit_plan,
         "tab": "writeup",
     }
     context.update(extra)
@@ -75,7 +76,7 @@ def _context(
 
 
 @require_http_methods(["GET", "POST"])
-def writeup(request: HttpRequest, assist_id: int) -> HttpResponse:
+def writeup(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights, current = _writeup_page(request, assist_id)
     if request.method == "GET":
         return render(request, "writeups/writeup.html", _context(viewer, assist, rights, current))
@@ -110,7 +111,7 @@ def writeup(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def preview(request: HttpRequest, assist_id: int) -> HttpResponse:
+def preview(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """The rendered Markdown and the page gauge for the text being edited (htmx)."""
     _viewer, _assist, rights, _current = _writeup_page(request, assist_id)
     if not rights.edit:
@@ -124,7 +125,7 @@ def preview(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
-def draft(request: HttpRequest, assist_id: int) -> HttpResponse:
+def draft(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, _rights, current = _writeup_page(request, assist_id)
     try:
         saved = services.writeup_draft(viewer=viewer, assist=assist)
@@ -153,7 +154,7 @@ def _existing(current: WriteUp | None) -> WriteUp:
 
 
 @require_GET
-def versions(request: HttpRequest, assist_id: int) -> HttpResponse:
+def versions(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights, current = _writeup_page(request, assist_id)
     current = _existing(current)
     context = _context(
@@ -163,7 +164,7 @@ def versions(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_GET
-def version(request: HttpRequest, assist_id: int, number: int) -> HttpResponse:
+def version(request: ViewerRequest, assist_id: int, number: int) -> HttpResponse:
     viewer, assist, rights, current = _writeup_page(request, assist_id)
     current = _existing(current)
     try:
@@ -186,7 +187,7 @@ def version(request: HttpRequest, assist_id: int, number: int) -> HttpResponse:
 
 
 @require_POST
-def restore(request: HttpRequest, assist_id: int, number: int) -> HttpResponse:
+def restore(request: ViewerRequest, assist_id: int, number: int) -> HttpResponse:
     viewer, assist, _rights, current = _writeup_page(request, assist_id)
     _existing(current)
     try:
@@ -202,7 +203,7 @@ def restore(request: HttpRequest, assist_id: int, number: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def publish(request: HttpRequest, assist_id: int) -> HttpResponse:
+def publish(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist, rights, current = _writeup_page(request, assist_id)
     current = _existing(current)
     if not rights.publish:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import CommandError
 
 from peerassist.accounts.models import Membership, Organisation
+from peerassist.core.access import operator_viewer
 from peerassist.core.scoping import Viewer
 
 
@@ -34,9 +34,9 @@ def organisation_for(slug: str | None, email: str | None = None) -> Organisation
 
 def viewer_for(*, organisation: Organisation, email: str | None) -> Viewer:
     """`--as EMAIL` acts with that person's rights; without it, the operator running the
-    command (who can read the database anyway) acts as an administrator of the organisation."""
+    command (who can read the database anyway) sees all of the organisation."""
     if not email:
-        return Viewer(user=AnonymousUser(), organisation=organisation, role="admin")  # type: ignore[arg-type]
+        return operator_viewer(organisation)
     membership = (
         Membership.objects.select_related("user")
         .filter(user__email__iexact=email, organisation=organisation)

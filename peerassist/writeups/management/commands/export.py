@@ -28,11 +28,8 @@ class Command(BaseCommand):
         if assist is None:
             raise CommandError(f"There is no Peer Assist {options['assist']}.")
         try:
-            if options["email"]:
-                viewer = viewer_for(organisation=assist.organisation, email=options["email"])
-                writeup = writeup_for_export(viewer=viewer, assist_id=assist.pk)
-            else:  # the operator, who can read the database anyway
-                writeup = WriteUp.objects.select_related("assist__organisation").get(assist=assist)
+            viewer = viewer_for(organisation=assist.organisation, email=options["email"])
+            writeup = writeup_for_export(viewer=viewer, assist_id=assist.pk)
         except WriteUp.DoesNotExist:
             if options["email"]:
                 raise CommandError(
