@@ -455,7 +455,7 @@ def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
     """Everything the overview page shows about one assist."""
     people = list(selectors.participation_list(assist=assist))
     review = selectors.plan_review(assist=assist, participations=people)
-    editable = access.assist_rights(viewer=viewer, assist=assist).edit_plan
+    editable = access.assist_rights(viewer=viewer, assist=assist, participations=people).edit_plan
     # The same people live.selectors.actor_for_user lets in: participants and organisers.
     in_room = assist.status in (Status.INVITED, Status.LIVE) and (
         viewer.can_manage_people or any(p.person.user_id == viewer.user.pk for p in people)

@@ -20,7 +20,7 @@ registry (as a ForeignKey("assists.PeerAssist") does) and never imports them.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
     from peerassist.accounts.models import Organisation, User
-    from peerassist.assists.models import PeerAssist
+    from peerassist.assists.models import Participation, PeerAssist
     from peerassist.writeups.models import WriteUp
 
 #: Visibilities that share an assist with every member of its organisation.
@@ -205,23 +205,30 @@ def get_assist_or_404(
     return assist
 
 
-def assist_roles(*, viewer: Viewer, assist: PeerAssist) -> frozenset[str]:
-    """The viewer's roles in the assist (empty if they do not take part, or said no)."""
+def assist_roles(
+    *, viewer: Viewer, assist: PeerAssist, participations: Iterable[Participation] | None = None
+) -> frozenset[str]:
+    """The viewer's roles in the assist (empty if they do not take part, or said no); from
+    `participations` (the assist's, person loaded) when the caller has them, else a query."""
     if is_operator(viewer) or assist.organisation_id != viewer.organisation.pk:
         return frozenset()
-    participations = _model("assists.Participation").objects.taking_part()
-    return frozenset(
-        participations.filter(assist=assist, person__user=viewer.user).values_list(
-            "role", flat=True
+    if participations is not None:
+        return frozenset(
+            p.role for p in participations if p.taking_part and p.person.user_id == viewer.user.pk
         )
+    asked = _model("assists.Participation").objects.taking_part()
+    return frozenset(
+        asked.filter(assist=assist, person__user=viewer.user).values_list("role", flat=True)
     )
 
 
-def assist_rights(*, viewer: Viewer, assist: PeerAssist) -> AssistRights:
+def assist_rights(
+    *, viewer: Viewer, assist: PeerAssist, participations: Iterable[Participation] | None = None
+) -> AssistRights:
     """Everything the viewer may do with the assist (nothing in another organisation)."""
     if assist.organisation_id != viewer.organisation.pk:
         return NO_RIGHTS
-    roles = assist_roles(viewer=viewer, assist=assist)
+    roles = assist_roles(viewer=viewer, assist=assist, participations=participations)
     return rights_from_roles(roles, is_manager=viewer.can_manage_people)
 
 
