@@ -1,7 +1,8 @@
 """How fast are visiting-peer suggestions over a large organisation? Prints p50/p95 latency of
-a top-10 over 50,000 people for the whole method (BM25 over everyone's evidence, the rules,
-quotas) and, as the baseline in the same run, for the bare BM25 scoring pass (top 10 by text
-score, no rules, no MMR) on the same index and queries.
+a top-10 over 50,000 people for the whole method (BM25 over everyone's evidence, the history
+of who took part in the 10 most similar of 2,000 past assists, the rules, quotas) and, as
+the baseline in the same run, for the bare BM25 scoring pass (top 10 by text score, no
+rules, no history) on the same index and queries.
 
     python bench/recommender_bench.py             # 50,000 people, 200 queries
     python bench/recommender_bench.py --quick     # 5,000 people, 100 queries (CI)
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--people", type=int)
     parser.add_argument("--queries", type=int)
+    parser.add_argument("--past", type=int, help="past assists in the record (2,000)")
     parser.add_argument(
         "--skip-worst-case",
         action="store_true",
@@ -61,9 +63,16 @@ def main() -> None:
         f"index built in {built:.1f} s"
     )
     cases = list(synthetic_cases(org, n_queries, seed=random.randrange(1000)))
+    # The organisation's record: past assists (their brief, who took part).
+    held = list(synthetic_cases(org, args.past or (500 if args.quick else 2000), seed=99))
+    past = EvidenceIndex((i, [(c.challenge, 1.0)]) for i, c in enumerate(held))
+    took_part = [c.facts.home_ids | c.helped for c in held]
 
     def whole_method(case) -> list[int]:
-        scored = [(org.people[k], s) for k, s in index.scores(case.challenge).items()]
+        hits = past.top(case.challenge, rules.HISTORY_NEIGHBOURS, rules.HISTORY_QUERY_TERMS)
+        history = rules.history_scores((h.score, took_part[h.key]) for h in hits)
+        relevance = rules.blend(index.scores(case.challenge), history)
+        scored = [(org.people[k], s) for k, s in relevance.items()]
         return [r.candidate.person_id for r in rules.recommend(scored, case.facts, 10)]
 
     def bare_scoring(case) -> list[int]:

@@ -236,3 +236,52 @@ def test_quotas_never_drop_the_best_and_keep_the_order(people, k):
     frequent = [r for r in top if rules.often_asked(r.candidate.visits_last_year)]
     assert len(frequent) <= rules.often_asked_limit(k)
     assert len(top) <= k
+
+
+# --- History of who helped on similar past assists (issue 17) -----------------------------------
+
+neighbour = st.tuples(
+    st.floats(min_value=-5.0, max_value=50.0),
+    st.frozensets(st.integers(min_value=1, max_value=30), max_size=4),
+)
+
+
+def test_history_credits_who_took_part_in_the_most_similar_past_assists():
+    found = rules.history_scores(
+        [(4.0, {1, 2}), (1.0, {2}), (0.5, {3}), (0.0, {4}), (-1.0, {5})], k=2
+    )
+    assert found == {1: 4.0, 2: 5.0}  # 3 is in the third most similar only; 4, 5 say nothing
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(neighbour, max_size=30), st.integers(min_value=0, max_value=12))
+def test_history_only_credits_people_of_the_k_nearest_and_only_positively(neighbours, k):
+    found = rules.history_scores(neighbours, k=k)
+    assert all(score > 0 for score in found.values())
+    nearest = sorted((n for n in neighbours if n[0] > 0), key=lambda n: -n[0])[:k]
+    assert set(found) == {p for _s, people in nearest for p in people}
+
+
+scores = st.dictionaries(
+    st.integers(min_value=1, max_value=40),
+    st.one_of(st.just(0.0), st.floats(min_value=1e-3, max_value=1e6)),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores, scores)
+def test_blend_scales_each_signal_to_its_best_and_adds_them(evidence, history):
+    found = rules.blend(evidence, history, weight=1.0)
+    assert all(0 < score <= 2.0 + 1e-9 for score in found.values())
+    assert set(found) == {p for p, s in [*evidence.items(), *history.items()] if s > 0}
+    # Within one signal, the order is kept: more evidence never ranks lower.
+    if not history:
+        ordered = sorted(found, key=lambda p: found[p])
+        assert [evidence[p] for p in ordered] == sorted(evidence[p] for p in ordered)
+
+
+def test_blend_lets_history_lift_someone_with_little_written_evidence():
+    found = rules.blend({1: 10.0, 2: 4.0}, {2: 3.0})
+    assert found[2] > found[1]
+    assert rules.blend({1: 10.0}, {}) == {1: 1.0}

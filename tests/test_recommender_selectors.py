@@ -114,8 +114,10 @@ def names(found):
 def test_people_with_evidence_are_ranked_and_explained(world, organiser):
     with time_machine.travel(NOW, tick=False):
         found = selectors.recommend_for_assist(viewer=organiser.viewer, assist=world["assist"])
-    assert names(found)[0] == "Alice"
-    alice = found.suggestions[0]
+    # Alice's starred note became an action; Carol wrote a matching note too and was a
+    # visiting peer in a past assist on suppliers (the history signal): both lead.
+    assert set(names(found)[:2]) == {"Alice", "Carol"}
+    alice = next(s for s in found.suggestions if s.person.name == "Alice")
     assert alice.evidence[0].source == "contribution"
     assert "Vendor set-up in Chile" in alice.evidence[0].label
     assert "action" in alice.evidence[0].label
@@ -171,17 +173,40 @@ def test_similar_assists_being_planned_are_shown(world, organiser):
     assert [s.assist.title for s in found.similar] == ["Supplier onboarding in Mexico"]
 
 
-def test_api_lists_suggestions_with_evidence_and_penalties(world, member):
-    response = bearer(member).get(f"/api/v1/assists/{world['assist'].pk}/recommendations?limit=2")
+def test_api_lists_suggestions_with_evidence_and_plain_reasons(world, member):
+    # Alice was a visiting peer twice in the last 12 months: often asked, still shown.
+    canteen = past_assist(member.organisation, "Canteen refit", days_ago=90)
+    Participation.objects.create(assist=canteen, person=world["alice"], role=Role.VISITING_PEER)
+    url = f"/api/v1/assists/{world['assist'].pk}/recommendations?limit=2"
+    with time_machine.travel(NOW, tick=False):
+        response = bearer(member).get(url)
     assert response.status_code == 200
     body = response.json()
     assert len(body["suggestions"]) == 2
-    first = body["suggestions"][0]
+    first, second = body["suggestions"]
     assert first["person"]["name"] == "Alice"
     assert first["unit"]["name"] == "A"
     assert first["evidence"][0]["assist_id"] == world["past"].pk
-    assert "penalties" in first and "explanation" in first
+    assert first["often_asked"] == {"count": 2, "period": "P12M"}
+    assert first["reasons"] == [
+        {"code": "usual_suspect", "text": "Often asked lately — 2 times in the last 12 months."}
+    ]
+    assert second["often_asked"] is None
+    for suggestion in body["suggestions"]:
+        assert all(
+            "×" not in r["text"] and set(r) == {"code", "text"} for r in suggestion["reasons"]
+        )
+    assert "explanation" in first
     assert "Confidential" not in response.content.decode()
+
+
+def test_the_openapi_schema_documents_reasons_and_deprecates_penalties(db):
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    suggestion = schemas["SuggestionOut"]["properties"]
+    assert suggestion["penalties"]["deprecated"] is True
+    assert "reasons" in schemas["SuggestionOut"]["required"]
+    assert set(schemas["ReasonOut"]["properties"]) == {"code", "text"}
+    assert set(schemas["OftenAskedOut"]["properties"]) == {"count", "period"}
 
 
 def test_api_text_overrides_the_brief(world, member):

@@ -39,7 +39,7 @@ class UnitRefOut(Schema):
 
 
 class EvidenceOut(Schema):
-    source: str = Field(description="contribution, writeup, tag, give or profile")
+    source: str = Field(description="led, visited, contribution, writeup, tag, give or profile")
     label: str
     text: str
     assist_id: Id | None
@@ -51,13 +51,36 @@ class PenaltyOut(Schema):
     message: str
 
 
+class ReasonOut(Schema):
+    code: str = Field(
+        description="same_unit, across_not_up, usual_suspect or language_unknown",
+    )
+    text: str = Field(description="The reason in plain words, as the page shows it")
+
+
+class OftenAskedOut(Schema):
+    count: int = Field(description="Times a visiting peer in the period")
+    period: str = Field("P12M", description="ISO 8601 duration counted back from today")
+
+
 class SuggestionOut(Schema):
     score: float
     relevance: float
     person: PersonRefOut
     unit: UnitRefOut | None
     evidence: list[EvidenceOut]
-    penalties: list[PenaltyOut]
+    reasons: list[ReasonOut] = Field(
+        description="What the method's rules noticed, in plain words (no multipliers)"
+    )
+    often_asked: OftenAskedOut | None = Field(
+        description="Set when the person was a visiting peer often lately (a usual "
+        "suspect): shown, marked, and counted against the list's quota; null otherwise"
+    )
+    penalties: list[PenaltyOut] = Field(
+        deprecated=True,
+        description="Deprecated: use `reasons` and `often_asked`. The rules' multipliers "
+        "(`factor` ≤ 1; the usual-suspect mark is always 1). Will be removed in v2.",
+    )
     explanation: str
 
 
@@ -82,6 +105,8 @@ def _suggestion(s: Suggestion) -> dict:
         "person": s.person,
         "unit": {"id": unit.pk, "name": unit.name} if unit else None,
         "evidence": s.evidence,
+        "reasons": [{"code": a.code, "text": a.message} for a in s.adjustments],
+        "often_asked": ({"count": s.visits_last_year, "period": "P12M"} if s.often_asked else None),
         "penalties": s.adjustments,
         "explanation": s.explanation,
     }

@@ -112,9 +112,9 @@ class EvidenceIndex:
             for term, (ids, _w) in postings.items()
         }
 
-    def query_terms(self, text: str) -> dict[str, float]:
-        """The query's known, telling terms with their weight (idf × count), longest list
-        first cut to MAX_QUERY_TERMS."""
+    def query_terms(self, text: str, max_terms: int | None = None) -> dict[str, float]:
+        """The query's known, telling terms with their weight (idf × count), cut to the
+        `max_terms` (MAX_QUERY_TERMS) that weigh most."""
         counts = Counter(tokens(text))
         limit = self.size * MAX_DF_SHARE
         weighted = {
@@ -123,22 +123,23 @@ class EvidenceIndex:
             if term in self.postings
             and (self.size < MIN_SIZE_FOR_DF_CUT or len(self.postings[term][0]) <= limit)
         }
-        best = heapq.nlargest(MAX_QUERY_TERMS, weighted.items(), key=lambda kv: kv[1])
+        cut = MAX_QUERY_TERMS if max_terms is None else max_terms
+        best = heapq.nlargest(cut, weighted.items(), key=lambda kv: kv[1])
         return dict(best)
 
-    def scores(self, text: str) -> dict[int, float]:
+    def scores(self, text: str, max_terms: int | None = None) -> dict[int, float]:
         """Every matching key with its BM25 score."""
         acc: dict[int, float] = defaultdict(float)
-        for term, weight in self.query_terms(text).items():
+        for term, weight in self.query_terms(text, max_terms).items():
             ids, sats = self.postings[term]
             for doc, sat in zip(ids, sats, strict=True):
                 acc[doc] += weight * sat
         keys = self.keys
         return {keys[doc]: score for doc, score in acc.items()}
 
-    def top(self, text: str, k: int) -> list[Hit]:
+    def top(self, text: str, k: int, max_terms: int | None = None) -> list[Hit]:
         """The k best keys for the text."""
-        found = self.scores(text)
+        found = self.scores(text, max_terms)
         best = heapq.nlargest(k, found.items(), key=lambda kv: (kv[1], -kv[0]))
         return [Hit(key, score) for key, score in best]
 

@@ -45,6 +45,16 @@ OFTEN_ASKED_SHARE = 0.3
 MIN_UNITS = 7
 #: How far down the ranking the quotas may reach to fill the list.
 POOL_FACTOR = 5
+#: "Who helped on similar past assists" (issue 17): the people who took part in the
+#: HISTORY_NEIGHBOURS past assists most like this one, each credited with that assist's
+#: similarity. Neighbours are a k-nearest-neighbours vote, k as in a top 10.
+HISTORY_NEIGHBOURS = 10
+#: Similar past assists are found by the brief's most telling terms only (by idf × count):
+#: a long brief's common words find every assist and cost time (bench/README.md).
+HISTORY_QUERY_TERMS = 10
+#: The two signals are each scaled to their best (1.0) and added with equal weight: no
+#: weight was tuned (bench/README.md reports what was tried).
+HISTORY_WEIGHT = 1.0
 #: Someone whose languages are not recorded may still speak the assist's language.
 UNKNOWN_LANGUAGE_FACTOR = 0.85
 #: How alike two people are for diversity: same unit, overlapping skills.
@@ -109,6 +119,40 @@ def evidence_weight(source: str, *, starred: bool = False, in_action: bool = Fal
 def recency_factor(age_days: float, half_life_days: float = HALF_LIFE_DAYS) -> float:
     """Exponential decay; evidence from the future (clock skew) counts as new."""
     return float(0.5 ** (max(age_days, 0.0) / half_life_days))
+
+
+# --- Relevance: own evidence and the organisation's history -----------------------------------
+
+
+def history_scores(
+    neighbours: Iterable[tuple[float, Iterable[int]]], k: int = HISTORY_NEIGHBOURS
+) -> dict[int, float]:
+    """Who took part in the k most similar past assists, each credited with the similarity
+    of every such assist they took part in. `neighbours` is (similarity, people) per past
+    assist; non-positive similarities say nothing and are skipped."""
+    best = sorted((n for n in neighbours if n[0] > 0), key=lambda n: -n[0])[: max(k, 0)]
+    found: dict[int, float] = {}
+    for sim, people in best:
+        for person in set(people):
+            found[person] = found.get(person, 0.0) + sim
+    return found
+
+
+def blend(
+    evidence: dict[int, float], history: dict[int, float], weight: float = HISTORY_WEIGHT
+) -> dict[int, float]:
+    """Relevance from both signals: each scaled so its best is 1, then added (CombSUM).
+    Scaling makes the sum independent of how long the brief is or how big the archive."""
+    top_e = max(evidence.values(), default=0.0)
+    top_h = max(history.values(), default=0.0)
+    found: dict[int, float] = {}
+    for person, score in evidence.items():
+        if score > 0 and top_e > 0:
+            found[person] = score / top_e
+    for person, score in history.items():
+        if score > 0 and top_h > 0:
+            found[person] = found.get(person, 0.0) + weight * score / top_h
+    return found
 
 
 # --- Who may be suggested at all --------------------------------------------------------------

@@ -28,6 +28,8 @@ from peerassist.search.recommender import rules
 from peerassist.search.recommender.index import EvidenceIndex, best_snippets, titled
 from peerassist.search.text import plain_text
 
+#: Evidence from having taken part in a past assist: ranked by the history signal.
+HISTORY_SOURCES = frozenset({"led", "visited"})
 SIMILAR_STATUSES = (Status.DRAFT, Status.PLANNED, Status.INVITED, Status.LIVE)
 #: Assists that happened: their home team and visiting peers are evidence (issue 22).
 DONE_STATUSES = (Status.CONCLUDED, Status.WRITTEN_UP, Status.FOLLOWED_UP)
@@ -116,6 +118,12 @@ class Suggestion:
     relevance: float
     evidence: list[Snippet]
     adjustments: list[rules.Adjustment]
+    #: Times a visiting peer in the last 12 months (availability, organisation-wide).
+    visits_last_year: int = 0
+
+    @property
+    def often_asked(self) -> bool:
+        return rules.often_asked(self.visits_last_year)
 
     @property
     def unit_name(self) -> str:
@@ -157,6 +165,10 @@ class _Corpus:
     index: EvidenceIndex
     evidence: dict[int, list[Evidence]]
     people: dict[int, rules.Candidate]
+    #: Assists that were held, indexed by their brief, and who took part in each (with the
+    #: recency factor of when it was held): "who helped on similar past assists".
+    past: EvidenceIndex | None = None
+    took_part: dict[int, tuple[frozenset[int], float]] = field(default_factory=dict)
 
 
 _cache: OrderedDict[tuple[Any, ...], _Corpus] = OrderedDict()
@@ -340,9 +352,21 @@ def _corpus(viewer: Viewer, now: datetime) -> _Corpus:
         _cache.move_to_end(key)
         return found
     evidence, people = _gather(viewer, now)
+    # Past assists count through the history signal (rules.history_scores), not also as
+    # words in the profile: they stay in `evidence` for the passages a card quotes.
     index = EvidenceIndex(
-        (pid, [field for e in items for field in e.fields]) for pid, items in evidence.items()
+        (pid, [f for e in items if e.source not in HISTORY_SOURCES for f in e.fields])
+        for pid, items in evidence.items()
     )
+    briefs: dict[int, list[tuple[str, float]]] = {}
+    took_part: dict[int, tuple[set[int], float]] = {}
+    for pid, items in evidence.items():
+        for e in items:
+            if e.source in HISTORY_SOURCES and e.assist_id is not None:
+                briefs.setdefault(e.assist_id, titled(e.assist_title, e.text))
+                when = e.when
+                age = (now - when).total_seconds() / 86400 if when else 0.0
+                took_part.setdefault(e.assist_id, (set(), rules.recency_factor(age)))[0].add(pid)
     candidates = {
         p.pk: rules.Candidate(
             person_id=p.pk,
@@ -353,7 +377,13 @@ def _corpus(viewer: Viewer, now: datetime) -> _Corpus:
         )
         for p in people.values()
     }
-    corpus = _Corpus(index, dict(evidence), candidates)
+    corpus = _Corpus(
+        index,
+        dict(evidence),
+        candidates,
+        EvidenceIndex(briefs.items()) if briefs else None,
+        {a: (frozenset(who), recency) for a, (who, recency) in took_part.items()},
+    )
     _cache[key] = corpus
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
@@ -436,7 +466,7 @@ def recommend_for_assist(
     facts = assist_facts(assist=assist)
     visits = visits_last_year(organisation=viewer.organisation, now=now)
     busy = busy_people(assist=assist)
-    scores = corpus.index.scores(query)
+    scores = rules.blend(corpus.index.scores(query), _history(corpus, query, assist))
     scored = []
     excluded: dict[str, int] = defaultdict(int)
     for pid, relevance in scores.items():
@@ -465,6 +495,7 @@ def recommend_for_assist(
             relevance=round(r.relevance, 4),
             evidence=_snippets(query, corpus.evidence.get(r.candidate.person_id, [])),
             adjustments=list(r.adjustments),
+            visits_last_year=r.candidate.visits_last_year,
         )
         for r in ranked
     ]
@@ -473,6 +504,20 @@ def recommend_for_assist(
         similar=similar_assists(viewer=viewer, assist=assist, text=query),
         excluded=dict(excluded),
     )
+
+
+def _history(corpus: _Corpus, query: str, assist: PeerAssist) -> dict[int, float]:
+    """Who took part in the past assists most similar to the brief (not this one), each
+    assist counting its similarity times its recency."""
+    if corpus.past is None:
+        return {}
+    hits = corpus.past.top(query, rules.HISTORY_NEIGHBOURS + 1, rules.HISTORY_QUERY_TERMS)
+    neighbours = [
+        (h.score * corpus.took_part[h.key][1], corpus.took_part[h.key][0])
+        for h in hits
+        if h.key != assist.pk
+    ]
+    return rules.history_scores(neighbours)
 
 
 def passages(text: str) -> list[str]:
