@@ -75,6 +75,10 @@ def main() -> None:
         scored = [(org.people[k], s) for k, s in relevance.items()]
         return [r.candidate.person_id for r in rules.recommend(scored, case.facts, 10)]
 
+    def without_history(case) -> list[int]:
+        scored = [(org.people[k], s) for k, s in index.scores(case.challenge).items()]
+        return [r.candidate.person_id for r in rules.recommend(scored, case.facts, 10)]
+
     def bare_scoring(case) -> list[int]:
         return [h.key for h in index.top(case.challenge, 10)]
 
@@ -88,6 +92,7 @@ def main() -> None:
     cut = index_module.MAX_DF_SHARE
     runs = {
         "method (rules + quotas)": whole_method,
+        "method, no history": without_history,
         "bare BM25 top 10": bare_scoring,
         "method, no common cut": every_term,
     }
