@@ -31,6 +31,7 @@ def bearer(persona) -> Client:
 @pytest.fixture
 def assist(org, organiser):
     assist = PeerAssistFactory(
+        status="invited",
         organisation=org,
         title="Fleet electrification",
         visibility=Visibility.ORGANISATION,
@@ -146,7 +147,7 @@ def test_a_draft_is_422_with_the_rule(organiser, assist, peer):
 def test_an_invitation_of_another_assist_is_422(
     organiser, org, assist, peer, django_capture_on_commit_callbacks
 ):
-    other = PeerAssistFactory(organisation=org, starts_at=assist.starts_at)
+    other = PeerAssistFactory(status="invited", organisation=org, starts_at=assist.starts_at)
     Participation.objects.create(assist=other, person=peer, role=Role.VISITING_PEER)
     (theirs,) = services.invitation_send(
         viewer=organiser.viewer, assist=other, person_ids=[peer.pk]

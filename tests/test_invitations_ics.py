@@ -29,7 +29,9 @@ CASES = [
 
 
 def invite_both(org, organiser, starts, capture):
-    assist = PeerAssistFactory(organisation=org, title="Night shift handover", starts_at=starts)
+    assist = PeerAssistFactory(
+        status="invited", organisation=org, title="Night shift handover", starts_at=starts
+    )
     Participation.objects.create(assist=assist, person=organiser.person, role=Role.HOME_PEER)
     ny = PersonFactory(organisation=org, email="ny@meridian.test", time_zone="America/New_York")
     paris = PersonFactory(organisation=org, email="paris@meridian.test", time_zone="Europe/Paris")
@@ -85,6 +87,7 @@ def test_a_hybrid_sessions_video_link_travels_with_its_room(
     org, organiser, django_capture_on_commit_callbacks
 ):
     assist = PeerAssistFactory(
+        status="invited",
         organisation=org,
         starts_at=CASES[0][0],
         place="Head office, room 4.2",

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def assist(org, organiser):
     assist = PeerAssistFactory(
+        status="invited",
         organisation=org,
         title="Depot consolidation",
         visibility=Visibility.ORGANISATION,
@@ -212,7 +213,7 @@ def test_sending_again_and_withdrawing(
 def test_an_invitation_of_another_assist_is_not_touched(
     organiser, org, assist, peers, django_capture_on_commit_callbacks
 ):
-    other = PeerAssistFactory(organisation=org, starts_at=assist.starts_at)
+    other = PeerAssistFactory(status="invited", organisation=org, starts_at=assist.starts_at)
     Participation.objects.create(assist=other, person=peers[0], role=Role.VISITING_PEER)
     with django_capture_on_commit_callbacks(execute=True):
         (theirs,) = services.invitation_send(

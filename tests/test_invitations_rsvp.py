@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invitation(org, organiser, django_capture_on_commit_callbacks):
-    assist = PeerAssistFactory(organisation=org, starts_at=timezone.now() + timedelta(days=10))
+    assist = PeerAssistFactory(
+        status="invited", organisation=org, starts_at=timezone.now() + timedelta(days=10)
+    )
     Participation.objects.create(assist=assist, person=organiser.person, role=Role.HOME_PEER)
     peer = PersonFactory(organisation=org, name="Nia", email="nia@meridian.test")
     Participation.objects.create(assist=assist, person=peer, role=Role.VISITING_PEER)

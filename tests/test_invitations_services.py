@@ -28,6 +28,7 @@ ENDS = datetime(2027, 1, 14, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 @pytest.fixture
 def assist(org, organiser):
     assist = PeerAssistFactory(
+        status="invited",
         organisation=org,
         title="Smart meter roll-out",
         starts_at=STARTS,

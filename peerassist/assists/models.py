@@ -167,6 +167,9 @@ class PeerAssist(models.Model):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    #: The day the session was actually held (set when it goes live); the write-up shows it,
+    #: not the planned date, which may have moved.
+    held_on = models.DateField(_("held on"), null=True, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )

@@ -307,6 +307,31 @@ def agenda_length(
     return findings
 
 
+def agenda_fits_slot(
+    total_minutes: int, starts_at: datetime | None, ends_at: datetime | None
+) -> list[Finding]:
+    """The session's steps should fit the time booked for it: a longer agenda is cut short
+    in the room, usually in the last steps, where the home team responds."""
+    if not (starts_at and ends_at) or ends_at <= starts_at:
+        return []
+    slot = int((ends_at - starts_at).total_seconds() // 60)
+    if total_minutes <= slot:
+        return []
+    return [
+        Finding(
+            Level.WARNING,
+            "agenda_longer_than_slot",
+            _(
+                "The agenda takes %(agenda)s minutes but the session is booked for "
+                "%(slot)s: shorten some steps or book a longer slot, or the last steps "
+                "(where the home team responds) get squeezed."
+            )
+            % {"agenda": total_minutes, "slot": slot},
+            "agenda",
+        )
+    ]
+
+
 #: The phase of the agenda steps the live room runs; "before" and "after" steps happen
 #: outside the session (the brief, the follow-up at the next meeting).
 RUNNABLE_PHASE = "during"
@@ -379,6 +404,7 @@ def plan_findings(facts: PlanFacts) -> list[Finding]:
         *focus_questions(facts.focus_questions),
         *facilitator_outside_home_team(facts.facilitator_ids, facts.home_ids),
         *agenda_length(facts.format_kind, facts.agenda_minutes, facts.starts_at, facts.ends_at),
+        *agenda_fits_slot(facts.agenda_minutes, facts.starts_at, facts.ends_at),
         *brief_length(facts.brief_words),
         *brief_lead_time(facts.brief_date, facts.session_date),
         *decision_timing(facts.session_date, facts.decision_date),

@@ -6,6 +6,7 @@ and nudges alongside the saved object otherwise.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -296,13 +297,24 @@ def assist_transition(
         )
         raise_on_errors(blocking)
     assist.status = target
-    assist.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if target == Status.LIVE:
+        assist.held_on = timezone.now().astimezone(_zone(assist.time_zone)).date()
+        fields.append("held_on")
+    assist.save(update_fields=fields)
     if target in (Status.PLANNED, Status.INVITED):
         from peerassist.webhooks.services import assist_event_payload, emit
 
         # Deliveries are recorded with the change and sent after commit.
         emit(assist.organisation, f"assist.{target}", assist_event_payload(assist))
     return assist, _review(assist)
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 @transaction.atomic

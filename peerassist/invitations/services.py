@@ -70,6 +70,14 @@ def _require_invite(viewer: Viewer, assist: PeerAssist) -> None:
             _("Only the home team, the facilitator and organisers can send invitations.")
         )
     status = PeerAssist.objects.values_list("status", flat=True).get(pk=assist.pk)
+    if status == Status.PLANNED:
+        # Sending invitations is how a ready plan becomes "invited": the move checks the
+        # plan (rules.ready_to_invite) and refuses with its findings when it is not ready.
+        from peerassist.assists.services import assist_transition
+
+        assist_transition(viewer=viewer, assist=assist, target=Status.INVITED)
+        assist.status = Status.INVITED
+        return
     if status not in INVITABLE_STATUSES:
         raise RuleViolation(
             [

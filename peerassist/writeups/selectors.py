@@ -276,7 +276,8 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         title=assist.title,
         organisation=assist.organisation.name,
         format_name=assist.format.name,
-        held_on=timezone.localdate(assist.starts_at) if assist.starts_at else None,
+        held_on=assist.held_on
+        or (timezone.localdate(assist.starts_at) if assist.starts_at else None),
         business_context=assist.business_context,
         challenge=assist.challenge,
         planned_approach=assist.planned_approach,

@@ -59,7 +59,9 @@ def strip_leading_title(markdown: str) -> str:
 
 
 def session_date(writeup: WriteUp) -> date | None:
-    """The day of the session in the assist's own time zone."""
+    """The day the session was held, else its planned day in the assist's own time zone."""
+    if writeup.assist.held_on is not None:
+        return writeup.assist.held_on
     starts_at = writeup.assist.starts_at
     if starts_at is None:
         return None
