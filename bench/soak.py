@@ -1,0 +1,341 @@
+"""Soak: one live room, many participants, through nginx, for minutes, on the production stack
+(tests/harness/stack.py: nginx with deploy/nginx.conf, two `peerassist serve` processes, the
+worker, PostgreSQL, Redis). Participants are visiting peers, each on their own account and
+socket, split across both servers by nginx; they post notes at a realistic rate (one every
+`--note-every` seconds each, jittered), the facilitator stars notes and works the timer, and
+a few participants drop and reconnect (presence churn, replay from their last `seq`).
+
+Prints p50/p99/max note latency (a participant's send to every other participant's receipt
+of the event), errors, lost and duplicated deliveries, and each server's memory at start and
+end (growth in %).
+
+    python bench/soak.py                 # 300 participants, 10 minutes (by hand)
+    python bench/soak.py --quick         # 30 participants, 30 s (CI: fails only on errors,
+                                         # lost or duplicated notes, never on speed)
+    python bench/soak.py --participants 100 --seconds 120
+
+The quick mode runs the servers with DEBUG=true, only to skip a minute of collectstatic (the
+live room does not touch static files); the full run uses DEBUG=false and collects them.
+Exit status: 0 when every note reached every participant exactly once and nothing failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ASSIST_TITLE = "Flood-season messages for vulnerable customers"
+
+
+@dataclass
+class Stats:
+    sent: dict[str, float] = field(default_factory=dict)  # client_id -> send time
+    acked: set[str] = field(default_factory=set)
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    reconnects: int = 0
+    stars: int = 0
+    timer_actions: int = 0
+
+
+class Participant:
+    def __init__(self, url: str, origin: str, session: str, index: int, stats: Stats) -> None:
+        self.url, self.origin, self.session, self.index = url, origin, session, index
+        self.stats = stats
+        self.socket: Any = None
+        self.last_seq = 0
+        self.received: set[str] = set()  # client_ids of notes seen (events or state)
+        self.ids: dict[str, int] = {}  # client_id -> contribution id
+        self.own: set[str] = set()  # what this participant posted
+        self.seen_seq: set[int] = set()
+        self.kinds: list[str] = []
+        self.may_post = False
+        self.state: dict[str, Any] = {}
+        self.ready = asyncio.Event()
+
+    async def connect(self) -> None:
+        import websockets
+
+        from tests.harness.stack import ssl_context
+
+        self.ready.clear()
+        self.socket = await websockets.connect(
+            self.url,
+            additional_headers={"Cookie": f"sessionid={self.session}"},
+            origin=self.origin,
+            ssl=ssl_context(),
+            open_timeout=60,
+            close_timeout=5,
+            ping_interval=None,
+            max_queue=None,  # never pause reading: each socket gets every note of the room
+        )
+        await self.socket.send(json.dumps({"type": "hello", "last_seq": self.last_seq}))
+
+    def _apply_me(self, me: dict[str, Any]) -> None:
+        may = me.get("may", {})
+        self.may_post = bool(may.get("post"))
+        self.kinds = list(may.get("kinds") or [])
+
+    async def listen(self, stop: asyncio.Event) -> None:
+        import websockets
+
+        while not stop.is_set():
+            try:
+                message = json.loads(await self.socket.recv())
+            except websockets.ConnectionClosed:
+                if stop.is_set():
+                    return
+                await asyncio.sleep(0.2)
+                continue
+            kind = message["type"]
+            now = time.perf_counter()
+            if kind == "state":
+                self.state = message
+                self.last_seq = message["seq"]
+                for c in message["contributions"]:
+                    self.received.add(str(c.get("client_id")))
+                    self.ids[str(c.get("client_id"))] = c["id"]
+                self._apply_me(message["me"])
+                self.ready.set()
+            elif kind == "me":
+                self._apply_me(message)
+                self.ready.set()
+            elif kind == "event":
+                seq = message["seq"]
+                if seq in self.seen_seq:
+                    self.stats.duplicates += 1
+                    continue
+                self.seen_seq.add(seq)
+                self.last_seq = max(self.last_seq, seq)
+                if message["event"] == "contribution.created":
+                    client_id = str(message["data"]["client_id"])
+                    self.ids[client_id] = message["data"]["id"]
+                    if client_id in self.received:
+                        self.stats.duplicates += 1
+                    self.received.add(client_id)
+                    sent = self.stats.sent.get(client_id)
+                    if sent is not None and client_id not in self.own:
+                        self.stats.latencies.append(now - sent)
+                elif message["event"] == "timer.changed":
+                    self.ready.set()
+            elif kind == "ack":
+                self.stats.acked.add(message["client_id"])
+            elif kind == "error":
+                self.stats.errors.append(f"participant {self.index}: {message.get('code')}")
+
+    async def post(self, text: str) -> None:
+        if not self.may_post or not self.kinds:
+            return
+        client_id = str(uuid.uuid4())
+        self.stats.sent[client_id] = time.perf_counter()
+        self.own.add(client_id)
+        await self.socket.send(
+            json.dumps(
+                {
+                    "type": "post",
+                    "client_id": client_id,
+                    "text": text,
+                    "kind": random.choice(self.kinds),
+                    "focus_question": None,
+                    "group_id": None,
+                    "on_behalf_of": None,
+                }
+            )
+        )
+
+    async def reconnect(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.socket.close()
+        await self.connect()
+        self.stats.reconnects += 1
+
+
+async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    stats = Stats()
+    url = f"wss://127.0.0.1:{stack.ports['https']}/ws/assists/{setup['assist_id']}/"
+    facilitator = Participant(url, stack.https, setup["poster"], -1, stats)
+    people = [
+        Participant(url, stack.https, session, i, stats)
+        for i, session in enumerate(setup["listeners"])
+    ]
+    everyone = [facilitator, *people]
+    stop = asyncio.Event()
+    for batch in range(0, len(everyone), 25):
+        await asyncio.gather(*(p.connect() for p in everyone[batch : batch + 25]))
+    listeners = [asyncio.create_task(p.listen(stop)) for p in everyone]
+    await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in everyone)), 120)
+
+    # The facilitator moves to a step where the visiting peers share.
+    agenda = facilitator.state["agenda"]
+    sharing = next(
+        (s for s in agenda if "visiting_peer" in (s.get("posting_roles") or [])), agenda[0]
+    )
+    for p in people:
+        p.ready.clear()
+    await facilitator.socket.send(
+        json.dumps({"type": "timer", "action": "goto", "step_id": sharing["id"]})
+    )
+    await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in people)), 60)
+    await asyncio.sleep(1)
+
+    memory_start = {name: stack.rss_kib(name) for name in ("a", "b")}
+    deadline = time.monotonic() + args.seconds
+
+    async def participant_loop(p: Participant) -> None:
+        n = 0
+        await asyncio.sleep(random.uniform(0, args.note_every))
+        while time.monotonic() < deadline:
+            n += 1
+            await p.post(f"Participant {p.index} note {n}: what we learned about loggers.")
+            if random.random() < args.churn:
+                await p.reconnect()
+            await asyncio.sleep(args.note_every * random.uniform(0.5, 1.5))
+
+    async def facilitator_loop() -> None:
+        actions = ["pause", "resume", "extend"]
+        while time.monotonic() < deadline:
+            await asyncio.sleep(5)
+            if stats.acked:
+                target = random.choice(sorted(stats.acked))
+                contribution_id = facilitator.ids.get(target)
+                if contribution_id is not None:
+                    await facilitator.socket.send(
+                        json.dumps(
+                            {"type": "star", "contribution_id": contribution_id, "starred": True}
+                        )
+                    )
+                    stats.stars += 1
+            action = actions[stats.timer_actions % len(actions)]
+            message: dict[str, Any] = {"type": "timer", "action": action}
+            if action == "extend":
+                message["minutes"] = 1
+            await facilitator.socket.send(json.dumps(message))
+            stats.timer_actions += 1
+
+    started = time.monotonic()
+    await asyncio.gather(*(participant_loop(p) for p in people), facilitator_loop())
+    await asyncio.sleep(5)  # let the last notes arrive everywhere
+    elapsed = time.monotonic() - started
+    memory_end = {name: stack.rss_kib(name) for name in ("a", "b")}
+    stop.set()
+
+    async def close(p: Participant) -> None:
+        with contextlib.suppress(Exception):
+            await p.socket.close()
+
+    await asyncio.gather(*(close(p) for p in everyone))
+    for task in listeners:
+        task.cancel()
+
+    missing = sum(1 for p in people for c in stats.acked if c not in p.received)
+    unacked = len(set(stats.sent) - stats.acked)
+    return {
+        "stats": stats,
+        "lost": missing,
+        "unacked": unacked,
+        "elapsed": elapsed,
+        "memory_start": memory_start,
+        "memory_end": memory_end,
+        "participants": len(people),
+    }
+
+
+def prepare(stack: Any, participants: int) -> dict[str, Any]:
+    from bench.live_fanout import SETUP_SCRIPT
+
+    stack.env.update(BENCH_LISTENERS=str(participants), BENCH_ASSIST=ASSIST_TITLE)
+    text = stack.cli("shell", "--no-imports", "-c", SETUP_SCRIPT)
+    for line in text.splitlines():
+        if line.startswith("BENCH-SETUP "):
+            return dict(json.loads(line.removeprefix("BENCH-SETUP ")))
+    raise RuntimeError(f"the session setup printed no sessions:\n{text}")
+
+
+def report(result: dict[str, Any], args: argparse.Namespace) -> int:
+    stats: Stats = result["stats"]
+    lat = sorted(stats.latencies)
+
+    def pct(q: float) -> str:
+        if not lat:
+            return "-"
+        return f"{lat[min(len(lat) - 1, int(q * len(lat)))] * 1000:.1f} ms"
+
+    print(f"soak: {result['participants']} participants, {result['elapsed']:.0f} s, "
+          f"through nginx to 2 server processes (PostgreSQL, Redis)")  # fmt: skip
+    print(f"  notes sent {len(stats.sent)}, acknowledged {len(stats.acked)}, "
+          f"deliveries measured {len(lat)}")  # fmt: skip
+    print(f"  note latency p50 {pct(0.5)}  p99 {pct(0.99)}  max {pct(1.0)}"
+          + (f"  mean {statistics.mean(lat) * 1000:.1f} ms" if lat else ""))  # fmt: skip
+    print(f"  stars {stats.stars}, timer actions {stats.timer_actions}, "
+          f"reconnects {stats.reconnects}")  # fmt: skip
+    print(f"  errors {len(stats.errors)}, lost {result['lost']}, duplicated {stats.duplicates}, "
+          f"never acknowledged {result['unacked']}")  # fmt: skip
+    for name in ("a", "b"):
+        start, end = result["memory_start"][name], result["memory_end"][name]
+        growth = (end - start) / start * 100 if start else 0.0
+        print(f"  server {name}: memory {start / 1024:.0f} MiB -> {end / 1024:.0f} MiB "
+              f"({growth:+.1f} %)")  # fmt: skip
+    for error in stats.errors[:10]:
+        print(f"  error: {error}")
+    failed = stats.errors or result["lost"] or stats.duplicates or result["unacked"]
+    return 1 if failed else 0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="30 participants, 30 s (CI)")
+    parser.add_argument("--participants", type=int, default=None)
+    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument(
+        "--note-every", type=float, default=None, help="seconds between a person's notes"
+    )
+    parser.add_argument(
+        "--churn", type=float, default=0.02, help="chance a person reconnects after a note"
+    )
+    args = parser.parse_args()
+    args.participants = args.participants or (30 if args.quick else 300)
+    args.seconds = args.seconds or (30.0 if args.quick else 600.0)
+    args.note_every = args.note_every or (5.0 if args.quick else 20.0)
+    return args
+
+
+def main() -> int:
+    from tests.harness.postgres import ServiceUnavailable
+    from tests.harness.stack import collect_static, running_stack
+
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="peerassist-soak-") as tmp_name:
+        tmp = Path(tmp_name)
+        if args.quick:
+            static, extra = tmp / "static", {"DEBUG": "true"}
+            static.mkdir()
+        else:
+            static, extra = collect_static(tmp), {}
+        extra.update(LIVE_MAX_SOCKETS_PER_ROOM="5000")
+        try:
+            with running_stack(tmp, static_root=static, env_extra=extra) as stack:
+                setup = prepare(stack, args.participants)
+                result = asyncio.run(run_room(stack, setup, args))
+        except ServiceUnavailable as exc:
+            print(f"soak: cannot start the stack: {exc}", file=sys.stderr)
+            return 1
+    return report(result, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
