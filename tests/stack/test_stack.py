@@ -163,10 +163,10 @@ def plan_and_invite(stack: Stack, setup: dict[str, Any]) -> int:
         },
     )
     assert api.call("POST", f"/assists/{assist_id}/transition", {"status": "planned"})
+    api.call("POST", f"/assists/{assist_id}/transition", {"status": "invited"})
     people = [p["person"]["id"] for p in api.call("GET", f"/assists/{assist_id}/participations")]
     sent = api.call("POST", f"/assists/{assist_id}/invitations", {"person_ids": people})
     assert len(sent) == len(people) == 2 + len(setup["peers"])  # with the organiser
-    api.call("POST", f"/assists/{assist_id}/transition", {"status": "invited"})
     api.call("POST", f"/assists/{assist_id}/transition", {"status": "live"})
     return assist_id
 
