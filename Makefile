@@ -12,7 +12,7 @@ help:
 	@echo "make run            set up, load demo data on first start, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test           the whole test suite (SQLite)"
 	@echo "make test-postgres  the whole suite on a throw-away PostgreSQL"
-	@echo "make lint           ruff and mypy"
+	@echo "make lint           ruff, mypy and the layer contracts (import-linter)"
 	@echo "make bench          benchmarks in quick mode"
 	@echo "make api-contract   schemathesis against the running server (a few minutes)"
 
@@ -54,6 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from peerassist.notifications.models import Notification
 from peerassist.notifications.services import notify
+from peerassist.webhooks import delivery as webhook_delivery
 from peerassist.webhooks import services as webhook_services
 from peerassist.webhooks.models import Delivery, DeliveryStatus, Webhook
 from peerassist.writeups import services
@@ -133,7 +134,7 @@ def test_a_worker_killed_mid_send_is_followed_by_another_attempt_with_the_same_i
     delivery = webhook_services.emit(org, "assist.concluded", {"assist": {"id": 1}})[0]
     # A worker claimed it, POSTed it, and died before recording the answer.
     claimed = Delivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=timezone.now() + timedelta(seconds=webhook_services.CLAIM_SECONDS)
+        next_attempt_at=timezone.now() + timedelta(seconds=webhook_delivery.CLAIM_SECONDS)
     )
     assert claimed == 1
     run_worker()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from peerassist.assists import services as assist_services
 from peerassist.assists.models import Format, PeerAssist, Status
 from peerassist.core.periodic import run_jobs
+from peerassist.webhooks import delivery as webhook_delivery
 from peerassist.webhooks import services
 from peerassist.webhooks.models import Delivery, DeliveryStatus, Webhook
 
@@ -111,7 +112,7 @@ def test_a_signature_made_with_another_secret_does_not_match(
 ):
     emit_now(org, django_capture_on_commit_callbacks)
     headers, body = receiver.requests[0]
-    forged = services.signature("not-the-secret", body)
+    forged = webhook_delivery.signature("not-the-secret", body)
     assert forged != headers["X-Peerassist-Signature"]
 
 
@@ -159,17 +160,17 @@ def test_a_delivery_fails_for_good_after_six_attempts(
     now = timezone.now()
     with time_machine.travel(now, tick=False):
         (delivery,) = emit_now(org, django_capture_on_commit_callbacks)
-    for wait in services.BACKOFF:
+    for wait in webhook_delivery.BACKOFF:
         now += wait
         with time_machine.travel(now, tick=False):
-            services.retry_due(now)
+            webhook_delivery.retry_due(now)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
-    assert delivery.attempts == services.MAX_ATTEMPTS == 6
+    assert delivery.attempts == webhook_delivery.MAX_ATTEMPTS == 6
     assert delivery.next_attempt_at is None
     assert delivery.log.count() == 6
     with time_machine.travel(now + timedelta(days=2), tick=False):
-        assert services.retry_due() == 0
+        assert webhook_delivery.retry_due() == 0
     assert len(receiver.requests) == 6
 
 
@@ -219,8 +220,8 @@ def test_a_delivery_is_not_attempted_twice_at_once(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         (delivery,) = services.emit(org, "assist.planned", {})
-    assert services.attempt_delivery(delivery.pk) == DeliveryStatus.DELIVERED
-    assert services.attempt_delivery(delivery.pk) == ""
+    assert webhook_delivery.attempt_delivery(delivery.pk) == DeliveryStatus.DELIVERED
+    assert webhook_delivery.attempt_delivery(delivery.pk) == ""
     assert len(receiver.requests) == 1
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from peerassist.accounts.services import api_token_create
+from peerassist.webhooks import delivery as webhook_delivery
 from peerassist.webhooks import services
 from peerassist.webhooks.addresses import address_allowed, resolve, validate_public_url
 from peerassist.webhooks.models import Delivery, DeliveryStatus, Webhook
@@ -146,7 +147,7 @@ def test_a_removed_allowance_stops_deliveries_to_loopback(
     delivery = _deliver(webhook, django_capture_on_commit_callbacks)
     assert len(receiver.requests) == 1, "nothing more may reach the loopback receiver"
     assert delivery.status == DeliveryStatus.PENDING and delivery.response_code is None
-    assert delivery.error == services.REFUSED_ADDRESS
+    assert delivery.error == webhook_delivery.REFUSED_ADDRESS
 
 
 def test_a_stored_name_that_resolves_to_loopback_is_refused_at_delivery(
@@ -157,7 +158,7 @@ def test_a_stored_name_that_resolves_to_loopback_is_refused_at_delivery(
     webhook = Webhook.objects.create(organisation=org, url=url, events=["assist.planned"])
     delivery = _deliver(webhook, django_capture_on_commit_callbacks)
     assert receiver.requests == []
-    assert delivery.error == services.REFUSED_ADDRESS
+    assert delivery.error == webhook_delivery.REFUSED_ADDRESS
 
 
 def test_delivery_connects_to_the_address_it_checked(
@@ -268,7 +269,7 @@ def test_the_log_does_not_tell_open_ports_from_closed_ones(
     finally:
         hangs_up.close()
         speaks_ssh.close()
-    assert logs == [(services.NO_ANSWER, None, services.NO_ANSWER, 0)] * 3
+    assert logs == [(webhook_delivery.NO_ANSWER, None, webhook_delivery.NO_ANSWER, 0)] * 3
 
 
 # --- Paused and deleted webhooks --------------------------------------------------------------
@@ -292,8 +293,8 @@ def test_pausing_a_webhook_drops_its_pending_retries(
     # Even a retry already queued finds nothing to send.
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING)
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=delivery.created_at)
-    assert services.attempt_delivery(delivery.pk) == ""
-    assert services.retry_due() == 0
+    assert webhook_delivery.attempt_delivery(delivery.pk) == ""
+    assert webhook_delivery.retry_due() == 0
     assert len(receiver.requests) == 1
 
 
@@ -306,7 +307,7 @@ def test_a_deleted_webhooks_queued_retry_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         (delivery,) = services.emit(org, "assist.planned", {"assist": {"id": 1}})
     services.webhook_delete(viewer=admin.viewer, webhook=webhook)
-    assert services.attempt_delivery(delivery.pk) == ""
+    assert webhook_delivery.attempt_delivery(delivery.pk) == ""
     assert len(receiver.requests) == 1
 
 

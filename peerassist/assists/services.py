@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Mapping
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerassist.assists import kinds, rules
+from peerassist.assists.events import assist_event_payload
 from peerassist.assists.groups import Member, propose_groups
 from peerassist.assists.models import (
     AssistStep,
@@ -40,7 +40,7 @@ from peerassist.assists.selectors import (
     viewer_person_id,
 )
 from peerassist.core.access import assist_rights
-from peerassist.core.events import bus_message, room_publish_on_commit
+from peerassist.core.events import bus_message, publish, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation, raise_on_errors
 from peerassist.core.scoping import Viewer, require_manager, require_member
 from peerassist.people.models import Language, Person
@@ -168,24 +168,12 @@ def assist_update(
     if "languages" in changes:
         assist.languages.set(changes["languages"])
     if changed := [name for name in CALENDAR_FIELDS if getattr(assist, name) != before[name]]:
-        transaction.on_commit(partial(_calendar_changed, assist, changed))
+        publish("assist.changed", {"assist_id": assist.pk, "fields": changed})
     return assist, _review(assist)
 
 
 #: Fields that make up the invitees' calendar entry.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link")
-
-
-def _calendar_changed(assist: PeerAssist, changed: list[str]) -> None:
-    from peerassist.invitations.services import assist_changed
-
-    assist_changed(assist, changed)
-
-
-def _participant_left(assist_id: int, person_id: int) -> None:
-    from peerassist.invitations.services import participation_removed
-
-    participation_removed(assist_id=assist_id, person_id=person_id)
 
 
 @transaction.atomic
@@ -272,8 +260,7 @@ def participation_remove(*, viewer: Viewer, assist: PeerAssist, participation_id
     if removed is not None:
         # Their open live-room sockets close as soon as this commits.
         room_publish_on_commit(bus_message(assist.pk, kick_person_id=removed.person_id))
-        # Their calendar entry is cancelled.
-        transaction.on_commit(partial(_participant_left, assist.pk, removed.person_id))
+        publish("participation.removed", {"assist_id": assist.pk, "person_id": removed.person_id})
     if not deleted:
         raise ValidationError(
             {"participation_id": _("This person does not take part in this assist.")}
@@ -303,10 +290,7 @@ def assist_transition(
         fields.append("held_on")
     assist.save(update_fields=fields)
     if target in (Status.PLANNED, Status.INVITED):
-        from peerassist.webhooks.services import assist_event_payload, emit
-
-        # Deliveries are recorded with the change and sent after commit.
-        emit(assist.organisation, f"assist.{target}", assist_event_payload(assist))
+        publish(f"assist.{target}", assist_event_payload(assist))
     return assist, _review(assist)
 
 

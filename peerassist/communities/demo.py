@@ -30,6 +30,19 @@ from peerassist.communities.models import (
 from peerassist.communities.services import _title_from
 from peerassist.people.models import Person
 
+COMMUNITIES = [
+    (
+        "Project Managers Community",
+        "Project and programme managers from every unit; monthly meetings host mini Peer Assists.",
+        ("Capital Projects", "Treatment Works Upgrades", "Digital Metering Programme"),
+    ),
+    (
+        "Asset Data Community",
+        "Everyone who collects, cleans or uses asset data: field teams, engineers, analysts.",
+        ("Network Maintenance", "Digital Metering Programme", "Operations"),
+    ),
+]
+
 COMMUNITY = "Project Managers Community"
 MEMBER_EMAIL = "member@meridian.example"
 
@@ -122,8 +135,22 @@ DIRECT_TOPICS = [
 ]
 
 
+def _communities(org: Organisation) -> None:
+    """The organisation's communities of practice, members from their units (once)."""
+    for name, description, unit_names in COMMUNITIES:
+        community, created = Community.objects.get_or_create(
+            organisation=org, name=name, defaults={"description": description}
+        )
+        if created:
+            members = Person.objects.filter(organisation=org, unit__name__in=unit_names)
+            community.members.set(members)
+            community.leads.set(members.order_by("name")[:1])
+
+
 def load(org: Organisation) -> None:
-    """Add meetings, a round robin, Gives & Takes and topics to the demo community, once."""
+    """Add the communities, and meetings, a round robin, Gives & Takes and topics to the demo
+    community, once."""
+    _communities(org)
     community = Community.objects.filter(organisation=org, name=COMMUNITY).first()
     if community is None or community.meetings.exists():
         return

@@ -77,3 +77,55 @@ def user_sockets_close_on_commit(*, user_id: int, reason: str) -> None:
 def room_publish_on_commit(message: dict[str, Any]) -> None:
     """Publish once the current transaction has committed: stored before it is broadcast."""
     transaction.on_commit(lambda: async_to_sync(room_publish)(message))
+
+
+# --- Domain events: "after this happened" -----------------------------------------------------
+#
+# A service that changed something other apps care about publishes it by name, inside its
+# transaction; an app that cares declares a subscriber in its `subscribers.py` (discovered
+# like the periodic jobs), so the lower app never imports the higher one:
+#
+#     from peerassist.core.events import subscriber
+#
+#     @subscriber("assist.changed")
+#     def resend_calendar(payload): ...
+#
+# Subscribers run at once, in the publisher's transaction: what they write (deliveries,
+# notifications, outbox rows) commits or rolls back with the change itself, and anything
+# that leaves the process (mail, HTTP) goes through the outbox after commit.
+
+EventPayload = dict[str, Any]
+Subscriber = Callable[[EventPayload], None]
+
+_subscribers: dict[str, list[Subscriber]] = {}
+_discovered = False
+
+
+def subscriber(name: str) -> Callable[[Subscriber], Subscriber]:
+    """Register `function` to be called with the payload of every `name` event."""
+
+    def register(function: Subscriber) -> Subscriber:
+        registered = _subscribers.setdefault(name, [])
+        if function not in registered:
+            registered.append(function)
+        return function
+
+    return register
+
+
+def subscribers(name: str) -> list[Subscriber]:
+    """The subscribers of `name`, after importing each installed app's `subscribers` module."""
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("subscribers")
+        _discovered = True
+    return list(_subscribers.get(name, []))
+
+
+def publish(name: str, payload: EventPayload) -> None:
+    """Tell the subscribers of `name` what happened (call it inside the service's transaction;
+    the payload is built by the app that emits the event, from plain JSON-able values)."""
+    for function in subscribers(name):
+        function(payload)

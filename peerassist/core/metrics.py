@@ -13,11 +13,12 @@ from __future__ import annotations
 import hmac
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import autodiscover_modules
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -50,6 +51,18 @@ ROOM_EVENTS = Counter(
 )
 
 
+#: Figures an app reads from the database at scrape time, declared in its `metrics.py`.
+Gauges = Callable[[], Iterable[GaugeMetricFamily]]
+_gauges: list[Gauges] = []
+
+
+def scrape_gauges(function: Gauges) -> Gauges:
+    """Register `function`: called at every scrape, it yields gauges read from the database."""
+    if function not in _gauges:
+        _gauges.append(function)
+    return function
+
+
 def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
@@ -60,8 +73,6 @@ class QueueCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from django.db.models import Count
         from django_tasks_db.models import DBTaskResult
-
-        from peerassist.webhooks.models import Delivery, DeliveryStatus
 
         by_status = dict(
             DBTaskResult.objects.values_list("status").annotate(n=Count("id")).order_by()
@@ -77,15 +88,9 @@ class QueueCollector(Collector):
             "Background tasks that failed (kept in the queue's table).",
             value=by_status.get("FAILED", 0),
         )
-        webhooks = GaugeMetricFamily(
-            "peerassist_webhook_deliveries",
-            "Webhook deliveries by status (failed = given up after every retry).",
-            labels=["status"],
-        )
-        counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).order_by())
-        for status in DeliveryStatus.values:
-            webhooks.add_metric([status], counts.get(status, 0))
-        yield webhooks
+        autodiscover_modules("metrics")
+        for gauges in _gauges:
+            yield from gauges()
 
 
 def render() -> bytes:

@@ -8,51 +8,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.accounts.selectors import membership_list_for_user
-from peerassist.assists.page_data import upcoming_for_viewer
 from peerassist.core import health
 from peerassist.core.access import ViewerRequest
+from peerassist.core.home import home_context
 from peerassist.core.middleware import SESSION_ORG_KEY
-from peerassist.core.scoping import Viewer
-from peerassist.invitations import emails
-from peerassist.invitations import services as invitation_services
-from peerassist.invitations.selectors import my_assist_list
-from peerassist.invitations.views import writeup_link
-from peerassist.people.selectors import organisation_overview
 
 
 def home(request: ViewerRequest) -> HttpResponse:
-    viewer = request.viewer
-    context = {
-        "overview": organisation_overview(viewer=viewer) if viewer else None,
-        "assists": upcoming_for_viewer(viewer=viewer) if viewer and viewer.is_member else [],
-        "guest_assists": _guest_assists(viewer) if viewer and not viewer.is_member else [],
-    }
-    return render(request, "core/home.html", context)
-
-
-def _guest_assists(viewer: Viewer) -> list[dict[str, object]]:
-    """A guest's home: each assist they were invited to, with where to go for it."""
-    rows = []
-    for participation in my_assist_list(viewer=viewer):
-        assist = participation.assist
-        invitation = participation.invitation  # type: ignore[attr-defined]
-        unanswered = (
-            invitation is not None
-            and invitation.status == "pending"
-            and assist.status in invitation_services.INVITABLE_STATUSES
-        )
-        rows.append(
-            {
-                "assist": assist,
-                "participation": participation,
-                "invitation": invitation,
-                "rsvp": emails.rsvp_links(invitation, absolute=False) if unanswered else {},
-                "starts_local": emails.local_time(assist.starts_at, participation.person.time_zone),
-                "live": assist.status == "live",
-                "writeup_link": writeup_link(assist, viewer),
-            }
-        )
-    return rows
+    return render(request, "core/home.html", home_context(request.viewer))
 
 
 @require_POST

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +30,7 @@ from peerassist.assists.models import (
     taking_part_q,
 )
 from peerassist.core.access import assist_rights
-from peerassist.core.events import bus_message, room_publish_on_commit
+from peerassist.core.events import bus_message, publish, room_publish_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation
 from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
@@ -224,7 +223,7 @@ def _cancel(invitation_id: int) -> bool:
 
 
 def participation_removed(*, assist_id: int, person_id: int) -> None:
-    """Someone left the assist: their calendar entry is cancelled (call after commit)."""
+    """Someone left the assist: their calendar entry is cancelled (sent after commit)."""
     with transaction.atomic():
         for invitation_id in Invitation.objects.filter(
             assist_id=assist_id, person_id=person_id, sent_at__isnull=False
@@ -241,15 +240,14 @@ def assist_cancelled(*, assist_id: int) -> None:
             _cancel(invitation_id)
 
 
-def assist_changed(assist: PeerAssist, changed_fields: Iterable[str]) -> int:
-    """The time, place or title changed: invitees get an update with a higher SEQUENCE.
-
-    Call it after commit. Returns how many updates go out."""
+def assist_changed(*, assist_id: int, changed_fields: Iterable[str]) -> int:
+    """The time, place or title changed: invitees get an update with a higher SEQUENCE (sent
+    after commit). Returns how many updates go out."""
     if not CALENDAR_FIELDS & set(changed_fields):
         return 0
     with transaction.atomic():
         current = Invitation.objects.filter(
-            assist_id=assist.pk, sent_at__isnull=False, cancelled_at__isnull=True
+            assist_id=assist_id, sent_at__isnull=False, cancelled_at__isnull=True
         ).exclude(status__in=[InvitationStatus.DECLINED, InvitationStatus.SUGGESTED_OTHER])
         ids = list(current.values_list("pk", flat=True))
         Invitation.objects.filter(pk__in=ids).update(sequence=F("sequence") + 1)
@@ -307,7 +305,7 @@ def rsvp_answer(*, claim: RsvpClaim, suggestion: Suggestion | None = None) -> In
         assist_id=invitation.assist_id, person_id=invitation.person_id, rsvp=RSVP_FOR_STATUS[status]
     )
     invitation.refresh_from_db()
-    transaction.on_commit(partial(_tell_the_team, invitation.pk))
+    publish("invitation.answered", _answered_event(invitation))
     return invitation
 
 
@@ -322,10 +320,10 @@ def participation_answer(*, assist_id: int, person_id: int, rsvp: str) -> None:
         rows.update(rsvp=rsvp)
 
 
-def _tell_the_team(invitation_id: int) -> None:
-    from peerassist.notifications.services import notify
-
-    invitation = Invitation.objects.select_related("assist", "person").get(pk=invitation_id)
+def _answered_event(invitation: Invitation) -> dict[str, object]:
+    """What "invitation.answered" tells: the answer, and the notification for the home team
+    and the facilitator (notifications subscribe to it)."""
+    invitation = Invitation.objects.select_related("assist", "person").get(pk=invitation.pk)
     team = Person.objects.filter(
         taking_part_q("participations__"),
         participations__assist=invitation.assist,
@@ -338,18 +336,23 @@ def _tell_the_team(invitation_id: int) -> None:
             "email": invitation.suggested_email,
             "reason": invitation.suggested_reason,
         }
-    notify(
-        team,
-        kind="invitation.answered",
-        title=_("%(person)s: %(answer)s — %(assist)s")
-        % {
-            "person": invitation.person.name,
-            "answer": invitation.get_status_display(),
-            "assist": invitation.assist.title,
+    return {
+        "organisation_id": invitation.assist.organisation_id,
+        "assist_id": invitation.assist_id,
+        "invitation_id": invitation.pk,
+        "status": invitation.status,
+        "notify": {
+            "person_ids": list(team.values_list("pk", flat=True)),
+            "title": _("%(person)s: %(answer)s — %(assist)s")
+            % {
+                "person": invitation.person.name,
+                "answer": invitation.get_status_display(),
+                "assist": invitation.assist.title,
+            },
+            "body": body,
+            "url": f"/assists/{invitation.assist_id}/invitations/",
         },
-        body=body,
-        url=f"/assists/{invitation.assist_id}/invitations/",
-    )
+    }
 
 
 # --- Guest access --------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from peerassist.communities.models import Community
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import ExpertiseTag, Language, Person, Unit
 
@@ -123,7 +122,6 @@ def expertise_list(*, viewer: Viewer) -> QuerySet[ExpertiseTag]:
 class Overview:
     people: int
     units: int
-    communities: int
     external_people: int
 
 
@@ -135,6 +133,5 @@ def organisation_overview(*, viewer: Viewer) -> Overview:
     return Overview(
         people=people["total"],
         units=Unit.objects.for_viewer(viewer).count(),
-        communities=Community.objects.for_viewer(viewer).count(),
         external_people=people["external"],
     )

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerassist.accounts.models import Organisation
+from peerassist.assists.events import assist_event_payload
 from peerassist.assists.models import Participation, PeerAssist, Role, Status, taking_part_q
 from peerassist.assists.services import assist_transition
+from peerassist.core.events import publish
 from peerassist.core.findings import raise_on_errors
-from peerassist.core.mail import absolute_url
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 from peerassist.people.selectors import person_for_viewer
@@ -64,31 +64,10 @@ def _stored_status(assist: PeerAssist) -> str:
     return assist.status
 
 
-def emit_with_change(organisation: Organisation, event: str, payload: dict[str, Any]) -> None:
-    """Record the webhook deliveries in the caller's transaction (the outbox): they commit
-    with the change, and the worker sends them afterwards even if this process dies."""
-    from peerassist.webhooks.services import emit
-
-    emit(organisation, event, payload)
-
-
 def _notify(people: Iterable[Person], **kwargs: str) -> None:
     from peerassist.notifications.services import notify
 
     notify(list(people), **kwargs)
-
-
-def _assist_payload(assist: PeerAssist) -> dict[str, Any]:
-    """The same shape as the planning events' payload: what a receiver needs to find it."""
-    return {
-        "assist": {
-            "id": assist.pk,
-            "title": assist.title,
-            "status": assist.status,
-            "starts_at": assist.starts_at.isoformat() if assist.starts_at else None,
-            "url": absolute_url(reverse("assists:overview", args=[assist.pk])),
-        }
-    }
 
 
 # --- Concluding the session -------------------------------------------------------------------
@@ -103,7 +82,7 @@ def assist_conclude(*, viewer: Viewer, assist: PeerAssist) -> PeerAssist:
     _attendance_settle(assist)
     if not WriteUp.objects.filter(assist=assist).exists():
         _draft(viewer, assist, note=_("Drafted from the session"))
-    emit_with_change(assist.organisation, "assist.concluded", _assist_payload(assist))
+    publish("assist.concluded", assist_event_payload(assist))
     return assist
 
 
@@ -489,10 +468,9 @@ def writeup_publish(
         % {"who": writeup.published_by.name if writeup.published_by else _("Someone")},
         url=url,
     )
-    emit_with_change(
-        assist.organisation,
+    publish(
         "writeup.published",
-        {**_assist_payload(assist), "writeup": {"version": writeup.version, "url": url}},
+        {**assist_event_payload(assist), "writeup": {"version": writeup.version, "url": url}},
     )
     return writeup
 
@@ -622,11 +600,10 @@ def action_remind(*, action_id: int, today: date) -> bool:
             % {"assist": assist.title, "due": action.due_on.isoformat()},
             url=reverse("writeups:conclusion", args=[assist.pk]) + f"#action-{action.pk}",
         )
-        emit_with_change(
-            assist.organisation,
+        publish(
             "action.overdue",
             {
-                **_assist_payload(assist),
+                **assist_event_payload(assist),
                 "action": {
                     "id": action.pk,
                     "title": action.title,

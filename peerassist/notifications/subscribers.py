@@ -1,0 +1,28 @@
+"""Notifications listen to the stages' events that carry a `notify` part: the people to tell
+and the words (already translated by the emitting app), recorded in its transaction."""
+
+from __future__ import annotations
+
+from peerassist.core.events import EventPayload, subscriber
+from peerassist.notifications.services import notify
+from peerassist.people.models import Person
+
+#: Events whose payload carries {"notify": {person_ids, title, body, url}}.
+NOTIFYING_EVENTS = ("invitation.answered",)
+
+
+def _notifier(event: str) -> None:
+    @subscriber(event)
+    def tell(payload: EventPayload) -> None:
+        told = payload["notify"]
+        notify(
+            Person.objects.filter(pk__in=told["person_ids"]),
+            kind=event,
+            title=told["title"],
+            body=told.get("body", ""),
+            url=told.get("url", ""),
+        )
+
+
+for _event in NOTIFYING_EVENTS:
+    _notifier(_event)
