@@ -204,7 +204,7 @@ def test_the_write_up_lifecycle(scene, directory):
     saved = client.put(api(scene, "writeup"), {"body": "# Short\n<script>x</script>\n"}, JSON)
     assert saved.status_code == 200
     out = saved.json()
-    assert out["version"] == 2 and "<script>" not in out["html"] and out["pages"] == 0.0
+    assert out["version"] == 2 and "<script>" not in out["html"] and out["pages"] == 1
     versions = client.get(api(scene, "writeup/versions")).json()
     assert [v["number"] for v in versions] == [2, 1]
     one = client.get(api(scene, "writeup/versions/1"))

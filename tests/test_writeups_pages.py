@@ -1,6 +1,7 @@
 """The conclusion page and the write-up editor, as the people who use them: who may see and
 change what, the htmx fragments, the versions, and bad input that loses nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -371,10 +372,11 @@ def test_the_gauge_shows_pages_and_words_and_warns_past_two_pages(scene):
     drafted(scene)
     client = scene.home.client()
     short = client.post(url("preview", scene), {"body": "one two three"}).text
-    assert "About 0.0 of 2 pages" in short and "3 words" in short
+    # Pages as the PDF lays them out (tests/test_writeups_length.py compares with the PDF).
+    assert "1 of 2 pages in the PDF" in short and "3 words" in short
     assert "finding warning" not in short
-    long = client.post(url("preview", scene), {"body": "word " * 1400}).text
-    assert "About 2.8 of 2 pages" in long and "1400 words" in long
+    long = client.post(url("preview", scene), {"body": "word " * 3000}).text
+    assert re.search(r"[3-9] of 2 pages in the PDF", long) and "3000 words" in long
     assert "finding warning" in long
 
 

@@ -19,7 +19,7 @@ from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.core.access import get_assist_or_404
 from peerassist.core.scoping import Viewer
-from peerassist.writeups import rules, selectors, services
+from peerassist.writeups import length, rules, selectors, services
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import (
     Action,
@@ -284,14 +284,16 @@ def _writeup(viewer: Viewer, assist_id: Id) -> WriteUp:
 
 def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict:
     rights = selectors.rights_for(viewer=viewer, assist=writeup.assist)
+    # The pages the PDF takes, laid out (cached by content), as the editor's gauge shows.
+    gauge = length.writeup_gauge(assist=writeup.assist, body=writeup.body, writeup=writeup)
     return {
         "assist_id": writeup.assist_id,
         "status": writeup.status,
         "version": writeup.version,
         "body": writeup.body,
         "html": str(render_markdown(writeup.body)),
-        "pages": rules.writeup_pages(writeup.body),
-        "findings": [f.as_dict() for f in rules.writeup_length(writeup.body)],
+        "pages": gauge["pages"],
+        "findings": [f.as_dict() for f in gauge["findings"]],  # type: ignore[attr-defined]
         "published_at": writeup.published_at,
         "shared_with_guests": writeup.shared_with_guests,
         "can_edit": rights.edit,

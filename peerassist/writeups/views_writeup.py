@@ -23,7 +23,7 @@ from peerassist.core.access import (
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
-from peerassist.writeups import forms, rules, selectors, services
+from peerassist.writeups import forms, length, rules, selectors, services
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import WriteUp, WriteUpStatus, WriteUpVersion
 from peerassist.writeups.views import viewer_of
@@ -43,13 +43,9 @@ def _writeup_page(
     return viewer, assist, rights, writeup
 
 
-def gauge(body: str) -> dict[str, Any]:
-    return {
-        "pages": rules.writeup_pages(body),
-        "words": rules.markdown_words(body),
-        "max_pages": rules.MAX_PAGES,
-        "findings": rules.writeup_length(body),
-    }
+def gauge(assist: PeerAssist, body: str, writeup: WriteUp | None) -> dict[str, Any]:
+    """The editor's gauge: the pages the PDF export takes, measured by laying it out."""
+    return length.writeup_gauge(assist=assist, body=body, writeup=writeup)
 
 
 def _context(
@@ -66,7 +62,7 @@ def _context(
         "rights": rights,
         "open": assist.status in rules.WRITEUP_STATUSES,
         "html": render_markdown(body),
-        "gauge": gauge(body),
+        "gauge": gauge(assist, body, writeup),
         "form": forms.WriteUpForm(initial={"body": body}),
         "can_edit_plan": rights.edit_plan,
         "tab": "writeup",
@@ -105,7 +101,13 @@ def writeup(request: ViewerRequest, assist_id: int) -> HttpResponse:
             return redirect("writeups:writeup", assist.pk)
     body = form.data.get("body", "")
     context = _context(
-        viewer, assist, rights, current, form=form, html=render_markdown(body), gauge=gauge(body)
+        viewer,
+        assist,
+        rights,
+        current,
+        form=form,
+        html=render_markdown(body),
+        gauge=gauge(assist, body, current),
     )
     return render(request, "writeups/writeup.html", context, status=400)
 
@@ -113,14 +115,14 @@ def writeup(request: ViewerRequest, assist_id: int) -> HttpResponse:
 @require_POST
 def preview(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """The rendered Markdown and the page gauge for the text being edited (htmx)."""
-    _viewer, _assist, rights, _current = _writeup_page(request, assist_id)
+    _viewer, assist, rights, current = _writeup_page(request, assist_id)
     if not rights.edit:
         raise PermissionDenied(_("Only the people who edit the write-up preview it."))
     body = request.POST.get("body", "")
     return render(
         request,
         "writeups/_preview.html",
-        {"html": render_markdown(body), "gauge": gauge(body)},
+        {"html": render_markdown(body), "gauge": gauge(assist, body, current)},
     )
 
 

@@ -50,7 +50,26 @@ class ExportDocument:
 
     @property
     def body_html(self) -> SafeString:
-        return render_markdown(self.body_markdown)
+        return keep_closing_sections_together(render_markdown(self.body_markdown))
+
+
+_H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
+
+
+def keep_closing_sections_together(html: str) -> SafeString:
+    """Wrap the response and the actions, headings included, in one block the PDF keeps on
+    one page: the most important part must not be split or left apart from its heading."""
+    headings = list(_H2.finditer(html))
+    wanted = {_("Our response"), _("Actions")}
+    chosen = [i for i, h in enumerate(headings) if h.group(1).strip() in wanted]
+    if not chosen:
+        return SafeString(html)
+    start = headings[chosen[0]].start()
+    after = chosen[-1] + 1
+    end = headings[after].start() if after < len(headings) else len(html)
+    return SafeString(
+        f'{html[:start]}<div class="keep-together">{html[start:end]}</div>{html[end:]}'
+    )
 
 
 def strip_leading_title(markdown: str) -> str:
