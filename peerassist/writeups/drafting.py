@@ -27,6 +27,8 @@ class NoteData:
     author: str = ""
     #: The role of who starred the note ("" when not known).
     starred_by: str = ""
+    #: Where the write-up puts it: "" (what was heard), "purpose" or "analysis".
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class SessionData:
     shared_knowledge: str = ""
     actions: Sequence[ActionData] = ()
     pairs: Sequence[PairData] = field(default_factory=tuple)
+    #: The format's kind: the four-part write-up has its own sections.
+    format_kind: str = ""
 
 
 _SPACES = re.compile(r"\s+")
@@ -182,23 +186,27 @@ def draft_markdown(data: SessionData) -> str:
         if text.strip():
             out += [f"**{label}** {inline(text)}", ""]
 
+    purpose = [n for n in data.notes if n.part == "purpose"]
+    if purpose:
+        out += [_note_line(n) for n in purpose] + [""]
+    four_part = data.format_kind == "four_part"
+
     out += [f"## {_('Who took part')}", ""]
     out += _participants(data) or [_("Nobody was recorded as taking part.")]
     out.append("")
 
-    out += [f"## {_('What we heard')}", ""]
+    heard = [n for n in data.notes if not n.part]
+    out += [f"## {_('What the peers shared') if four_part else _('What we heard')}", ""]
     if any(n.starred for n in data.notes):
         out += [star_legend({n.starred_by for n in data.notes if n.starred}), ""]
     questions = list(data.focus_questions)
     for index, question in enumerate(questions):
         out.append(f"### {index + 1}. {inline(question)}")
-        notes = [n for n in data.notes if n.focus_question == index]
+        notes = [n for n in heard if n.focus_question == index]
         out += _notes_by_kind(notes, data.kinds) or ["", _("No notes under this question.")]
         out.append("")
     general = [
-        n
-        for n in data.notes
-        if n.focus_question is None or not 0 <= n.focus_question < len(questions)
+        n for n in heard if n.focus_question is None or not 0 <= n.focus_question < len(questions)
     ]
     if general:
         out.append(f"### {_('Other notes')}" if questions else f"### {_('Notes')}")
@@ -207,14 +215,22 @@ def draft_markdown(data: SessionData) -> str:
     if not data.notes:
         out += [_("No notes were recorded in the room."), ""]
 
-    out += [f"## {_('What we all now know together')}", ""]
-    out += [paragraphs(data.shared_knowledge) or _("To be completed by the home team."), ""]
+    if four_part:
+        analysis = [n for n in data.notes if n.part == "analysis"]
+        out += [f"## {_('The receivers’ analysis')}", ""]
+        out += _notes_by_kind(analysis, data.kinds)[1:] or [_("To be completed by the home team.")]
+        out.append("")
+        if data.shared_knowledge.strip():
+            out += [paragraphs(data.shared_knowledge), ""]
+    else:
+        out += [f"## {_('What we all now know together')}", ""]
+        out += [paragraphs(data.shared_knowledge) or _("To be completed by the home team."), ""]
 
     out += [f"## {_('Our response')}", ""]
     out += [f"**{_('What we learned.')}** {inline(data.learned) or '—'}", ""]
     out += [f"**{_('What we will do differently.')}** {inline(data.do_differently) or '—'}", ""]
 
-    out += [f"## {_('Actions')}", ""]
+    out += [f"## {_('Agreed actions') if four_part else _('Actions')}", ""]
     if data.actions:
         out += _actions_table(data.actions)
     else:

@@ -18,11 +18,13 @@ from django.utils import timezone
 
 from peerassist.assists.models import (
     ContributionKind,
+    FormatKind,
     Participation,
     PeerAssist,
     Role,
     Rsvp,
     Status,
+    step_kinds_by_role,
     taking_part_q,
 )
 from peerassist.assists.selectors import participation_list
@@ -240,6 +242,20 @@ def next_meeting_date(*, assist: PeerAssist) -> date | None:
 ROLE_ORDER = (Role.HOME_PEER, Role.VISITING_PEER, Role.FACILITATOR, Role.NOTE_TAKER, Role.OBSERVER)
 
 
+def analysis_step_id(*, assist: PeerAssist) -> int | None:
+    """The four-part format's step where the receivers analyse: the first step of the session,
+    after one where the visiting peers share, in which the home team posts and they do not."""
+    if assist.format.kind != FormatKind.FOUR_PART:
+        return None
+    shared = False
+    for step in assist.steps.filter(phase="during").order_by("order"):
+        table = step_kinds_by_role(step)
+        if shared and table["home_peer"] and not table["visiting_peer"]:
+            return step.pk
+        shared = shared or bool(table["visiting_peer"])
+    return None
+
+
 def session_data(*, assist: PeerAssist) -> drafting.SessionData:
     """Everything the draft and the exports need about a session, in a handful of queries."""
     # "Who took part": those who attended, not everyone who was invited.
@@ -247,6 +263,7 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         participation_list(assist=assist).exclude(attended=False)
     )
     conclusion = conclusion_get(assist=assist)
+    analysis = analysis_step_id(assist=assist)
     notes = [
         drafting.NoteData(
             kind=c.kind,
@@ -256,6 +273,11 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
             focus_question=c.focus_question,
             author=c.author.name,
             starred_by=c.starred_by_role,
+            part="purpose"
+            if c.kind in (ContributionKind.PURPOSE, ContributionKind.CONTEXT)
+            else "analysis"
+            if analysis is not None and c.step_id == analysis
+            else "",
         )
         for c in session_contributions(assist=assist)
     ]
@@ -300,6 +322,7 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         shared_knowledge=conclusion.shared_knowledge if conclusion else "",
         actions=actions,
         pairs=pairs,
+        format_kind=assist.format.kind,
     )
 
 
