@@ -397,6 +397,8 @@ class Overview:
         return sum(1 for item in self.review.checklist if not item.done)
 
     status: str = ""
+    #: Organisers and admins may delete a draft or planned assist (assists/rules.py).
+    can_delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -488,6 +490,9 @@ def overview(*, viewer: Viewer, assist: PeerAssist) -> Overview:
         ),
         declines=declines(assist=assist) if editable else [],
         can_invite=editable and assist.status in INVITABLE,
+        can_delete=not rules.can_delete(
+            status=assist.status, manages_people=viewer.can_manage_people
+        ),
     )
 
 

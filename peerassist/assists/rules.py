@@ -494,3 +494,32 @@ def ready_to_invite(facts: PlanFacts) -> list[Finding]:
                 )
             )
     return findings
+
+
+#: A plan nobody has been invited to yet can be deleted; later ones have a history to keep.
+DELETABLE_STATUSES = frozenset({"draft", "planned"})
+
+
+def can_delete(*, status: str, manages_people: bool) -> list[Finding]:
+    """Only organisers and administrators delete, and only drafts and planned assists."""
+    if not manages_people:
+        return [
+            Finding(
+                Level.ERROR,
+                "delete_not_allowed",
+                _("Only organisers and administrators can delete a Peer Assist."),
+            )
+        ]
+    if status not in DELETABLE_STATUSES:
+        return [
+            Finding(
+                Level.ERROR,
+                "delete_too_late",
+                _(
+                    "Only a draft or a planned Peer Assist can be deleted: once invitations "
+                    "have gone out, its history is kept. Withdraw the invitations and keep it, "
+                    "or ask the people taking part."
+                ),
+            )
+        ]
+    return []

@@ -539,3 +539,38 @@ def join_request_decide(
             assist=assist, person_id=request.person_id, defaults={"role": request.role}
         )
     return request
+
+
+@transaction.atomic
+def assist_delete(*, viewer: Viewer, assist: PeerAssist) -> None:
+    """Delete a draft or planned assist of the viewer's organisation (organisers and admins),
+    with its plan, people and attachments; recorded in the audit log."""
+    from peerassist.audit.models import Kind
+    from peerassist.audit.services import audit_record
+
+    locked = (
+        PeerAssist.objects.select_for_update()
+        .filter(pk=assist.pk, organisation_id=viewer.organisation.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("There is no such Peer Assist in your organisation."))
+    raise_on_errors(rules.can_delete(status=locked.status, manages_people=viewer.can_manage_people))
+    files = [a.file.name for a in locked.attachments.all() if a.file]
+    audit_record(
+        kind=Kind.ASSIST_DELETED,
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=locked.title,
+        detail={"assist_id": locked.pk, "status": locked.status},
+    )
+    locked.delete()
+
+    def remove_files() -> None:
+        from django.core.files.storage import default_storage
+
+        for name in files:
+            default_storage.delete(name)
+
+    # The files go only once the rows are gone for good.
+    transaction.on_commit(remove_files)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("shared/", views.shared_plans, name="shared"),
     path("<int:assist_id>/", views.overview, name="overview"),
     path("<int:assist_id>/status/", views.transition, name="transition"),
+    path("<int:assist_id>/delete/", views.assist_delete, name="delete"),
     path("<int:assist_id>/brief/", views.brief, name="brief"),
     path("<int:assist_id>/brief/print/", views.brief_print, name="brief_print"),
     path("<int:assist_id>/attachments/", views.attachment_add, name="attachment_add"),

@@ -487,3 +487,30 @@ def _form_refusal(form: Any) -> list[Finding]:
         for messages_ in form.errors.values()
         for message in messages_
     ]
+
+
+@require_http_methods(["GET", "POST"])
+def assist_delete(request: HttpRequest, assist_id: int) -> HttpResponse:
+    """Delete a draft or planned assist: a confirmation page, then a POST (organisers and
+    administrators only; everyone else is refused with the reason)."""
+    viewer, assist = _assist(request, assist_id)
+    refusal = rules.can_delete(status=assist.status, manages_people=viewer.can_manage_people)
+    if refusal:
+        raise PermissionDenied(refusal[0].message)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm the deletion."))
+            return redirect("assists:delete", assist.pk)
+        title = assist.title
+        try:
+            services.assist_delete(viewer=viewer, assist=assist)
+        except RuleViolation as violation:
+            raise PermissionDenied(violation.findings[0].message) from None
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
+        return redirect("assists:list")
+    context = {
+        "assist": assist,
+        "people": selectors.participation_list(assist=assist).count(),
+        "attachments": assist.attachments.count(),
+    }
+    return render(request, "assists/delete.html", context)
