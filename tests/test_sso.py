@@ -181,6 +181,10 @@ def test_an_address_of_another_domain_is_not_let_in(sso):
     assert "olga@other.test is not an address of Meridian Test" in response.content.decode()
     assert signed_in_as(client) is None
     assert not User.objects.filter(email="olga@other.test").exists()
+    entry = AuditEntry.objects.get(kind=Kind.SIGN_IN_FAILED)
+    assert entry.organisation == sso.organisation
+    assert entry.actor_email == "olga@other.test"
+    assert entry.detail == {"via": "single sign-on", "reason": "another domain"}
 
 
 def test_an_account_of_another_organisation_is_not_linked(sso, other_org):
@@ -368,3 +372,21 @@ def test_the_sign_in_page_lets_its_form_redirect_to_the_providers_only(sso, idp,
     assert f"http://127.0.0.1:{idp.port}" in form_action
     other_page = client.get("/accounts/password/reset/")["Content-Security-Policy"]
     assert "127.0.0.1" not in other_page
+
+
+def test_an_invitation_to_an_sso_only_domain_sends_no_password_link(
+    sso, org, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    from peerassist.members import services as member_services
+
+    SsoConfiguration.objects.filter(pk=sso.pk).update(sso_only=True)
+    ines = PersonFactory(organisation=org, email="ines@meridian.test", name="Ines Sso")
+    guest = PersonFactory(organisation=org, email="gus@partner.test", name="Gus Guest")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_services.member_invite(
+            viewer=admin.viewer, person_ids=[ines.pk, guest.pk], role="member"
+        )
+    by_to = {m.to[0]: m.body for m in mailoutbox}
+    assert "Use single sign-on" in by_to["ines@meridian.test"]
+    assert "/members/welcome/" not in by_to["ines@meridian.test"]
+    assert "/members/welcome/" in by_to["gus@partner.test"]  # another domain: a password

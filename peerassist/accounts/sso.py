@@ -129,7 +129,26 @@ def _configurations(provider: str | None, client_id: str | None) -> list[SsoConf
 # --- the adapter ---------------------------------------------------------------------------
 
 
-def _refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:
+def _refuse(
+    request: HttpRequest,
+    message: str,
+    *,
+    organisation: Organisation | None = None,
+    email: str = "",
+    reason: str = "",
+) -> ImmediateHttpResponse:
+    """The refusal page (403); a failed sign-in in the organisation's audit log."""
+    if organisation is not None:
+        from peerassist.audit.models import Kind
+        from peerassist.audit.services import audit_record
+
+        audit_record(
+            kind=Kind.SIGN_IN_FAILED,
+            organisations=organisation,
+            actor_email=email or "?",
+            detail={"via": "single sign-on", "reason": reason},
+            request=request,
+        )
     response = render(request, "accounts/sso_refused.html", {"message": message}, status=403)
     return ImmediateHttpResponse(response)
 
@@ -174,6 +193,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
                     "peerassist cannot tell who you are. Ask your IT team to send a verified "
                     "e-mail address."
                 ),
+                organisation=organisation,
+                reason="e-mail address not verified",
             )
         if email_domain(email) not in config.domain_list:
             raise _refuse(
@@ -183,6 +204,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
                     "%(org)s's single sign-on. Sign in with your own organisation's account."
                 )
                 % {"email": email, "org": organisation.name},
+                organisation=organisation,
+                email=email,
+                reason="another domain",
             )
         user = sociallogin.user if sociallogin.is_existing else None
         if user is None:
@@ -198,12 +222,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
                     "linked to %(org)s's single sign-on."
                 )
                 % {"email": email, "org": organisation.name},
+                organisation=organisation,
+                email=email,
+                reason="account of another organisation",
             )
         if membership.deactivated_at is not None or not user.is_active:
             raise _refuse(
                 request,
                 _("Your access to %(org)s was turned off by its administrators.")
                 % {"org": organisation.name},
+                organisation=organisation,
+                email=email,
+                reason="deactivated",
             )
         if not sociallogin.is_existing:
             sociallogin.connect(request, user)

@@ -9,6 +9,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Membership
+from peerassist.accounts.sso import password_refused_for
 from peerassist.core.mail import absolute_url, send_email
 from peerassist.members.tokens import invitation_token
 
@@ -31,6 +32,9 @@ def send_member_invitation(membership_id: int) -> bool:
         )
     )
     inviter = membership.invited_by
+    # An organisation that signs this address in through its provider only: no password link.
+    sso = password_refused_for(user.email)
+    sso_here = sso is not None and sso.organisation_id == membership.organisation_id
     send_email(
         to=[user.email],
         subject=_("You are invited to peerassist at %(org)s")
@@ -42,6 +46,7 @@ def send_member_invitation(membership_id: int) -> bool:
             "inviter": str(inviter) if inviter else "",
             "link": link,
             "login_url": absolute_url(reverse("account_login")),
+            "sso": sso_here,
         },
     )
     return True
