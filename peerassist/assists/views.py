@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -490,7 +490,7 @@ def _form_refusal(form: Any) -> list[Finding]:
 
 
 @require_http_methods(["GET", "POST"])
-def assist_delete(request: HttpRequest, assist_id: int) -> HttpResponse:
+def assist_delete(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """Delete a draft or planned assist: a confirmation page, then a POST (organisers and
     administrators only; everyone else is refused with the reason)."""
     viewer, assist = _assist(request, assist_id)
