@@ -614,7 +614,8 @@ def test_people_page_queries_do_not_grow_with_people(
 ):
     services.groups_propose(viewer=organiser.viewer, assist=busy_org[0])
     client = organiser.client()
-    with django_assert_max_num_queries(14):
+    # 4 of them check the breakout groups against the guide's rules (whatever their size).
+    with django_assert_max_num_queries(18):
         response = client.get(f"/assists/{busy_org[0].pk}/people/")
     assert response.status_code == 200
 

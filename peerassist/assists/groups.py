@@ -1,17 +1,32 @@
-"""Propose breakout groups: 6–8 voices each, home and visiting peers mixed, one language
-where possible.
+"""Breakout groups by the guide (the 90-minute variant, seeds/002): the rules a group should
+meet, a proposal that meets them in their order, and a check of any grouping against them.
 
-Pure: people in, groups out. The service saves the proposal; organisers edit it by hand.
+In order: everyone in a group shares its language (people must understand each other);
+6–8 people a group where the numbers allow; at least one home peer and one person who may
+record notes (a facilitator or note-taker) in each group; facilitators spread across groups.
+
+Pure: people in, groups and findings out. The service saves the proposal; organisers move
+people by hand, and the same check (`breakout_findings`) tells them what a move breaks.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from peerassist.core.findings import Finding, Level
 
 GROUP_MIN = 6
 GROUP_MAX = 8
+
+HOME_PEER = "home_peer"
+VISITING_PEER = "visiting_peer"
+FACILITATOR = "facilitator"
+NOTE_TAKER = "note_taker"
+RECORDERS = frozenset({FACILITATOR, NOTE_TAKER})
 
 
 @dataclass(frozen=True)
@@ -19,6 +34,18 @@ class Member:
     id: int
     is_home: bool
     languages: tuple[str, ...]
+    #: The role in the assist; without it, a home or visiting peer (from `is_home`).
+    role: str = ""
+    name: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.role or (HOME_PEER if self.is_home else VISITING_PEER)
+
+    @property
+    def is_recorder(self) -> bool:
+        """May record notes in the room for the group."""
+        return self.kind in RECORDERS
 
 
 @dataclass(frozen=True)
@@ -41,7 +68,8 @@ def group_sizes(n: int, low: int = GROUP_MIN, high: int = GROUP_MAX) -> list[int
     return [base + 1] * extra + [base] * (k - extra)
 
 
-#: A bucket smaller than this cannot hold a discussion on its own and joins another.
+#: A bucket smaller than this cannot hold a discussion on its own: its people join another
+#: group if they speak its language.
 TOO_FEW_TO_TALK = 3
 
 
@@ -52,116 +80,326 @@ def _fits(n: int) -> bool:
 
 def _buckets(members: Sequence[Member]) -> dict[str | None, list[Member]]:
     """Everyone in one language bucket: the language most of the unplaced people share first."""
-    unplaced = list(members)
+    unplaced = [m for m in members if m.languages]
     buckets: dict[str | None, list[Member]] = {}
     while unplaced:
         counts = Counter(lang for m in unplaced for lang in set(m.languages))
-        if not counts:
-            buckets.setdefault(None, []).extend(unplaced)
-            break
         language = min(counts, key=lambda lang: (-counts[lang], lang))
         buckets[language] = [m for m in unplaced if language in m.languages]
         unplaced = [m for m in unplaced if language not in m.languages]
+    # People whose languages are not known can join any group: the smallest ones first.
+    for member in (m for m in members if not m.languages):
+        if not buckets:
+            buckets[None] = []
+        smallest = min(buckets, key=lambda lang: len(buckets[lang]))
+        buckets[smallest].append(member)
     return buckets
 
 
-def _repair(buckets: dict[str | None, list[Member]]) -> dict[str | None, list[Member]]:
-    """Language comes first (people must understand each other), size second: bring
-    multilingual people into buckets that cannot yet be cut into groups of 6–8, as long as
-    their own bucket still can; then fold buckets too small to talk into a neighbour."""
-    for _ in range(200):
+def _health(bucket: list[Member]) -> tuple[bool, bool, bool]:
+    """(enough home peers, enough recorders, sizes of 6–8) for the groups cut from a bucket."""
+    k = len(group_sizes(len(bucket)))
+    homes = sum(1 for m in bucket if m.kind == HOME_PEER)
+    recorders = sum(1 for m in bucket if m.is_recorder)
+    return homes >= k, recorders >= k, _fits(len(bucket))
+
+
+def _no_worse(before: tuple[bool, ...], after: tuple[bool, ...]) -> bool:
+    return all(a or not b for b, a in zip(before, after, strict=True))
+
+
+def _repair(buckets: dict[str | None, list[Member]]) -> None:
+    """Move people who speak several languages into buckets that lack a home peer, a
+    recorder or the numbers for groups of 6–8, as long as their own bucket keeps what it has."""
+    for _round in range(500):
         moved = False
-        for language in sorted(
-            (lang for lang, ms in buckets.items() if not _fits(len(ms))),
-            key=lambda lang: len(buckets[lang]),
-        ):
-            for other, donors in buckets.items():
-                if other == language or not _fits(len(donors) - 1):
+        for need in (0, 1, 2):  # home peer, recorder, size: in the guide's order
+            for language in sorted(buckets, key=lambda lang: (len(buckets[lang]), lang or "")):
+                if language is None or _health(buckets[language])[need]:
                     continue
-                candidate = next((m for m in donors if language in m.languages), None)
-                if candidate is not None:
-                    donors.remove(candidate)
-                    buckets[language].append(candidate)
-                    moved = True
+                before = _health(buckets[language])
+                for other in sorted(buckets, key=lambda lang: (-len(buckets[lang]), lang or "")):
+                    if other == language:
+                        continue
+                    donors = buckets[other]
+                    wanted = [
+                        m
+                        for m in donors
+                        if language in m.languages
+                        and (
+                            (need == 0 and m.kind == HOME_PEER)
+                            or (need == 1 and m.is_recorder)
+                            or need == 2
+                        )
+                    ]
+                    # For size, visiting peers move first; then whoever the donor can spare.
+                    wanted.sort(key=lambda m: (m.kind != VISITING_PEER, m.kind == FACILITATOR))
+                    for candidate in wanted:
+                        rest = [m for m in donors if m is not candidate]
+                        gains = [*buckets[language], candidate]
+                        if not _no_worse(_health(donors), _health(rest)):
+                            continue
+                        if not _no_worse(before, _health(gains)):
+                            continue
+                        if _health(gains) == before and need != 2:
+                            continue
+                        if need == 2 and not _health(gains)[2] and len(gains) > GROUP_MAX:
+                            continue
+                        buckets[other] = rest
+                        buckets[language] = gains
+                        moved = True
+                        break
+                    if moved:
+                        break
+                if moved:
                     break
             if moved:
                 break
         if not moved:
             break
-    for language in sorted(buckets, key=lambda lang: len(buckets[lang])):
-        if len(buckets) == 1 or len(buckets[language]) >= TOO_FEW_TO_TALK:
-            continue
-        small = buckets.pop(language)
-        target = max(
-            buckets,
-            key=lambda lang: (sum(1 for m in small if lang in m.languages), -len(buckets[lang])),
-        )
-        buckets[target].extend(small)
-    return buckets
+    # Buckets too small to talk: their people join a bucket whose language they speak,
+    # preferably one big enough to talk, else the biggest.
+    done: set[str | None] = set()
+    while True:
+        small = [
+            lang
+            for lang in buckets
+            if lang not in done and len(buckets[lang]) < TOO_FEW_TO_TALK and len(buckets) > 1
+        ]
+        if not small:
+            break
+        language = min(small, key=lambda lang: (len(buckets[lang]), lang or ""))
+        done.add(language)
+        for member in list(buckets[language]):
+            spoken = [lang for lang in buckets if lang != language and lang in member.languages]
+            if not spoken:
+                continue
+            target = min(
+                spoken,
+                key=lambda lang: (len(buckets[lang]) < TOO_FEW_TO_TALK, -len(buckets[lang])),
+            )
+            buckets[language].remove(member)
+            buckets[target].append(member)
+        if not buckets[language]:
+            del buckets[language]
 
 
 def _split(members: list[Member]) -> list[list[Member]]:
-    """Cut one bucket into groups, dealing home and visiting peers round so each group has both."""
+    """Cut one bucket into groups of the planned sizes: facilitators first, one a group, then
+    note-takers, then home peers, each to the group with fewest of its kind; visiting peers
+    fill the rest."""
     sizes = group_sizes(len(members))
     groups: list[list[Member]] = [[] for _ in sizes]
-    ordered = [m for m in members if m.is_home] + [m for m in members if not m.is_home]
-    slot = 0
-    for member in ordered:
-        while len(groups[slot % len(groups)]) >= sizes[slot % len(groups)]:
-            slot += 1
-        groups[slot % len(groups)].append(member)
-        slot += 1
+
+    def place(member: Member, same: Callable[[Member], bool]) -> None:
+        open_groups = [i for i, g in enumerate(groups) if len(g) < sizes[i]]
+        best = min(
+            open_groups,
+            key=lambda i: (
+                sum(1 for m in groups[i] if same(m)),
+                sum(1 for m in groups[i] if m.is_recorder) if member.is_recorder else 0,
+                len(groups[i]) - sizes[i],
+                i,
+            ),
+        )
+        groups[best].append(member)
+
+    def of_kind(kind: str) -> Callable[[Member], bool]:
+        return lambda m: m.kind == kind
+
+    known = (FACILITATOR, NOTE_TAKER, HOME_PEER, VISITING_PEER)
+    for kind in known:
+        for member in (m for m in members if m.kind == kind):
+            place(member, of_kind(kind))
+    for member in (m for m in members if m.kind not in known):
+        place(member, of_kind(""))
     return groups
 
 
-def _common_language(group: list[Member], preferred: str | None) -> str | None:
-    shared = set.intersection(*(set(m.languages) for m in group)) if group else set()
+def _common_language(group: Sequence[Member], preferred: str | None) -> str | None:
+    known = [set(m.languages) for m in group if m.languages]
+    shared = set.intersection(*known) if known else set()
     if preferred in shared:
         return preferred
     return min(shared) if shared else None
 
 
-def _speaks(member: Member, language: str | None) -> bool:
-    return language is None or language in member.languages
-
-
-def _balance_roles(groups: list[list[Member]], languages: list[str | None]) -> None:
-    """Give every group both home and visiting peers, by swapping people between groups
-    without breaking either group's language."""
-    for need_home in (True, False):
-        for i, group in enumerate(groups):
-            if any(m.is_home == need_home for m in group):
-                continue
-            for j, donor in enumerate(groups):
-                have = [m for m in donor if m.is_home == need_home]
-                if i == j or len(have) < 2:
-                    continue
-                giver = next((m for m in have if _speaks(m, languages[i])), None)
-                taker = next((m for m in group if _speaks(m, languages[j])), None)
-                if giver and taker:
-                    donor[donor.index(giver)] = taker
-                    group[group.index(taker)] = giver
-                    break
-
-
 def propose_groups(members: Sequence[Member]) -> list[ProposedGroup]:
-    """Groups of 6–8 (one group up to 8), each mixing home and visiting peers, by language."""
+    """Groups that meet the guide's rules in their order, as far as the people allow."""
     if not members:
         return []
     if len(members) <= GROUP_MAX:
         everyone = list(members)
-        return [ProposedGroup(tuple(m.id for m in everyone), _common_language(everyone, None))]
-    buckets = _repair(_buckets(members))
-    groups: list[list[Member]] = []
-    bucket_languages: list[str | None] = []
+        language = _common_language(everyone, None)
+        if language is not None or not any(m.languages for m in everyone):
+            return [ProposedGroup(tuple(m.id for m in everyone), language)]
+    buckets = _buckets(members)
+    _repair(buckets)
+    proposal: list[ProposedGroup] = []
     for language, bucket in sorted(
         buckets.items(), key=lambda item: (-len(item[1]), item[0] or "")
     ):
         for group in _split(bucket):
-            groups.append(group)
-            bucket_languages.append(_common_language(group, language))
-    _balance_roles(groups, bucket_languages)
-    return [
-        ProposedGroup(tuple(m.id for m in group), _common_language(group, language))
-        for group, language in zip(groups, bucket_languages, strict=True)
-    ]
+            proposal.append(
+                ProposedGroup(tuple(m.id for m in group), _common_language(group, language))
+            )
+    return proposal
+
+
+# --- Checking a grouping, proposed or moved by hand ---------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    name: str
+    language: str | None
+    members: tuple[Member, ...]
+
+
+def _is_home_peer(member: Member) -> bool:
+    return member.kind == HOME_PEER
+
+
+def _is_recorder(member: Member) -> bool:
+    return member.is_recorder
+
+
+def _language_name(code: str | None, names: dict[str, str]) -> str:
+    return names.get(code or "", code or _("no language"))
+
+
+def breakout_findings(
+    groups: Sequence[GroupFacts],
+    everyone: Sequence[Member],
+    language_names: dict[str, str] | None = None,
+) -> list[Finding]:
+    """What each group lacks of the guide's rules, and why when the people explain it.
+
+    `everyone` is every person taking part (grouped or not), to tell "the numbers do not
+    allow it" apart from "move someone".
+    """
+    names = language_names or {}
+    findings: list[Finding] = []
+    speakers = Counter(lang for m in everyone for lang in set(m.languages))
+    n_groups = len(groups)
+    homes = [m for m in everyone if m.kind == HOME_PEER]
+    recorders = [m for m in everyone if m.is_recorder]
+    for group in groups:
+        members = list(group.members)
+        if not members:
+            continue
+        language = group.language or _common_language(members, None)
+        lang_name = _language_name(language, names)
+        args = {"group": group.name, "language": lang_name}
+        strangers = [m for m in members if m.languages and language not in m.languages]
+        if language is None and any(m.languages for m in members):
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    "group_no_shared_language",
+                    _("%(group)s: its members share no language.") % args,
+                    "groups",
+                )
+            )
+        for m in strangers:
+            alone = not any(
+                other is not m and set(other.languages) & set(m.languages) for other in everyone
+            )
+            message = (
+                _(
+                    "%(group)s: %(person)s does not speak %(language)s, the group's language; "
+                    "nobody else in the session speaks theirs, so they need an interpreter."
+                )
+                if alone
+                else _(
+                    "%(group)s: %(person)s does not speak %(language)s, the group's "
+                    "language. Move them to a group in a language they speak."
+                )
+            )
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    "group_language",
+                    message % {**args, "person": m.name or f"#{m.id}"},
+                    "groups",
+                )
+            )
+        size = len(members)
+        if not GROUP_MIN <= size <= GROUP_MAX:
+            if size > GROUP_MAX:
+                why = _("more than %(max)s, not everyone gets to speak. Split it.")
+            elif language is not None and speakers[language] < GROUP_MIN:
+                why = _(
+                    "fewer than %(min)s, because only %(speakers)s people in the session "
+                    "speak %(language)s."
+                )
+            elif sum(len(g.members) for g in groups) < GROUP_MIN * max(n_groups, 1):
+                why = _("fewer than %(min)s: there are too few people for this many groups.")
+            else:
+                why = _("fewer than %(min)s. Move people in, or merge it with another group.")
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    "group_size",
+                    _("%(group)s has %(n)s people: ") % {**args, "n": size}
+                    + why
+                    % {
+                        "min": GROUP_MIN,
+                        "max": GROUP_MAX,
+                        "speakers": speakers[language or ""],
+                        "language": lang_name,
+                    },
+                    "groups",
+                )
+            )
+        needs: list[tuple[str, str, list[Member], Callable[[Member], bool]]] = [
+            ("group_no_home_peer", _("home peer"), homes, _is_home_peer),
+            (
+                "group_no_recorder",
+                _("facilitator or note-taker to record notes"),
+                recorders,
+                _is_recorder,
+            ),
+        ]
+        for code, label_role, pool, has in needs:
+            if any(has(m) for m in members):
+                continue
+            fitting = [m for m in pool if language is None or language in m.languages]
+            if not fitting:
+                why = _("no %(role)s speaks %(language)s.")
+            elif len(pool) < n_groups:
+                why = _("there are fewer of them (%(count)s) than groups (%(groups)s).")
+            else:
+                why = _("move one who speaks %(language)s here.")
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    code,
+                    _("%(group)s has no %(role)s: ") % {**args, "role": label_role}
+                    + why
+                    % {
+                        "role": label_role,
+                        "language": lang_name,
+                        "count": len(pool),
+                        "groups": n_groups,
+                    },
+                    "groups",
+                )
+            )
+    facilitators = [m for m in everyone if m.kind == FACILITATOR]
+    per_group = [sum(1 for m in g.members if m.kind == FACILITATOR) for g in groups]
+    if (
+        n_groups > 1
+        and len(facilitators) >= n_groups
+        and any(count == 0 for count in per_group)
+        and max(per_group, default=0) > 1
+    ):
+        findings.append(
+            Finding(
+                Level.NUDGE,
+                "facilitators_not_spread",
+                _("Two facilitators are in one group while another has none: spread them."),
+                "groups",
+            )
+        )
+    return findings

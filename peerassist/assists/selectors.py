@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from peerassist.assists import rules
+from peerassist.assists import groups, rules
 from peerassist.assists.models import (
     BreakoutGroup,
     Format,
@@ -176,12 +176,45 @@ def plan_review(
     """Findings, readiness checklist and brief gauge for the assist's overview."""
     facts = plan_facts(assist=assist, participations=participations)
     return PlanReview(
-        findings=rules.plan_findings(facts),
+        findings=rules.plan_findings(facts)
+        + (breakout_review(assist=assist) if facts.groups else []),
         checklist=rules.readiness(facts),
         words=facts.brief_words,
         pages=rules.brief_pages(facts.brief_words),
         agenda_minutes=facts.agenda_minutes,
     )
+
+
+def breakout_review(*, assist: PeerAssist) -> list[Finding]:
+    """What the breakout groups (proposed or moved by hand) lack of the guide's rules."""
+    group_list = list(assist.groups.order_by("order", "pk"))
+    if not group_list:
+        return []
+    people = list(
+        Participation.objects.taking_part()
+        .filter(assist=assist)
+        .select_related("person")
+        .prefetch_related("person__languages")
+    )
+    names = dict(assist.languages.values_list("code", "name"))
+    wanted = set(names)
+    members: dict[int, tuple[int | None, groups.Member]] = {}
+    for p in people:
+        spoken = tuple(sorted(lang.code for lang in p.person.languages.all()))
+        usable = tuple(code for code in spoken if code in wanted) if wanted else spoken
+        member = groups.Member(
+            p.pk, p.role == "home_peer", usable or spoken, role=p.role, name=str(p.person)
+        )
+        members[p.pk] = (p.group_id, member)
+    facts = [
+        groups.GroupFacts(
+            group.name,
+            group.language_id,
+            tuple(m for group_id, m in members.values() if group_id == group.pk),
+        )
+        for group in group_list
+    ]
+    return groups.breakout_findings(facts, [m for _, m in members.values()], names or None)
 
 
 def invitations_sent_count(*, assist: PeerAssist) -> int:

@@ -311,13 +311,18 @@ def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]
         .prefetch_related("person__languages")
     )
     wanted = set(assist.languages.values_list("code", flat=True))
-    voices = [p for p in participations if p.role in (Role.HOME_PEER, Role.VISITING_PEER)]
     members = []
-    for p in voices:
+    for p in participations:
         spoken = tuple(sorted(lang.code for lang in p.person.languages.all()))
         # Group by the assist's languages when it names some; people keep theirs otherwise.
         usable = tuple(code for code in spoken if code in wanted) if wanted else spoken
-        members.append(Member(p.pk, p.role == Role.HOME_PEER, usable or spoken))
+        members.append(
+            Member(
+                p.pk, p.role == Role.HOME_PEER, usable or spoken, role=p.role, name=str(p.person)
+            )
+        )
+    # Everyone taking part, facilitators and note-takers too: each group needs someone who
+    # may record its notes, and the facilitators are spread across the groups.
     proposal = propose_groups(members)
     assist.groups.all().delete()
     groups = []
@@ -330,17 +335,6 @@ def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]
         )
         Participation.objects.filter(pk__in=proposed.member_ids).update(group=group)
         groups.append(group)
-    # Facilitators and note-takers go round the groups, each to one whose language they speak.
-    helpers = [p for p in participations if p.role in (Role.FACILITATOR, Role.NOTE_TAKER)]
-    load = dict.fromkeys((g.pk for g in groups), 0)
-    for p in helpers:
-        if not groups:
-            break
-        speaks = {lang.code for lang in p.person.languages.all()}
-        fitting = [g for g in groups if g.language_id is None or g.language_id in speaks] or groups
-        group = min(fitting, key=lambda g: (load[g.pk], g.order))
-        load[group.pk] += 1
-        Participation.objects.filter(pk=p.pk).update(group=group)
     return groups
 
 

@@ -425,8 +425,16 @@ def groups_propose(request: ViewerRequest, assist_id: int) -> HttpResponse:
                 "Proposed %(n)s breakout groups. Move people between them if you need to.",
                 len(groups),
             )
-            % {"n": len(groups)},
+            % {"n": len(groups)}
+            + " "
+            + _(
+                "As the guide asks, in this order: everyone in a group shares its language; "
+                "6–8 people a group where the numbers allow; a home peer and someone who may "
+                "record notes in each group; facilitators spread across the groups."
+            ),
         )
+        for finding in selectors.breakout_review(assist=assist):
+            messages.warning(request, finding.message)
     else:
         messages.info(request, _("There are no home or visiting peers to put into groups yet."))
     return redirect("assists:people", assist.pk)
@@ -452,6 +460,9 @@ def group_assign(request: ViewerRequest, assist_id: int, participation_id: int) 
     except ValidationError as error:
         return _people(request, viewer, assist, refusal=_refusal(error))
     messages.success(request, _("%(person)s moved.") % {"person": current.person})
+    # A move is checked against the same rules as the proposal.
+    for finding in selectors.breakout_review(assist=assist):
+        messages.warning(request, finding.message)
     return redirect("assists:people", assist.pk)
 
 
