@@ -50,9 +50,14 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
     months = _month_starts(today, MONTHS)
     zone = timezone.get_default_timezone()
     start = dt.datetime.combine(months[0], dt.time(), tzinfo=zone)
+    # The months shown end with the current one: sessions planned after it are not counted,
+    # so that the sentence, the chart and the table count the same assists.
+    end = dt.datetime.combine(
+        (months[-1] + dt.timedelta(days=32)).replace(day=1), dt.time(), tzinfo=zone
+    )
     counts: dict[tuple[dt.date, str], int] = {}
     rows_qs = (
-        assists.filter(starts_at__gte=start)
+        assists.filter(starts_at__gte=start, starts_at__lt=end)
         .annotate(month=TruncMonth("starts_at", tzinfo=zone))
         .values("month", "status")
         .annotate(n=Count("pk", distinct=True))
@@ -66,21 +71,20 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
         {"name": str(s.label), "data": [counts.get((m, s.value), 0) for m in months]}
         for s in statuses
     ]
+    rows = [
+        [label, *[counts.get((m, s.value), 0) for s in statuses]]
+        for label, m in zip(labels, months, strict=True)
+    ]
+    # One figure: the table's totals, which are the sums of the chart's stacked bars.
+    total = sum(sum(row[1:]) for row in rows)
     return Chart(
         id="assists-by-month",
         title=_("Peer Assists per month, by status"),
         kind="stacked_bar",
         summary=_("%(total)s Peer Assists with a session in the last %(months)s months.")
-        % {"total": sum(counts.values()), "months": MONTHS},
+        % {"total": total, "months": MONTHS},
         columns=[_("Month"), *[str(s.label) for s in statuses], _("Total")],
-        rows=[
-            [
-                label,
-                *[counts.get((m, s.value), 0) for s in statuses],
-                sum(counts.get((m, s.value), 0) for s in statuses),
-            ]
-            for label, m in zip(labels, months, strict=True)
-        ],
+        rows=[[*row, sum(row[1:])] for row in rows],
         data={"categories": labels, "series": series},
     )
 
