@@ -169,14 +169,17 @@ def test_the_brief_goes_out_on_its_date_once(assist, people, organiser, brief_on
     run_at(datetime(2027, 2, 28, 23, 0, tzinfo=UTC))  # still 28 February in London
     assert mail.outbox == []
     run_at(datetime(2027, 3, 1, 0, 5, tzinfo=UTC))
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        ["ana@meridian.test", "bo@meridian.test", "cy@meridian.test", organiser.person.email]
-    )
+    # Not to the organiser: a home peer, one of the brief's authors.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ana@meridian.test",
+        "bo@meridian.test",
+        "cy@meridian.test",
+    ]
     assert all(m.subject.endswith("The brief for Asset data clean-up") for m in mail.outbox)
     assert "Half the asset records" in mail.outbox[0].body
     assert "Half the asset records" in mail.outbox[0].alternatives[0].content
     run_at(datetime(2027, 3, 2, 9, 0, tzinfo=UTC))
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 3
     assert PeerAssist.objects.get(pk=assist.pk).brief_sent_at == datetime(
         2027, 3, 1, 0, 5, tzinfo=UTC
     )
@@ -185,10 +188,102 @@ def test_the_brief_goes_out_on_its_date_once(assist, people, organiser, brief_on
 def test_the_brief_date_counts_in_the_assists_time_zone(assist, people, brief_on_1_march):
     PeerAssist.objects.filter(pk=assist.pk).update(time_zone="Asia/Kolkata")
     run_at(datetime(2027, 2, 28, 19, 0, tzinfo=UTC))  # 00:30 on 1 March in Kolkata
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 3
 
 
 def test_a_draft_brief_is_not_sent(assist, people, brief_on_1_march):
     PeerAssist.objects.filter(pk=assist.pk).update(status=Status.DRAFT)
     run_at(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
     assert mail.outbox == []
+
+
+def brief_mails():
+    return [m for m in mail.outbox if m.subject.endswith("The brief for Asset data clean-up")]
+
+
+def test_one_brief_mail_per_person_the_invitation_carries_it(
+    organiser, assist, people, brief_on_1_march, django_capture_on_commit_callbacks
+):
+    ana, bo, _cy = people
+    invite_at(
+        datetime(2027, 2, 20, 9, 0, tzinfo=UTC),
+        organiser,
+        assist,
+        ana,
+        bo,
+        capture=django_capture_on_commit_callbacks,
+    )
+    invitations = {m.to[0]: m for m in mail.outbox}
+    assert set(invitations) == {"ana@meridian.test", "bo@meridian.test"}
+    assert all("Half the asset records" in m.body for m in invitations.values())
+    mail.outbox.clear()
+
+    run_at(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    # Ana and Bo had the brief in their invitation; Cy, not invited by mail, gets it now.
+    assert [m.to[0] for m in brief_mails()] == ["cy@meridian.test"]
+
+
+def test_a_brief_changed_after_the_invitation_goes_again_to_those_invited(
+    organiser, assist, people, brief_on_1_march, django_capture_on_commit_callbacks
+):
+    from peerassist.assists.services import assist_update
+
+    ana, bo, _cy = people
+    invite_at(
+        datetime(2027, 2, 20, 9, 0, tzinfo=UTC),
+        organiser,
+        assist,
+        ana,
+        bo,
+        capture=django_capture_on_commit_callbacks,
+    )
+    with time_machine.travel(datetime(2027, 2, 25, 9, 0, tzinfo=UTC), tick=False):
+        assist_update(
+            viewer=organiser.viewer,
+            assist=assist,
+            changes={"challenge": "Half the asset records disagree; a third have no owner."},
+        )
+        assert PeerAssist.objects.get(pk=assist.pk).brief_changed_at == datetime(
+            2027, 2, 25, 9, 0, tzinfo=UTC
+        )
+    mail.outbox.clear()
+
+    run_at(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    sent = brief_mails()
+    assert sorted(m.to[0] for m in sent) == [
+        "ana@meridian.test",
+        "bo@meridian.test",
+        "cy@meridian.test",
+    ]
+    assert all("a third have no owner" in m.body for m in sent)
+
+
+def test_changing_the_logistics_does_not_mark_the_brief_changed(organiser, assist):
+    from peerassist.assists.services import assist_update
+
+    assist_update(viewer=organiser.viewer, assist=assist, changes={"place": "Room 4"})
+    assert PeerAssist.objects.get(pk=assist.pk).brief_changed_at is None
+
+
+@pytest.mark.parametrize(
+    ("role", "invited", "changed", "needed"),
+    [
+        (Role.HOME_PEER, None, None, False),
+        (Role.VISITING_PEER, None, None, True),
+        (Role.FACILITATOR, None, None, True),
+        (Role.VISITING_PEER, 10, None, False),
+        (Role.VISITING_PEER, 10, 5, False),
+        (Role.VISITING_PEER, 10, 15, True),
+        (Role.HOME_PEER, 10, 15, False),
+    ],
+)
+def test_brief_mail_needed(role, invited, changed, needed):
+    def day(n):
+        return None if n is None else datetime(2027, 2, n, tzinfo=UTC)
+
+    assert (
+        jobs.brief_mail_needed(
+            role=role, invitation_sent_at=day(invited), brief_changed_at=day(changed)
+        )
+        is needed
+    )

@@ -175,6 +175,8 @@ class PeerAssist(models.Model):
     )
     brief_send_on = models.DateField(_("send the brief on"), null=True, blank=True)
     brief_sent_at = models.DateTimeField(_("brief sent at"), null=True, blank=True)
+    #: When the brief's text last changed: an invitation sent before it carried an older brief.
+    brief_changed_at = models.DateTimeField(_("brief changed at"), null=True, blank=True)
     # Where.
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     place = models.CharField(_("place"), max_length=300, blank=True)

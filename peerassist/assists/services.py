@@ -155,6 +155,7 @@ def assist_update(
             )
     assist = PeerAssist.objects.select_for_update().get(pk=assist.pk)
     before = {name: getattr(assist, name) for name in CALENDAR_FIELDS}
+    brief_before = [getattr(assist, name) for name in BRIEF_TEXT_FIELDS]
     for name, value in changes.items():
         if name == "focus_questions":
             questions = [str(q).strip() for q in value]
@@ -164,6 +165,8 @@ def assist_update(
             setattr(assist, name, value.strip() if isinstance(value, str) else value)
     raise_on_errors(rules.agenda_length(assist.format.kind, 0, assist.starts_at, assist.ends_at))
     assist.full_clean(exclude=["format", "organisation", "created_by"])
+    if [getattr(assist, name) for name in BRIEF_TEXT_FIELDS] != brief_before:
+        assist.brief_changed_at = timezone.now()
     assist.save()
     if "languages" in changes:
         assist.languages.set(changes["languages"])
@@ -171,6 +174,9 @@ def assist_update(
         publish("assist.changed", {"assist_id": assist.pk, "fields": changed})
     return assist, _review(assist)
 
+
+#: What an invitation carries of the brief: a change to these makes it worth sending again.
+BRIEF_TEXT_FIELDS = (*BRIEF_FIELDS, "focus_questions")
 
 #: Fields that make up the invitees' calendar entry.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link")

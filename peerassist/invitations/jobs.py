@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from peerassist.assists.models import Participation, PeerAssist, Status
+from peerassist.assists.models import Participation, PeerAssist, Role, Status
 from peerassist.core.periodic import periodic_job
 from peerassist.invitations.emails import deliver, deliver_brief
 from peerassist.invitations.models import Invitation, InvitationStatus
@@ -106,7 +106,27 @@ def briefs_due(now: datetime) -> int:
         for participation in (
             Participation.objects.taking_part().filter(assist=assist).select_related("person")
         ):
-            sent += deliver_brief(
-                assist, participation.person, invitations.get(participation.person_id)
-            )
+            invitation = invitations.get(participation.person_id)
+            if not brief_mail_needed(
+                role=participation.role,
+                invitation_sent_at=invitation.sent_at
+                if invitation is not None and invitation.cancelled_at is None
+                else None,
+                brief_changed_at=assist.brief_changed_at,
+            ):
+                continue
+            sent += deliver_brief(assist, participation.person, invitation)
     return sent
+
+
+def brief_mail_needed(
+    *, role: str, invitation_sent_at: datetime | None, brief_changed_at: datetime | None
+) -> bool:
+    """One brief e-mail per person: the home team wrote it, and an invitation carries the
+    brief as it was when sent, so the scheduled mail goes only to those who have not had
+    this brief yet (no invitation, or the brief changed after it went out)."""
+    if role == Role.HOME_PEER:
+        return False
+    if invitation_sent_at is None:
+        return True
+    return brief_changed_at is not None and brief_changed_at > invitation_sent_at
