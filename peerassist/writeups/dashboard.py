@@ -71,12 +71,9 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
         {"name": str(s.label), "data": [counts.get((m, s.value), 0) for m in months]}
         for s in statuses
     ]
-    rows = [
-        [label, *[counts.get((m, s.value), 0) for s in statuses]]
-        for label, m in zip(labels, months, strict=True)
-    ]
+    per_month = [[counts.get((m, s.value), 0) for s in statuses] for m in months]
     # One figure: the table's totals, which are the sums of the chart's stacked bars.
-    total = sum(sum(row[1:]) for row in rows)
+    total = sum(sum(month) for month in per_month)
     return Chart(
         id="assists-by-month",
         title=_("Peer Assists per month, by status"),
@@ -84,7 +81,7 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
         summary=_("%(total)s Peer Assists with a session in the last %(months)s months.")
         % {"total": total, "months": MONTHS},
         columns=[_("Month"), *[str(s.label) for s in statuses], _("Total")],
-        rows=[[*row, sum(row[1:])] for row in rows],
+        rows=[[label, *month, sum(month)] for label, month in zip(labels, per_month, strict=True)],
         data={"categories": labels, "series": series},
     )
 
