@@ -528,6 +528,25 @@ def test_logistics_reads_times_in_the_assists_time_zone(team, assist):
     assert 'data-code="brief_late"' in body and 'data-code="too_late_to_change"' in body
 
 
+def test_logistics_picks_the_time_zone_from_a_list_with_the_current_one_chosen(team, assist):
+    PeerAssist.objects.filter(pk=assist.pk).update(time_zone="America/Argentina/Buenos_Aires")
+    body = team["home_peer"].client().get(f"/assists/{assist.pk}/logistics/").content.decode()
+    picker = body[body.index('<select name="time_zone"') :]
+    picker = picker[: picker.index("</select>")]
+    assert '<option value="Europe/London">Europe/London</option>' in picker
+    assert (
+        '<option value="America/Argentina/Buenos_Aires" selected>'
+        "America/Argentina/Buenos Aires</option>" in picker
+    )
+    assert "Etc/GMT+5" not in picker  # POSIX's inverted signs confuse more than they help
+
+
+def test_logistics_keeps_an_older_zone_alias_it_does_not_list(team, assist):
+    PeerAssist.objects.filter(pk=assist.pk).update(time_zone="GB")
+    body = team["home_peer"].client().get(f"/assists/{assist.pk}/logistics/").content.decode()
+    assert '<option value="GB" selected>GB</option>' in body
+
+
 def test_logistics_refuses_an_end_before_the_start(team, assist):
     response = (
         team["home_peer"]

@@ -210,14 +210,30 @@ class DateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    """The zones a person picks from: the IANA "Region/City" names (and UTC), by name, with
+    `current` kept even if it is an older alias, so that saving never changes it silently."""
+    zones = sorted(
+        zone
+        for zone in zoneinfo.available_timezones()
+        if zone == "UTC"
+        or ("/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")))
+    )
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
 class LogisticsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = LocalDateTimeField(label=_("Starts at"), required=False)
     ends_at = LocalDateTimeField(label=_("Ends at"), required=False)
+    # A picker, not free text; still validated, as a crafted POST can send anything.
     time_zone = forms.CharField(
         label=_("Time zone"),
         max_length=64,
         validators=[validate_time_zone],
+        widget=forms.Select,
         help_text=_("The start and end times are in this zone, e.g. Europe/London."),
     )
     decision_date = DateField(
@@ -252,6 +268,9 @@ class LogisticsForm(forms.Form):
     ) -> None:
         super().__init__(data, **kwargs)
         self.fields["languages"].choices = [(lang.code, lang.name) for lang in languages]
+        current = (data or {}).get("time_zone") or self.initial.get("time_zone") or ""
+        widget = self.fields["time_zone"].widget
+        widget.choices = time_zone_choices(current if isinstance(current, str) else "")  # type: ignore[attr-defined]
         # A past date already stored (the brief went out then) may stay; a new one may not.
         self.stored_send_on = stored_send_on
 
