@@ -6,3 +6,51 @@ const focusTarget = document.querySelector("[data-focus-on-load]");
 if (focusTarget) {
   focusTarget.focus();
 }
+
+// A table wider than its box scrolls inside it (never the page). Say so: a visible hint
+// above it, and a named, focusable region so that keyboard users can scroll it too.
+const scrollHint = document.body.dataset.scrollHint || "";
+function markScrolling(box) {
+  const scrolls = box.scrollWidth > box.clientWidth + 1;
+  let hint = box.previousElementSibling;
+  if (!hint || !hint.classList.contains("scroll-hint")) {
+    hint = null;
+  }
+  if (scrolls) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    const caption = box.querySelector("caption");
+    const name = caption ? caption.textContent.trim() : "";
+    box.setAttribute("aria-label", name ? `${name} — ${scrollHint}` : scrollHint);
+    if (!hint) {
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = scrollHint;
+      box.before(hint);
+    }
+  } else {
+    box.removeAttribute("tabindex");
+    box.removeAttribute("role");
+    box.removeAttribute("aria-label");
+    hint?.remove();
+  }
+}
+if (scrollHint) {
+  const observer = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      markScrolling(entry.target);
+    }
+  });
+  const watched = new WeakSet();
+  const watch = () => {
+    for (const box of document.querySelectorAll(".table-scroll")) {
+      if (!watched.has(box)) {
+        watched.add(box);
+        observer.observe(box);
+      }
+    }
+  };
+  watch();
+  document.body.addEventListener("htmx:afterSettle", watch); // tables htmx swaps in
+}
