@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assists', '0005_participation_follows_invitation_answer'),
+        ('assists', '0006_step_role_kinds'),
     ]
 
     operations = [
