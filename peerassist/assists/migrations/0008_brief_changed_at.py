@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assists', '0006_step_role_kinds'),
+        ('assists', '0007_peerassist_held_on'),
     ]
 
     operations = [
