@@ -11,13 +11,13 @@ from peerassist.accounts.models import Membership, Organisation, Role, User
 from peerassist.assists.models import Format, Participation, PeerAssist
 from peerassist.assists.models import Role as AssistRole
 from peerassist.assists.services import _copy_steps
-from peerassist.core.demo import DEMO_PARTICIPANT_LOGINS, demo_user
+from peerassist.core.demo import DEMO_PARTICIPANT_LOGINS, demo_random, demo_user
 from peerassist.people.models import Person
 
 
 def load(org: Organisation) -> None:
     """Add the demo assists and the participants' logins (each only once)."""
-    _assists(org, random.Random(20261125))  # noqa: S311 - deterministic demo data
+    _assists(org, demo_random())
     _participant_logins(org)
 
 

@@ -273,10 +273,21 @@ def _person(org, *, email, name, unit, level, job, langs, tz, tags, bio, externa
     return person
 
 
+#: The random stream of the demo being loaded: the people are drawn from it first, then the
+#: apps' loaders continue it in DEMO_APPS order, so the demo is the same on every machine.
+_stream = random.Random(20261124)  # noqa: S311 - deterministic demo data, not security
+
+
+def demo_random() -> random.Random:
+    """The demo's random stream, for an app's loader to continue (not to restart)."""
+    return _stream
+
+
 @transaction.atomic
 def demo_load() -> Organisation:
     """Create (or leave as is) the demo organisations, their units, people, communities, logins."""
-    rng = random.Random(20261124)  # noqa: S311 - deterministic demo data, not security
+    global _stream
+    rng = _stream = random.Random(20261124)  # noqa: S311 - deterministic demo data
     org, _ = Organisation.objects.get_or_create(
         slug=DEMO_ORG_SLUG, defaults={"name": "Meridian Water"}
     )
