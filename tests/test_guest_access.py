@@ -170,7 +170,9 @@ def _objects_around(org, assist, person, author) -> dict[str, object]:
 @pytest.fixture
 def world(org, other_org, organiser, other_org_member, django_capture_on_commit_callbacks) -> World:
     starts = timezone.now() + timedelta(days=10)
-    own = PeerAssistFactory(organisation=org, title="Our own assist", starts_at=starts)
+    own = PeerAssistFactory(
+        organisation=org, title="Our own assist", starts_at=starts, status="invited"
+    )
     Participation.objects.create(assist=own, person=organiser.person, role=Role.HOME_PEER)
 
     # The assist next door, shared with the whole organisation, and one of another org.
