@@ -66,7 +66,7 @@ def main() -> None:
     # The organisation's record: past assists (their brief, who took part).
     held = list(synthetic_cases(org, args.past or (500 if args.quick else 2000), seed=99))
     past = EvidenceIndex((i, [(c.challenge, 1.0)]) for i, c in enumerate(held))
-    took_part = [c.facts.home_ids | c.helped for c in held]
+    took_part = [rules.role_weight(c.facts.home_ids, c.helped) for c in held]
 
     def whole_method(case) -> list[int]:
         hits = past.top(case.challenge, rules.HISTORY_NEIGHBOURS, rules.HISTORY_QUERY_TERMS)

@@ -293,7 +293,7 @@ def dataset_dir_cases(directory: Path) -> list[Case]:
     past = EvidenceIndex(
         (j, evidence_fields([str(row.get("challenge", ""))])) for j, row in enumerate(rows)
     )
-    took_part: list[frozenset[int]] = []
+    took_part: list[dict[int, float]] = []
     recent: dict[int, int] = {}
     cases = []
     for line, row in enumerate(rows):
@@ -309,7 +309,7 @@ def dataset_dir_cases(directory: Path) -> list[Case]:
         case = Case(text, index, people, helped, facts, names, plain, history, dict(recent))
         case.line = line  # type: ignore[attr-defined]
         cases.append(case)
-        took_part.append(home | helped)
+        took_part.append(rules.role_weight(home, helped))  # as the product weighs them
         for person in helped:
             recent[person] = recent.get(person, 0) + 1
     return cases

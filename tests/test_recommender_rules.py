@@ -285,3 +285,10 @@ def test_blend_lets_history_lift_someone_with_little_written_evidence():
     found = rules.blend({1: 10.0, 2: 4.0}, {2: 3.0})
     assert found[2] > found[1]
     assert rules.blend({1: 10.0}, {}) == {1: 1.0}
+
+
+def test_the_home_team_of_a_similar_past_assist_counts_above_its_visiting_peers():
+    found = rules.history_scores([(2.0, rules.role_weight(home={1}, helped={1, 2}))])
+    assert found[1] == 2.0 * rules.SOURCE_WEIGHTS["led"]
+    assert found[2] == 2.0 * rules.SOURCE_WEIGHTS["visited"]
+    assert found[1] > found[2]

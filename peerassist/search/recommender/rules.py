@@ -9,7 +9,7 @@ everywhere. Nothing here touches the database.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -125,17 +125,30 @@ def recency_factor(age_days: float, half_life_days: float = HALF_LIFE_DAYS) -> f
 
 
 def history_scores(
-    neighbours: Iterable[tuple[float, Iterable[int]]], k: int = HISTORY_NEIGHBOURS
+    neighbours: Iterable[tuple[float, Iterable[int] | Mapping[int, float]]],
+    k: int = HISTORY_NEIGHBOURS,
 ) -> dict[int, float]:
     """Who took part in the k most similar past assists, each credited with the similarity
     of every such assist they took part in. `neighbours` is (similarity, people) per past
-    assist; non-positive similarities say nothing and are skipped."""
+    assist; people are ids (each counting 1) or ids with the weight of the part they
+    played — the home team lived the problem, so it counts more than a visiting peer
+    (`role_weight`). Non-positive similarities say nothing and are skipped."""
     best = sorted((n for n in neighbours if n[0] > 0), key=lambda n: -n[0])[: max(k, 0)]
     found: dict[int, float] = {}
     for sim, people in best:
-        for person in set(people):
-            found[person] = found.get(person, 0.0) + sim
+        weights = people if isinstance(people, Mapping) else dict.fromkeys(people, 1.0)
+        for person, weight in weights.items():
+            found[person] = found.get(person, 0.0) + sim * weight
     return found
+
+
+def role_weight(home: Iterable[int], helped: Iterable[int]) -> dict[int, float]:
+    """The people of one past assist with the weight of their part, as evidence counts them:
+    the home team ("led") above the visiting peers ("visited"); the higher if both."""
+    weights = dict.fromkeys(helped, SOURCE_WEIGHTS["visited"])
+    for person in home:
+        weights[person] = SOURCE_WEIGHTS["led"]
+    return weights
 
 
 def blend(

@@ -168,7 +168,7 @@ class _Corpus:
     #: Assists that were held, indexed by their brief, and who took part in each (with the
     #: recency factor of when it was held): "who helped on similar past assists".
     past: EvidenceIndex | None = None
-    took_part: dict[int, tuple[frozenset[int], float]] = field(default_factory=dict)
+    took_part: dict[int, tuple[dict[int, float], float]] = field(default_factory=dict)
 
 
 _cache: OrderedDict[tuple[Any, ...], _Corpus] = OrderedDict()
@@ -359,14 +359,16 @@ def _corpus(viewer: Viewer, now: datetime) -> _Corpus:
         for pid, items in evidence.items()
     )
     briefs: dict[int, list[tuple[str, float]]] = {}
-    took_part: dict[int, tuple[set[int], float]] = {}
+    took_part: dict[int, tuple[dict[int, float], float]] = {}
     for pid, items in evidence.items():
         for e in items:
             if e.source in HISTORY_SOURCES and e.assist_id is not None:
                 briefs.setdefault(e.assist_id, titled(e.assist_title, e.text))
                 when = e.when
                 age = (now - when).total_seconds() / 86400 if when else 0.0
-                took_part.setdefault(e.assist_id, (set(), rules.recency_factor(age)))[0].add(pid)
+                who = took_part.setdefault(e.assist_id, ({}, rules.recency_factor(age)))[0]
+                # The part they played: the home team counts above a visiting peer.
+                who[pid] = max(who.get(pid, 0.0), rules.evidence_weight(e.source))
     candidates = {
         p.pk: rules.Candidate(
             person_id=p.pk,
@@ -382,7 +384,7 @@ def _corpus(viewer: Viewer, now: datetime) -> _Corpus:
         dict(evidence),
         candidates,
         EvidenceIndex(briefs.items()) if briefs else None,
-        {a: (frozenset(who), recency) for a, (who, recency) in took_part.items()},
+        took_part,
     )
     _cache[key] = corpus
     while len(_cache) > _CACHE_SIZE:
