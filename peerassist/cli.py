@@ -5,6 +5,7 @@ peerassist demo                   load the demo organisation (idempotent)
 peerassist import-people f.csv    import or update people from a CSV file
 peerassist token create ...       issue a personal API token
 peerassist migrate                (any Django management command works too)
+peerassist --version              peerassist's version, with Django's and Python's
 """
 
 from __future__ import annotations
@@ -47,11 +48,32 @@ def _help() -> str:
     return "\n".join(lines)
 
 
+def _version() -> str:
+    """peerassist's own version, with the Django and Python it runs on.
+
+    Read from the installed packages' metadata, so it needs neither Django's set-up nor
+    the settings (Django's own `--version` would print only Django's version).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return f"peerassist {installed('peerassist')} (Django {installed('django')}, Python {python})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerassist.settings")
     if not args or args[0] in ("-h", "--help") or args == ["help"]:
         print(_help())
+        return 0
+    if args[0] in ("--version", "-V", "version"):
+        print(_version())
         return 0
     if args[:2] == ["help", "--all"]:
         args = ["help"]
