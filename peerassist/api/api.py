@@ -51,6 +51,13 @@ class PeerassistAPI(NinjaAPI):
         document_errors(schema)
         return schema
 
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """`<module>_<function>` as before, with the module an endpoint had before its module
+        became a package (`peerassist.api.assists.people` counts as `peerassist.api.assists`):
+        clients generated from the document keep their method names."""
+        module = ".".join(operation.view_func.__module__.split(".")[:3])
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
 
 api = PeerassistAPI(
     title="peerassist API",

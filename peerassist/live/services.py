@@ -14,8 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +21,7 @@ from peerassist.assists import rules
 from peerassist.assists.models import AssistStep, BreakoutGroup, Participation, PeerAssist, Status
 from peerassist.core.events import bus_message, room_publish_on_commit
 from peerassist.live import rights as rights_rules
+from peerassist.live.attendance import attendance_seen as attendance_seen  # moved; old path kept
 from peerassist.live.models import Contribution, ContributionRevision, Room, RoomEvent
 from peerassist.live.selectors import (
     PROJECTOR_PERSON,
@@ -488,15 +487,3 @@ def projector_link_revoke(*, assist: PeerAssist, user_id: int) -> None:
     room.projector_digest = room.projector_nonce = ""
     room.save(update_fields=["projector_digest", "projector_nonce"])
     room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
-
-
-def attendance_seen(*, assist_id: int, person_id: int) -> bool:
-    """Someone taking part is in the room while the session is live: they attended.
-
-    One conditional UPDATE, so reconnecting (or two tabs) changes nothing more."""
-    return bool(
-        Participation.objects.taking_part()
-        .filter(assist_id=assist_id, person_id=person_id, assist__status=Status.LIVE)
-        .filter(Q(seen_in_room_at__isnull=True) | ~Q(attended=True))
-        .update(attended=True, seen_in_room_at=Coalesce("seen_in_room_at", timezone.now()))
-    )

@@ -1,0 +1,59 @@
+"""The assists API's router and the helpers its endpoints share."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router
+
+from peerassist.api.schemas import NO_SUCH_ASSIST, Id
+from peerassist.assists import selectors
+from peerassist.assists.models import BreakoutGroup, Participation, PeerAssist
+from peerassist.core.access import get_assist_or_404
+from peerassist.core.findings import Finding
+from peerassist.core.scoping import Viewer
+
+router = Router(tags=["assists"])
+
+
+def _assist(viewer: Viewer, assist_id: Id) -> PeerAssist:
+    return get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
+
+
+def _findings(findings: list[Finding]) -> list[dict[str, str | None]]:
+    return [f.as_dict() for f in findings]
+
+
+def _detail(assist: PeerAssist, findings: list[Finding] | None = None) -> dict[str, Any]:
+    review = selectors.plan_review(assist=assist)
+    return {
+        "assist": assist,
+        "findings": _findings(review.findings if findings is None else findings),
+        "checklist": review.checklist,
+        "brief_words": review.words,
+        "brief_pages": review.pages,
+        "agenda_minutes": review.agenda_minutes,
+    }
+
+
+def _not_found_for(exc: ValidationError, *names: str) -> None:
+    """A service's complaint about an id taken from the path is a 404, not a field error."""
+    errors = getattr(exc, "error_dict", {})
+    for name in names:
+        if name in errors:
+            raise Http404(" ".join(exc.message_dict[name])) from None
+
+
+def _participation(assist: PeerAssist, participation_id: Id) -> Participation:
+    found = selectors.participation_list_all(assist=assist).filter(pk=participation_id).first()
+    if found is None:
+        raise Http404("This person does not take part in this assist.")
+    return found
+
+
+def _groups(assist: PeerAssist) -> list[BreakoutGroup]:
+    return list(selectors.group_list(assist=assist))
+
+
+def _formats(viewer: Viewer):
+    return selectors.format_list(viewer=viewer).prefetch_related("steps")

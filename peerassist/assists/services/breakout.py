@@ -1,0 +1,81 @@
+"""Breakout groups: propose them, move people between them, add one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peerassist.assists.groups import Member, propose_groups
+from peerassist.assists.models import BreakoutGroup, Participation, PeerAssist, Role
+from peerassist.assists.services._common import _require_edit
+from peerassist.core.scoping import Viewer
+
+
+@transaction.atomic
+def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]:
+    """Replace the breakout groups with a proposal: 6–8 peers each, mixed, by language."""
+    _require_edit(viewer, assist)
+    participations = list(
+        Participation.objects.taking_part()
+        .filter(assist=assist)
+        .prefetch_related("person__languages")
+    )
+    wanted = set(assist.languages.values_list("code", flat=True))
+    members = []
+    for p in participations:
+        spoken = tuple(sorted(lang.code for lang in p.person.languages.all()))
+        # Group by the assist's languages when it names some; people keep theirs otherwise.
+        usable = tuple(code for code in spoken if code in wanted) if wanted else spoken
+        members.append(
+            Member(
+                p.pk, p.role == Role.HOME_PEER, usable or spoken, role=p.role, name=str(p.person)
+            )
+        )
+    # Everyone taking part, facilitators and note-takers too: each group needs someone who
+    # may record its notes, and the facilitators are spread across the groups.
+    proposal = propose_groups(members)
+    assist.groups.all().delete()
+    groups = []
+    for index, proposed in enumerate(proposal, start=1):
+        group = BreakoutGroup.objects.create(
+            assist=assist,
+            name=_("Group %(n)s") % {"n": index},
+            order=index,
+            language_id=proposed.language,
+        )
+        Participation.objects.filter(pk__in=proposed.member_ids).update(group=group)
+        groups.append(group)
+    return groups
+
+
+@transaction.atomic
+def group_assign(
+    *, viewer: Viewer, assist: PeerAssist, participation_id: int, group_id: int | None
+) -> Participation:
+    """Move one participant to another group by hand (None: no group)."""
+    _require_edit(viewer, assist)
+    participation = (
+        Participation.objects.taking_part().filter(assist=assist, pk=participation_id).first()
+    )
+    if participation is None:
+        raise ValidationError(
+            {"participation_id": _("This person does not take part in this assist.")}
+        )
+    group = None
+    if group_id is not None:
+        group = BreakoutGroup.objects.filter(assist=assist, pk=group_id).first()
+        if group is None:
+            raise ValidationError({"group_id": _("There is no such group in this assist.")})
+    participation.group = group
+    participation.save(update_fields=["group"])
+    return participation
+
+
+@transaction.atomic
+def group_create(*, viewer: Viewer, assist: PeerAssist, name: str) -> BreakoutGroup:
+    _require_edit(viewer, assist)
+    order = assist.groups.count() + 1
+    return BreakoutGroup.objects.create(
+        assist=assist, name=name.strip() or _("Group %(n)s") % {"n": order}, order=order
+    )
