@@ -12,7 +12,8 @@ from django.test import Client, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from peerassist.core import metrics
-from peerassist.core.events import bus_message
+from peerassist.core.events import room_kick
+from peerassist.live.events import room_event
 from tests.harness.app import PEERASSIST, server_env
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +79,9 @@ def test_request_latency_is_recorded_by_route_pattern(client, org):
 
 def test_room_events_are_counted_by_type():
     before = metrics.ROOM_EVENTS.labels("note.added")._value.get()
-    bus_message(1, {"type": "note.added", "id": 3})
-    bus_message(1, {"type": "note.added", "id": 4})
-    bus_message(1, kick_person_id=5)
+    room_event(1, {"type": "note.added", "id": 3})
+    room_event(1, {"type": "note.added", "id": 4})
+    room_kick(assist_id=1, person_id=5)
     assert metrics.ROOM_EVENTS.labels("note.added")._value.get() == before + 2
     _status, text = scrape()
     assert 'peerassist_room_events_total{type="control"}' in text
@@ -127,8 +128,8 @@ def test_several_processes_are_aggregated_in_multiprocess_mode(tmp_path):
     (tmp_path / "prom").mkdir()
     subprocess.run([str(PEERASSIST), "migrate", "-v", "0"], env=env, cwd=tmp_path, check=True)
     bump = (
-        "from peerassist.core.events import bus_message; "
-        "[bus_message(1, {'type': 'timer.started'}) for _ in range(3)]"
+        "from peerassist.live.events import room_event; "
+        "[room_event(1, {'type': 'timer.started'}) for _ in range(3)]"
     )
     for _ in range(2):
         subprocess.run(

@@ -7,15 +7,14 @@ one member per server process (Redis): never one message per client.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
-Delivery = Callable[[dict[str, Any]], Awaitable[None]]
+Delivery = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 #: Set by the live room's hub when it starts in this process.
 local_delivery: Delivery | None = None
@@ -25,58 +24,72 @@ def room_group(assist_id: int) -> str:
     return f"room.{assist_id}"
 
 
-def bus_message(
-    assist_id: int, payload: dict[str, Any] | None = None, **control: Any
-) -> dict[str, Any]:
-    """A message on the bus: a JSON text for every socket of the room, or a control order."""
-    from peerassist.core.metrics import ROOM_EVENTS
-
-    ROOM_EVENTS.labels(str(payload.get("type", "event")) if payload else "control").inc()
-    return {
-        "type": "room.message",
-        "assist_id": assist_id,
-        "text": json.dumps(payload, separators=(",", ":")) if payload is not None else None,
-        **control,
-    }
-
-
-async def room_publish(message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None or isinstance(layer, InMemoryChannelLayer):
-        if local_delivery is not None:
-            await local_delivery(message)
-        return
-    await layer.group_send(room_group(message["assist_id"]), message)
-
-
 #: Every server process's hub listens here for orders about all its rooms.
 HUBS_GROUP = "live.hubs"
 
 
-async def user_sockets_close(user_id: int, reason: str) -> None:
-    """Close every live-room socket of the user, in every room and every server process."""
-    message = {
-        "type": "room.message",
-        "assist_id": None,
-        "close_user_id": user_id,
-        "reason": reason,
-    }
+# The bus carries one message kind per `type` (all typed in live/events.py). The two that
+# lower apps send are built here, since they may not import the live room:
+
+
+class RoomKick(TypedDict):
+    """Close the sockets of one person in one room (removed, declined, projector revoked)."""
+
+    type: Literal["room.kick"]
+    assist_id: int
+    person_id: int
+
+
+class UserClose(TypedDict):
+    """Close every socket of a user, in every room (their access ended)."""
+
+    type: Literal["user.close"]
+    user_id: int
+    reason: str
+
+
+async def room_publish(message: Mapping[str, Any]) -> None:
+    """Send a bus message about one room (it has an `assist_id`) to every server process
+    serving that room."""
     layer = get_channel_layer()
     if layer is None or isinstance(layer, InMemoryChannelLayer):
         if local_delivery is not None:
             await local_delivery(message)
         return
-    await layer.group_send(HUBS_GROUP, message)
+    await layer.group_send(room_group(message["assist_id"]), dict(message))
+
+
+def room_publish_on_commit(message: Mapping[str, Any]) -> None:
+    """Publish once the current transaction has committed: stored before it is broadcast."""
+    transaction.on_commit(lambda: async_to_sync(room_publish)(message))
+
+
+def room_kick(*, assist_id: int, person_id: int) -> RoomKick:
+    from peerassist.core.metrics import ROOM_EVENTS
+
+    ROOM_EVENTS.labels("control").inc()
+    return {"type": "room.kick", "assist_id": assist_id, "person_id": person_id}
+
+
+def room_kick_on_commit(*, assist_id: int, person_id: int) -> None:
+    """Close the person's sockets in the room once the change that ends their part commits."""
+    room_publish_on_commit(room_kick(assist_id=assist_id, person_id=person_id))
+
+
+async def user_sockets_close(user_id: int, reason: str) -> None:
+    """Close every live-room socket of the user, in every room and every server process."""
+    message: UserClose = {"type": "user.close", "user_id": user_id, "reason": reason}
+    layer = get_channel_layer()
+    if layer is None or isinstance(layer, InMemoryChannelLayer):
+        if local_delivery is not None:
+            await local_delivery(message)
+        return
+    await layer.group_send(HUBS_GROUP, dict(message))
 
 
 def user_sockets_close_on_commit(*, user_id: int, reason: str) -> None:
     """Close the user's sockets once the change that ends their access has committed."""
     transaction.on_commit(lambda: async_to_sync(user_sockets_close)(user_id, reason))
-
-
-def room_publish_on_commit(message: dict[str, Any]) -> None:
-    """Publish once the current transaction has committed: stored before it is broadcast."""
-    transaction.on_commit(lambda: async_to_sync(room_publish)(message))
 
 
 # --- Domain events: "after this happened" -----------------------------------------------------

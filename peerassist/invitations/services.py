@@ -30,7 +30,7 @@ from peerassist.assists.models import (
     taking_part_q,
 )
 from peerassist.core.access import assist_rights
-from peerassist.core.events import bus_message, publish, room_publish_on_commit
+from peerassist.core.events import publish, room_kick_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation
 from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
@@ -315,7 +315,7 @@ def participation_answer(*, assist_id: int, person_id: int, rsvp: str) -> None:
     rows = Participation.objects.filter(assist_id=assist_id, person_id=person_id)
     if rsvp in NOT_TAKING_PART:
         if rows.update(rsvp=rsvp, group=None):
-            room_publish_on_commit(bus_message(assist_id, kick_person_id=person_id))
+            room_kick_on_commit(assist_id=assist_id, person_id=person_id)
     else:
         rows.update(rsvp=rsvp)
 

@@ -11,14 +11,15 @@ from importlib import import_module
 from typing import Any
 
 from channels.auth import get_user
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http.cookie import parse_cookie
 
+from peerassist.live.db import in_db_thread
 
-@database_sync_to_async
+
+@in_db_thread
 def _load_session(key: str) -> Any:
     engine = import_module(settings.SESSION_ENGINE)
     session = engine.SessionStore(key)
@@ -26,7 +27,7 @@ def _load_session(key: str) -> Any:
     return session
 
 
-class SessionAuthMiddleware(BaseMiddleware):
+class SessionAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels is untyped
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         scope = dict(scope)
         cookies: dict[str, str] = {}

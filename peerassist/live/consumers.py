@@ -12,15 +12,14 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerassist.assists.models import PeerAssist, step_kinds_by_role
-from peerassist.live import limits, selectors, services
-from peerassist.live import rights as rights_rules
+from peerassist.assists.models import AssistStep, PeerAssist
+from peerassist.live import events, limits, selectors, services
+from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
 
 logger = logging.getLogger(__name__)
@@ -30,7 +29,7 @@ BUCKET_SIZE = 30  # messages
 BUCKET_REFILL = 10.0  # messages a second
 
 
-class RoomConsumer(AsyncWebsocketConsumer):
+class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is untyped
     # Each process's hub fans out to its sockets; a per-socket channel-layer channel would
     # cost one layer message per client per event, so this consumer has none.
     channel_layer_alias = "__none__"
@@ -82,11 +81,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await hub.join(self)
         self.joined = True
         if actor.person_id is not None:  # presence in the live session records attendance
-            await database_sync_to_async(services.attendance_seen)(
+            await in_db_thread(services.attendance_seen)(
                 assist_id=self.assist_id, person_id=actor.person_id
             )
 
-    @database_sync_to_async
+    @in_db_thread
     def _authenticate(self) -> tuple[selectors.Actor | None, int | None]:
         query = parse_qs(self.scope.get("query_string", b"").decode())
         token = (query.get("projector") or [""])[0]
@@ -103,7 +102,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return None, None
         return selectors.actor_for_user(assist=assist, user_id=user.pk), user.pk
 
-    @database_sync_to_async
+    @in_db_thread
     def _refusal(self) -> str:
         """Why a user who is in the room may still not connect ("" if nothing stops them)."""
         if self.user_id is None:
@@ -116,10 +115,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return "two_factor_required"
         return ""
 
-    @database_sync_to_async
-    def _agenda(self) -> dict[int, tuple[str, dict[str, tuple[str, ...]]]]:
-        room = selectors.room_get(assist_id=self.assist_id)
-        return {s.pk: (s.name, step_kinds_by_role(s)) for s in room.assist.steps.all()}
+    @in_db_thread
+    def _agenda(self) -> dict[int, AssistStep]:
+        """The session's steps, kept for the socket's life: a `timer.changed` names the step
+        whose rights the socket then tells its client, without a query per socket."""
+        services.room_open(assist_id=self.assist_id)
+        return {s.pk: s for s in AssistStep.objects.filter(assist_id=self.assist_id)}
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False):
@@ -132,34 +133,28 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def send_text(self, text: str) -> None:
         await self.send(text_data=text)
-        if '"event":"timer.changed"' in text:
-            await self._send_rights(json.loads(text))
+
+    async def send_event(self, event: events.LiveEvent, text: str) -> None:
+        """A room event (`text` is its JSON, made once for all sockets of this process)."""
+        await self.send(text_data=text)
+        if event["event"] == "timer.changed":
+            await self._send_rights(event["data"]["step_id"])
 
     async def kick(self, reason: str = "") -> None:
         # The close reason is a short code the room turns into a sentence (see room.js).
         await self.close(code=4403, reason=reason or None)
 
-    async def _send_rights(self, event: dict[str, Any]) -> None:
-        """Rights follow the step: tell this client what it may do in the new one."""
-        data = event["data"]
-        step = self.agenda.get(data.get("step_id"))
-        role = None if self.actor.role in ("organiser", selectors.PROJECTOR) else self.actor.role
-        allowed = rights_rules.rights_for(
-            role=role,
-            live=True,
-            step_name=step[0] if step else None,
-            kinds_by_role=step[1] if step else {},
+    async def _send_rights(self, step_id: int | None) -> None:
+        """Rights follow the step: tell this client what it may do in the new one (a timer
+        changes only in a live session)."""
+        step = self.agenda.get(step_id) if step_id is not None else None
+        allowed = selectors.actor_rights(actor=self.actor, live=True, step=step)
+        await self._send(
+            {"type": "me", "may": allowed.as_dict(), "why": allowed.why, "role": self.actor.role}
         )
-        await self.send(
-            text_data=json.dumps(
-                {
-                    "type": "me",
-                    "may": allowed.as_dict(),
-                    "why": allowed.why,
-                    "role": self.actor.role,
-                }
-            )
-        )
+
+    async def _send(self, message: events.ServerMessage) -> None:
+        await self.send(text_data=json.dumps(message))
 
     # --- Messages from the client ---------------------------------------------------------
 
@@ -203,6 +198,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except (KeyError, TypeError, ValueError):
             await self._error("invalid", _("A field is missing or has a wrong value."))
 
+    def _user(self) -> int:
+        """The user a message acts for (the projector, which has none, only says hello)."""
+        if self.user_id is None:
+            raise PermissionDenied(_("The projector only shows the room."))
+        return self.user_id
+
     def _take_token(self) -> bool:
         now = time.monotonic()
         self.tokens = min(BUCKET_SIZE, self.tokens + (now - self.refilled) * BUCKET_REFILL)
@@ -224,42 +225,47 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
 
     async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
-        payload: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        error: events.Error = {"type": "error", "code": code, "message": message}
         if client_id:
-            payload["client_id"] = client_id
-        await self.send(text_data=json.dumps(payload))
+            error["client_id"] = client_id
+        await self._send(error)
 
     async def on_ping(self, message: dict[str, Any]) -> None:
-        await self.send(
-            text_data=json.dumps({"type": "pong", "server_time": timezone.now().isoformat()})
-        )
+        await self._send({"type": "pong", "server_time": timezone.now().isoformat()})
 
     async def on_hello(self, message: dict[str, Any]) -> None:
         last_seq = int(message.get("last_seq") or 0)
         missed = None
         if last_seq > 0:
-            missed = await database_sync_to_async(selectors.events_since)(
+            missed = await in_db_thread(selectors.events_since)(
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            state = await database_sync_to_async(selectors.room_state)(
+            state = await in_db_thread(selectors.room_state)(
                 assist_id=self.assist_id,
                 actor=self.actor,
                 presence=hub.presence_list(self.assist_id),
             )
-            await self.send(text_data=json.dumps(state))
+            await self._send(state)
             return
         for event in missed:
-            await self.send(text_data=json.dumps(event))
-        me = await database_sync_to_async(selectors.me_dict)(
-            assist_id=self.assist_id, actor=self.actor
+            await self._send(event)
+        me = await in_db_thread(selectors.me_dict)(assist_id=self.assist_id, actor=self.actor)
+        await self._send(
+            {
+                "type": "me",
+                "may": me["may"],
+                "why": me["why"],
+                "role": me["role"],
+                "person_id": me["person_id"],
+                "name": me["name"],
+            }
         )
-        await self.send(text_data=json.dumps({"type": "me", **me}))
 
     async def on_post(self, message: dict[str, Any]) -> None:
-        posted = await database_sync_to_async(services.contribution_post)(
+        posted = await in_db_thread(services.contribution_post)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             client_id=str(message["client_id"]),
             text=str(message.get("text", "")),
             kind=str(message.get("kind", "")),
@@ -268,54 +274,52 @@ class RoomConsumer(AsyncWebsocketConsumer):
             on_behalf_of=_optional_int(message.get("on_behalf_of")),
             typed_in_step=_optional_int(message.get("step_id")),
         )
-        await self.send(
-            text_data=json.dumps(
-                {
-                    "type": "ack",
-                    "client_id": posted.contribution["client_id"],
-                    "contribution": posted.contribution,
-                    "created": posted.created,
-                }
-            )
+        await self._send(
+            {
+                "type": "ack",
+                "client_id": posted.contribution["client_id"],
+                "contribution": posted.contribution,
+                "created": posted.created,
+            }
         )
 
     async def on_edit(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(services.contribution_edit)(
+        await in_db_thread(services.contribution_edit)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             contribution_id=int(message["contribution_id"]),
             text=str(message.get("text", "")),
             kind=str(message.get("kind", "")),
         )
 
     async def on_delete(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(services.contribution_delete)(
+        await in_db_thread(services.contribution_delete)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             contribution_id=int(message["contribution_id"]),
         )
 
     async def on_star(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(services.contribution_star)(
+        await in_db_thread(services.contribution_star)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             contribution_id=int(message["contribution_id"]),
             starred=bool(message.get("starred", True)),
         )
 
     async def on_move(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(services.contribution_move)(
+        await in_db_thread(services.contribution_move)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             contribution_id=int(message["contribution_id"]),
             focus_question=_optional_int(message.get("focus_question")),
             group_id=_optional_int(message.get("group_id")),
         )
 
     async def on_merge(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(services.contribution_merge)(
+        await in_db_thread(services.contribution_merge)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             contribution_id=int(message["contribution_id"]),
             into_id=int(message["into_id"]),
         )
@@ -324,17 +328,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         tags = message.get("tags") or []
         if not isinstance(tags, list):
             raise TypeError
-        await database_sync_to_async(services.contribution_tag)(
+        await in_db_thread(services.contribution_tag)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             contribution_id=int(message["contribution_id"]),
             tags=[str(t) for t in tags],
         )
 
     async def on_timer(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(services.timer_control)(
+        await in_db_thread(services.timer_control)(
             assist_id=self.assist_id,
-            user_id=self.user_id,
+            user_id=self._user(),
             action=str(message["action"]),
             minutes=int(message.get("minutes") or 0),
             step_id=_optional_int(message.get("step_id")),
@@ -343,7 +347,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- Presence ---------------------------------------------------------------------
 
-    def presence_entry(self) -> dict[str, Any] | None:
+    def presence_entry(self) -> events.PresenceEntry | None:
         if self.actor.role == selectors.PROJECTOR:
             return None
         return {"person_id": self.actor.person_id, "name": self.actor.name, "role": self.actor.role}

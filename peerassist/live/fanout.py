@@ -9,11 +9,23 @@ import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from peerassist.core import events
+from peerassist.core.events import RoomKick
+from peerassist.live.events import (
+    LiveEvent,
+    Presence,
+    PresenceEntry,
+    RoomEventMessage,
+    RoomPresenceMessage,
+    UnknownBusMessage,
+    bus_message_parse,
+    room_presence,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +36,12 @@ PROCESS_ID = uuid.uuid4().hex
 class RoomSocket(Protocol):
     assist_id: int
     person_id: int | None
+    user_id: int | None
 
-    def presence_entry(self) -> dict[str, Any] | None: ...
+    def presence_entry(self) -> PresenceEntry | None: ...
 
     async def send_text(self, text: str) -> None: ...
+    async def send_event(self, event: LiveEvent, text: str) -> None: ...
     async def kick(self, reason: str = "") -> None: ...
 
 
@@ -39,10 +53,12 @@ class Hub:
         self.ticker: asyncio.Task[None] | None = None
         # Who is present, per room and per server process: each process announces only its
         # own sockets, so no process ever overwrites another's (no shared read-modify-write).
-        self.presence: dict[int, dict[str, list[dict[str, Any]]]] = {}
+        self.presence: dict[int, dict[str, list[PresenceEntry]]] = {}
         self.announcing: set[int] = set()
         self.background: set[asyncio.Task[None]] = set()
-        self.outbox: dict[int, asyncio.Queue[dict[str, Any]]] = {}
+        self.outbox: dict[
+            int, asyncio.Queue[RoomEventMessage | RoomPresenceMessage | RoomKick]
+        ] = {}
         self.writers: dict[int, asyncio.Task[None]] = {}
         # Limits (live/limits.py) count sockets from the moment they are admitted, before
         # they join, so that two sockets connecting at once cannot both take the last place.
@@ -120,12 +136,17 @@ class Hub:
                 continue
             await self.deliver_soon(message)
 
-    async def deliver_soon(self, message: dict[str, Any]) -> None:
+    async def deliver_soon(self, raw: Mapping[str, Any]) -> None:
         """Queue a message for the room's writer task and return at once: whoever published
         (a database thread waiting to acknowledge a note) does not wait for the fan-out, and
         one writer per room keeps every socket's events in order."""
-        if "close_user_id" in message:
-            await self._close_user(message["close_user_id"], message.get("reason", ""))
+        try:
+            message = bus_message_parse(raw)
+        except UnknownBusMessage:
+            logger.exception("live hub dropped a bus message it does not know")
+            return
+        if message["type"] == "user.close":
+            await self._close_user(message["user_id"], message["reason"])
             return
         assist_id = message["assist_id"]
         if assist_id not in self.rooms:
@@ -144,11 +165,15 @@ class Hub:
         """Close this process's sockets of a user whose access just ended, in every room."""
         for sockets in list(self.rooms.values()):
             for socket in list(sockets):
-                if getattr(socket, "user_id", None) == user_id:
+                if socket.user_id == user_id:
                     with contextlib.suppress(Exception):
                         await socket.kick(reason)
 
-    async def _write(self, assist_id: int, queue: asyncio.Queue[dict[str, Any]]) -> None:
+    async def _write(
+        self,
+        assist_id: int,
+        queue: asyncio.Queue[RoomEventMessage | RoomPresenceMessage | RoomKick],
+    ) -> None:
         while assist_id in self.rooms or not queue.empty():
             try:
                 message = await asyncio.wait_for(queue.get(), timeout=30)
@@ -158,30 +183,27 @@ class Hub:
         self.outbox.pop(assist_id, None)
         self.writers.pop(assist_id, None)
 
-    async def deliver(self, message: dict[str, Any]) -> None:
+    async def deliver(self, message: RoomEventMessage | RoomPresenceMessage | RoomKick) -> None:
         """Write one bus message to this process's sockets of the room."""
-        if "presence_from" in message:
+        if message["type"] == "room.presence":
             await self._on_presence(message)
             return
         sockets = list(self.rooms.get(message["assist_id"], ()))
         if not sockets:
             return
-        kick = message.get("kick_person_id")
-        if kick is not None:
+        if message["type"] == "room.kick":
             for socket in sockets:
-                if socket.person_id == kick:
+                if socket.person_id == message["person_id"]:
                     await socket.kick()
             return
-        text = message.get("text")
-        if text is None:
-            return
+        event = message["event"]
+        text = json.dumps(event, separators=(",", ":"))  # once for all of this process's sockets
         for socket in sockets:
-            with contextlib.suppress(
-                Exception
-            ):  # a socket closing meanwhile must not stop the others
-                await socket.send_text(text)
+            # A socket closing meanwhile must not stop the others.
+            with contextlib.suppress(Exception):
+                await socket.send_event(event, text)
 
-    def _local_entries(self, assist_id: int) -> list[dict[str, Any]]:
+    def _local_entries(self, assist_id: int) -> list[PresenceEntry]:
         entries = [s.presence_entry() for s in self.rooms.get(assist_id, ())]
         return [e for e in entries if e is not None]
 
@@ -202,33 +224,30 @@ class Hub:
         finally:
             self.announcing.discard(assist_id)
         await events.room_publish(
-            events.bus_message(
-                assist_id,
-                presence_from=PROCESS_ID,
-                presence_entries=self._local_entries(assist_id),
-            )
+            room_presence(assist_id, PROCESS_ID, self._local_entries(assist_id))
         )
 
-    def presence_list(self, assist_id: int) -> list[dict[str, Any]]:
+    def presence_list(self, assist_id: int) -> list[PresenceEntry]:
         """Everyone present in the room, once each, across all processes."""
-        merged: dict[Any, dict[str, Any]] = {}
+        merged: dict[int | str, PresenceEntry] = {}
         for entries in self.presence.get(assist_id, {}).values():
             for entry in entries:
                 merged.setdefault(entry["person_id"] or entry["name"], entry)
         return sorted(merged.values(), key=lambda e: e["name"])
 
-    async def _on_presence(self, message: dict[str, Any]) -> None:
+    async def _on_presence(self, message: RoomPresenceMessage) -> None:
         assist_id = message["assist_id"]
         known = self.presence.setdefault(assist_id, {})
-        sender = message["presence_from"]
+        sender = message["process_id"]
         is_new = sender not in known
-        if message["presence_entries"]:
-            known[sender] = message["presence_entries"]
+        if message["entries"]:
+            known[sender] = message["entries"]
         else:
             known.pop(sender, None)
         if is_new and sender != PROCESS_ID and assist_id in self.rooms:
             await self.announce(assist_id)  # a newcomer process learns about us too
-        text = json.dumps({"type": "presence", "presence": self.presence_list(assist_id)})
+        presence: Presence = {"type": "presence", "presence": self.presence_list(assist_id)}
+        text = json.dumps(presence)
         for socket in list(self.rooms.get(assist_id, ())):
             with contextlib.suppress(Exception):
                 await socket.send_text(text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from peerassist.assists import kinds as kinds_module
+from peerassist.live.events import May
 
 FACILITATION = frozenset({"facilitator", "note_taker"})
 ALL_KINDS = kinds_module.ALL_KINDS
@@ -24,7 +25,7 @@ class Rights:
     why: str = ""
     read_only: bool = False
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> May:
         return {
             "post": self.post,
             "kinds": list(self.kinds),

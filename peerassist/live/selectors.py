@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,9 +21,11 @@ from peerassist.assists.models import (
 )
 from peerassist.assists.selectors import assist_get
 from peerassist.core.scoping import Viewer
+from peerassist.live import events
 from peerassist.live import rights as rights_rules
 from peerassist.live.models import Contribution, Room, RoomEvent
 from peerassist.live.timer import timer_payload
+from peerassist.people.models import Person
 
 REPLAY_LIMIT = 500
 PROJECTOR = "projector"
@@ -99,8 +100,10 @@ def projector_room(*, token: str) -> Room | None:
 
 
 def room_get(*, assist_id: int) -> Room:
-    room, _ = Room.objects.get_or_create(assist_id=assist_id)
-    return room
+    """The assist's room; one that was never opened reads as a fresh, unsaved room (nothing
+    said yet, timer idle): `live.services.room_open` stores it."""
+    room = Room.objects.select_related("assist", "current_step").filter(assist_id=assist_id).first()
+    return room if room is not None else Room(assist=PeerAssist.objects.get(pk=assist_id))
 
 
 def room_rights(*, room: Room, actor: Actor) -> rights_rules.Rights:
@@ -110,20 +113,27 @@ def room_rights(*, room: Room, actor: Actor) -> rights_rules.Rights:
 
 def step_rights(*, room: Room, actor: Actor, step: AssistStep | None) -> rights_rules.Rights:
     """What the actor may do in a given step of the room's session."""
+    return actor_rights(actor=actor, live=room.assist.status == Status.LIVE, step=step)
+
+
+def actor_rights(*, actor: Actor, live: bool, step: AssistStep | None) -> rights_rules.Rights:
+    """What the actor may do in `step` (None: not started) of a session that is `live` or not;
+    organisers watching and the projector hold no role in the room. The services, the pages
+    and each socket (when a `timer.changed` moves the room to another step) all ask here."""
     role = None if actor.role in ("organiser", PROJECTOR) else actor.role
     return rights_rules.rights_for(
         role=role,
-        live=room.assist.status == Status.LIVE,
+        live=live,
         step_name=step.name if step else None,
         kinds_by_role=step_kinds_by_role(step) if step else {},
     )
 
 
-def _person(person: Any) -> dict[str, Any] | None:
-    return {"person_id": person.pk, "name": person.name} if person else None
+def _person(person: Person) -> events.PersonRef:
+    return {"person_id": person.pk, "name": person.name}
 
 
-def contribution_dict(c: Contribution) -> dict[str, Any]:
+def contribution_dict(c: Contribution) -> events.ContributionData:
     return {
         "id": c.pk,
         "client_id": str(c.client_id),
@@ -133,7 +143,7 @@ def contribution_dict(c: Contribution) -> dict[str, Any]:
         "step_id": c.step_id,
         "group_id": c.group_id,
         "author": _person(c.author),
-        "recorded_by": _person(c.recorded_by),
+        "recorded_by": _person(c.recorded_by) if c.recorded_by else None,
         "starred": c.starred,
         "tags": c.tags,
         "merged_into": c.merged_into_id,
@@ -144,7 +154,7 @@ def contribution_dict(c: Contribution) -> dict[str, Any]:
     }
 
 
-def timer_dict(room: Room, now: datetime | None = None) -> dict[str, Any]:
+def timer_dict(room: Room, now: datetime | None = None) -> events.TimerData:
     step = room.current_step
     return timer_payload(
         step_id=room.current_step_id,
@@ -163,11 +173,11 @@ def contribution_list(*, assist_id: int) -> QuerySet[Contribution]:
     return Contribution.objects.filter(assist_id=assist_id).select_related("author", "recorded_by")
 
 
-def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) -> dict[str, Any]:
+def room_state(
+    *, assist_id: int, actor: Actor, presence: list[events.PresenceEntry]
+) -> events.State:
     """Everything a client needs to draw the room from scratch."""
-    room = Room.objects.select_related("assist", "current_step").get(
-        pk=room_get(assist_id=assist_id).pk
-    )
+    room = room_get(assist_id=assist_id)
     assist = room.assist
     steps = list(assist.steps.order_by("order"))
     concluding = rules.concluding_step([(s.pk, s.phase) for s in steps])
@@ -202,10 +212,11 @@ def room_state(*, assist_id: int, actor: Actor, presence: list[dict[str, Any]]) 
     }
 
 
-def events_since(*, assist_id: int, seq: int) -> list[dict[str, Any]] | None:
+def events_since(*, assist_id: int, seq: int) -> list[events.LiveEvent] | None:
     """Missed events in order, or None when the client is too far behind (send a state) or
     claims a number the room never reached (its copy is not this room's: send a state)."""
-    if seq > room_get(assist_id=assist_id).last_seq:
+    last_seq = Room.objects.filter(assist_id=assist_id).values_list("last_seq", flat=True).first()
+    if seq > (last_seq or 0):
         return None
     rows = list(
         RoomEvent.objects.filter(assist_id=assist_id, seq__gt=seq).order_by("seq")[
@@ -215,13 +226,10 @@ def events_since(*, assist_id: int, seq: int) -> list[dict[str, Any]] | None:
     if len(rows) > REPLAY_LIMIT:
         return None
     now = timezone.now().isoformat()
-    return [
-        {"type": "event", "seq": r.seq, "event": r.type, "data": r.data, "server_time": now}
-        for r in rows
-    ]
+    return [events.live_event(seq=r.seq, kind=r.type, data=r.data, server_time=now) for r in rows]
 
 
-def _me(room: Room, actor: Actor) -> dict[str, Any]:
+def _me(room: Room, actor: Actor) -> events.MeData:
     allowed = room_rights(room=room, actor=actor)
     return {
         "person_id": actor.person_id,
@@ -232,7 +240,6 @@ def _me(room: Room, actor: Actor) -> dict[str, Any]:
     }
 
 
-def me_dict(*, assist_id: int, actor: Actor) -> dict[str, Any]:
+def me_dict(*, assist_id: int, actor: Actor) -> events.MeData:
     """The actor's rights now (sent again after a replay)."""
-    room = Room.objects.select_related("assist", "current_step").get(assist_id=assist_id)
-    return _me(room, actor)
+    return _me(room_get(assist_id=assist_id), actor)

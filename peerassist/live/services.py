@@ -10,7 +10,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -19,17 +18,22 @@ from django.utils.translation import gettext as _
 
 from peerassist.assists import rules
 from peerassist.assists.models import AssistStep, BreakoutGroup, Participation, PeerAssist, Status
-from peerassist.core.events import bus_message, room_publish_on_commit
+from peerassist.core.events import room_kick_on_commit
+from peerassist.live import events
 from peerassist.live import rights as rights_rules
 from peerassist.live.attendance import attendance_seen as attendance_seen  # moved; old path kept
 from peerassist.live.models import Contribution, ContributionRevision, Room, RoomEvent
+from peerassist.live.room import RoomError as RoomError
+from peerassist.live.room import acting_person_id as _person_id
+from peerassist.live.room import event_emit as _emit
+from peerassist.live.room import room_actor as _actor
+from peerassist.live.room import room_lock as _locked_room
+from peerassist.live.room import room_open as room_open
 from peerassist.live.selectors import (
     PROJECTOR_PERSON,
     Actor,
-    actor_for_user,
     contribution_dict,
     projector_token_for,
-    room_get,
     room_rights,
     step_rights,
     timer_dict,
@@ -40,50 +44,9 @@ MAX_TAGS = 10
 MAX_EXTEND_MINUTES = 60
 
 
-class RoomError(Exception):
-    """A refusal a person can act on; `code` is stable for clients."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _locked_room(assist_id: int) -> Room:
-    room_get(assist_id=assist_id)  # creates it on first use
-    return (
-        Room.objects.select_for_update(of=("self",))
-        .select_related("assist", "current_step")
-        .get(assist_id=assist_id)
-    )
-
-
-def _emit(room: Room, event: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Number the event, store it for replay, publish it after commit."""
-    room.last_seq += 1
-    room.save(update_fields=["last_seq"])
-    RoomEvent.objects.create(assist_id=room.assist_id, seq=room.last_seq, type=event, data=data)
-    payload = {
-        "type": "event",
-        "seq": room.last_seq,
-        "event": event,
-        "data": data,
-        "server_time": timezone.now().isoformat(),
-    }
-    room_publish_on_commit(bus_message(room.assist_id, payload))
-    return payload
-
-
-def _actor(room: Room, user_id: int) -> Actor:
-    actor = actor_for_user(assist=room.assist, user_id=user_id)
-    if actor is None:
-        raise PermissionDenied(_("You no longer take part in this Peer Assist."))
-    return actor
-
-
 @dataclass(frozen=True)
 class Posted:
-    contribution: dict[str, Any]
+    contribution: events.ContributionData
     created: bool
 
 
@@ -136,7 +99,7 @@ def contribution_post(
                     _("%(why)s (You can post: %(kinds)s.)")
                     % {"why": allowed.why, "kinds": ", ".join(allowed.kinds)},
                 )
-            author_id = actor.person_id
+            author_id = _person_id(actor)
             recorded_by = None
             if on_behalf_of is not None and on_behalf_of != actor.person_id:
                 if not allowed.on_behalf:
@@ -195,7 +158,7 @@ def _earlier_step(room: Room, step_id: int | None) -> AssistStep | None:
     return AssistStep.objects.filter(assist_id=room.assist_id, pk=step_id).first()
 
 
-def _existing(assist_id: int, client_uuid: uuid.UUID) -> dict[str, Any] | None:
+def _existing(assist_id: int, client_uuid: uuid.UUID) -> events.ContributionData | None:
     found = (
         Contribution.objects.select_related("author", "recorded_by")
         .filter(assist_id=assist_id, client_id=client_uuid)
@@ -220,16 +183,17 @@ def _own_contribution(room: Room, actor: Actor, contribution_id: int) -> Contrib
     return contribution
 
 
-def _updated(room: Room, contribution: Contribution, event: str) -> dict[str, Any]:
+def _updated(
+    room: Room, contribution: Contribution, kind: events.ContributionEventKind
+) -> events.LiveEvent:
     contribution.save()
-    data = contribution_dict(contribution)
-    return _emit(room, event, data)
+    return _emit(room, kind, contribution_dict(contribution))
 
 
 @transaction.atomic
 def contribution_edit(
     *, assist_id: int, user_id: int, contribution_id: int, text: str, kind: str
-) -> dict[str, Any]:
+) -> events.LiveEvent:
     """Change a note's text or kind; the previous version is kept."""
     room = _locked_room(assist_id)
     actor = _actor(room, user_id)
@@ -244,7 +208,7 @@ def contribution_edit(
         version=contribution.version,
         kind=contribution.kind,
         text=contribution.text,
-        edited_by_id=actor.person_id,
+        edited_by_id=_person_id(actor),
     )
     contribution.text, contribution.kind = text, kind
     contribution.version += 1
@@ -252,7 +216,7 @@ def contribution_edit(
 
 
 @transaction.atomic
-def contribution_delete(*, assist_id: int, user_id: int, contribution_id: int) -> dict[str, Any]:
+def contribution_delete(*, assist_id: int, user_id: int, contribution_id: int) -> events.LiveEvent:
     """Soft delete: the note disappears from the board but stays in the record."""
     room = _locked_room(assist_id)
     contribution = _own_contribution(room, _actor(room, user_id), contribution_id)
@@ -263,7 +227,7 @@ def contribution_delete(*, assist_id: int, user_id: int, contribution_id: int) -
 @transaction.atomic
 def contribution_star(
     *, assist_id: int, user_id: int, contribution_id: int, starred: bool
-) -> dict[str, Any]:
+) -> events.LiveEvent:
     """Home peers (and the facilitator) star what helps them."""
     room = _locked_room(assist_id)
     actor = _actor(room, user_id)
@@ -277,7 +241,7 @@ def contribution_star(
     if contribution is None:
         raise RoomError("not_found", _("That note is not in this room."))
     contribution.starred = bool(starred)
-    contribution.starred_by_role = actor.role if starred else ""
+    contribution.starred_by_role = (actor.role or "") if starred else ""
     return _updated(room, contribution, "contribution.starred")
 
 
@@ -289,7 +253,7 @@ def contribution_move(
     contribution_id: int,
     focus_question: int | None,
     group_id: int | None,
-) -> dict[str, Any]:
+) -> events.LiveEvent:
     """The facilitator files a note under another focus question or group."""
     room = _locked_room(assist_id)
     actor = _actor(room, user_id)
@@ -310,7 +274,7 @@ def contribution_move(
 @transaction.atomic
 def contribution_merge(
     *, assist_id: int, user_id: int, contribution_id: int, into_id: int
-) -> dict[str, Any]:
+) -> events.LiveEvent:
     """Fold a duplicate note into another; the text of both stays in the record."""
     room = _locked_room(assist_id)
     actor = _actor(room, user_id)
@@ -325,7 +289,7 @@ def contribution_merge(
 @transaction.atomic
 def contribution_tag(
     *, assist_id: int, user_id: int, contribution_id: int, tags: list[str]
-) -> dict[str, Any]:
+) -> events.LiveEvent:
     """Cluster notes with short tags."""
     room = _locked_room(assist_id)
     actor = _actor(room, user_id)
@@ -371,7 +335,7 @@ def timer_control(
     step_id: int | None = None,
     on: bool = False,
     expected_step_id: int | None = None,
-) -> dict[str, Any]:
+) -> events.TimerData:
     """The facilitator runs the agenda; `user_id=None` is the server's own auto-advance."""
     room = _locked_room(assist_id)
     if user_id is not None:
@@ -476,7 +440,7 @@ def projector_link_create(*, assist: PeerAssist, user_id: int) -> str:
     room.projector_digest = hashlib.sha256(token.encode()).hexdigest()
     room.save(update_fields=["projector_digest", "projector_nonce"])
     # The screen showing the old link stops now, not at its next reconnection.
-    room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
+    room_kick_on_commit(assist_id=assist.pk, person_id=PROJECTOR_PERSON)
     return token
 
 
@@ -486,4 +450,4 @@ def projector_link_revoke(*, assist: PeerAssist, user_id: int) -> None:
     room = _projector_room(assist, user_id)
     room.projector_digest = room.projector_nonce = ""
     room.save(update_fields=["projector_digest", "projector_nonce"])
-    room_publish_on_commit(bus_message(assist.pk, kick_person_id=PROJECTOR_PERSON))
+    room_kick_on_commit(assist_id=assist.pk, person_id=PROJECTOR_PERSON)

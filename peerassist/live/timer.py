@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+
+from peerassist.live.events import TimerData
 
 
 def ends_at(
@@ -46,7 +47,7 @@ def timer_payload(
     paused_seconds: int,
     auto_advance: bool,
     now: datetime,
-) -> dict[str, Any]:
+) -> TimerData:
     """The timer as the protocol sends it."""
     running_end = (
         ends_at(

@@ -14,24 +14,25 @@ from django.views.decorators.http import require_GET, require_POST
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.assists.selectors import participation_list
 from peerassist.core.access import ViewerRequest, assist_rights, get_assist_or_404
+from peerassist.core.scoping import Viewer
 from peerassist.live import selectors, services
 
 
-def _room(request: ViewerRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor]:
+def _room(request: ViewerRequest, assist_id: int) -> tuple[PeerAssist, selectors.Actor, Viewer]:
     # Guests too: assist_get only finds the assists a guest takes part in (404 otherwise).
     viewer = request.viewer
     if viewer is None:
         raise PermissionDenied(_("The live room is for the people taking part in this assist."))
     assist = get_assist_or_404(viewer=viewer, assist_id=assist_id)
-    actor = selectors.actor_for_user(assist=assist, user_id=request.user.pk)
+    actor = selectors.actor_for_user(assist=assist, user_id=viewer.user.pk)
     if actor is None:
         raise PermissionDenied(_("The live room is for the people taking part in this assist."))
-    return assist, actor
+    return assist, actor, viewer
 
 
 @require_GET
 def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
-    assist, actor = _room(request, assist_id)
+    assist, actor, viewer = _room(request, assist_id)
     people = list(participation_list(assist=assist))
     can_project = actor.role in services.PROJECTOR_MANAGERS
     room_state = selectors.room_get(assist_id=assist.pk)
@@ -44,8 +45,7 @@ def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
         "is_facilitator": actor.role in ("facilitator", "note_taker"),
         # The facilitator (or home team, organisers) takes an invited assist live from here.
         "can_go_live": assist.status == "invited"
-        and request.viewer is not None
-        and assist_rights(viewer=request.viewer, assist=assist).edit_plan,
+        and assist_rights(viewer=viewer, assist=assist).edit_plan,
         "can_project": can_project,
         "projector_unknown": can_project and bool(room_state.projector_digest) and not token,
         "projector_url": (
@@ -66,12 +66,12 @@ def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
 @require_POST
 def projector_link(request: ViewerRequest, assist_id: int) -> HttpResponse:
     """Make a new projector link (the old one, and the screen showing it, stop), or revoke it."""
-    assist, _actor = _room(request, assist_id)
+    assist, _actor, viewer = _room(request, assist_id)
     if request.POST.get("action") == "revoke":
-        services.projector_link_revoke(assist=assist, user_id=request.user.pk)
+        services.projector_link_revoke(assist=assist, user_id=viewer.user.pk)
         messages.success(request, _("The projector link is closed."))
     else:
-        services.projector_link_create(assist=assist, user_id=request.user.pk)
+        services.projector_link_create(assist=assist, user_id=viewer.user.pk)
         messages.success(
             request,
             _(

@@ -38,9 +38,9 @@ import json
 from allauth.account.models import EmailAddress
 from peerassist.accounts.models import Membership, User
 from peerassist.assists.models import PeerAssist
-from peerassist.live.selectors import room_get
+from peerassist.live.services import room_open
 assist = PeerAssist.objects.get(title=%(title)r)
-room_get(assist_id=assist.pk)
+room_open(assist_id=assist.pk)
 out = {"assist_id": assist.pk, "people": {}}
 for role in ("facilitator", "home_peer", "visiting_peer"):
     person = assist.participations.filter(role=role).order_by("pk").first().person

@@ -11,7 +11,7 @@ from peerassist.assists import rules
 from peerassist.assists.models import JoinRequest, Participation, PeerAssist, Role, Status
 from peerassist.assists.selectors import viewer_person_id
 from peerassist.assists.services._common import _require_edit, _review
-from peerassist.core.events import bus_message, publish, room_publish_on_commit
+from peerassist.core.events import publish, room_kick_on_commit
 from peerassist.core.findings import Finding, RuleViolation, raise_on_errors
 from peerassist.core.scoping import Viewer, require_member
 from peerassist.people.models import Person
@@ -72,7 +72,7 @@ def participation_remove(*, viewer: Viewer, assist: PeerAssist, participation_id
     deleted, _by_model = Participation.objects.filter(assist=assist, pk=participation_id).delete()
     if removed is not None:
         # Their open live-room sockets close as soon as this commits.
-        room_publish_on_commit(bus_message(assist.pk, kick_person_id=removed.person_id))
+        room_kick_on_commit(assist_id=assist.pk, person_id=removed.person_id)
         publish("participation.removed", {"assist_id": assist.pk, "person_id": removed.person_id})
     if not deleted:
         raise ValidationError(
