@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -24,7 +24,8 @@ def load(org: Organisation) -> None:
         person.participations.select_related("assist").order_by("assist__starts_at").first()
     )
     now = timezone.now()
-    items = []
+    # kind, title, body, link, read at (None: unread), hours ago
+    items: list[tuple[str, str, str, str, datetime | None, int]] = []
     if taking_part is not None:
         assist = taking_part.assist
         role = taking_part.get_role_display().lower()
