@@ -188,13 +188,21 @@ WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
 # Webhooks reach public addresses only; these open the way to internal receivers.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
-for _network in WEBHOOK_ALLOWED_NETWORKS:
-    try:
-        ipaddress.ip_network(_network, strict=False)
-    except ValueError as _exc:
-        raise ImproperlyConfigured(
-            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.20.0.0/16"
-        ) from _exc
+# Single sign-on reaches identity providers on public addresses only; these open the way to
+# an identity provider on the internal network (docs/sso.md).
+SSO_ALLOWED_HOSTS = env.list("SSO_ALLOWED_HOSTS", default=[])
+SSO_ALLOWED_NETWORKS = env.list("SSO_ALLOWED_NETWORKS", default=[])
+for _setting, _networks in (
+    ("WEBHOOK_ALLOWED_NETWORKS", WEBHOOK_ALLOWED_NETWORKS),
+    ("SSO_ALLOWED_NETWORKS", SSO_ALLOWED_NETWORKS),
+):
+    for _network in _networks:
+        try:
+            ipaddress.ip_network(_network, strict=False)
+        except ValueError as _exc:
+            raise ImproperlyConfigured(
+                f"{_setting}: {_network!r} is not a network such as 10.20.0.0/16"
+            ) from _exc
 
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -74,6 +74,12 @@ def idp() -> Iterator[OidcProvider]:
         pytest.skip(str(exc))
 
 
+@pytest.fixture(autouse=True)
+def loopback_provider_allowed(settings):
+    """The harness's provider is on loopback, which single sign-on refuses unless allowed."""
+    settings.SSO_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 @pytest.fixture
 def sso(idp, org, admin) -> SsoConfiguration:
     return sso_configuration_save(

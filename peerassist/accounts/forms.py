@@ -38,6 +38,9 @@ class SsoConfigurationForm(forms.Form):
             "The identity provider's issuer, e.g. https://login.example.com/realms/staff "
             "(peerassist reads /.well-known/openid-configuration under it)."
         ),
+        # Its address (public only, unless the operator allows more: SSO_ALLOWED_*) is
+        # checked by sso_configuration_save, for this page and the API alike, and shown as
+        # this field's error.
     )
     client_id = forms.CharField(label=_("Client ID"), max_length=255)
     client_secret = forms.CharField(

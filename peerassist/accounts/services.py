@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerassist.accounts import sso_addresses
 from peerassist.accounts.models import (
     ApiToken,
     Membership,
@@ -186,6 +187,10 @@ def sso_configuration_save(
                 % {"domains": ", ".join(taken)}
             }
         )
+    if not client_id.strip():
+        raise ValidationError({"client_id": _("Enter the client ID.")})
+    if sso_addresses.issuer_refused(issuer_url.strip()):
+        raise ValidationError({"issuer_url": sso_addresses.REFUSED_MESSAGE})
     config = SsoConfiguration.objects.select_for_update().filter(organisation=organisation).first()
     secret = client_secret.strip()
     if config is None and not secret:

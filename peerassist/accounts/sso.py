@@ -11,6 +11,11 @@ administrator enters can reach another organisation's app. The adapter also deci
   (just-in-time membership), linked to their directory entry when there is one;
 - an existing account is linked only if it is a member of this organisation, never one of
   another organisation.
+
+Every request the server sends to a provider (discovery, token, signing keys, user details)
+goes through the adapter's requests session, which connects only to addresses single sign-on
+may reach (`sso_addresses`); a refused one ends the sign-in on a page that says why, and the
+organisation's audit log records it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount import app_settings as socialaccount_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.db import transaction
@@ -27,6 +34,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Membership, Organisation, SsoConfiguration, User
+from peerassist.accounts.sso_addresses import sso_requests_session
+from peerassist.core.addresses import AddressRefused
 
 PROVIDER = "openid_connect"
 PROVIDER_PREFIX = "sso-"
@@ -171,7 +180,70 @@ def _verified_email(sociallogin: SocialLogin) -> str:
     return ""
 
 
+#: The request attribute naming the provider a sign-in is being sent to (set by the sign-in
+#: page, which has no provider in its URL; allauth's own views have it in theirs).
+PROVIDER_ATTRIBUTE = "sso_provider_id"
+
+
+def _configuration_of_request(request: HttpRequest | None) -> SsoConfiguration | None:
+    if request is None:
+        return None
+    provider_id = getattr(request, PROVIDER_ATTRIBUTE, None)
+    match = getattr(request, "resolver_match", None)
+    if provider_id is None and match is not None:
+        provider_id = match.kwargs.get("provider_id")
+    slug = organisation_slug_from_provider_id(str(provider_id or ""))
+    if slug is None:
+        return None
+    return (
+        SsoConfiguration.objects.filter(organisation__slug=slug)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def _address_refused(request: HttpRequest | None, host: str) -> ImmediateHttpResponse | None:
+    """The page (and audit entry) for a sign-in whose provider is on a refused address."""
+    if request is None:
+        return None
+    config = _configuration_of_request(request)
+    name = config.organisation.name if config else _("This organisation")
+    return _refuse(
+        request,
+        _(
+            "%(org)s's identity provider is on an address peerassist may not connect to (a "
+            "private, loopback or link-local network), so single sign-on cannot continue. "
+            "Tell your administrator: the operator of this site has to allow it."
+        )
+        % {"org": name},
+        organisation=config.organisation if config else None,
+        email=str(request.POST.get("login", "")).strip() if request.method == "POST" else "",
+        reason=f"identity provider address refused: {host}",
+    )
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
+    def get_requests_session(self) -> requests.Session:
+        """allauth's session for every request to a provider, through connections that check
+        where they go; a refused address ends the sign-in with the refusal page."""
+        session = sso_requests_session()
+        send = session.request
+        timeout = socialaccount_settings.REQUESTS_TIMEOUT
+        request = self.request
+
+        def checked_request(*args: Any, **kwargs: Any) -> requests.Response:
+            kwargs.setdefault("timeout", timeout)
+            try:
+                return send(*args, **kwargs)
+            except AddressRefused as exc:
+                refusal = _address_refused(request, exc.host)
+                if refusal is None:
+                    raise
+                raise refusal from None
+
+        session.request = checked_request  # type: ignore[method-assign]
+        return session
+
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:

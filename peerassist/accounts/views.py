@@ -13,6 +13,7 @@ from peerassist.accounts import selectors, services
 from peerassist.accounts.forms import ApiTokenForm, OrganisationSettingsForm, SsoConfigurationForm
 from peerassist.accounts.models import Role, SsoConfiguration
 from peerassist.accounts.sso import (
+    PROVIDER_ATTRIBUTE,
     email_domain,
     password_refused_for,
     sso_configuration_for_email,
@@ -161,6 +162,8 @@ def _to_identity_provider(
     from allauth.socialaccount.adapter import get_adapter
 
     provider = get_adapter(request).get_provider(request, config.provider_id)
+    # Names the organisation should its provider's address be refused (sso.get_requests_session).
+    setattr(request, PROVIDER_ATTRIBUTE, config.provider_id)
     try:
         return provider.redirect(  # type: ignore[no-any-return]
             request,

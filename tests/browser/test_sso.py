@@ -30,6 +30,8 @@ def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """Its own demo server: the members made here must not show up in other tests."""
     tmp = tmp_path_factory.mktemp("sso-e2e")
     env = server_env(tmp)
+    # The harness's provider is on loopback, which single sign-on refuses unless allowed.
+    env["SSO_ALLOWED_NETWORKS"] = "127.0.0.0/8"
     _run(["migrate", "--no-input"], env, tmp)
     _run(["demo", "--quiet"], env, tmp)
     with serving(env, tmp) as server:

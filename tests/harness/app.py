@@ -52,7 +52,15 @@ def server_env(tmp: Path) -> dict[str, str]:
         }
     )
     # Whatever the developer's shell or .env says, these would change the app under test.
-    for name in ("REDIS_URL", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "ALLOW_SIGNUP", "PORT"):
+    for name in (
+        "REDIS_URL",
+        "ALLOWED_HOSTS",
+        "SECURE_SSL_REDIRECT",
+        "ALLOW_SIGNUP",
+        "PORT",
+        "SSO_ALLOWED_HOSTS",
+        "SSO_ALLOWED_NETWORKS",
+    ):
         env.pop(name, None)
     return env
 
