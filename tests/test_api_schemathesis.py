@@ -45,8 +45,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer
     """`peerassist serve` on the demo data, and an API token of the demo admin."""
     tmp = tmp_path_factory.mktemp("contract")
     env = server_env(tmp)
-    # tests/contract/hooks.py points every webhook URL at 127.0.0.1 (no DNS, no traffic out).
+    # tests/contract/hooks.py points every webhook URL and SSO issuer at 127.0.0.1 (no DNS,
+    # no traffic out).
     env["WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.0/8"
+    env["SSO_ALLOWED_NETWORKS"] = "127.0.0.0/8"  # the same for SSO issuers
     # ...and the server refuses (and logs) any other host name lookup, to prove it.
     env["PYTHONPATH"] = str(Path(__file__).parent / "contract" / "offline")
     env["PEERASSIST_DNS_LOG"] = str(tmp / "dns.log")

@@ -23,6 +23,7 @@ from peerassist.api.notifications import router as notifications_router
 from peerassist.api.openapi import document_errors
 from peerassist.api.people import router as people_router
 from peerassist.api.search import router as search_router
+from peerassist.api.sso import router as sso_router
 from peerassist.api.topics import router as topics_router  # noqa: F401 (on communities')
 from peerassist.api.webhooks import router as webhooks_router
 from peerassist.api.writeups import router as writeups_router
@@ -143,6 +144,7 @@ api.add_router("/", communities_router)
 api.add_router("/", invitations_router)
 api.add_router("/", notifications_router)
 api.add_router("/", webhooks_router)
+api.add_router("/", sso_router)
 
 
 def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:

@@ -1,0 +1,119 @@
+"""The organisation's single sign-on (OpenID Connect) settings: administrators only (403 for
+everyone else), the same checks and audit entry (`sso_changed`) as the settings page.
+
+The client secret is written, never read: answers say only whether one is saved and its last
+four characters (as the page does).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema
+from pydantic import AnyHttpUrl, StrictBool
+
+from peerassist.accounts import selectors, services
+from peerassist.accounts.models import Role, SsoConfiguration
+from peerassist.api.schemas import ErrorOut, FieldErrorOut
+from peerassist.core.scoping import Viewer
+
+router = Router(tags=["single sign-on"])
+
+NOT_SET_UP = "Single sign-on is not set up for your organisation."
+
+# The roles a first sign-in may give (never admin); its own name in the OpenAPI document.
+SsoDefaultRole = StrEnum(
+    "SsoDefaultRole", {role.name: role.value for role in Role if role != Role.ADMIN}
+)
+
+
+class SsoOut(Schema):
+    enabled: bool
+    issuer_url: str
+    client_id: str
+    secret_hint: str = Field(
+        ..., description="The saved client secret's last four characters at most, masked."
+    )
+    domains: list[str]
+    sso_only: bool
+    default_role: SsoDefaultRole  # type: ignore[valid-type]
+    callback_url: str = Field(
+        ..., description="The redirect URI to register at the identity provider."
+    )
+
+
+class SsoIn(Schema):
+    enabled: StrictBool = True
+    issuer_url: AnyHttpUrl = Field(
+        ...,
+        description="The provider's issuer (its host must be a public address unless the "
+        "operator allows it).",
+    )
+    client_id: str = Field(..., min_length=1, max_length=255)
+    client_secret: str = Field(
+        "", max_length=500, description="Empty or left out: keep the saved secret."
+    )
+    domains: list[str] = Field(..., min_length=1, max_length=100)
+    sso_only: StrictBool = False
+    default_role: SsoDefaultRole = SsoDefaultRole.MEMBER  # type: ignore[attr-defined,valid-type]
+
+
+def _require_admin(viewer: Viewer | None) -> None:
+    if viewer is None or not viewer.is_admin:
+        raise PermissionDenied(
+            "Only administrators of this organisation can set up single sign-on."
+        )
+
+
+def _out(request: HttpRequest, config: SsoConfiguration) -> dict[str, object]:
+    callback = reverse("openid_connect_callback", kwargs={"provider_id": config.provider_id})
+    return {
+        "enabled": config.enabled,
+        "issuer_url": config.issuer_url,
+        "client_id": config.client_id,
+        "secret_hint": services.sso_secret_hint(config.client_secret),
+        "domains": config.domain_list,
+        "sso_only": config.sso_only,
+        "default_role": config.default_role,
+        "callback_url": request.build_absolute_uri(callback),
+    }
+
+
+@router.get(
+    "/sso",
+    response={200: SsoOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Your organisation's single sign-on settings",
+)
+def get_sso(request: HttpRequest):
+    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+    _require_admin(viewer)
+    config = selectors.sso_configuration_for_organisation(organisation=viewer.organisation)
+    if config is None:
+        raise Http404(NOT_SET_UP)
+    return _out(request, config)
+
+
+@router.put(
+    "/sso",
+    response={200: SsoOut, 403: ErrorOut, 422: FieldErrorOut},
+    summary="Set up or change your organisation's single sign-on",
+    description="The whole configuration; an empty client_secret keeps the saved one (the "
+    "first time, it is required). Every change is in the audit log as sso_changed.",
+)
+def put_sso(request: HttpRequest, payload: SsoIn):
+    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+    _require_admin(viewer)
+    config = services.sso_configuration_save(
+        viewer=viewer,
+        enabled=payload.enabled,
+        issuer_url=str(payload.issuer_url),
+        client_id=payload.client_id,
+        client_secret=payload.client_secret,
+        domains="\n".join(payload.domains),
+        sso_only=payload.sso_only,
+        default_role=str(payload.default_role),
+    )
+    return _out(request, config)
