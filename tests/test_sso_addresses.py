@@ -59,6 +59,7 @@ REFUSED_HOSTS = [
     "240.0.0.1",  # reserved
     "[2002:7f00:1::]",  # 6to4 wrapping 127.0.0.1
     "[2001:0:4136:e378:8000:63bf:80ff:fffe]",  # Teredo wrapping 127.0.0.1
+    "[64:ff9b::a9fe:a9fe]",  # NAT64 wrapping 169.254.169.254
 ]
 
 

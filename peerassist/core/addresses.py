@@ -27,6 +27,10 @@ from django.core.exceptions import ImproperlyConfigured
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+#: The well-known NAT64 prefix (RFC 6052): on a NAT64 network it reaches the IPv4 address in
+#: its last 32 bits.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
 
 class AddressRefused(Exception):
     """The URL's host is, or resolves to, an address the server may not connect to."""
@@ -41,6 +45,8 @@ def is_public(address: IPAddress) -> bool:
     the IPv4 address it wraps)."""
     if isinstance(address, ipaddress.IPv6Address):
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if embedded is None and address in _NAT64:  # 64:ff9b::a.b.c.d reaches a.b.c.d
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None and not is_public(embedded):
             return False
     return address.is_global and not address.is_multicast
