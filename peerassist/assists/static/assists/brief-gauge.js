@@ -1,11 +1,7 @@
-// The brief's live word and page gauge. It counts words exactly as rules.word_count does
-// (Python's \w is a Unicode letter, number or underscore), so the page and the saved plan agree.
+// The brief's live word and page gauge. It counts words with the same function as the
+// server (core/words.js, tested against rules.word_count), so the page and the saved plan agree.
 
-const WORD = /[\p{L}\p{N}_]+(?:['’-][\p{L}\p{N}_]+)*/gu;
-
-export function wordCount(...texts) {
-  return texts.reduce((total, text) => total + (text.match(WORD) || []).length, 0);
-}
+import { wordCount } from "../core/words.js";
 
 const gauge = document.querySelector("[data-brief-gauge]");
 if (gauge) {

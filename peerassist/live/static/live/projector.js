@@ -1,6 +1,7 @@
 // The projector: read only, large type, follows the facilitator. It keeps the last applied
 // seq in memory only (a projector has nothing of its own to lose) and replays on reconnect.
 
+import { makeAnnouncer } from "./announcer.js";
 import { Countdown, ServerClock } from "./countdown.js";
 import { RoomModel } from "./model.js";
 import { format, h, linkify, readJson } from "./render.js";
@@ -27,17 +28,7 @@ function start(root) {
   let shownStepId;
   let closed = false;
 
-  // Messages that come together (a new step that starts in its last minute) are read as one.
-  let heard = [];
-  let announceTimer = 0;
-  const announce = (message) => {
-    heard.push(message);
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(() => {
-      ui.announcer.textContent = heard.join(" ");
-      heard = [];
-    }, 100);
-  };
+  const announce = makeAnnouncer(ui.announcer);
   const countdown = new Countdown({ element: $("[data-countdown]"), label: $("[data-countdown-note]"), serverClock, strings: S, announce });
 
   const model = new RoomModel({

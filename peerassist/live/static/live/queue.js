@@ -24,7 +24,8 @@ export class RoomStore {
   read(name, fallback) {
     const key = `${this.prefix}:${name}`;
     try {
-      const raw = this.storage ? this.storage.getItem(key) : this.memory.get(key);
+      // The page's own copy first when storage refused it (full), else what every tab shares.
+      const raw = this.memory.has(key) || !this.storage ? this.memory.get(key) : this.storage.getItem(key);
       return raw ? JSON.parse(raw) : fallback;
     } catch {
       return fallback;
@@ -34,13 +35,17 @@ export class RoomStore {
   write(name, value) {
     const key = `${this.prefix}:${name}`;
     const raw = JSON.stringify(value);
-    this.memory.set(key, raw);
-    if (!this.storage) return true;
+    if (!this.storage) {
+      this.memory.set(key, raw);
+      return true;
+    }
     try {
       this.storage.setItem(key, raw);
+      this.memory.delete(key); // stored: other tabs and a reload see the same
       return true;
     } catch {
-      return false; // full: the in-memory copy still serves this page
+      this.memory.set(key, raw); // full: the in-memory copy still serves this page
+      return false;
     }
   }
 

@@ -1,0 +1,274 @@
+// The board: notes grouped by focus question, newest last — the saved notes and, after
+// them, this browser's queued ones (pending or refused). Each note's element is kept and
+// redrawn only when what it shows changes (its signature).
+
+import { confirmDelete, openEditor } from "./editor.js";
+import { format, h, linkify, timeOfDay } from "./render.js";
+
+export function createBoard(room, { composer }) {
+  const { ui, S, model, outbox } = room;
+  const elements = new Map(); // client_id -> <li>
+
+  function boardItems() {
+    const state = model.room;
+    const saved = state ? state.contributions.filter((c) => !c.deleted && !c.merged_into) : [];
+    const savedIds = new Set(state ? state.contributions.map((c) => c.client_id) : []);
+    saved.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id));
+    const pending = outbox
+      .all()
+      .filter((i) => !savedIds.has(i.message.client_id))
+      .map((i) => ({
+        pending: true,
+        failed: i.failed || null,
+        client_id: i.message.client_id,
+        kind: i.message.kind,
+        text: i.message.text,
+        focus_question: i.message.focus_question,
+        group_id: i.message.group_id,
+        on_behalf_of: i.message.on_behalf_of,
+        created_at: i.queued_at,
+      }));
+    return [...saved, ...pending];
+  }
+
+  // Breakout boards and the plenary: one group's notes, or the starred notes of every group.
+  const boardView = document.querySelector("[data-board-view]");
+  if (boardView) boardView.addEventListener("change", () => renderBoard());
+
+  function inView(item) {
+    const view = boardView ? boardView.value : "all";
+    if (view === "all") return true;
+    if (view === "plenary") return Boolean(item.starred);
+    return String(item.group_id) === view;
+  }
+
+  function renderBoard() {
+    const items = boardItems().filter(inView);
+    const questions = room.focusQuestions();
+    const sections = [null, ...questions.map((_, i) => i)];
+    const byQuestion = new Map(sections.map((q) => [q, []]));
+    for (const item of items) {
+      const q = Number.isInteger(item.focus_question) && item.focus_question < questions.length ? item.focus_question : null;
+      byQuestion.get(q).push(item);
+    }
+    ui.boardCount.textContent = format(S.notes_count, { n: items.length });
+
+    const wanted = [];
+    for (const q of [...sections.slice(1), null]) {
+      const list = byQuestion.get(q);
+      if (q === null && list.length === 0 && questions.length) continue;
+      let section = ui.board.querySelector(`[data-question="${q === null ? "general" : q}"]`);
+      if (!section) {
+        const headingId = `question-${q === null ? "general" : q}`;
+        section = h(
+          "section",
+          { className: "question", dataset: { question: q === null ? "general" : String(q) }, "aria-labelledby": headingId },
+          h(
+            "h3",
+            { id: headingId },
+            q === null ? S.general : h("span", { className: "question-number", text: `${format(S.question_n, { n: q + 1 })}: ` }),
+            q === null ? "" : questions[q],
+          ),
+          h("ol", { className: "notes" }),
+          h("p", { className: "muted empty-notes", text: S.no_notes }),
+        );
+      }
+      wanted.push(section);
+      const ol = section.querySelector("ol");
+      section.querySelector(".empty-notes").hidden = list.length > 0;
+      const nodes = list.map(noteElement);
+      nodes.forEach((node, index) => {
+        if (ol.children[index] !== node) ol.insertBefore(node, ol.children[index] || null);
+      });
+      while (ol.children.length > nodes.length) ol.lastElementChild.remove();
+    }
+    wanted.forEach((section, index) => {
+      if (ui.board.children[index] !== section) ui.board.insertBefore(section, ui.board.children[index] || null);
+    });
+    while (ui.board.children.length > wanted.length) ui.board.lastElementChild.remove();
+    const live = new Set(items.map((i) => i.client_id));
+    for (const key of [...elements.keys()]) if (!live.has(key)) elements.delete(key);
+  }
+
+  function stepName(stepId) {
+    const step = model.step(stepId);
+    return step ? step.name : "";
+  }
+
+  function groupName(groupId) {
+    const groups = (model.room && model.room.groups) || [];
+    const group = groups.find((g) => g.id === groupId);
+    return group ? group.name : "";
+  }
+
+  function personName(personId) {
+    if (!ui.behalf || personId === null || personId === undefined) return "";
+    const option = [...ui.behalf.options].find((o) => o.value === String(personId));
+    return option ? option.textContent : "";
+  }
+
+  function noteElement(item) {
+    let element = elements.get(item.client_id);
+    const m = room.may();
+    const myId = room.me().person_id;
+    const mine =
+      !item.pending &&
+      myId !== null &&
+      myId !== undefined &&
+      ((item.author && item.author.person_id === myId) || (item.recorded_by && item.recorded_by.person_id === myId));
+    const signature = JSON.stringify([item.version, item.text, item.kind, item.starred, item.pending, item.failed,
+      item.focus_question, item.tags, m.star, m.edit_any, mine, room.socket.connected, model.room && model.room.agenda && model.room.agenda.length]);
+    if (element && element.dataset.signature === signature) return element;
+    if (element && element.dataset.editing) return element; // never pull text from under someone editing
+    if (!element) {
+      element = h("li", { className: "note", dataset: { testid: "contribution", clientId: item.client_id } });
+      elements.set(item.client_id, element);
+    }
+    element.dataset.signature = signature;
+    if (item.id !== undefined) element.dataset.id = String(item.id);
+    element.classList.toggle("pending", Boolean(item.pending && !item.failed));
+    element.classList.toggle("failed", Boolean(item.failed));
+    element.classList.toggle("starred", Boolean(item.starred));
+
+    const author = item.pending
+      ? personName(item.on_behalf_of) || room.me().name || ""
+      : (item.author && item.author.name) || "";
+    const meta = h(
+      "p",
+      { className: "note-meta" },
+      h("span", { className: "tag kind", text: room.kindLabel(item.kind) }),
+      " ",
+      h("strong", { className: "note-author", text: author }),
+      item.recorded_by && item.author && item.recorded_by.person_id !== item.author.person_id
+        ? h("span", { className: "muted", text: ` (${format(S.recorded_by, { name: item.recorded_by.name })})` })
+        : null,
+      item.step_id ? h("span", { className: "muted", text: ` · ${stepName(item.step_id)}` }) : null,
+      item.group_id ? h("span", { className: "muted", text: ` · ${groupName(item.group_id)}` }) : null,
+      item.created_at
+        ? h("time", { className: "muted", dateTime: item.created_at, text: ` · ${timeOfDay(item.created_at, room.language)}` })
+        : null,
+      item.version > 1 ? h("span", { className: "muted", text: ` · ${S.edited}` }) : null,
+      item.starred ? h("span", { className: "star-mark" }, h("span", { "aria-hidden": "true", text: " ★ " }), S.starred) : null,
+    );
+    const state = item.failed
+      ? h("p", { className: "note-state error", text: format(S.not_accepted, { message: item.failed.message || item.failed.code }) })
+      : item.pending
+        ? h("p", { className: "note-state" }, h("span", { "aria-hidden": "true", text: "○ " }), S.waiting)
+        : null;
+    const actions = h("div", { className: "note-actions" });
+    if (item.failed) {
+      actions.append(
+        h("button", { type: "button", className: "secondary", text: S.retry, dataset: { action: "retry" } }),
+        h("button", { type: "button", className: "secondary", text: S.back_to_composer, dataset: { action: "recompose" } }),
+        h("button", { type: "button", className: "danger", text: S.discard, dataset: { action: "discard" } }),
+      );
+    } else if (!item.pending) {
+      if (m.star) {
+        actions.append(
+          h("button", {
+            type: "button",
+            className: "secondary",
+            "aria-pressed": item.starred ? "true" : "false",
+            text: item.starred ? S.unstar : S.star,
+            dataset: { action: "star" },
+            disabled: !room.socket.connected,
+          }),
+        );
+      }
+      if (m.edit_any || mine) {
+        actions.append(
+          h("button", { type: "button", className: "secondary", text: S.edit, dataset: { action: "edit" }, disabled: !room.socket.connected }),
+          h("button", { type: "button", className: "danger", text: S.delete, dataset: { action: "delete" }, disabled: !room.socket.connected }),
+        );
+      }
+    }
+    const tags = (item.tags || []).length
+      ? h("p", { className: "note-tags" }, ...item.tags.map((t) => h("span", { className: "tag", text: t })))
+      : null;
+    const parts = [meta, h("p", { className: "note-text" }, linkify(item.text || "")), tags, state];
+    if (actions.children.length) parts.push(actions);
+    if (!item.pending && !item.failed && m.edit_any) parts.push(sortingTools(item));
+    element.replaceChildren(...parts.filter(Boolean));
+    return element;
+  }
+
+  // Facilitator and note-taker: file a note under a focus question, tag it, merge duplicates.
+  const openSorting = new Set(); // ids of notes whose panel stays open across re-renders
+  function sortingTools(item) {
+    const id = `sort-${item.id}`;
+    const where = h("select", { id: `${id}-q`, dataset: { sort: "move" } },
+      h("option", { value: "", text: S.general }),
+      ...room.focusQuestions().map((q, i) => h("option", { value: String(i), text: `${format(S.question_n, { n: i + 1 })}: ${q}` })));
+    where.value = Number.isInteger(item.focus_question) ? String(item.focus_question) : "";
+    const tagInput = h("input", { id: `${id}-t`, type: "text", value: (item.tags || []).join(", "), maxLength: 400 });
+    // The other notes are listed only while this panel is open: a list in every note would
+    // grow with the square of the board.
+    const into = h("select", { id: `${id}-m` });
+    const panel = h("details", { className: "note-sort" },
+      h("summary", { text: S.sort }),
+      h("p", {}, h("label", { htmlFor: where.id, text: S.file_under }), " ", where),
+      h("p", {}, h("label", { htmlFor: tagInput.id, text: S.tags }), " ", tagInput, " ",
+        h("button", { type: "button", className: "secondary", text: S.save_tags, dataset: { action: "tags" } })),
+      h("p", {}, h("label", { htmlFor: into.id, text: S.merge_into }), " ", into, " ",
+        h("button", { type: "button", className: "secondary", text: S.merge, dataset: { action: "merge" } })),
+    );
+    panel.addEventListener("toggle", () => {
+      if (panel.open) openSorting.add(item.id);
+      else openSorting.delete(item.id);
+      const others = panel.open ? boardItems().filter((o) => o.id && o.id !== item.id) : [];
+      into.replaceChildren(...others.map((o) => h("option", { value: String(o.id), text: (o.text || "").slice(0, 60) })));
+    });
+    panel.open = openSorting.has(item.id);
+    return panel;
+  }
+
+  ui.board.addEventListener("change", (event) => {
+    const select = event.target.closest("select[data-sort=move]");
+    const element = select && select.closest("li.note");
+    const item = element && findItem(element.dataset.clientId);
+    if (!item) return;
+    room.act({ type: "move", contribution_id: item.id, focus_question: select.value === "" ? null : Number(select.value), group_id: item.group_id ?? null });
+  });
+
+  function findItem(clientId) {
+    return boardItems().find((i) => i.client_id === clientId);
+  }
+
+  ui.board.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const element = button.closest("li.note");
+    const item = element && findItem(element.dataset.clientId);
+    if (!item) return;
+    const action = button.dataset.action;
+    if (action === "tags") {
+      const input = element.querySelector(".note-sort input");
+      room.act({ type: "tag", contribution_id: item.id, tags: input.value.split(",").map((t) => t.trim()).filter(Boolean) });
+    } else if (action === "merge") {
+      const select = element.querySelector(".note-sort select:not([data-sort])");
+      if (select && select.value) room.act({ type: "merge", contribution_id: item.id, into_id: Number(select.value) });
+    } else if (action === "star") {
+      room.act({ type: "star", contribution_id: item.id, starred: !item.starred });
+    } else if (action === "edit") {
+      openEditor(room, element, item);
+    } else if (action === "delete") {
+      confirmDelete(room, element, item);
+    } else if (action === "retry") {
+      outbox.clearFailure(item.client_id);
+      renderBoard();
+      room.flush();
+    } else if (action === "recompose") {
+      composer.recompose(item);
+      renderBoard();
+      room.view.status();
+      ui.text.focus();
+    } else if (action === "discard") {
+      outbox.remove(item.client_id);
+      renderBoard();
+      room.view.status();
+      ui.text.focus();
+    }
+  });
+
+  return { render: renderBoard, items: boardItems };
+}

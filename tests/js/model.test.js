@@ -1,0 +1,168 @@
+// RoomModel: events applied once, in seq order; gaps wait, then resync, then move on;
+// a state replaces everything; a snapshot restores the room after a reload.
+
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, test } from "node:test";
+
+import { RoomModel } from "../../peerassist/live/static/live/model.js";
+import { FakeClock } from "./fakes.js";
+
+let clock;
+beforeEach(() => {
+  clock = new FakeClock().install();
+});
+afterEach(() => clock.uninstall());
+
+function state(seq, contributions = []) {
+  return { type: "state", server_time: "2026-11-29T05:00:00Z", seq, timer: { step_id: 1 }, agenda: [{ id: 1, name: "Share" }], contributions };
+}
+
+function note(seq, id, extra = {}) {
+  return { type: "event", seq, event: "contribution.created", data: { id, client_id: `c${id}`, text: `note ${id}`, version: 1, ...extra } };
+}
+
+function makeModel(options = {}) {
+  const changes = [];
+  let resyncs = 0;
+  const model = new RoomModel({
+    onChange: (what) => changes.push(what),
+    resync: () => {
+      resyncs += 1;
+    },
+    ...options,
+  });
+  return { model, changes, resyncs: () => resyncs };
+}
+
+describe("sequence", () => {
+  test("events apply in seq order and only once", () => {
+    const { model } = makeModel();
+    model.applyState(state(10));
+    model.applyEvent(note(11, 1));
+    model.applyEvent(note(11, 1)); // a replay of what was already applied
+    model.applyEvent(note(9, 99)); // older than the state
+    model.applyEvent(note(12, 2));
+    assert.equal(model.lastSeq, 12);
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [1, 2]);
+  });
+
+  test("an early event waits for the missing one, then both apply in order", () => {
+    const { model } = makeModel();
+    model.applyState(state(10));
+    model.applyEvent(note(12, 2));
+    assert.equal(model.lastSeq, 10);
+    assert.deepEqual(model.room.contributions, []);
+    model.applyEvent(note(11, 1));
+    assert.equal(model.lastSeq, 12);
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [1, 2]);
+  });
+
+  test("events before the first state are not applied (hello will replay them)", () => {
+    const { model } = makeModel();
+    model.applyEvent(note(1, 1));
+    assert.equal(model.room, null);
+    assert.equal(model.lastSeq, 0);
+  });
+});
+
+describe("gaps and resync", () => {
+  test("a gap that does not fill asks the server again after 3 s", () => {
+    const { model, resyncs } = makeModel();
+    model.applyState(state(10));
+    model.applyEvent(note(12, 2));
+    clock.advance(2999);
+    assert.equal(resyncs(), 0);
+    clock.advance(1);
+    assert.equal(resyncs(), 1);
+    assert.equal(model.lastSeq, 10, "nothing skipped yet: the replay may still bring seq 11");
+  });
+
+  test("the replay fills the gap: nothing is skipped and no second resync", () => {
+    const { model, resyncs } = makeModel();
+    model.applyState(state(10));
+    model.applyEvent(note(12, 2));
+    clock.advance(3000);
+    model.applyEvent(note(11, 1)); // the replay after hello
+    assert.equal(model.lastSeq, 12);
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [1, 2]);
+    clock.advance(60_000);
+    assert.equal(resyncs(), 1);
+  });
+
+  test("a seq the server has nothing for (not for us) is passed over after the resync", () => {
+    const { model, resyncs } = makeModel();
+    model.applyState(state(10));
+    model.applyEvent(note(12, 2));
+    model.applyEvent(note(13, 3));
+    clock.advance(3000);
+    assert.equal(resyncs(), 1);
+    clock.advance(5999);
+    assert.equal(model.lastSeq, 10);
+    clock.advance(1);
+    assert.equal(model.lastSeq, 13);
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [2, 3]);
+    assert.equal(model.buffer.size, 0);
+  });
+
+  test("a fresh state replaces the room and drops buffered events it already covers", () => {
+    const { model, changes } = makeModel();
+    model.applyState(state(10, [{ id: 7, client_id: "c7", text: "old", version: 1 }]));
+    model.applyEvent(note(12, 2));
+    model.applyEvent(note(14, 4));
+    model.applyState(state(13, [{ id: 2, client_id: "c2", text: "note 2", version: 1 }]));
+    assert.equal(model.lastSeq, 14, "seq 14 was buffered beyond the state and applies at once");
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [2, 4]);
+    assert.equal(model.buffer.size, 0);
+    assert.ok(changes.filter((c) => c === "state").length === 2);
+  });
+});
+
+describe("contributions", () => {
+  test("an older version never overwrites a newer one (an ack racing an edit)", () => {
+    const { model } = makeModel();
+    model.applyState(state(1));
+    model.applyEvent({ type: "event", seq: 2, event: "contribution.updated", data: { id: 1, client_id: "c1", text: "edited", version: 2 } });
+    assert.equal(model.upsert({ id: 1, client_id: "c1", text: "first", version: 1 }), false);
+    assert.equal(model.room.contributions[0].text, "edited");
+  });
+
+  test("an ack's contribution matches its queued copy by client_id", () => {
+    const { model } = makeModel();
+    model.applyState(state(1, [{ client_id: "abc", id: 5, text: "x", version: 1 }]));
+    assert.equal(model.upsert({ id: 5, client_id: "abc", text: "x", version: 1, starred: true }), true);
+    assert.equal(model.room.contributions.length, 1);
+    assert.equal(model.room.contributions[0].starred, true);
+  });
+
+  test("the timer event replaces the timer and reports it", () => {
+    const { model, changes } = makeModel();
+    model.applyState(state(1));
+    model.applyEvent({ type: "event", seq: 2, event: "timer.changed", data: { step_id: 1, status: "running" } });
+    assert.equal(model.room.timer.status, "running");
+    assert.equal(changes.at(-1), "timer");
+    assert.equal(model.currentStep().name, "Share");
+  });
+});
+
+describe("snapshot", () => {
+  test("a reload starts from the snapshot and asks only for what came after", () => {
+    const first = makeModel().model;
+    first.applyState(state(10));
+    first.applyEvent(note(11, 1));
+    const saved = JSON.parse(JSON.stringify(first.snapshot()));
+    const { model } = makeModel({ snapshot: saved });
+    assert.equal(model.lastSeq, 11);
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [1]);
+    model.applyEvent(note(11, 1));
+    model.applyEvent(note(12, 2));
+    assert.deepEqual(model.room.contributions.map((c) => c.id), [1, 2]);
+  });
+
+  test("a damaged snapshot is ignored", () => {
+    for (const snapshot of [null, {}, { seq: "x", room: {} }, { seq: 3 }]) {
+      const { model } = makeModel({ snapshot });
+      assert.equal(model.room, null);
+      assert.equal(model.lastSeq, 0);
+    }
+  });
+});
