@@ -27,7 +27,8 @@ class NoteData:
     author: str = ""
     #: The role of who starred the note ("" when not known).
     starred_by: str = ""
-    #: Where the write-up puts it: "" (what was heard), "purpose" or "analysis".
+    #: Where the write-up puts it: "" (what was heard), "purpose", "analysis" (four-part),
+    #: "together" or "response" (Mini: the guide's steps 4 and 5).
     part: str = ""
 
 
@@ -76,8 +77,11 @@ class SessionData:
     shared_knowledge: str = ""
     actions: Sequence[ActionData] = ()
     pairs: Sequence[PairData] = field(default_factory=tuple)
-    #: The format's kind: the four-part write-up has its own sections.
+    #: The format's kind: the four-part and the Mini write-ups have their own sections.
     format_kind: str = ""
+    #: The follow-up check-in's date (the Mini guide's "after the event"), if set.
+    followup_on: date | None = None
+    followup_at_next_meeting: bool = False
 
 
 _SPACES = re.compile(r"\s+")
@@ -164,8 +168,7 @@ def _actions_table(actions: Sequence[ActionData]) -> list[str]:
     return lines
 
 
-def draft_markdown(data: SessionData) -> str:
-    """The write-up's first draft, in Markdown (CommonMark with tables)."""
+def _header(data: SessionData) -> list[str]:
     out: list[str] = [f"# {inline(data.title)}", ""]
     facts = [
         _("Peer Assist"),
@@ -174,8 +177,12 @@ def draft_markdown(data: SessionData) -> str:
         inline(data.organisation),
     ]
     out += ["*" + " · ".join(f for f in facts if f) + "*", ""]
+    return out
 
-    out += [f"## {_('Purpose and context')}", ""]
+
+def _brief(data: SessionData) -> list[str]:
+    """The home team's brief: context, challenge, planned approach, what they wanted."""
+    out: list[str] = []
     if data.business_context.strip():
         out += [paragraphs(data.business_context), ""]
     for label, text in (
@@ -185,18 +192,15 @@ def draft_markdown(data: SessionData) -> str:
     ):
         if text.strip():
             out += [f"**{label}** {inline(text)}", ""]
-
     purpose = [n for n in data.notes if n.part == "purpose"]
     if purpose:
         out += [_note_line(n) for n in purpose] + [""]
-    four_part = data.format_kind == "four_part"
+    return out
 
-    out += [f"## {_('Who took part')}", ""]
-    out += _participants(data) or [_("Nobody was recorded as taking part.")]
-    out.append("")
 
-    heard = [n for n in data.notes if not n.part]
-    out += [f"## {_('What the peers shared') if four_part else _('What we heard')}", ""]
+def _by_question(data: SessionData, heard: Sequence[NoteData]) -> list[str]:
+    """The notes under each focus question, then those filed under none."""
+    out: list[str] = []
     if any(n.starred for n in data.notes):
         out += [star_legend({n.starred_by for n in data.notes if n.starred}), ""]
     questions = list(data.focus_questions)
@@ -214,6 +218,103 @@ def draft_markdown(data: SessionData) -> str:
         out.append("")
     if not data.notes:
         out += [_("No notes were recorded in the room."), ""]
+    return out
+
+
+def _actions(data: SessionData, heading: str) -> list[str]:
+    out = [f"## {heading}", ""]
+    out += _actions_table(data.actions) if data.actions else [_("No actions were agreed.")]
+    out.append("")
+    return out
+
+
+def _pairs(data: SessionData, heading: str) -> list[str]:
+    if not data.pairs:
+        return []
+    out = [f"## {heading}", ""]
+    for pair in data.pairs:
+        topic = f": {inline(pair.topic)}" if pair.topic else ""
+        out.append(f"- {inline(pair.home_peer)} ↔ {inline(pair.visiting_peer)}{topic}")
+    out.append("")
+    return out
+
+
+def followup_line(data: SessionData) -> str:
+    """When the follow-up check-in is, in words."""
+    if data.followup_on is not None:
+        if data.followup_at_next_meeting:
+            return _("At the community's next meeting, on %(date)s.") % {
+                "date": data.followup_on.isoformat()
+            }
+        return _("On %(date)s.") % {"date": data.followup_on.isoformat()}
+    if data.followup_at_next_meeting:
+        return _("At the community's next meeting (not scheduled yet).")
+    return _("No follow-up date has been set yet.")
+
+
+def draft_mini(data: SessionData) -> str:
+    """The Mini Peer Assist's write-up, one section per step of its guide."""
+    out = _header(data)
+    out += [f"## {_('Who took part')}", ""]
+    out += _participants(data) or [_("Nobody was recorded as taking part.")]
+    out.append("")
+    out += [f"## {_('What the home peers know')}", ""]
+    out += _brief(data) or [_("The home peer's challenge was not written down."), ""]
+    heard = [n for n in data.notes if not n.part]
+    out += [f"## {_('What the visiting peers know')}", ""]
+    out += _by_question(data, heard)
+    together = [n for n in data.notes if n.part == "together"]
+    out += [f"## {_('What we all now know together')}", ""]
+    lines = _notes_by_kind(together, data.kinds)[1:]
+    if lines:
+        out += [*lines, ""]
+    if data.shared_knowledge.strip():
+        out += [paragraphs(data.shared_knowledge), ""]
+    if not lines and not data.shared_knowledge.strip():
+        out += [_("To be completed by the home team."), ""]
+    out += [f"## {_('Home peer response')}", ""]
+    out += [
+        f"**{_('What did you learn that might help you with your challenge?')}** "
+        f"{inline(data.learned) or '—'}",
+        "",
+        f"**{_('What might you do differently based on what you heard?')}** "
+        f"{inline(data.do_differently) or '—'}",
+        "",
+    ]
+    response = [n for n in data.notes if n.part == "response"]
+    if response:
+        out += [*_notes_by_kind(response, data.kinds)[1:], ""]
+    if data.actions:
+        out += _actions(data, _("Actions"))
+    out += _pairs(data, _("Connect after the session"))
+    out += [f"## {_('After the event: follow-up')}", ""]
+    out += [f"**{_('Follow-up check-in.')}** {followup_line(data)}", ""]
+    out += [
+        _(
+            "The facilitator asks the home peer whether they had follow-up conversations "
+            "with the visiting peers, and what they did differently as a result."
+        ),
+        "",
+    ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def draft_markdown(data: SessionData) -> str:
+    """The write-up's first draft, in Markdown (CommonMark with tables)."""
+    if data.format_kind == "mini":
+        return draft_mini(data)
+    out = _header(data)
+    out += [f"## {_('Purpose and context')}", ""]
+    out += _brief(data)
+    four_part = data.format_kind == "four_part"
+
+    out += [f"## {_('Who took part')}", ""]
+    out += _participants(data) or [_("Nobody was recorded as taking part.")]
+    out.append("")
+
+    heard = [n for n in data.notes if not n.part]
+    out += [f"## {_('What the peers shared') if four_part else _('What we heard')}", ""]
+    out += _by_question(data, heard)
 
     if four_part:
         analysis = [n for n in data.notes if n.part == "analysis"]
@@ -230,17 +331,6 @@ def draft_markdown(data: SessionData) -> str:
     out += [f"**{_('What we learned.')}** {inline(data.learned) or '—'}", ""]
     out += [f"**{_('What we will do differently.')}** {inline(data.do_differently) or '—'}", ""]
 
-    out += [f"## {_('Agreed actions') if four_part else _('Actions')}", ""]
-    if data.actions:
-        out += _actions_table(data.actions)
-    else:
-        out.append(_("No actions were agreed."))
-    out.append("")
-
-    if data.pairs:
-        out += [f"## {_('Connect afterwards')}", ""]
-        for pair in data.pairs:
-            topic = f": {inline(pair.topic)}" if pair.topic else ""
-            out.append(f"- {inline(pair.home_peer)} ↔ {inline(pair.visiting_peer)}{topic}")
-        out.append("")
+    out += _actions(data, _("Agreed actions") if four_part else _("Actions"))
+    out += _pairs(data, _("Connect afterwards"))
     return "\n".join(out).rstrip() + "\n"

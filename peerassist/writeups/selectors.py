@@ -256,6 +256,43 @@ def analysis_step_id(*, assist: PeerAssist) -> int | None:
     return None
 
 
+#: The Mini guide's step 4 prompts: what surprised, what was expected but not heard, what
+#: else we need to know. Notes of these kinds belong to "what we all now know together".
+TOGETHER_KINDS = frozenset({"surprise", "expected_not_heard", "need_to_know"})
+
+
+def mini_step_parts(*, assist: PeerAssist) -> dict[int, str]:
+    """The Mini format's steps 4 and 5 by their step × role × kind table, not by name:
+    "together" is the first step of the session where someone may post a surprise;
+    "response" a later one where the home peer posts and the visiting peers do not."""
+    if assist.format.kind != FormatKind.MINI:
+        return {}
+    parts: dict[int, str] = {}
+    together = False
+    for step in assist.steps.filter(phase="during").order_by("order"):
+        table = step_kinds_by_role(step)
+        peers = set(table["home_peer"]) | set(table["visiting_peer"])
+        if not together and TOGETHER_KINDS & peers:
+            parts[step.pk] = "together"
+            together = True
+        elif together and table["home_peer"] and not table["visiting_peer"]:
+            parts[step.pk] = "response"
+    return parts
+
+
+def _note_part(contribution: Contribution, analysis: int | None, mini_parts: dict[int, str]) -> str:
+    if contribution.kind in (ContributionKind.PURPOSE, ContributionKind.CONTEXT):
+        return "purpose"
+    if analysis is not None and contribution.step_id == analysis:
+        return "analysis"
+    if mini_parts:
+        if contribution.step_id in mini_parts:
+            return mini_parts[contribution.step_id]
+        if contribution.kind in TOGETHER_KINDS:
+            return "together"
+    return ""
+
+
 def session_data(*, assist: PeerAssist) -> drafting.SessionData:
     """Everything the draft and the exports need about a session, in a handful of queries."""
     # "Who took part": those who attended, not everyone who was invited.
@@ -263,7 +300,9 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         participation_list(assist=assist).exclude(attended=False)
     )
     conclusion = conclusion_get(assist=assist)
+    followup = FollowUp.objects.filter(assist=assist).first()
     analysis = analysis_step_id(assist=assist)
+    mini_parts = mini_step_parts(assist=assist)
     notes = [
         drafting.NoteData(
             kind=c.kind,
@@ -273,11 +312,7 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
             focus_question=c.focus_question,
             author=c.author.name,
             starred_by=c.starred_by_role,
-            part="purpose"
-            if c.kind in (ContributionKind.PURPOSE, ContributionKind.CONTEXT)
-            else "analysis"
-            if analysis is not None and c.step_id == analysis
-            else "",
+            part=_note_part(c, analysis, mini_parts),
         )
         for c in session_contributions(assist=assist)
     ]
@@ -323,6 +358,10 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         actions=actions,
         pairs=pairs,
         format_kind=assist.format.kind,
+        followup_on=followup.due_on
+        if followup is not None
+        else (conclusion.followup_on if conclusion else None),
+        followup_at_next_meeting=bool(conclusion and conclusion.followup_at_next_meeting),
     )
 
 

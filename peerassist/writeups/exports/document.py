@@ -60,7 +60,8 @@ def keep_closing_sections_together(html: str) -> SafeString:
     """Wrap the response and the actions, headings included, in one block the PDF keeps on
     one page: the most important part must not be split or left apart from its heading."""
     headings = list(_H2.finditer(html))
-    wanted = {_("Our response"), _("Actions")}
+    # The four-part's "Agreed actions" and the Mini's "Home peer response" are the same parts.
+    wanted = {_("Our response"), _("Home peer response"), _("Actions"), _("Agreed actions")}
     chosen = [i for i, h in enumerate(headings) if h.group(1).strip() in wanted]
     if not chosen:
         return SafeString(html)
