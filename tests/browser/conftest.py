@@ -130,6 +130,15 @@ def _new_page(browser: Browser, app_server: AppServer, **context_options: Any) -
     return page
 
 
+def assert_clean(page: Page) -> None:
+    """No CSP violation, console error or uncaught script error on the page so far."""
+    problems = page.problems  # type: ignore[attr-defined]
+    csp = page.evaluate("window.__cspViolations")
+    assert csp == [], f"CSP violations: {csp}"
+    assert problems.console_errors == [], f"console errors: {problems.console_errors}"
+    assert problems.page_errors == [], f"uncaught errors: {problems.page_errors}"
+
+
 @pytest.fixture
 def page(browser: Browser, app_server: AppServer) -> Iterator[Page]:
     """A fresh, signed-out page in its own browser context (own cookies)."""

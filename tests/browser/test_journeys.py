@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from tests.browser.a11y import axe_source, axe_violations, sideways_overflow, silent_scrollers
 from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD, _new_page
-from tests.browser.test_live import _shell
+from tests.browser.demo_data import server_shell
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -231,23 +231,10 @@ def test_each_role_reaches_what_it_needs_with_clean_accessible_pages(
 # Gives the facilitator of the demo's invited assist a login of their own: someone who has
 # never run a session in peerassist before.
 FIRST_TIME_FACILITATOR = """
-import json
-from allauth.account.models import EmailAddress
-from peerassist.accounts.models import Membership, User
 from peerassist.assists.models import PeerAssist
 assist = PeerAssist.objects.get(organisation__slug="meridian", status="invited")
 person = assist.participations.filter(role="facilitator").order_by("pk").first().person
-user, _ = User.objects.get_or_create(email=person.email)
-user.set_password(%(password)r)
-user.save()
-EmailAddress.objects.get_or_create(
-    user=user, email=person.email, defaults={"verified": True, "primary": True}
-)
-Membership.objects.get_or_create(
-    user=user, organisation=assist.organisation, defaults={"role": "member"}
-)
-person.user = user
-person.save(update_fields=["user"])
+give_login(person.email, assist.organisation, person)
 print(json.dumps({"assist_id": assist.pk, "title": assist.title, "email": person.email}))
 """
 
@@ -256,7 +243,7 @@ def test_a_first_time_facilitator_takes_the_invited_assist_live_from_the_room(
     browser: Browser, app_server: AppServer, axe: str
 ) -> None:
     """Runs after the journeys (the guest's assist is this one, and it stops being invited)."""
-    setup: dict[str, Any] = _shell(app_server, FIRST_TIME_FACILITATOR % {"password": DEMO_PASSWORD})
+    setup: dict[str, Any] = server_shell(app_server, FIRST_TIME_FACILITATOR)
     assist_id = setup["assist_id"]
     SHOTS.joinpath("first-time-facilitator").mkdir(parents=True, exist_ok=True)
     page = _new_page(browser, app_server, viewport={"width": WIDTHS[0], "height": 900})

@@ -4,9 +4,7 @@ and rights that follow the step."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,8 +14,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, _new_page, screenshot, sign_in
-from tests.harness.app import PEERASSIST, server_env
+from tests.browser.conftest import _new_page, screenshot, sign_in
+from tests.browser.demo_data import server_shell
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, WebSocketRoute
@@ -34,9 +32,6 @@ PEERS_SHARE = "Peers question and share"  # visiting peers post
 
 # Gives the live assist's facilitator, first home peer and first visiting peer a login.
 SETUP = """
-import json
-from allauth.account.models import EmailAddress
-from peerassist.accounts.models import Membership, User
 from peerassist.assists.models import PeerAssist
 from peerassist.live.services import room_open
 assist = PeerAssist.objects.get(title=%(title)r)
@@ -44,24 +39,13 @@ room_open(assist_id=assist.pk)
 out = {"assist_id": assist.pk, "people": {}}
 for role in ("facilitator", "home_peer", "visiting_peer"):
     person = assist.participations.filter(role=role).order_by("pk").first().person
-    user, _ = User.objects.get_or_create(email=person.email)
-    user.set_password(%(password)r)
-    user.save()
-    EmailAddress.objects.get_or_create(
-        user=user, email=person.email, defaults={"verified": True, "primary": True}
-    )
-    Membership.objects.get_or_create(
-        user=user, organisation=assist.organisation, defaults={"role": "member"}
-    )
-    person.user = user
-    person.save(update_fields=["user"])
+    give_login(person.email, assist.organisation, person)
     out["people"][role] = {"email": person.email, "name": person.name}
 print(json.dumps(out))
 """
 
 # Puts the room back before its first step, as if the facilitator had not started yet.
 RESET = """
-import json
 from peerassist.live.models import Room
 n = Room.objects.filter(assist_id=%(assist_id)d).update(
     current_step=None, timer_status="idle", started_at=None, paused_at=None,
@@ -72,7 +56,6 @@ print(json.dumps(n))
 
 # How many contributions of the assist have each of the given texts.
 COUNT = """
-import json
 from peerassist.live.models import Contribution
 texts = %(texts)r
 rows = Contribution.objects.filter(assist_id=%(assist_id)d, text__in=texts)
@@ -91,24 +74,10 @@ class Room:
         return f"/assists/{self.assist_id}/live/"
 
 
-def _shell(app_server: AppServer, script: str) -> Any:
-    result = subprocess.run(
-        [str(PEERASSIST), "shell", "--no-imports", "-c", script],
-        env=server_env(app_server.var_dir),  # the server's database, in its var dir
-        cwd=app_server.var_dir,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="session")
 def live_room(browser: Browser, app_server: AppServer) -> Room:
     """Logins for the facilitator, a home peer and a visiting peer, each signed in once."""
-    setup = _shell(app_server, SETUP % {"title": ASSIST_TITLE, "password": DEMO_PASSWORD})
+    setup = server_shell(app_server, SETUP % {"title": ASSIST_TITLE})
     states = {}
     for role, person in setup["people"].items():
         page = _new_page(browser, app_server)
@@ -204,7 +173,7 @@ def unique(label: str) -> str:
 def test_facilitator_starts_and_advances_the_timer_for_everyone(
     app_server: AppServer, live_room: Room, pages: OpenPage
 ) -> None:
-    _shell(app_server, RESET % {"assist_id": live_room.assist_id})
+    server_shell(app_server, RESET % {"assist_id": live_room.assist_id})
     facilitator = enter_room(pages("facilitator"), live_room)
     home = enter_room(pages("home_peer"), live_room)
     visitor = enter_room(pages("visiting_peer"), live_room)
@@ -280,7 +249,7 @@ def test_notes_typed_offline_arrive_once_everywhere_when_back_online(
             expect(notes(page, text)).to_have_count(1)
     for text in texts:
         expect(notes(visitor, text)).not_to_contain_text("Waiting to send")
-    counts = _shell(app_server, COUNT % {"assist_id": live_room.assist_id, "texts": texts})
+    counts = server_shell(app_server, COUNT % {"assist_id": live_room.assist_id, "texts": texts})
     assert counts == dict.fromkeys(texts, 1)
 
 
@@ -336,7 +305,7 @@ def test_a_note_waiting_offline_survives_a_reload_and_is_sent_once(
     expect(status).to_have_text("Saved")
     expect(notes(visitor, text)).to_have_count(1)
     expect(notes(facilitator, text)).to_have_count(1)
-    counts = _shell(app_server, COUNT % {"assist_id": live_room.assist_id, "texts": [text]})
+    counts = server_shell(app_server, COUNT % {"assist_id": live_room.assist_id, "texts": [text]})
     assert counts == {text: 1}
 
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, _new_page, screenshot, sign_in
-from tests.browser.test_live import _shell
+from tests.browser.conftest import _new_page, screenshot, sign_in
+from tests.browser.demo_data import server_shell
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -24,9 +24,6 @@ pytestmark = pytest.mark.browser
 # A live mini assist of its own (the demo's are draft and concluded), with a facilitator
 # who can sign in.
 SETUP = """
-import json
-from allauth.account.models import EmailAddress
-from peerassist.accounts.models import Membership, User
 from peerassist.assists.models import Format, Participation, PeerAssist
 from peerassist.assists.services import _copy_steps
 from peerassist.people.models import Person
@@ -38,13 +35,7 @@ assist = PeerAssist.objects.create(
 )
 _copy_steps(fmt, assist)
 email = "mini.facilitator@meridian.example"
-user, _ = User.objects.get_or_create(email=email)
-user.set_password(%(password)r)
-user.save()
-EmailAddress.objects.get_or_create(
-    user=user, email=email, defaults={"verified": True, "primary": True}
-)
-Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": "member"})
+user = give_login(email, org)
 person, _ = Person.objects.get_or_create(
     organisation=org, email=email, defaults={"name": "Mina Facilitator", "user": user}
 )
@@ -58,7 +49,7 @@ RESPONSE = "Home peer response"
 
 @pytest.fixture
 def facilitator(browser: Browser, app_server: AppServer):
-    setup = _shell(app_server, SETUP % {"password": DEMO_PASSWORD})
+    setup = server_shell(app_server, SETUP)
     page = _new_page(browser, app_server)
     sign_in(page, setup["email"])
     page.goto(f"/assists/{setup['assist_id']}/live/")

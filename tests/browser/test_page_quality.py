@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_clean, screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -32,11 +32,7 @@ def loaded_page(request: pytest.FixtureRequest) -> Page:
 
 
 def test_no_csp_violations_or_javascript_errors(loaded_page: Page) -> None:
-    problems = loaded_page.problems  # type: ignore[attr-defined]
-    csp = loaded_page.evaluate("window.__cspViolations")
-    assert csp == [], f"CSP violations: {csp}"
-    assert problems.console_errors == [], f"console errors: {problems.console_errors}"
-    assert problems.page_errors == [], f"uncaught errors: {problems.page_errors}"
+    assert_clean(loaded_page)
     # htmx loaded and initialised despite the strict CSP (nonce'd script, no inline styles).
     assert loaded_page.evaluate("typeof window.htmx?.version") == "string"
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_clean, screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -19,14 +19,6 @@ CHALLENGE = (
     "We install ten thousand smart meters a month from May, and one visit in five fails "
     "because nobody is at home."
 )
-
-
-def _assert_clean(page: Page) -> None:
-    problems = page.problems  # type: ignore[attr-defined]
-    csp = page.evaluate("window.__cspViolations")
-    assert csp == [], f"CSP violations: {csp}"
-    assert problems.console_errors == [], f"console errors: {problems.console_errors}"
-    assert problems.page_errors == [], f"uncaught errors: {problems.page_errors}"
 
 
 def _gauge_words(page: Page) -> int:
@@ -52,7 +44,7 @@ def test_organiser_plans_an_assist_writes_the_brief_and_adds_a_visiting_peer(
     expect(page.get_by_text("Your draft Peer Assist is ready.")).to_be_visible()
     expect(page.get_by_role("heading", name="Ready to invite?")).to_be_visible()
     overview_url = page.url
-    _assert_clean(page)
+    assert_clean(page)
 
     # The brief: the gauge counts as you type, without a round trip.
     page.get_by_role("navigation", name="This Peer Assist").get_by_role(
@@ -82,7 +74,7 @@ def test_organiser_plans_an_assist_writes_the_brief_and_adds_a_visiting_peer(
     expect(page.get_by_text("The brief is saved.")).to_be_visible()
     expect(page.get_by_label("The challenge")).to_have_value(CHALLENGE)
     screenshot(page, "planning-brief")
-    _assert_clean(page)
+    assert_clean(page)
 
     # People: add a visiting peer from the directory.
     page.get_by_role("navigation", name="This Peer Assist").get_by_role(
@@ -99,7 +91,7 @@ def test_organiser_plans_an_assist_writes_the_brief_and_adds_a_visiting_peer(
     visiting = page.locator("table[aria-labelledby=role-visiting_peer]")
     expect(visiting.get_by_role("link", name=name)).to_be_visible()
     screenshot(page, "planning-people")
-    _assert_clean(page)
+    assert_clean(page)
 
     page.goto(overview_url)
     expect(page.get_by_text("Visiting peer (1)")).to_be_visible()
@@ -113,7 +105,7 @@ def test_organiser_plans_an_assist_writes_the_brief_and_adds_a_visiting_peer(
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     screenshot(page, "planning-brief-print-media")
-    _assert_clean(page)
+    assert_clean(page)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +129,7 @@ def test_planning_pages_load_cleanly(organiser_page: Page, name: str, path: str)
     page.goto(path, wait_until="load")
     page.wait_for_load_state("networkidle")
     screenshot(page, f"planning-{name}")
-    _assert_clean(page)
+    assert_clean(page)
     problems = page.problems  # type: ignore[attr-defined]
     assert problems.failed_responses == [], f"failed requests: {problems.failed_responses}"
 
@@ -173,7 +165,7 @@ def test_overview_and_people_fit_a_phone(phone_page: Page) -> None:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the {name} page scrolls sideways on a phone ({width}px)"
         screenshot(page, f"planning-phone-{name}")
-    _assert_clean(page)
+    assert_clean(page)
 
 
 def test_proposing_breakout_groups_on_a_planned_demo_assist(organiser_page: Page) -> None:
@@ -192,4 +184,4 @@ def test_proposing_breakout_groups_on_a_planned_demo_assist(organiser_page: Page
     first_group = page.locator(".groups .group").first
     expect(first_group.get_by_role("heading", name=re.compile("^Group 1"))).to_be_visible()
     screenshot(page, "planning-groups")
-    _assert_clean(page)
+    assert_clean(page)
