@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import ARTIFACTS, _new_page, sign_in
+from tests.browser.demo_data import server_shell
 from tests.harness.app import AppServer, server_env, serving
 from tests.harness.app import run_cli as _run
 from tests.harness.oidc import OidcProvider, OidcProviderUnavailable, running_oidc_provider
@@ -118,4 +119,57 @@ def test_sso_set_up_by_the_admin_lets_a_newcomer_in_and_keeps_others_out(
     admin.goto("/members/")
     expect(admin.locator("tr[data-email='sam@elsewhere.example']")).to_have_count(0)
     for page in (admin, newcomer, stranger):
+        page.context.close()
+
+
+# The demo organisation's provider "moved" to the cloud metadata address after it was saved
+# (as DNS rebinding would make it), or never passed the check.
+MOVE_ISSUER = """
+from peerassist.accounts.models import Organisation, SsoConfiguration
+org = Organisation.objects.get(slug="meridian")
+SsoConfiguration.objects.update_or_create(
+    organisation=org,
+    defaults={"enabled": True, "issuer_url": "http://169.254.169.254", "client_id": "x",
+              "client_secret": "y" * 20, "domains": "meridian.example"},
+)
+print(json.dumps("moved"))
+"""
+
+
+def test_an_issuer_on_an_internal_address_is_refused_on_save_and_at_sign_in(
+    browser: Browser, sso_server: AppServer
+):
+    admin = _new_page(browser, sso_server)
+    sign_in(admin, "admin@meridian.example")
+    admin.goto("/account/sso/")
+    admin.get_by_label("Issuer URL").fill("http://169.254.169.254/latest/meta-data")
+    admin.get_by_label("Client ID").fill(CLIENT_ID)
+    admin.get_by_label("Client secret").fill(CLIENT_SECRET)
+    admin.get_by_label("E-mail domains").fill("meridian.example")
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.get_by_text("This address points into a private network")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    admin.screenshot(path=str(ARTIFACTS / "sso-issuer-refused-1280.png"), full_page=True)
+
+    server_shell(sso_server, MOVE_ISSUER)
+    person = _new_page(browser, sso_server)
+    person.goto("/accounts/login/")
+    person.get_by_label("Email").fill("nadia.newcomer@meridian.example")
+    person.get_by_role("button", name="Use single sign-on").click()
+    expect(person.get_by_role("heading", name="You cannot sign in this way")).to_be_visible()
+    expect(person.locator("#sso-refused")).to_contain_text(
+        "identity provider is on an address peerassist may not connect to"
+    )
+    for width in (1280, 390):
+        person.set_viewport_size({"width": width, "height": 900})
+        person.screenshot(path=str(ARTIFACTS / f"sso-address-refused-{width}.png"), full_page=True)
+    assert not person.problems.console_errors, person.problems.console_errors
+
+    admin.goto("/audit/")
+    expect(admin.locator("tr[data-kind='sign_in_failed']").first).to_contain_text(
+        "nadia.newcomer@meridian.example"
+    )
+    export = admin.request.get(f"{sso_server.url}/audit/export.csv").text()
+    assert "identity provider address refused: 169.254.169.254" in export
+    for page in (admin, person):
         page.context.close()
