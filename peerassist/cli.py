@@ -25,6 +25,8 @@ FRIENDLY = {
     "reindex": "Rebuild the search index (with a progress bar).",
     "backup": "Back up the database and uploaded files: backup [file or directory].",
     "restore": "Restore a backup into an empty instance: restore <archive> [--force].",
+    "export-org": "Export one organisation to move it: export-org <slug> [file or directory].",
+    "import-org": "Import an export-org archive into this instance: import-org <archive>.",
     "migrate": "Create or update the database tables.",
     "createsuperuser": "Create an administrator who can use /admin/.",
     "check": "Check the configuration (add --deploy for production).",
