@@ -3,6 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from peerassist.search.recommender import index as index_module
 from peerassist.search.recommender import rules
 from peerassist.search.recommender.index import EvidenceIndex, best_snippets, tokens
 from peerassist.search.recommender.rules import AssistFacts, Candidate
@@ -292,3 +293,44 @@ def test_the_home_team_of_a_similar_past_assist_counts_above_its_visiting_peers(
     assert found[1] == 2.0 * rules.SOURCE_WEIGHTS["led"]
     assert found[2] == 2.0 * rules.SOURCE_WEIGHTS["visited"]
     assert found[1] > found[2]
+
+
+@st.composite
+def tied_population(draw):
+    """People whose relevance is often equal, so that ties meet the pruning's limit."""
+    return [
+        (c, draw(st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.floats(0.0, 3.0))))
+        for c, _s in draw(population())
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(tied_population(), st.integers(min_value=0, max_value=30), st.data())
+def test_scoring_only_those_who_can_still_make_the_list_changes_nothing(people, limit, data):
+    ids = [c.person_id for c, _s in people]
+    home = frozenset(data.draw(st.lists(st.sampled_from(ids), unique=True)) if ids else [])
+    facts = AssistFacts(
+        home_ids=home,
+        participant_ids=home,
+        home_unit_ids=frozenset({1}),
+        languages=data.draw(st.frozensets(st.sampled_from(["en", "fr"]), max_size=1)),
+    )
+    everyone = rules.score_candidates(people, facts)
+    assert rules.score_candidates(people, facts, limit=limit) == everyone[:limit]
+
+
+def test_similar_past_assists_are_found_by_telling_terms_only():
+    def record(size: int) -> EvidenceIndex:
+        return EvidenceIndex(
+            (i, [(f"pump {'team' if i % 2 else 'budget'} {'valve' if i == 0 else ''}", 1.0)])
+            for i in range(size)
+        )
+
+    # "team" is in half the briefs: in a large record it finds no similar assist ...
+    large = record(index_module.MIN_SIZE_FOR_DF_CUT)
+    assert len(large.scores("team valve")) == large.size // 2 + 1  # under the people's cut
+    found = large.scores("team valve", max_df_share=rules.HISTORY_MAX_DF_SHARE)
+    assert list(found) == [0]
+    # ... while in a small one every term still counts.
+    small = record(10)
+    assert len(small.scores("team valve", max_df_share=rules.HISTORY_MAX_DF_SHARE)) == 6

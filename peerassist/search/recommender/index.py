@@ -112,34 +112,42 @@ class EvidenceIndex:
             for term, (ids, _w) in postings.items()
         }
 
-    def query_terms(self, text: str, max_terms: int | None = None) -> dict[str, float]:
+    def query_terms(
+        self, text: str, max_terms: int | None = None, max_df_share: float | None = None
+    ) -> dict[str, float]:
         """The query's known, telling terms with their weight (idf × count), cut to the
-        `max_terms` (MAX_QUERY_TERMS) that weigh most."""
+        `max_terms` (MAX_QUERY_TERMS) that weigh most. Terms in more than MAX_DF_SHARE of
+        the documents (or `max_df_share`, when given) are left out from
+        MIN_SIZE_FOR_DF_CUT documents on: in a small collection every term counts."""
         counts = Counter(tokens(text))
-        limit = self.size * MAX_DF_SHARE
+        common_cut = self.size >= MIN_SIZE_FOR_DF_CUT
+        limit = self.size * (MAX_DF_SHARE if max_df_share is None else max_df_share)
         weighted = {
             term: self.idf[term] * n
             for term, n in counts.items()
-            if term in self.postings
-            and (self.size < MIN_SIZE_FOR_DF_CUT or len(self.postings[term][0]) <= limit)
+            if term in self.postings and (not common_cut or len(self.postings[term][0]) <= limit)
         }
         cut = MAX_QUERY_TERMS if max_terms is None else max_terms
         best = heapq.nlargest(cut, weighted.items(), key=lambda kv: kv[1])
         return dict(best)
 
-    def scores(self, text: str, max_terms: int | None = None) -> dict[int, float]:
+    def scores(
+        self, text: str, max_terms: int | None = None, max_df_share: float | None = None
+    ) -> dict[int, float]:
         """Every matching key with its BM25 score."""
         acc: dict[int, float] = defaultdict(float)
-        for term, weight in self.query_terms(text, max_terms).items():
+        for term, weight in self.query_terms(text, max_terms, max_df_share).items():
             ids, sats = self.postings[term]
             for doc, sat in zip(ids, sats, strict=True):
                 acc[doc] += weight * sat
         keys = self.keys
         return {keys[doc]: score for doc, score in acc.items()}
 
-    def top(self, text: str, k: int, max_terms: int | None = None) -> list[Hit]:
+    def top(
+        self, text: str, k: int, max_terms: int | None = None, max_df_share: float | None = None
+    ) -> list[Hit]:
         """The k best keys for the text."""
-        found = self.scores(text, max_terms)
+        found = self.scores(text, max_terms, max_df_share)
         best = heapq.nlargest(k, found.items(), key=lambda kv: (kv[1], -kv[0]))
         return [Hit(key, score) for key, score in best]
 

@@ -8,6 +8,7 @@ everywhere. Nothing here touches the database.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,11 @@ HISTORY_NEIGHBOURS = 10
 #: Similar past assists are found by the brief's most telling terms only (by idf × count):
 #: a long brief's common words find every assist and cost time (bench/README.md).
 HISTORY_QUERY_TERMS = 10
+#: ... and, in a record of index.MIN_SIZE_FOR_DF_CUT past assists or more, only by terms
+#: found in at most this share of them (the people index cuts at index.MAX_DF_SHARE): an
+#: assist that shares only words found in a third of all briefs is not a similar one, and
+#: looking those words up touched most of the record on every query (bench/README.md).
+HISTORY_MAX_DF_SHARE = 0.3
 #: The two signals are each scaled to their best (1.0) and added with equal weight: no
 #: weight was tuned (bench/README.md reports what was tried).
 HISTORY_WEIGHT = 1.0
@@ -265,19 +271,41 @@ def adjusted_score(relevance: float, applied: Iterable[Adjustment]) -> float:
     return relevance * math.prod(min(1.0, a.factor) for a in applied)
 
 
-def score_candidates(scored: Iterable[tuple[Candidate, float]], facts: AssistFacts) -> list[Ranked]:
-    """Drop the excluded and those without evidence; apply the rules; best first."""
-    ranked = []
-    for candidate, relevance in scored:
-        if relevance <= 0 or exclusion(candidate, facts) is not None:
+def _order(r: Ranked) -> tuple[float, int, int]:
+    # With equal evidence a newcomer comes before someone asked often lately.
+    return (-r.score, r.candidate.visits_last_year, r.candidate.person_id)
+
+
+def score_candidates(
+    scored: Iterable[tuple[Candidate, float]], facts: AssistFacts, limit: int | None = None
+) -> list[Ranked]:
+    """Drop the excluded and those without evidence; apply the rules; best first.
+
+    With `limit`, only the best `limit` are returned — exactly those of the whole ranking —
+    and people are scored in order of relevance until nobody left can reach them: no rule
+    raises a score, so someone whose relevance is below the limit-th score cannot."""
+    if limit is not None and limit <= 0:
+        return []
+    pool = [(c, r) for c, r in scored if r > 0]
+    if limit is not None:
+        pool.sort(key=lambda cr: -cr[1])
+    ranked: list[Ranked] = []
+    kept: list[float] = []  # the best `limit` scores so far, a min-heap
+    for candidate, relevance in pool:
+        if limit is not None and len(kept) >= limit and relevance < kept[0]:
+            break
+        if exclusion(candidate, facts) is not None:
             continue
         applied = adjustments(candidate, facts)
-        ranked.append(
-            Ranked(candidate, relevance, adjusted_score(relevance, applied), tuple(applied))
-        )
-    # With equal evidence a newcomer comes before someone asked often lately.
-    ranked.sort(key=lambda r: (-r.score, r.candidate.visits_last_year, r.candidate.person_id))
-    return ranked
+        score = adjusted_score(relevance, applied)
+        ranked.append(Ranked(candidate, relevance, score, tuple(applied)))
+        if limit is not None:
+            if len(kept) < limit:
+                heapq.heappush(kept, score)
+            elif score > kept[0]:
+                heapq.heapreplace(kept, score)
+    ranked.sort(key=_order)
+    return ranked if limit is None else ranked[: max(limit, 0)]
 
 
 # --- Diversity ----------------------------------------------------------------------------------
@@ -391,5 +419,5 @@ def recommend(
 ) -> list[Ranked]:
     """The whole method: exclusions, the score rules (none raises a score), then the
     quotas of `fill` over the best POOL_FACTOR × k."""
-    ranked = score_candidates(scored, facts)
-    return fill(ranked[: max(POOL_FACTOR * k, k)], facts, k, min_units=min_units)
+    pool = score_candidates(scored, facts, limit=max(POOL_FACTOR * k, k))
+    return fill(pool, facts, k, min_units=min_units)
