@@ -36,6 +36,7 @@ from django.conf import settings
 if not settings.configured:
     settings.configure(USE_I18N=False)
 
+from peerassist.search.recommender import index as index_module
 from peerassist.search.recommender import rules
 from peerassist.search.recommender.index import EvidenceIndex, split_title, titled
 
@@ -304,7 +305,7 @@ def dataset_dir_cases(directory: Path) -> list[Case]:
         helped = {ids[str(h)] for h in row.get("helped", []) if str(h) in ids}
         facts = rules.AssistFacts(home, home, home_units, frozenset(row.get("languages", [])))
         text = str(row.get("challenge", ""))
-        similar = past.scores(text, rules.HISTORY_QUERY_TERMS)
+        similar = past.scores(text, rules.HISTORY_QUERY_TERMS, rules.HISTORY_MAX_DF_SHARE)
         history = [(sim, took_part[j]) for j, sim in similar.items() if j < line]
         case = Case(text, index, people, helped, facts, names, plain, history, dict(recent))
         case.line = line  # type: ignore[attr-defined]
@@ -319,7 +320,7 @@ def relevance(case: Case) -> dict[int, float]:
     """The method's relevance: own evidence (BM25F) blended with who took part in the
     most similar earlier challenges (rules.history_scores), as the product does."""
     history = rules.history_scores(case.history or [])
-    return rules.blend(case.index.scores(case.challenge), history)
+    return rules.blend(case.index.scores(case.challenge), history, rules.HISTORY_WEIGHT)
 
 
 def candidate(case: Case, pid: int) -> rules.Candidate:
@@ -425,6 +426,66 @@ def evaluate(cases: list[Case]) -> dict[str, dict[str, float]]:
     return results
 
 
+#: The weights `--learn-weights` chooses among: a title's weight against its body (BM25F)
+#: and the history signal's against the evidence's in the blend. The product's are marked.
+TITLE_WEIGHTS = (1.0, 2.0, 3.0, 5.0)
+HISTORY_WEIGHTS = (0.5, 1.0, 2.0)
+FOLDS = 4
+
+
+def learn_weights(directory: Path) -> None:
+    """Learn the field weights without fitting the set: the challenges, in time order, are
+    cut into FOLDS blocks; for each block after the first, the weights are chosen on the
+    blocks before it (fitted-on) and measured on it (held out), as they would be on a
+    record that grows. Prints both figures for the learnt and the product's fixed weights."""
+    fixed = (index_module.TITLE_WEIGHT, rules.HISTORY_WEIGHT)
+    per_case: dict[tuple[float, float], list[float]] = {}
+    try:
+        for title in TITLE_WEIGHTS:
+            index_module.TITLE_WEIGHT = title
+            cases = [c for c in dataset_dir_cases(directory) if c.helped]
+            for weight in HISTORY_WEIGHTS:
+                rules.HISTORY_WEIGHT = weight
+                rng = random.Random(3)
+                per_case[(title, weight)] = [
+                    len([p for p in method(c, rng) if p in c.helped]) / len(c.helped) for c in cases
+                ]
+    finally:
+        index_module.TITLE_WEIGHT, rules.HISTORY_WEIGHT = fixed
+    n = len(next(iter(per_case.values())))
+    bounds = [round(i * n / FOLDS) for i in range(FOLDS + 1)]
+
+    def mean(config: tuple[float, float], start: int, end: int) -> float:
+        return statistics.fmean(per_case[config][start:end])
+
+    print(f"learnt weights, {FOLDS} time-ordered blocks of {directory} ({n} challenges):")
+    print(
+        f"  {'held-out block':16}{'learnt (title, history)':>26}{'fitted-on':>12}"
+        f"{'held out':>10}{'fixed held out':>16}"
+    )
+    learnt, kept = [], []
+    better = worse = 0
+    for fold in range(1, FOLDS):
+        start, end = bounds[fold], bounds[fold + 1]
+        best = max(per_case, key=lambda c: (mean(c, 0, start), c == fixed))
+        learnt.append(mean(best, start, end))
+        kept.append(mean(fixed, start, end))
+        pairs = list(zip(per_case[best][start:end], per_case[fixed][start:end], strict=True))
+        better += sum(1 for a, b in pairs if a > b)
+        worse += sum(1 for a, b in pairs if a < b)
+        print(
+            f"  {f'{start}-{end - 1}':16}{best!s:>26}{mean(best, 0, start):>12.3f}"
+            f"{learnt[-1]:>10.3f}{kept[-1]:>16.3f}"
+        )
+    print(
+        f"  mean held-out recall@10: learnt {statistics.fmean(learnt):.3f}, "
+        f"fixed {fixed} {statistics.fmean(kept):.3f}; the learnt weights found more of the "
+        f"helpers in {better} held-out challenges, fewer in {worse}"
+    )
+    for config, values in per_case.items():
+        print(f"    {config!s:14} all {statistics.fmean(values):.3f}")
+
+
 def print_table(title: str, results: dict[str, dict[str, float]]) -> None:
     print(title)
     columns = list(next(iter(results.values())))
@@ -472,10 +533,18 @@ def main() -> None:
     parser.add_argument(
         "--dump-rankings", type=Path, help="write the method's top 10 per challenge (JSON lines)"
     )
+    parser.add_argument(
+        "--learn-weights",
+        action="store_true",
+        help="choose the field weights on earlier challenges, report them on later ones",
+    )
     parser.add_argument("--write-sample", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write_sample:
         write_sample(args.write_sample)
+        return
+    if args.learn_weights:
+        learn_weights(args.dataset_dir or DEV_SET)
         return
     directory = args.dataset_dir
     if directory is None and args.quick:
