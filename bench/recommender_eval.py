@@ -344,6 +344,14 @@ def method_without_history(case: Case, rng: random.Random) -> list[int]:
     return [r.candidate.person_id for r in rules.recommend(scored, case.facts, K)]
 
 
+def method_without_evidence(case: Case, rng: random.Random) -> list[int]:
+    """The method with the history signal only: nobody's own evidence counts."""
+    history = rules.history_scores(case.history or [])
+    found = rules.blend({}, history, rules.HISTORY_WEIGHT)
+    scored = [(candidate(case, k), s) for k, s in found.items()]
+    return [r.candidate.person_id for r in rules.recommend(scored, case.facts, K)]
+
+
 def text_only(case: Case, rng: random.Random) -> list[int]:
     """Plain BM25 over the evidence, home team left out: the baseline of the issue."""
     index = case.plain or case.index
@@ -378,6 +386,7 @@ METHODS = {
     "text similarity only": text_only,
     "relevance, no rules": relevance_only,
     "method, no history": method_without_history,
+    "method, history only": method_without_evidence,
     "popularity": popularity,
     "earlier helpers": recent_helpers,
 }
