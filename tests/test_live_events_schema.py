@@ -280,14 +280,14 @@ async def test_every_frame_a_socket_receives_matches_its_type(org, bus):
         socket = WebsocketCommunicator(RoomConsumer.as_asgi(), f"/ws/assists/{assist.pk}/")
         socket.scope["url_route"] = {"kwargs": {"assist_id": assist.pk}}
         socket.scope["user"] = user
-        connected, _code = await socket.connect()
+        connected, _code = await socket.connect(timeout=15)  # a busy CI machine is slow
         assert connected
         return socket
 
     async def until(socket, wanted):
         """Frames up to the first of type `wanted`, each checked against its type."""
         while True:
-            output = await asyncio.wait_for(socket.receive_output(), timeout=5)
+            output = await asyncio.wait_for(socket.receive_output(), timeout=15)
             assert output["type"] == "websocket.send", output
             frames.append(output["text"])
             if check_frame(output["text"]) == wanted:
