@@ -6,18 +6,21 @@ import csv
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from peerassist.accounts.selectors import require_admin
 from peerassist.audit.forms import AuditFilterForm
+from peerassist.audit.models import AuditEntry
 from peerassist.audit.selectors import audit_entry_list
+from peerassist.core.access import ViewerRequest
 
 CSV_HEADER = ["when", "event", "by", "concerning", "ip_address", "detail"]
 
 
-def _filtered(request: HttpRequest):
+def _filtered(request: ViewerRequest) -> tuple[AuditFilterForm, QuerySet[AuditEntry]]:
     viewer = require_admin(request.viewer)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -25,7 +28,7 @@ def _filtered(request: HttpRequest):
     return form, entries
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: ViewerRequest) -> HttpResponse:
     form, entries = _filtered(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -47,7 +50,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: ViewerRequest) -> HttpResponse:
     _form, entries = _filtered(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,9 @@ class InviteForm(forms.Form):
         error_messages={"required": _("Tick at least one person to invite.")},
     )
 
-    def __init__(self, *args, people_choices=(), **kwargs):
+    def __init__(
+        self, *args: Any, people_choices: Iterable[tuple[int, str]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].choices = list(people_choices)
+        people = cast(forms.TypedMultipleChoiceField, self.fields["people"])
+        people.choices = list(people_choices)

@@ -14,7 +14,7 @@ def person_list_invitable(*, viewer: Viewer, query: str = "") -> QuerySet[Person
     """Directory people of the admin's organisation who have no login there yet."""
     require_admin(viewer)
     member = Membership.objects.filter(organisation=viewer.organisation, user=OuterRef("user"))
-    people = (
+    people: QuerySet[Person] = (
         Person.objects.for_org(viewer.organisation)
         .exclude(email="")
         .annotate(is_member=Exists(member))

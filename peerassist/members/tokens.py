@@ -29,7 +29,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
             for s in secrets
         ):
             return False
-        limit = settings.MEMBER_INVITATION_DAYS * 24 * 3600
+        limit: int = settings.MEMBER_INVITATION_DAYS * 24 * 3600
         return (self._num_seconds(self._now()) - ts) <= limit
 
 

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 from peerassist.accounts.models import Membership
 from peerassist.accounts.selectors import member_list as select_members
 from peerassist.accounts.selectors import require_admin
+from peerassist.core.access import ViewerRequest
 from peerassist.members import selectors, services
 from peerassist.members.forms import InviteForm, RoleForm
 from peerassist.members.tokens import invitation_token
 
 
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: ViewerRequest) -> HttpResponse:
     viewer = require_admin(request.viewer)
     rows = select_members(viewer=viewer)
     return render(
@@ -35,7 +36,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: ViewerRequest) -> HttpResponse:
     viewer = require_admin(request.viewer)
     query = request.GET.get("q", "").strip()[:200]
     people = list(selectors.person_list_invitable(viewer=viewer, query=query)[:500])
@@ -67,7 +68,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest,
+    request: ViewerRequest,
     membership_id: int,
     action: Callable[..., Membership],
     done: str,
@@ -87,7 +88,7 @@ def _act(
 
 
 @require_POST
-def role_set(request: HttpRequest, membership_id: int) -> HttpResponse:
+def role_set(request: ViewerRequest, membership_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     require_admin(request.viewer)
     if not form.is_valid():
@@ -103,7 +104,7 @@ def role_set(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @require_POST
-def deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+def deactivate(request: ViewerRequest, membership_id: int) -> HttpResponse:
     return _act(
         request,
         membership_id,
@@ -113,12 +114,12 @@ def deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @require_POST
-def reactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+def reactivate(request: ViewerRequest, membership_id: int) -> HttpResponse:
     return _act(request, membership_id, services.member_reactivate, _("%(who)s can sign in again."))
 
 
 @require_POST
-def resend(request: HttpRequest, membership_id: int) -> HttpResponse:
+def resend(request: ViewerRequest, membership_id: int) -> HttpResponse:
     return _act(
         request,
         membership_id,
@@ -136,8 +137,7 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    valid = user is not None and user.is_active and invitation_token.check_token(user, token)
-    if not valid:
+    if user is None or not (user.is_active and invitation_token.check_token(user, token)):
         return render(request, "members/welcome_invalid.html", status=400)
     if request.method == "POST":
         form = SetPasswordForm(user, request.POST)
