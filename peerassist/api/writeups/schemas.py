@@ -1,0 +1,192 @@
+"""The write-ups API's request and response schemas."""
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
+
+from peerassist.api.schemas import BodyDate, BodyId, Id, Omittable
+from peerassist.assists.models import Status as AssistStatus
+from peerassist.writeups.models import ActionStatus, WriteUpStatus
+
+
+class PersonRefOut(Schema):
+    id: int
+    name: str
+
+
+class ContributionRefOut(Schema):
+    id: int
+    kind: str
+    text: str
+    starred: bool
+
+
+class ActionOut(Schema):
+    id: int
+    title: str
+    owner: PersonRefOut | None
+    due_on: date | None
+    status: ActionStatus
+    overdue: bool
+    notes: str
+    contributions: list[ContributionRefOut]
+
+
+class ActionIn(Schema):
+    title: str = Field(..., min_length=1, max_length=300)
+    owner_id: BodyId | None = None
+    due_on: BodyDate | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    contribution_ids: list[BodyId] = []
+
+
+class ActionPatchIn(Schema):
+    title: str = Omittable(min_length=1, max_length=300)
+    owner_id: BodyId | None = None
+    due_on: BodyDate | None = None
+    status: ActionStatus = Omittable()
+    notes: str | None = None
+    contribution_ids: list[BodyId] = Omittable()
+
+
+class PairOut(Schema):
+    id: int
+    home_peer: PersonRefOut
+    visiting_peer: PersonRefOut
+    topic: str
+
+
+class PairIn(Schema):
+    home_peer_id: BodyId
+    visiting_peer_id: BodyId
+    topic: str = Field("", max_length=300)
+
+
+class FeedbackOut(Schema):
+    usefulness: int
+    comment: str
+    anonymous: bool
+    #: Null for anonymous feedback, always.
+    name: str | None
+
+
+class FeedbackListOut(Schema):
+    average: float | None
+    count: int
+    items: list[FeedbackOut]
+
+
+class FeedbackIn(Schema):
+    usefulness: StrictInt = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=2000)
+    anonymous: StrictBool = False
+
+
+class FollowUpOut(Schema):
+    due_on: date
+    asked_at: datetime | None
+    answered_at: datetime | None
+    answered_by: PersonRefOut | None
+    followed_up_with: list[PersonRefOut]
+    what_changed: str
+    peers_told_at: datetime | None
+
+
+class ConclusionOut(Schema):
+    assist_id: Id
+    assist_status: AssistStatus
+    learned: str
+    do_differently: str
+    shared_knowledge: str
+    followup_on: date | None
+    followup_at_next_meeting: bool
+    followup: FollowUpOut | None
+    actions: list[ActionOut]
+    connect_pairs: list[PairOut]
+    feedback: FeedbackListOut
+    can_edit: bool
+
+
+class ConclusionIn(Schema):
+    learned: str = ""
+    do_differently: str = ""
+    shared_knowledge: str = ""
+    followup_on: BodyDate | None = None
+    followup_at_next_meeting: StrictBool = False
+
+
+class AssistStatusOut(Schema):
+    id: int
+    status: AssistStatus
+
+
+class FindingOut(Schema):
+    level: str
+    code: str
+    message: str
+    field: str | None
+
+
+class WriteUpOut(Schema):
+    assist_id: Id
+    status: WriteUpStatus
+    version: int
+    body: str
+    html: str
+    pages: float
+    findings: list[FindingOut]
+    published_at: datetime | None
+    shared_with_guests: bool
+    can_edit: bool
+
+
+class WriteUpIn(Schema):
+    body: str = Field(..., max_length=200_000)
+    note: str = Field("", max_length=200)
+
+
+class VersionSummaryOut(Schema):
+    number: int
+    note: str
+    created_at: datetime
+    created_by: str | None
+
+
+class VersionOut(VersionSummaryOut):
+    body: str
+    #: A unified diff from this version to the current text.
+    diff: list[dict[str, str | int | None]]
+
+
+class PublishIn(Schema):
+    recipient_ids: list[BodyId] = []
+    shared_with_guests: StrictBool = True
+
+
+class FollowUpAnswerIn(Schema):
+    followed_up_with_ids: list[BodyId] = []
+    what_changed: str = Field("", max_length=10_000)
+    action_statuses: dict[Id, ActionStatus] = {}
+
+
+class AttendanceOut(Schema):
+    participation_id: int
+    person_id: int
+    name: str
+    role: str
+    present: bool = Field(
+        ..., description="As recorded, else the guess the conclusion page shows ticked."
+    )
+    recorded: bool = Field(..., description="False while nobody has recorded it.")
+    seen_in_room: bool
+
+
+class AttendanceIn(Schema):
+    present_ids: list[BodyId] = Field(
+        ...,
+        description=(
+            "Participation ids of those who were there; everyone else taking part is "
+            "recorded as not there."
+        ),
+    )
