@@ -43,13 +43,9 @@ from peerassist.api.writeups.schemas import (
     WriteUpOut,
 )
 from peerassist.api.writeups._common import (
-    _action,
     _actions,
     _assist,
     _feedback,
-    _followup,
-    _pair,
-    _person,
     router,
 )
 from peerassist.api.writeups.conclusion import (
@@ -116,16 +112,12 @@ __all__ = [
     "VersionSummaryOut",
     "WriteUpIn",
     "WriteUpOut",
-    "_action",
     "_actions",
     "_assist",
     "_attendance",
     "_conclusion",
     "_feedback",
-    "_followup",
     "_one_action",
-    "_pair",
-    "_person",
     "_version_summary",
     "_writeup",
     "_writeup_out",

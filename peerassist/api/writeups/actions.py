@@ -1,11 +1,10 @@
 """Actions, connect-afterwards pairs and feedback."""
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Status
 
 from peerassist.api.schemas import ErrorOut, Id
-from peerassist.api.writeups._common import _action, _actions, _assist, _feedback, _pair, router
+from peerassist.api.writeups._common import _actions, _assist, _feedback, router
 from peerassist.api.writeups.schemas import (
     ActionIn,
     ActionOut,
@@ -23,7 +22,7 @@ from peerassist.writeups.models import Action, ConnectPair
 
 def _one_action(assist: PeerAssist, action_id: Id) -> Action:
     try:
-        return Action.objects.select_related("assist").get(pk=action_id, assist=assist)
+        return selectors.action_list(assist=assist).select_related("assist").get(pk=action_id)
     except Action.DoesNotExist:
         raise Http404("No such action.") from None
 
@@ -45,7 +44,7 @@ def list_actions(request: HttpRequest, assist_id: Id):
 def create_action(request: HttpRequest, assist_id: Id, payload: ActionIn):
     assist = _assist(request.auth, assist_id)
     action = services.action_create(viewer=request.auth, assist=assist, **payload.dict())
-    return Status(201, _action(action, timezone.localdate()))
+    return Status(201, action)
 
 
 @router.get(
@@ -55,7 +54,7 @@ def create_action(request: HttpRequest, assist_id: Id, payload: ActionIn):
 )
 def get_action(request: HttpRequest, assist_id: Id, action_id: Id):
     action = _one_action(_assist(request.auth, assist_id), action_id)
-    return _action(action, timezone.localdate())
+    return action
 
 
 @router.patch(
@@ -68,7 +67,7 @@ def update_action(request: HttpRequest, assist_id: Id, action_id: Id, payload: A
     action = services.action_update(
         viewer=request.auth, action=action, changes=payload.dict(exclude_unset=True)
     )
-    return _action(action, timezone.localdate())
+    return action
 
 
 @router.delete(
@@ -89,7 +88,7 @@ def delete_action(request: HttpRequest, assist_id: Id, action_id: Id):
 )
 def list_pairs(request: HttpRequest, assist_id: Id):
     assist = _assist(request.auth, assist_id)
-    return [_pair(p) for p in selectors.connect_pair_list(assist=assist)]
+    return list(selectors.connect_pair_list(assist=assist))
 
 
 @router.post(
@@ -100,7 +99,7 @@ def list_pairs(request: HttpRequest, assist_id: Id):
 def create_pair(request: HttpRequest, assist_id: Id, payload: PairIn):
     assist = _assist(request.auth, assist_id)
     pair = services.connect_pair_add(viewer=request.auth, assist=assist, **payload.dict())
-    return Status(201, _pair(pair))
+    return Status(201, pair)
 
 
 @router.delete(
@@ -111,7 +110,7 @@ def create_pair(request: HttpRequest, assist_id: Id, payload: PairIn):
 def delete_pair(request: HttpRequest, assist_id: Id, pair_id: Id):
     assist = _assist(request.auth, assist_id)
     try:
-        pair = ConnectPair.objects.select_related("assist").get(pk=pair_id, assist=assist)
+        pair = selectors.connect_pair_list(assist=assist).select_related("assist").get(pk=pair_id)
     except ConnectPair.DoesNotExist:
         raise Http404("No such pair.") from None
     services.connect_pair_remove(viewer=request.auth, pair=pair)

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from peerassist.api.schemas import ErrorOut, Id
-from peerassist.api.writeups._common import _actions, _assist, _feedback, _followup, _pair, router
+from peerassist.api.writeups._common import _actions, _assist, _feedback, router
 from peerassist.api.writeups.schemas import (
     AssistStatusOut,
     AttendanceIn,
@@ -26,9 +26,9 @@ def _conclusion(viewer: Viewer, assist: PeerAssist) -> dict:
         "shared_knowledge": conclusion.shared_knowledge if conclusion else "",
         "followup_on": conclusion.followup_on if conclusion else None,
         "followup_at_next_meeting": conclusion.followup_at_next_meeting if conclusion else False,
-        "followup": _followup(selectors.followup_get(assist=assist)),
+        "followup": selectors.followup_get(assist=assist),
         "actions": _actions(assist),
-        "connect_pairs": [_pair(p) for p in selectors.connect_pair_list(assist=assist)],
+        "connect_pairs": list(selectors.connect_pair_list(assist=assist)),
         "feedback": _feedback(assist),
         "can_edit": selectors.rights_for(viewer=viewer, assist=assist).edit,
     }

@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest
 
 from peerassist.api.schemas import ErrorOut, Id
-from peerassist.api.writeups._common import _assist, _followup, router
+from peerassist.api.writeups._common import _assist, router
 from peerassist.api.writeups.schemas import FollowUpAnswerIn, FollowUpOut
 from peerassist.writeups import selectors, services
 
@@ -17,7 +17,7 @@ def get_followup(request: HttpRequest, assist_id: Id):
     followup = selectors.followup_get(assist=_assist(request.auth, assist_id))
     if followup is None:
         raise Http404("No follow-up is scheduled.")
-    return _followup(followup)
+    return followup
 
 
 @router.post(
@@ -34,4 +34,4 @@ def answer_followup(request: HttpRequest, assist_id: Id, payload: FollowUpAnswer
         what_changed=payload.what_changed,
         action_statuses={k: str(v) for k, v in payload.action_statuses.items()},
     )
-    return _followup(selectors.followup_get(assist=assist))
+    return selectors.followup_get(assist=assist)

@@ -1,13 +1,16 @@
-"""The write-ups API's request and response schemas."""
+"""The write-ups API's request and response schemas. Responses read the models (and the
+selectors' views) directly: a field the model does not hold has a `resolve_<field>`."""
 
 from datetime import date, datetime
 
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from peerassist.api.schemas import BodyDate, BodyId, Id, Omittable
 from peerassist.assists.models import Status as AssistStatus
-from peerassist.writeups.models import ActionStatus, WriteUpStatus
+from peerassist.writeups import rules
+from peerassist.writeups.models import Action, ActionStatus, WriteUpStatus
 
 
 class PersonRefOut(Schema):
@@ -31,6 +34,10 @@ class ActionOut(Schema):
     overdue: bool
     notes: str
     contributions: list[ContributionRefOut]
+
+    @staticmethod
+    def resolve_overdue(obj: Action) -> bool:
+        return rules.is_overdue(due_on=obj.due_on, status=obj.status, today=timezone.localdate())
 
 
 class ActionIn(Schema):
