@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "peerassist.live",
     "peerassist.writeups",
+    "peerassist.reports",
     "peerassist.search",
     "peerassist.invitations",
     "peerassist.notifications",

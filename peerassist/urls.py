@@ -25,7 +25,7 @@ urlpatterns = [
     path("audit/", include("peerassist.audit.urls")),
     path("assists/", include("peerassist.assists.urls")),
     path("", include("peerassist.writeups.urls")),
-    path("reports/", include("peerassist.writeups.urls_reports")),
+    path("reports/", include("peerassist.reports.urls")),
     path("search/", include("peerassist.search.urls")),
     path("communities/", include("peerassist.communities.urls")),
     path("", include("peerassist.invitations.urls")),

@@ -10,7 +10,7 @@ from django.test import Client
 
 from peerassist.accounts.services import api_token_create
 from peerassist.assists.models import Participation, Role, Status, Visibility
-from peerassist.writeups import dashboard
+from peerassist.reports import dashboard
 from peerassist.writeups.models import Action, ActionStatus
 from tests.factories import PeerAssistFactory, PersonFactory, TopicFactory, UnitFactory
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from peerassist.assists.models import Status, Visibility
 from peerassist.communities.models import Community, Meeting, Topic
-from peerassist.writeups import reports
+from peerassist.reports import quarterly as reports
 from peerassist.writeups.models import ActionStatus
 from tests.factories import PersonFactory, UnitFactory
 from tests.reports_support import make_actions, make_assist, make_followup, make_writeup

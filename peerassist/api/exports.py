@@ -15,10 +15,11 @@ from peerassist.api.openapi import file_response as file_answer
 from peerassist.api.schemas import ErrorOut, Id
 from peerassist.audit.services import audit_record
 from peerassist.core.scoping import Viewer
-from peerassist.writeups import dashboard, reports
+from peerassist.reports import dashboard
+from peerassist.reports import quarterly as reports
+from peerassist.reports.views import file_response
 from peerassist.writeups.exports import UnknownFormat, writeup_export, writeup_for_export
 from peerassist.writeups.models import WriteUp
-from peerassist.writeups.views_reports import file_response
 
 router = Router(tags=["exports"])
 

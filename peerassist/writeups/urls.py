@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerassist.writeups import views, views_writeup
+from peerassist.writeups import views
 
 app_name = "writeups"
 
@@ -16,11 +16,11 @@ urlpatterns = [
     path(A + "conclusion/pairs/<int:pair_id>/remove/", views.pair_remove, name="pair_remove"),
     path(A + "conclusion/feedback/", views.feedback, name="feedback"),
     path(A + "followup/", views.followup, name="followup"),
-    path(A + "writeup/", views_writeup.writeup, name="writeup"),
-    path(A + "writeup/preview/", views_writeup.preview, name="preview"),
-    path(A + "writeup/draft/", views_writeup.draft, name="draft"),
-    path(A + "writeup/versions/", views_writeup.versions, name="versions"),
-    path(A + "writeup/versions/<int:number>/", views_writeup.version, name="version"),
-    path(A + "writeup/versions/<int:number>/restore/", views_writeup.restore, name="restore"),
-    path(A + "writeup/publish/", views_writeup.publish, name="publish"),
+    path(A + "writeup/", views.writeup, name="writeup"),
+    path(A + "writeup/preview/", views.preview, name="preview"),
+    path(A + "writeup/draft/", views.draft, name="draft"),
+    path(A + "writeup/versions/", views.versions, name="versions"),
+    path(A + "writeup/versions/<int:number>/", views.version, name="version"),
+    path(A + "writeup/versions/<int:number>/restore/", views.restore, name="restore"),
+    path(A + "writeup/publish/", views.publish, name="publish"),
 ]

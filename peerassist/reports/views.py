@@ -18,7 +18,8 @@ from peerassist.communities.models import Community
 from peerassist.core.access import ViewerRequest
 from peerassist.core.scoping import Viewer, require_member
 from peerassist.people.models import Unit
-from peerassist.writeups import dashboard, reports
+from peerassist.reports import dashboard
+from peerassist.reports import quarterly as reports
 from peerassist.writeups.exports import (
     ExportFile,
     UnknownFormat,
@@ -113,7 +114,7 @@ def report_page(request: ViewerRequest) -> HttpResponse:
     else:
         context["form"] = ReportForm(viewer=viewer)
     status = 400 if context["errors"] else 200
-    return render(request, "writeups/report/page.html", context, status=status)
+    return render(request, "reports/report/page.html", context, status=status)
 
 
 @require_GET
@@ -143,6 +144,6 @@ def dashboard_page(request: ViewerRequest) -> HttpResponse:
     charts = dashboard.dashboard_charts(viewer=viewer)
     return render(
         request,
-        "writeups/dashboard/page.html",
+        "reports/dashboard/page.html",
         {"charts": charts, "charts_data": dashboard.charts_json(charts)},
     )

@@ -26,7 +26,7 @@ from peerassist.people.models import Person
 from peerassist.writeups import forms, length, rules, selectors, services
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import WriteUp, WriteUpStatus, WriteUpVersion
-from peerassist.writeups.views import viewer_of
+from peerassist.writeups.views.concluding import viewer_of
 
 
 def _writeup_page(

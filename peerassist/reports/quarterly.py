@@ -329,7 +329,7 @@ def report_context(report: Report) -> dict[str, Any]:
 def report_html(report: Report, *, paged: bool = False) -> str:
     from peerassist.writeups.exports.html import render_template
 
-    return render_template("writeups/report/report.html", report_context(report), paged=paged)
+    return render_template("reports/report/report.html", report_context(report), paged=paged)
 
 
 def report_pdf(report: Report) -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerassist.writeups import views_reports
+from peerassist.reports import views as views_reports
 
 app_name = "reports"
 

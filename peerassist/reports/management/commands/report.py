@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from peerassist.writeups import reports
+from peerassist.reports import quarterly as reports
 from peerassist.writeups.management.commands._viewer import organisation_for, viewer_for
 
 

@@ -1,0 +1,51 @@
+"""The pages after the session, one module per concern: `concluding` (the conclusion,
+attendance, actions, pairs, feedback, follow-up) and `editor` (the write-up, its versions,
+publishing). `urls.py` imports this package, which re-exports every view."""
+
+from peerassist.writeups.views.concluding import (
+    action_add,
+    action_edit,
+    assist_of,
+    attendance,
+    conclude,
+    conclusion,
+    feedback,
+    followup,
+    pair_add,
+    pair_remove,
+    services_refusal,
+    viewer_of,
+)
+from peerassist.writeups.views.editor import (
+    draft,
+    gauge,
+    preview,
+    publish,
+    restore,
+    version,
+    versions,
+    writeup,
+)
+
+__all__ = [
+    "action_add",
+    "action_edit",
+    "assist_of",
+    "attendance",
+    "conclude",
+    "conclusion",
+    "draft",
+    "feedback",
+    "followup",
+    "gauge",
+    "pair_add",
+    "pair_remove",
+    "preview",
+    "publish",
+    "restore",
+    "services_refusal",
+    "version",
+    "versions",
+    "viewer_of",
+    "writeup",
+]
