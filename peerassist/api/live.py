@@ -27,6 +27,10 @@ class PostIn(Schema):
     focus_question: StrictInt | None = Field(None, ge=0, le=32767)  # its column's range
     group_id: BodyId | None = None
     on_behalf_of: BodyId | None = Field(None, description="Facilitator and note-taker only.")
+    anonymous: bool = Field(
+        False,
+        description="A question without your name, in a step where the facilitator allows it.",
+    )
 
 
 def _actor(request: HttpRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:
@@ -70,6 +74,7 @@ def post_contribution(request: HttpRequest, assist_id: Id, payload: PostIn):
             focus_question=payload.focus_question,
             group_id=payload.group_id,
             on_behalf_of=payload.on_behalf_of,
+            anonymous=payload.anonymous,
         )
     except services.RoomError as refusal:
         return Status(422, {"detail": refusal.message, "code": refusal.code})

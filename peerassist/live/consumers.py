@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerassist.assists.models import AssistStep, PeerAssist
-from peerassist.live import events, limits, selectors, services
+from peerassist.live import events, limits, questions, selectors, services, votes
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
 
@@ -273,6 +273,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             group_id=_optional_int(message.get("group_id")),
             on_behalf_of=_optional_int(message.get("on_behalf_of")),
             typed_in_step=_optional_int(message.get("step_id")),
+            anonymous=message.get("anonymous") is True,
         )
         await self._send(
             {
@@ -343,6 +344,75 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             minutes=int(message.get("minutes") or 0),
             step_id=_optional_int(message.get("step_id")),
             on=bool(message.get("on", False)),
+        )
+
+    async def on_anonymous(self, message: dict[str, Any]) -> None:
+        await in_db_thread(questions.anonymous_questions_set)(
+            assist_id=self.assist_id,
+            user_id=self._user(),
+            step_id=int(message["step_id"]),
+            on=message.get("on") is True,
+        )
+
+    async def on_upvote(self, message: dict[str, Any]) -> None:
+        await in_db_thread(questions.question_upvote)(
+            assist_id=self.assist_id,
+            user_id=self._user(),
+            contribution_id=int(message["contribution_id"]),
+            on=message.get("on", True) is not False,
+        )
+
+    async def on_answer(self, message: dict[str, Any]) -> None:
+        await in_db_thread(questions.question_answer)(
+            assist_id=self.assist_id,
+            user_id=self._user(),
+            contribution_id=int(message["contribution_id"]),
+            answered=message.get("answered", True) is not False,
+        )
+
+    async def on_vote_open(self, message: dict[str, Any]) -> None:
+        ids = message.get("contribution_ids")
+        if not isinstance(ids, list):
+            raise TypeError
+        await in_db_thread(votes.vote_open)(
+            assist_id=self.assist_id,
+            user_id=self._user(),
+            contribution_ids=[int(i) for i in ids],
+            dots=int(message["dots"]),
+            voters=str(message.get("voters") or "everyone"),
+        )
+
+    async def on_vote_cast(self, message: dict[str, Any]) -> None:
+        dots = message.get("dots")
+        if not isinstance(dots, dict):
+            raise TypeError
+        vote_id = int(message["vote_id"])
+        try:
+            ballot = await in_db_thread(votes.vote_cast)(
+                assist_id=self.assist_id,
+                user_id=self._user(),
+                vote_id=vote_id,
+                client_id=str(message.get("client_id", "")),
+                dots=dots,
+            )
+        except services.RoomError as refusal:
+            # Tell the client which ballot failed, so it stops sending it.
+            await self.send(
+                text_data=json.dumps(
+                    {
+                        "type": "error",
+                        "code": refusal.code,
+                        "message": refusal.message,
+                        "vote_id": vote_id,
+                    }
+                )
+            )
+            return
+        await self.send(text_data=json.dumps(ballot))
+
+    async def on_vote_close(self, message: dict[str, Any]) -> None:
+        await in_db_thread(votes.vote_close)(
+            assist_id=self.assist_id, user_id=self._user(), vote_id=int(message["vote_id"])
         )
 
     # --- Presence ---------------------------------------------------------------------

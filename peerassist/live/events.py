@@ -35,8 +35,11 @@ class ContributionData(TypedDict):
     focus_question: int | None
     step_id: int | None
     group_id: int | None
-    author: PersonRef
+    author: PersonRef | None  # None: an anonymous question, named to nobody
     recorded_by: PersonRef | None
+    anonymous: bool
+    upvotes: int
+    answered: bool
     starred: bool
     tags: list[str]
     merged_into: int | None
@@ -44,6 +47,43 @@ class ContributionData(TypedDict):
     created_at: str
     updated_at: str
     version: int
+    #: Only in one person's own `state` and `ack`: their anonymous question, their upvote.
+    mine: NotRequired[bool]
+    upvoted: NotRequired[bool]
+
+
+class AnonymousStepsData(TypedDict):
+    """The steps in which participants may ask questions without their name."""
+
+    step_ids: list[int]
+
+
+class VoteData(TypedDict):
+    """A dot-vote; `results` ({contribution id: dots}) only once it is closed."""
+
+    id: int
+    step_id: int | None
+    dots: int
+    voters: str
+    voter_roles: list[str]
+    note_ids: list[int]
+    status: str  # "open" | "closed"
+    ballots: int
+    results: dict[str, int] | None
+    opened_at: str
+    closed_at: str | None
+
+
+class VoteCastData(TypedDict):
+    """Someone cast (or first cast) their dots: how many have voted, never what."""
+
+    vote_id: int
+    ballots: int
+
+
+class BallotData(TypedDict):
+    client_id: str
+    dots: dict[str, int]
 
 
 class TimerData(TypedDict):
@@ -116,6 +156,42 @@ class TimerChanged(TypedDict):
     server_time: str
 
 
+class QuestionsAnonymous(TypedDict):
+    """The facilitator turned anonymous questions on or off in a step."""
+
+    type: Literal["event"]
+    seq: int
+    event: Literal["questions.anonymous"]
+    data: AnonymousStepsData
+    server_time: str
+
+
+class VoteOpened(TypedDict):
+    type: Literal["event"]
+    seq: int
+    event: Literal["vote.opened"]
+    data: VoteData
+    server_time: str
+
+
+class VoteCast(TypedDict):
+    type: Literal["event"]
+    seq: int
+    event: Literal["vote.cast"]
+    data: VoteCastData
+    server_time: str
+
+
+class VoteClosed(TypedDict):
+    """The vote closed: its results go to everyone."""
+
+    type: Literal["event"]
+    seq: int
+    event: Literal["vote.closed"]
+    data: VoteData
+    server_time: str
+
+
 LiveEvent = (
     ContributionCreated
     | ContributionUpdated
@@ -123,6 +199,10 @@ LiveEvent = (
     | ContributionStarred
     | ContributionMerged
     | TimerChanged
+    | QuestionsAnonymous
+    | VoteOpened
+    | VoteCast
+    | VoteClosed
 )
 ContributionEventKind = Literal[
     "contribution.created",
@@ -131,7 +211,12 @@ ContributionEventKind = Literal[
     "contribution.starred",
     "contribution.merged",
 ]
-EventKind = ContributionEventKind | Literal["timer.changed"]
+VoteEventKind = Literal["vote.opened", "vote.closed"]
+EventKind = (
+    ContributionEventKind
+    | VoteEventKind
+    | Literal["timer.changed", "questions.anonymous", "vote.cast"]
+)
 
 #: Each event kind's TypedDict, by its `event` name.
 EVENT_TYPES: dict[str, type] = {
@@ -160,6 +245,7 @@ class May(TypedDict):
     edit_any: bool
     control: bool
     on_behalf: bool
+    upvote: bool
 
 
 class MeData(TypedDict):
@@ -214,6 +300,9 @@ class State(TypedDict):
     groups: list[GroupRef]
     presence: list[PresenceEntry]
     me: MeData
+    anonymous_step_ids: list[int]
+    votes: list[VoteData]
+    my_ballots: dict[str, BallotData]
     server_time: str
 
 
@@ -246,6 +335,16 @@ class Error(TypedDict):
     code: str
     message: str
     client_id: NotRequired[str]
+    vote_id: NotRequired[int]  # a ballot the server did not count
+
+
+class Ballot(TypedDict):
+    """The sender's ballot as counted (to the sender only)."""
+
+    type: Literal["ballot"]
+    vote_id: int
+    client_id: str
+    dots: dict[str, int]
 
 
 class Pong(TypedDict):
@@ -253,7 +352,7 @@ class Pong(TypedDict):
     server_time: str
 
 
-ServerMessage = LiveEvent | State | Ack | Me | Presence | Error | Pong
+ServerMessage = LiveEvent | State | Ack | Me | Presence | Error | Ballot | Pong
 
 #: Each server → browser message's TypedDicts, by its `type` ("event": one per kind).
 SERVER_MESSAGE_TYPES: dict[str, tuple[type, ...]] = {}

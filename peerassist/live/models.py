@@ -33,6 +33,8 @@ class Room(models.Model):
     #: The projector token is derived from this and SECRET_KEY, so the facilitator can show
     #: the link again in any browser while the database alone does not give it away.
     projector_nonce = models.CharField(max_length=32, blank=True)
+    #: The steps in which the facilitator lets participants ask questions without their name.
+    anonymous_step_ids = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"Room of {self.assist}"
@@ -88,6 +90,13 @@ class Contribution(models.Model):
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    #: Asked without a name: the author is kept for moderation and abuse only, and is shown
+    #: to nobody else, in the room, the record, the write-up and every export.
+    anonymous = models.BooleanField(default=False)
+    #: A question's upvotes (one per person, see QuestionUpvote), counted here for the board.
+    upvotes = models.PositiveIntegerField(default=0)
+    #: When the facilitator marked the question answered.
+    answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,3 +129,67 @@ class ContributionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution_id} v{self.version}"
+
+
+class QuestionUpvote(models.Model):
+    """One person's upvote of a question in the room (at most one each)."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="upvote_set"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "person"], name="one_upvote_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ▲ {self.contribution_id}"
+
+
+class Vote(models.Model):
+    """A dot-vote the facilitator opens over chosen notes: `dots` per person, results shown
+    once it is closed (see live/votes.py)."""
+
+    class Voters(models.TextChoices):
+        EVERYONE = "everyone", _("Home team and visiting peers")
+        HOME_TEAM = "home_team", _("The home team")
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="votes")
+    step = models.ForeignKey(
+        AssistStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.ManyToManyField(Contribution, related_name="votes")
+    dots = models.PositiveSmallIntegerField(_("dots per person"))
+    voters = models.CharField(max_length=12, choices=Voters.choices, default=Voters.EVERYONE)
+    opened_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Vote {self.pk} in {self.assist_id}"
+
+
+class Ballot(models.Model):
+    """One person's dots in one vote: {contribution id: dots}. One per person and vote."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    client_id = models.UUIDField()
+    dots = models.JSONField(default=dict)
+    cast_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "person"], name="one_ballot_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Ballot of {self.person_id} in vote {self.vote_id}"

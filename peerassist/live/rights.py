@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,8 @@ from peerassist.live.events import May
 
 FACILITATION = frozenset({"facilitator", "note_taker"})
 ALL_KINDS = kinds_module.ALL_KINDS
+#: Who upvotes questions: the people taking part, not those who moderate them.
+UPVOTERS = frozenset({"home_peer", "visiting_peer", "observer"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Rights:
     on_behalf: bool
     why: str = ""
     read_only: bool = False
+    #: May upvote questions (UPVOTERS, while the session is live).
+    upvote: bool = False
 
     def as_dict(self) -> May:
         return {
@@ -33,6 +37,7 @@ class Rights:
             "edit_any": self.edit_any,
             "control": self.control,
             "on_behalf": self.on_behalf,
+            "upvote": self.upvote,
         }
 
 
@@ -46,6 +51,17 @@ def rights_for(
     """What a participant with `role` may do during the current step (None: not started).
 
     `kinds_by_role` is the step's step × role × kind table (assists.kinds.kinds_by_role)."""
+    rights = _rights_for(role=role, live=live, step_name=step_name, kinds_by_role=kinds_by_role)
+    return replace(rights, upvote=live and role in UPVOTERS)
+
+
+def _rights_for(
+    *,
+    role: str | None,
+    live: bool,
+    step_name: str | None,
+    kinds_by_role: Mapping[str, Sequence[str]],
+) -> Rights:
     if role is None or role == "projector":
         return Rights(False, (), False, False, False, False, _("You are watching."), True)
     if role in FACILITATION:
@@ -88,3 +104,24 @@ def rights_for(
     else:
         why = _("Observers read along.")
     return Rights(bool(kinds), kinds, star, False, False, False, why % {"step": step_name})
+
+
+def anonymous_refusal(
+    *,
+    anonymous: bool,
+    kind: str,
+    on_behalf: bool,
+    step_id: int | None,
+    open_steps: Sequence[int],
+) -> tuple[str, str] | None:
+    """Why a note may not go without its author's name (code, message), or None: only a
+    question, never on someone's behalf, in a step where the facilitator allows it."""
+    if not anonymous:
+        return None
+    if kind != "question":
+        return "invalid", _("Only questions can be asked without your name.")
+    if on_behalf:
+        return "invalid", _("A note posted for someone else carries their name.")
+    if step_id is None or step_id not in open_steps:
+        return "not_now", _("The facilitator has not opened anonymous questions in this step.")
+    return None

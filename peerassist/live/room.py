@@ -48,8 +48,26 @@ def event_emit(
 def event_emit(
     room: Room, kind: Literal["timer.changed"], data: events.TimerData
 ) -> events.LiveEvent: ...
+@overload
 def event_emit(
-    room: Room, kind: events.EventKind, data: events.ContributionData | events.TimerData
+    room: Room, kind: Literal["questions.anonymous"], data: events.AnonymousStepsData
+) -> events.LiveEvent: ...
+@overload
+def event_emit(
+    room: Room, kind: events.VoteEventKind, data: events.VoteData
+) -> events.LiveEvent: ...
+@overload
+def event_emit(
+    room: Room, kind: Literal["vote.cast"], data: events.VoteCastData
+) -> events.LiveEvent: ...
+def event_emit(
+    room: Room,
+    kind: events.EventKind,
+    data: events.ContributionData
+    | events.TimerData
+    | events.AnonymousStepsData
+    | events.VoteData
+    | events.VoteCastData,
 ) -> events.LiveEvent:
     """Number the event, store it for replay, publish it after commit."""
     room.last_seq += 1

@@ -21,9 +21,9 @@ from peerassist.assists.models import (
 )
 from peerassist.assists.selectors import assist_get
 from peerassist.core.scoping import Viewer
-from peerassist.live import events
+from peerassist.live import events, voting
 from peerassist.live import rights as rights_rules
-from peerassist.live.models import Contribution, Room, RoomEvent
+from peerassist.live.models import Contribution, QuestionUpvote, Room, RoomEvent
 from peerassist.live.timer import timer_payload
 from peerassist.people.models import Person
 
@@ -133,8 +133,12 @@ def _person(person: Person) -> events.PersonRef:
     return {"person_id": person.pk, "name": person.name}
 
 
-def contribution_dict(c: Contribution) -> events.ContributionData:
-    return {
+def contribution_dict(
+    c: Contribution, *, viewer_person_id: int | None = None
+) -> events.ContributionData:
+    """A note as the board draws it. An anonymous question names nobody; only its author's
+    own copy (`viewer_person_id`, in their state or ack) says `mine`, so they can edit it."""
+    data: events.ContributionData = {
         "id": c.pk,
         "client_id": str(c.client_id),
         "kind": c.kind,
@@ -142,8 +146,11 @@ def contribution_dict(c: Contribution) -> events.ContributionData:
         "focus_question": c.focus_question,
         "step_id": c.step_id,
         "group_id": c.group_id,
-        "author": _person(c.author),
-        "recorded_by": _person(c.recorded_by) if c.recorded_by else None,
+        "author": None if c.anonymous else _person(c.author),
+        "recorded_by": _person(c.recorded_by) if c.recorded_by and not c.anonymous else None,
+        "anonymous": c.anonymous,
+        "upvotes": c.upvotes,
+        "answered": c.answered_at is not None,
         "starred": c.starred,
         "tags": c.tags,
         "merged_into": c.merged_into_id,
@@ -152,6 +159,9 @@ def contribution_dict(c: Contribution) -> events.ContributionData:
         "updated_at": c.updated_at.isoformat(),
         "version": c.version,
     }
+    if c.anonymous and viewer_person_id is not None and c.author_id == viewer_person_id:
+        data["mine"] = True
+    return data
 
 
 def timer_dict(room: Room, now: datetime | None = None) -> events.TimerData:
@@ -203,13 +213,35 @@ def room_state(
             for s in steps
         ],
         "timer": timer_dict(room),
-        "contributions": [contribution_dict(c) for c in contribution_list(assist_id=assist_id)],
+        "contributions": _contributions_for(assist_id, actor),
+        "anonymous_step_ids": list(room.anonymous_step_ids or []),
+        "votes": voting.vote_list(assist_id=assist_id),
+        "my_ballots": voting.my_ballots(assist_id=assist_id, person_id=actor.person_id),
         "focus_questions": assist.focus_questions,
         "groups": [{"id": g.pk, "name": g.name} for g in assist.groups.order_by("order", "pk")],
         "presence": presence,
         "me": _me(room, actor),
         "server_time": timezone.now().isoformat(),
     }
+
+
+def _contributions_for(assist_id: int, actor: Actor) -> list[events.ContributionData]:
+    """The notes as this actor sees them: their own anonymous questions and their upvotes
+    are marked on their copy only."""
+    upvoted: set[int] = set()
+    if actor.person_id is not None:
+        upvoted = set(
+            QuestionUpvote.objects.filter(
+                contribution__assist_id=assist_id, person_id=actor.person_id
+            ).values_list("contribution_id", flat=True)
+        )
+    notes = []
+    for c in contribution_list(assist_id=assist_id):
+        data = contribution_dict(c, viewer_person_id=actor.person_id)
+        if c.pk in upvoted:
+            data["upvoted"] = True
+        notes.append(data)
+    return notes
 
 
 def events_since(*, assist_id: int, seq: int) -> list[events.LiveEvent] | None:

@@ -61,6 +61,7 @@ def contribution_post(
     group_id: int | None = None,
     on_behalf_of: int | None = None,
     typed_in_step: int | None = None,
+    anonymous: bool = False,
 ) -> Posted:
     """Store a note once per client id: a retry gets the note saved the first time.
 
@@ -70,7 +71,7 @@ def contribution_post(
         client_uuid = uuid.UUID(str(client_id))
     except ValueError:
         raise RoomError("invalid", _("The note has no valid client id.")) from None
-    existing = _existing(assist_id, client_uuid)
+    existing = _existing(assist_id, client_uuid, user_id=user_id)
     if existing is not None:
         return Posted(existing, created=False)
     text = (text or "").strip()
@@ -113,6 +114,15 @@ def contribution_post(
                 ):
                     raise RoomError("invalid", _("That person does not take part in this assist."))
                 author_id, recorded_by = on_behalf_of, actor.person_id
+            refusal = rights_rules.anonymous_refusal(
+                anonymous=anonymous,
+                kind=kind,
+                on_behalf=recorded_by is not None,
+                step_id=step.pk if step else None,
+                open_steps=room.anonymous_step_ids or [],
+            )
+            if refusal:
+                raise RoomError(*refusal)
             questions = room.assist.focus_questions
             if focus_question is not None and not 0 <= focus_question < len(questions):
                 raise RoomError("invalid", _("There is no such focus question."))
@@ -131,15 +141,17 @@ def contribution_post(
                 group_id=group_id,
                 author_id=author_id,
                 recorded_by_id=recorded_by,
+                anonymous=anonymous,
             )
-            data = contribution_dict(
-                Contribution.objects.select_related("author", "recorded_by").get(pk=contribution.pk)
+            saved = Contribution.objects.select_related("author", "recorded_by").get(
+                pk=contribution.pk
             )
-            _emit(room, "contribution.created", data)
-            return Posted(data, created=True)
+            _emit(room, "contribution.created", contribution_dict(saved))
+            # The ack goes to the poster only: their copy of an anonymous question says `mine`.
+            return Posted(contribution_dict(saved, viewer_person_id=author_id), created=True)
     except IntegrityError:
         # Two copies of the same retry raced: the first one won, return it.
-        existing = _existing(assist_id, client_uuid)
+        existing = _existing(assist_id, client_uuid, user_id=user_id)
         if existing is None:
             raise
         return Posted(existing, created=False)
@@ -158,13 +170,18 @@ def _earlier_step(room: Room, step_id: int | None) -> AssistStep | None:
     return AssistStep.objects.filter(assist_id=room.assist_id, pk=step_id).first()
 
 
-def _existing(assist_id: int, client_uuid: uuid.UUID) -> events.ContributionData | None:
+def _existing(
+    assist_id: int, client_uuid: uuid.UUID, *, user_id: int
+) -> events.ContributionData | None:
     found = (
         Contribution.objects.select_related("author", "recorded_by")
         .filter(assist_id=assist_id, client_id=client_uuid)
         .first()
     )
-    return contribution_dict(found) if found else None
+    if found is None:
+        return None
+    mine = found.author.user_id == user_id
+    return contribution_dict(found, viewer_person_id=found.author_id if mine else None)
 
 
 def _own_contribution(room: Room, actor: Actor, contribution_id: int) -> Contribution:

@@ -135,7 +135,8 @@ def build_contribution(contribution: Any) -> DocumentData | None:
         language=_assist_language(assist, contribution.text),
         organisation_id=assist.organisation_id,
         assist_id=assist.pk,
-        unit_id=contribution.author.unit_id,
+        # An anonymous question's unit would narrow down who asked it.
+        unit_id=None if contribution.anonymous else contribution.author.unit_id,
         community_id=_community_id(assist),
         date=_day(contribution.created_at),
         url=_url("live:room", assist.pk, fallback=_assist_url(assist.pk)),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ class NoteData:
     #: Where the write-up puts it: "" (what was heard), "purpose", "analysis" (four-part),
     #: "together" or "response" (Mini: the guide's steps 4 and 5).
     part: str = ""
+
+
+@dataclass(frozen=True)
+class VoteData:
+    """A closed dot-vote: where it belongs (a NoteData part), dots each, how many voted, and
+    the notes with their dots, most first."""
+
+    part: str
+    dots: int
+    ballots: int
+    results: Sequence[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ class SessionData:
     #: The follow-up check-in's date (the Mini guide's "after the event"), if set.
     followup_on: date | None = None
     followup_at_next_meeting: bool = False
+    #: Closed dot-votes, in the order they were held.
+    votes: Sequence[VoteData] = ()
 
 
 _SPACES = re.compile(r"\s+")
@@ -221,6 +235,23 @@ def _by_question(data: SessionData, heard: Sequence[NoteData]) -> list[str]:
     return out
 
 
+def _votes(data: SessionData, part: str) -> list[str]:
+    """The dot-votes held in the steps whose notes go in this part of the write-up."""
+    out: list[str] = []
+    for vote in (v for v in data.votes if v.part == part):
+        summary = ngettext(
+            "%(dots)s dot each, %(n)s person voted.",
+            "%(dots)s dots each, %(n)s people voted.",
+            vote.ballots,
+        ) % {"dots": vote.dots, "n": vote.ballots}
+        out += [f"**{_('Dot-vote.')}** {summary}", ""]
+        for text, dots in vote.results:
+            count = ngettext("%(n)s dot", "%(n)s dots", dots) % {"n": dots}
+            out.append(f"- {inline(text)} — **{count}**")
+        out.append("")
+    return out
+
+
 def _actions(data: SessionData, heading: str) -> list[str]:
     out = [f"## {heading}", ""]
     out += _actions_table(data.actions) if data.actions else [_("No actions were agreed.")]
@@ -263,6 +294,7 @@ def draft_mini(data: SessionData) -> str:
     heard = [n for n in data.notes if not n.part]
     out += [f"## {_('What the visiting peers know')}", ""]
     out += _by_question(data, heard)
+    out += _votes(data, "")
     together = [n for n in data.notes if n.part == "together"]
     out += [f"## {_('What we all now know together')}", ""]
     lines = _notes_by_kind(together, data.kinds)[1:]
@@ -270,7 +302,8 @@ def draft_mini(data: SessionData) -> str:
         out += [*lines, ""]
     if data.shared_knowledge.strip():
         out += [paragraphs(data.shared_knowledge), ""]
-    if not lines and not data.shared_knowledge.strip():
+    out += _votes(data, "together")
+    if not lines and not data.shared_knowledge.strip() and not _votes(data, "together"):
         out += [_("To be completed by the home team."), ""]
     out += [f"## {_('Home peer response')}", ""]
     out += [
@@ -284,6 +317,7 @@ def draft_mini(data: SessionData) -> str:
     response = [n for n in data.notes if n.part == "response"]
     if response:
         out += [*_notes_by_kind(response, data.kinds)[1:], ""]
+    out += _votes(data, "response")
     if data.actions:
         out += _actions(data, _("Actions"))
     out += _pairs(data, _("Connect after the session"))
@@ -315,12 +349,16 @@ def draft_markdown(data: SessionData) -> str:
     heard = [n for n in data.notes if not n.part]
     out += [f"## {_('What the peers shared') if four_part else _('What we heard')}", ""]
     out += _by_question(data, heard)
+    out += _votes(data, "")
 
     if four_part:
         analysis = [n for n in data.notes if n.part == "analysis"]
         out += [f"## {_('The receivers’ analysis')}", ""]
-        out += _notes_by_kind(analysis, data.kinds)[1:] or [_("To be completed by the home team.")]
+        votes = _votes(data, "analysis")
+        lines = _notes_by_kind(analysis, data.kinds)[1:]
+        out += lines or ([] if votes else [_("To be completed by the home team.")])
         out.append("")
+        out += votes
         if data.shared_knowledge.strip():
             out += [paragraphs(data.shared_knowledge), ""]
     else:

@@ -15,6 +15,7 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerassist.assists.models import (
     ContributionKind,
@@ -30,7 +31,8 @@ from peerassist.assists.models import (
 from peerassist.assists.selectors import participation_list
 from peerassist.core import access
 from peerassist.core.scoping import Viewer
-from peerassist.live.models import Contribution
+from peerassist.live.models import Contribution, Vote
+from peerassist.live.voting import tally
 from peerassist.people.models import Person
 from peerassist.writeups import drafting
 from peerassist.writeups.models import (
@@ -293,6 +295,32 @@ def _note_part(contribution: Contribution, analysis: int | None, mini_parts: dic
     return ""
 
 
+def _closed_votes(
+    assist: PeerAssist, analysis: int | None, mini_parts: dict[int, str]
+) -> list[drafting.VoteData]:
+    """The closed dot-votes, each placed with the notes of the step it was held in."""
+    votes = []
+    for vote in Vote.objects.filter(assist=assist, closed_at__isnull=False).prefetch_related(
+        "notes", "ballots"
+    ):
+        texts = {n.pk: n.text for n in vote.notes.all()}
+        totals = tally([b.dots for b in vote.ballots.all()], texts)
+        part = (
+            "analysis"
+            if analysis is not None and vote.step_id == analysis
+            else mini_parts.get(vote.step_id or 0, "")
+        )
+        votes.append(
+            drafting.VoteData(
+                part=part,
+                dots=vote.dots,
+                ballots=len(vote.ballots.all()),
+                results=sorted(((texts[pk], n) for pk, n in totals.items()), key=lambda r: -r[1]),
+            )
+        )
+    return votes
+
+
 def session_data(*, assist: PeerAssist) -> drafting.SessionData:
     """Everything the draft and the exports need about a session, in a handful of queries."""
     # "Who took part": those who attended, not everyone who was invited.
@@ -310,7 +338,8 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
             text=c.text,
             starred=c.starred,
             focus_question=c.focus_question,
-            author=c.author.name,
+            # An anonymous question is never credited, here or in any export.
+            author=_("asked anonymously") if c.anonymous else c.author.name,
             starred_by=c.starred_by_role,
             part=_note_part(c, analysis, mini_parts),
         )
@@ -362,6 +391,7 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         if followup is not None
         else (conclusion.followup_on if conclusion else None),
         followup_at_next_meeting=bool(conclusion and conclusion.followup_at_next_meeting),
+        votes=_closed_votes(assist, analysis, mini_parts),
     )
 
 

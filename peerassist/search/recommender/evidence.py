@@ -115,7 +115,7 @@ def gather(viewer: Viewer, now: datetime) -> tuple[dict[int, list[Evidence]], di
         )
     )
     notes = Contribution.objects.filter(
-        assist__in=visible, deleted_at__isnull=True, author_id__in=people.keys()
+        assist__in=visible, deleted_at__isnull=True, anonymous=False, author_id__in=people.keys()
     ).values_list("pk", "author_id", "text", "starred", "created_at", "assist_id", "assist__title")
     for pk, author_id, text, starred, created, assist_id, title in notes:
         acted = pk in in_action

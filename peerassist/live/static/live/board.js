@@ -26,6 +26,7 @@ export function createBoard(room, { composer }) {
         focus_question: i.message.focus_question,
         group_id: i.message.group_id,
         on_behalf_of: i.message.on_behalf_of,
+        anonymous: i.message.anonymous === true,
         created_at: i.queued_at,
       }));
     return [...saved, ...pending];
@@ -115,9 +116,13 @@ export function createBoard(room, { composer }) {
       !item.pending &&
       myId !== null &&
       myId !== undefined &&
-      ((item.author && item.author.person_id === myId) || (item.recorded_by && item.recorded_by.person_id === myId));
+      (item.mine === true ||
+        (item.author && item.author.person_id === myId) ||
+        (item.recorded_by && item.recorded_by.person_id === myId));
+    const isQuestion = item.kind === "question" && !item.pending && !item.failed;
     const signature = JSON.stringify([item.version, item.text, item.kind, item.starred, item.pending, item.failed,
-      item.focus_question, item.tags, m.star, m.edit_any, mine, room.socket.connected, model.room && model.room.agenda && model.room.agenda.length]);
+      item.focus_question, item.tags, m.star, m.edit_any, m.upvote, mine, item.upvotes, item.upvoted, item.answered,
+      room.socket.connected, model.room && model.room.agenda && model.room.agenda.length]);
     if (element && element.dataset.signature === signature) return element;
     if (element && element.dataset.editing) return element; // never pull text from under someone editing
     if (!element) {
@@ -130,9 +135,15 @@ export function createBoard(room, { composer }) {
     element.classList.toggle("failed", Boolean(item.failed));
     element.classList.toggle("starred", Boolean(item.starred));
 
-    const author = item.pending
-      ? personName(item.on_behalf_of) || room.me().name || ""
-      : (item.author && item.author.name) || "";
+    // An anonymous question names nobody; its author alone sees that it is theirs.
+    const anonymous = item.anonymous === true;
+    const author = anonymous
+      ? mine || item.pending
+        ? `${S.anonymous} ${S.you}`
+        : S.anonymous
+      : item.pending
+        ? personName(item.on_behalf_of) || room.me().name || ""
+        : (item.author && item.author.name) || "";
     const meta = h(
       "p",
       { className: "note-meta" },
@@ -149,6 +160,7 @@ export function createBoard(room, { composer }) {
         : null,
       item.version > 1 ? h("span", { className: "muted", text: ` · ${S.edited}` }) : null,
       item.starred ? h("span", { className: "star-mark" }, h("span", { "aria-hidden": "true", text: " ★ " }), S.starred) : null,
+      isQuestion && item.answered ? h("span", { className: "answered-mark", text: ` · ${S.answered}` }) : null,
     );
     const state = item.failed
       ? h("p", { className: "note-state error", text: format(S.not_accepted, { message: item.failed.message || item.failed.code }) })
@@ -163,6 +175,34 @@ export function createBoard(room, { composer }) {
         h("button", { type: "button", className: "danger", text: S.discard, dataset: { action: "discard" } }),
       );
     } else if (!item.pending) {
+      if (isQuestion && (m.upvote || item.upvotes)) {
+        const count = format(S.upvotes, { n: item.upvotes || 0 });
+        actions.append(
+          m.upvote && !mine
+            ? h("button", {
+                type: "button",
+                className: "secondary upvote",
+                "aria-pressed": item.upvoted ? "true" : "false",
+                "aria-label": `${item.upvoted ? S.upvoted : S.upvote} (${count})`,
+                text: `▲ ${item.upvotes || 0}`,
+                dataset: { action: "upvote" },
+                disabled: !room.socket.connected,
+              })
+            : h("span", { className: "upvote-count", text: `▲ ${item.upvotes || 0}`, "aria-label": count }),
+        );
+      }
+      if (isQuestion && m.edit_any) {
+        actions.append(
+          h("button", {
+            type: "button",
+            className: "secondary",
+            "aria-pressed": item.answered ? "true" : "false",
+            text: item.answered ? S.reopen_question : S.mark_answered,
+            dataset: { action: "answer" },
+            disabled: !room.socket.connected,
+          }),
+        );
+      }
       if (m.star) {
         actions.append(
           h("button", {
@@ -247,6 +287,16 @@ export function createBoard(room, { composer }) {
     } else if (action === "merge") {
       const select = element.querySelector(".note-sort select:not([data-sort])");
       if (select && select.value) room.act({ type: "merge", contribution_id: item.id, into_id: Number(select.value) });
+    } else if (action === "upvote") {
+      const on = !item.upvoted;
+      if (room.act({ type: "upvote", contribution_id: item.id, on })) {
+        // Which questions I upvoted is mine to know: kept on my copy of the note only.
+        const saved = model.room.contributions.find((c) => c.id === item.id);
+        if (saved) saved.upvoted = on;
+        renderBoard();
+      }
+    } else if (action === "answer") {
+      room.act({ type: "answer", contribution_id: item.id, answered: !item.answered });
     } else if (action === "star") {
       room.act({ type: "star", contribution_id: item.id, starred: !item.starred });
     } else if (action === "edit") {

@@ -28,6 +28,15 @@ export function createComposer(room) {
     ui.behalfNext.textContent = option ? format(S.behalf_next_other, { name: option.textContent }) : S.behalf_next_self;
   }
 
+  // "Ask without my name": only for a question, in a step where the facilitator allows it.
+  function anonymousOffered() {
+    return Boolean(ui.anonymousField && room.may().post && model.anonymousNow() && ui.kind.value === "question");
+  }
+
+  function renderAnonymous() {
+    if (ui.anonymousField) ui.anonymousField.hidden = !anonymousOffered();
+  }
+
   function renderQuestions() {
     const questions = room.focusQuestions();
     const chosen = ui.question.value;
@@ -57,6 +66,8 @@ export function createComposer(room) {
     if (who.role && S.roles[who.role]) lines.push(format(S.your_role, { role: S.roles[who.role] }));
     lines.push(m.post ? format(S.may_post, { kinds: room.allowedKinds().map(room.kindLabel).join(", ") }) : S.may_not_post);
     if (m.star) lines.push(S.may_star);
+    if (m.upvote) lines.push(S.may_upvote);
+    if (m.post && model.anonymousNow()) lines.push(S.anonymous_open);
     if (m.edit_any) lines.push(S.may_edit_any);
     else if (m.post) lines.push(S.may_edit_own);
     if (m.on_behalf) lines.push(S.may_behalf);
@@ -75,6 +86,7 @@ export function createComposer(room) {
     if (ui.behalfField) ui.behalfField.hidden = !m.on_behalf;
     if (ui.behalf && !m.on_behalf) ui.behalf.value = "";
     renderBehalf();
+    renderAnonymous();
     renderQuestions();
     room.view.timer();
   }
@@ -100,6 +112,7 @@ export function createComposer(room) {
     }
   });
   if (ui.behalf) ui.behalf.addEventListener("change", renderBehalf);
+  ui.kind.addEventListener("change", renderAnonymous);
 
   ui.composer.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -123,6 +136,10 @@ export function createComposer(room) {
       // The step it was typed in: a note queued offline is judged by the rights of then.
       step_id: model.room && model.room.timer ? model.room.timer.step_id : null,
     };
+    if (anonymousOffered() && ui.anonymous.checked) {
+      message.anonymous = true;
+      message.on_behalf_of = null;
+    }
     if (!outbox.add(message)) {
       ui.error.textContent = S.composer_not_stored;
       ui.error.hidden = false;

@@ -67,6 +67,10 @@ export function createControls(room, { countdown, announce }) {
       const index = steps.findIndex((s) => s.id === timer.step_id);
       button("previous").hidden = index <= 0;
       button("next").hidden = steps.length > 0 && index === steps.length - 1;
+      if (ui.anonymousStep) {
+        ui.anonymousStep.checked = model.anonymousNow();
+        ui.anonymousStep.closest("[data-anonymous-control]").hidden = !step;
+      }
       const prompts = (step && step.prompt_questions) || [];
       ui.promptList.replaceChildren(...prompts.map((q) => h("li", { text: q })));
       ui.prompts.hidden = prompts.length === 0;
@@ -80,6 +84,14 @@ export function createControls(room, { countdown, announce }) {
       const message = { type: "timer", action: button.dataset.timer };
       if (button.dataset.minutes) message.minutes = Number(button.dataset.minutes);
       room.act(message);
+    });
+  }
+  if (ui.anonymousStep) {
+    ui.anonymousStep.addEventListener("change", () => {
+      const stepId = model.room && model.room.timer ? model.room.timer.step_id : null;
+      if (stepId === null || !room.act({ type: "anonymous", step_id: stepId, on: ui.anonymousStep.checked })) {
+        ui.anonymousStep.checked = model.anonymousNow();
+      }
     });
   }
   ui.agenda.addEventListener("click", (event) => {

@@ -6,7 +6,8 @@ const GAP_PATIENCE = 3000; // ms to wait for a missing seq before asking the ser
 export class RoomModel {
   /**
    * onChange(what) is called after each change with "state", "timer", "contributions",
-   * "presence" or "me"; resync() should reconnect so that hello fetches what is missing.
+   * "anonymous" (the steps with anonymous questions), "votes", "presence" or "me"; resync() should
+   * reconnect so that hello fetches what is missing.
    */
   constructor({ onChange, resync, snapshot }) {
     this.onChange = onChange;
@@ -83,6 +84,19 @@ export class RoomModel {
     } else if (String(message.event).startsWith("contribution.")) {
       this.upsert(data);
       this.onChange("contributions");
+    } else if (message.event === "vote.opened" || message.event === "vote.closed") {
+      const votes = (this.room.votes = this.room.votes || []);
+      const index = votes.findIndex((v) => v.id === data.id);
+      if (index === -1) votes.push(data);
+      else votes[index] = data;
+      this.onChange("votes");
+    } else if (message.event === "vote.cast") {
+      const vote = (this.room.votes || []).find((v) => v.id === data.vote_id);
+      if (vote && vote.status === "open") vote.ballots = data.ballots;
+      this.onChange("votes");
+    } else if (message.event === "questions.anonymous") {
+      this.room.anonymous_step_ids = Array.isArray(data.step_ids) ? data.step_ids : [];
+      this.onChange("anonymous");
     } else {
       this.onChange("unknown");
     }
@@ -119,6 +133,13 @@ export class RoomModel {
   step(stepId) {
     if (!this.room || !Array.isArray(this.room.agenda)) return null;
     return this.room.agenda.find((s) => s.id === stepId) || null;
+  }
+
+  /** May questions be asked without a name in the current step? */
+  anonymousNow() {
+    const room = this.room;
+    if (!room || !room.timer || !Array.isArray(room.anonymous_step_ids)) return false;
+    return room.anonymous_step_ids.includes(room.timer.step_id);
   }
 
   currentStep() {

@@ -9,6 +9,7 @@ import { LiveSocket } from "./socket.js";
 
 const LATEST = 6;
 const STARRED = 6;
+const QUESTIONS = 6;
 
 const root = document.querySelector("[data-projector]");
 if (root) start(root);
@@ -23,6 +24,11 @@ function start(root) {
     step: $("[data-current-step]"),
     latest: $("[data-latest]"),
     starred: $("[data-starred]"),
+    questionsBox: $("[data-questions-box]"),
+    votesBox: $("[data-votes-box]"),
+    voteHead: $("[data-vote-head]"),
+    voteList: $("[data-vote-list]"),
+    questions: $("[data-questions]"),
   };
   const serverClock = new ServerClock();
   let shownStepId;
@@ -62,6 +68,54 @@ function start(root) {
   // Kind labels come from the page when it has them, else from the value itself.
   const kindLabel = (kind) => KINDS[kind] || String(kind || "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
+  // Questions as they come: open ones first, the most upvoted on top; nobody is named for
+  // an anonymous one.
+  function question(c) {
+    return h(
+      "li",
+      { className: `note question${c.answered ? " answered" : ""}`, dataset: { testid: "projector-question", id: c.id } },
+      h(
+        "p",
+        { className: "note-meta" },
+        h("span", { className: "upvote-count", text: `▲ ${c.upvotes || 0}`, "aria-label": format(S.upvotes, { n: c.upvotes || 0 }) }),
+        " ",
+        h("span", { className: "note-author", text: c.anonymous ? S.anonymous : (c.author && c.author.name) || "" }),
+        c.answered ? h("span", { className: "answered-mark", text: ` · ${S.answered}` }) : null,
+      ),
+      h("p", { className: "note-text" }, linkify(c.text || "")),
+    );
+  }
+
+  // The open vote's notes and how many have voted; once closed, its results.
+  function renderVotes(room) {
+    const votes = room.votes || [];
+    const vote = votes.find((v) => v.status === "open") || votes.filter((v) => v.status === "closed").at(-1);
+    ui.votesBox.hidden = !vote;
+    if (!vote) return;
+    const text = (id) => ((room.contributions || []).find((c) => c.id === id) || {}).text || "";
+    if (vote.status === "open") {
+      ui.voteHead.textContent = format(S.vote_projector_open, { ballots: vote.ballots });
+      ui.voteList.replaceChildren(...vote.note_ids.map((id) => h("li", { text: text(id) })));
+      return;
+    }
+    const results = vote.results || {};
+    const rows = vote.note_ids.map((id) => [id, results[id] || 0]).sort((a, b) => b[1] - a[1]);
+    const top = Math.max(1, ...rows.map((r) => r[1]));
+    ui.voteHead.textContent = format(S.vote_results_head, { ballots: vote.ballots });
+    ui.voteList.replaceChildren(
+      ...rows.map(([id, n]) =>
+        h(
+          "li",
+          { dataset: { testid: "projector-vote-result" } },
+          h("span", { className: "vote-text", text: text(id) }),
+          " ",
+          h("strong", { className: "vote-total", text: format(S.vote_total, { n }) }),
+          h("meter", { className: "vote-bar", min: 0, max: top, value: n, "aria-hidden": "true" }),
+        ),
+      ),
+    );
+  }
+
   function note(c) {
     return h(
       "li",
@@ -95,6 +149,13 @@ function start(root) {
     const starred = visible.filter((c) => c.starred).slice(-STARRED);
     ui.latest.replaceChildren(...(latest.length ? latest.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes_step })]));
     ui.starred.replaceChildren(...(starred.length ? starred.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes })]));
+    renderVotes(room);
+    const asked = visible
+      .filter((c) => c.kind === "question")
+      .sort((a, b) => Number(Boolean(a.answered)) - Number(Boolean(b.answered)) || (b.upvotes || 0) - (a.upvotes || 0))
+      .slice(0, QUESTIONS);
+    ui.questionsBox.hidden = asked.length === 0 && !model.anonymousNow();
+    ui.questions.replaceChildren(...(asked.length ? asked.map(question) : [h("li", { className: "muted empty-notes", text: S.no_questions })]));
   }
 
   renderStatus();

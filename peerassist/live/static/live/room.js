@@ -24,6 +24,7 @@ import { Outbox, RoomStore } from "./queue.js";
 import { readJson } from "./render.js";
 import { LiveSocket } from "./socket.js";
 import { renderPresence, renderStatus, showAlert } from "./status.js";
+import { createVoting } from "./votes.js";
 
 const root = document.querySelector("[data-live-room]");
 if (root) start(root);
@@ -55,6 +56,9 @@ function findParts(root) {
     behalfField: $("[data-behalf-field]"),
     behalf: $("[data-composer-behalf]"),
     behalfNext: $("[data-behalf-next]"),
+    anonymousField: $("[data-anonymous-field]"),
+    anonymous: $("[data-composer-anonymous]"),
+    anonymousStep: $("[data-anonymous-step]"),
     projectorUrl: $("[data-projector-url]"),
     copyProjector: $("[data-copy-projector]"),
     copyProjectorStatus: $("[data-copy-projector-status]"),
@@ -62,6 +66,8 @@ function findParts(root) {
     count: $("[data-composer-count]"),
     error: $("[data-composer-error]"),
     board: $("[data-board]"),
+    votesBox: $("[data-votes-box]"),
+    votes: $("[data-votes]"),
     boardCount: $("[data-board-count]"),
     countdown: $("[data-countdown]"),
     countdownNote: $("[data-countdown-note]"),
@@ -148,10 +154,16 @@ function start(root) {
         room.view.timer();
         room.view.board();
       } else if (what === "contributions") room.view.board();
+      else if (what === "votes") voting.render();
+      else if (what === "anonymous") {
+        room.view.rights();
+        room.view.board();
+      }
       else if (what === "presence") room.view.presence();
       else if (what === "me") {
         room.view.rights();
         room.view.board();
+        voting.render();
       }
     },
   });
@@ -163,6 +175,7 @@ function start(root) {
       lastSent.clear();
       socket.send({ type: "hello", last_seq: model.room ? model.lastSeq : 0 });
       flush();
+      voting.flush();
     },
     onMessage: receive,
     onStatus: () => room.view.status(),
@@ -180,6 +193,7 @@ function start(root) {
   const controls = createControls(room, { countdown, announce });
   const composer = createComposer(room);
   const board = createBoard(room, { composer });
+  const voting = createVoting(room);
 
   // --- Messages from the server --------------------------------------------------------
 
@@ -207,8 +221,14 @@ function start(root) {
       case "presence":
         model.setPresence(message.presence);
         break;
+      case "ballot":
+        voting.confirmed(message);
+        break;
       case "error":
-        if (message.code === "too_many_connections" || message.code === "room_full") {
+        if (message.vote_id !== undefined) {
+          voting.refused(message.vote_id);
+          showAlert(room, message.message);
+        } else if (message.code === "too_many_connections" || message.code === "room_full") {
           room.connection.limitReason = message.message || ""; // shown as the connection status, once
         } else if (message.client_id && outbox.all().some((i) => i.message.client_id === message.client_id)) {
           outbox.markFailed(message.client_id, { code: message.code, message: message.message });
@@ -241,6 +261,7 @@ function start(root) {
   }, 5_000);
 
   function renderAll() {
+    voting.render();
     room.view.timer();
     room.view.rights();
     room.view.presence();
