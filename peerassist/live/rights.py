@@ -107,12 +107,11 @@ def _rights_for(
 
 
 def anonymous_refusal(
-    *,
     anonymous: bool,
     kind: str,
     on_behalf: bool,
-    step_id: int | None,
-    open_steps: Sequence[int],
+    step: object | None,
+    open_steps: Sequence[int] | None,
 ) -> tuple[str, str] | None:
     """Why a note may not go without its author's name (code, message), or None: only a
     question, never on someone's behalf, in a step where the facilitator allows it."""
@@ -122,6 +121,7 @@ def anonymous_refusal(
         return "invalid", _("Only questions can be asked without your name.")
     if on_behalf:
         return "invalid", _("A note posted for someone else carries their name.")
-    if step_id is None or step_id not in open_steps:
+    step_id = getattr(step, "pk", None)
+    if step_id is None or step_id not in (open_steps or []):
         return "not_now", _("The facilitator has not opened anonymous questions in this step.")
     return None

@@ -275,3 +275,8 @@ def _me(room: Room, actor: Actor) -> events.MeData:
 def me_dict(*, assist_id: int, actor: Actor) -> events.MeData:
     """The actor's rights now (sent again after a replay)."""
     return _me(room_get(assist_id=assist_id), actor)
+
+
+def _mine(contribution: Contribution, user_id: int) -> int | None:
+    """The author's person id when `user_id` is the author (for their own copy), else None."""
+    return contribution.author_id if contribution.author.user_id == user_id else None

@@ -32,6 +32,7 @@ from peerassist.live.room import room_open as room_open
 from peerassist.live.selectors import (
     PROJECTOR_PERSON,
     Actor,
+    _mine,
     contribution_dict,
     projector_token_for,
     room_rights,
@@ -114,14 +115,9 @@ def contribution_post(
                 ):
                     raise RoomError("invalid", _("That person does not take part in this assist."))
                 author_id, recorded_by = on_behalf_of, actor.person_id
-            refusal = rights_rules.anonymous_refusal(
-                anonymous=anonymous,
-                kind=kind,
-                on_behalf=recorded_by is not None,
-                step_id=step.pk if step else None,
-                open_steps=room.anonymous_step_ids or [],
-            )
-            if refusal:
+            if refusal := rights_rules.anonymous_refusal(
+                anonymous, kind, recorded_by is not None, step, room.anonymous_step_ids
+            ):
                 raise RoomError(*refusal)
             questions = room.assist.focus_questions
             if focus_question is not None and not 0 <= focus_question < len(questions):
@@ -180,8 +176,7 @@ def _existing(
     )
     if found is None:
         return None
-    mine = found.author.user_id == user_id
-    return contribution_dict(found, viewer_person_id=found.author_id if mine else None)
+    return contribution_dict(found, viewer_person_id=_mine(found, user_id))
 
 
 def _own_contribution(room: Room, actor: Actor, contribution_id: int) -> Contribution:
