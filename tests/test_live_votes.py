@@ -224,7 +224,8 @@ def test_vote_totals_appear_in_the_write_up_where_the_vote_was_held(scene):
     start = body.index("## What we all now know together")
     together = body[start : body.index("\n## ", start + 3)]
     assert "**Dot-vote.** 3 dots each, 2 people voted." in together
-    lines = [line for line in together.splitlines() if line.startswith("- Option")]
+    votes_part = together[together.index("**Dot-vote.**") :]
+    lines = [line for line in votes_part.splitlines() if line.startswith("- Option")]
     assert lines[:3] == [
         "- Option 1 — **3 dots**",
         "- Option 3 — **2 dots**",
