@@ -32,7 +32,7 @@ from peerassist.assists.models import (
 )
 from peerassist.core import events as core_events
 from peerassist.invitations import services as invitation_services
-from peerassist.live import events, selectors, services
+from peerassist.live import events, questions, selectors, services, votes
 from peerassist.live.consumers import RoomConsumer
 from peerassist.live.models import Room
 from peerassist.members import services as member_services
@@ -174,7 +174,7 @@ def test_a_message_with_a_field_its_type_does_not_name_is_refused():
     with pytest.raises(ValidationError):
         check_bus_message({**kick, "person_id": "2"})
     with pytest.raises(AssertionError):
-        check_event({"type": "event", "seq": 1, "event": "vote.cast", "data": {}})
+        check_event({"type": "event", "seq": 1, "event": "note.teleported", "data": {}})
 
 
 # --- Every emitting service, exercised ----------------------------------------------------
@@ -236,6 +236,25 @@ def test_every_service_emits_messages_that_match_their_types(
         )
         services.contribution_delete(**on, user_id=facilitator, contribution_id=other["id"])
         timer("goto", step_id=selectors.room_get(**on).current_step_id)
+        # Anonymous questions, upvotes, answers and a dot-vote (issue 16).
+        step_id = selectors.room_get(**on).current_step_id
+        questions.anonymous_questions_set(**on, user_id=facilitator, step_id=step_id, on=True)
+        asked = services.contribution_post(
+            **on, user_id=facilitator, client_id=str(uuid.uuid4()), text="Q?", kind="question"
+        ).contribution
+        questions.question_upvote(**on, user_id=home, contribution_id=asked["id"], on=True)
+        questions.question_answer(
+            **on, user_id=facilitator, contribution_id=asked["id"], answered=True
+        )
+        vote = _open_vote(assist, facilitator)
+        votes.vote_cast(
+            **on,
+            user_id=home,
+            vote_id=vote["id"],
+            client_id=str(uuid.uuid4()),
+            dots={str(vote["note_ids"][0]): 2},
+        )
+        votes.vote_close(**on, user_id=facilitator, vote_id=vote["id"])
     with django_capture_on_commit_callbacks(execute=True):
         services.projector_link_create(assist=assist, user_id=facilitator)
         services.projector_link_revoke(assist=assist, user_id=facilitator)
@@ -265,6 +284,26 @@ def test_every_service_emits_messages_that_match_their_types(
     assert replayed and len(replayed) == selectors.room_get(**on).last_seq
     for event in replayed:
         check_event(event)
+
+
+def _open_vote(assist, facilitator_user_id):
+    """Two options and a dot-vote over them, opened by the facilitator."""
+    options = [
+        services.contribution_post(
+            assist_id=assist.pk,
+            user_id=facilitator_user_id,
+            client_id=str(uuid.uuid4()),
+            text=f"Option {i}",
+            kind="option",
+        ).contribution
+        for i in (1, 2)
+    ]
+    return votes.vote_open(
+        assist_id=assist.pk,
+        user_id=facilitator_user_id,
+        contribution_ids=[o["id"] for o in options],
+        dots=2,
+    )
 
 
 # --- Every frame a socket receives --------------------------------------------------------
@@ -310,6 +349,19 @@ async def test_every_frame_a_socket_receives_matches_its_type(org, bus):
     await until(facilitator, "error")
     visitor = await connect(people[Role.VISITING_PEER])
     await until(facilitator, "presence")
+    # A ballot is answered with `ballot` (to the voter only).
+    vote = await sync_to_async(_open_vote)(assist, people[Role.FACILITATOR].pk)
+    await visitor.send_json_to({"type": "hello", "last_seq": 0})
+    await until(visitor, "state")
+    await visitor.send_json_to(
+        {
+            "type": "vote_cast",
+            "vote_id": vote["id"],
+            "client_id": str(uuid.uuid4()),
+            "dots": {str(vote["note_ids"][0]): 1},
+        }
+    )
+    await until(visitor, "ballot")
     await visitor.disconnect()
     await facilitator.disconnect()
 
