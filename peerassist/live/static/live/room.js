@@ -153,7 +153,10 @@ function start(root) {
         composer.resetQuestionOnNewStep();
         room.view.timer();
         room.view.board();
-      } else if (what === "contributions") room.view.board();
+      } else if (what === "contributions") {
+        room.view.board();
+        voting.render(); // the vote lists notes by their text, and its setup the notes to choose
+      }
       else if (what === "votes") voting.render();
       else if (what === "anonymous") {
         room.view.rights();

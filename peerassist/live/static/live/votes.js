@@ -182,6 +182,11 @@ export function createVoting(room) {
 
   function render() {
     if (!ui.votes) return;
+    // Redrawn as notes come: keep what the facilitator has already chosen in the setup form.
+    const chosen = new Set([...ui.votes.querySelectorAll("input[data-vote-note]:checked")].map((i) => i.value));
+    const dotsField = ui.votes.querySelector("[data-vote-dots]");
+    const votersField = ui.votes.querySelector("[data-vote-voters]");
+    const kept = { dots: dotsField && dotsField.value, voters: votersField && votersField.value };
     const all = votes();
     const open = all.find((v) => v.status === "open");
     const closed = all.filter((v) => v.status === "closed").slice(-1);
@@ -190,6 +195,9 @@ export function createVoting(room) {
     else if (room.may().control) parts.push(setupView());
     parts.push(...closed.reverse().map(resultsView));
     ui.votes.replaceChildren(...parts);
+    for (const input of ui.votes.querySelectorAll("input[data-vote-note]")) input.checked = chosen.has(input.value);
+    if (kept.dots && ui.votes.querySelector("[data-vote-dots]")) ui.votes.querySelector("[data-vote-dots]").value = kept.dots;
+    if (kept.voters && ui.votes.querySelector("[data-vote-voters]")) ui.votes.querySelector("[data-vote-voters]").value = kept.voters;
     ui.votesBox.hidden = parts.length === 0 || (!open && !closed.length && !room.may().control);
   }
 
