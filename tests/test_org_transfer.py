@@ -316,3 +316,33 @@ def test_an_unknown_organisation_is_named(tmp_path):
     assert "No organisation 'nowhere'" in str(refused.value)
     assert "meridian" in str(refused.value)
     assert not (tmp_path / "x.tar.gz").exists()
+
+
+@pytest.mark.django_db
+def test_times_move_to_the_microsecond(tmp_path, media):
+    """Django's JSON keeps milliseconds only: 07:15:39.000007 came back as 07:15:39 (and
+    .498765 as .498), so a move changed the data, and the row-by-row comparison failed about
+    one run in three, whenever a demo row was created in a millisecond's first microseconds."""
+    import datetime as dt
+
+    from peerassist.accounts.models import Organisation
+    from peerassist.core.orgtransfer import organisation_export
+    from peerassist.people.models import Person
+    from tests.factories import OrganisationFactory, PersonFactory
+
+    exact = {
+        "Early": dt.datetime(2026, 11, 29, 7, 15, 39, 7, tzinfo=dt.UTC),
+        "Late": dt.datetime(2026, 11, 29, 7, 15, 39, 498765, tzinfo=dt.UTC),
+    }
+    organisation = OrganisationFactory(slug="acme")
+    for name, moment in exact.items():
+        person = PersonFactory(organisation=organisation, name=name)
+        Person.objects.filter(pk=person.pk).update(created_at=moment)
+    archive = tmp_path / "acme.tar.gz"
+    organisation_export("acme", archive)
+    Organisation.objects.filter(slug="acme").update(slug="acme-before")
+
+    _import(archive)
+
+    moved = Person.objects.filter(organisation__slug="acme")
+    assert {p.name: p.created_at for p in moved} == exact
