@@ -251,8 +251,11 @@ def organisation_export(slug: str, output: Path) -> dict[str, Any]:
         known = ", ".join(organisation_model._default_manager.values_list("slug", flat=True))
         raise TransferError(f"No organisation '{slug}'. Known: {known or 'none'}.") from None
     output = output.resolve()
+    # Every table read from one snapshot; inside a caller's transaction, that one already is
+    # (PostgreSQL accepts SET TRANSACTION only as a transaction's first statement).
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # every table read from one snapshot
+        if connection.vendor == "postgresql" and own_transaction:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         querysets = _querysets(organisation)
