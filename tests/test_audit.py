@@ -112,6 +112,9 @@ def test_filters_and_csv_export(admin, org):
     assert [e.kind for e in page.context["page"].object_list] == ["role_changed"]
     response = client.get(reverse("audit:export"), {"kind": "token_created"})
     assert response["Content-Type"].startswith("text/csv")
+    # Names and addresses: never kept by a shared cache on the way.
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["when", "event", "by", "concerning", "ip_address", "detail"]
     assert [r[1] for r in rows[1:]] == ["token_created"]

@@ -14,11 +14,11 @@ from ninja import Field, Query, Router, Schema
 from peerassist.api.openapi import file_response as file_answer
 from peerassist.api.schemas import ErrorOut, Id
 from peerassist.audit.services import audit_record
+from peerassist.core.downloads import file_response
 from peerassist.core.scoping import Viewer
 from peerassist.reports import dashboard
 from peerassist.reports import quarterly as reports
-from peerassist.reports.views import file_response
-from peerassist.writeups.exports import UnknownFormat, writeup_export, writeup_for_export
+from peerassist.writeups.exports import UnknownFormat, writeup_download
 from peerassist.writeups.models import WriteUp
 
 router = Router(tags=["exports"])
@@ -107,17 +107,11 @@ class ChartOut(Schema):
 def export_writeup(request: HttpRequest, assist_id: Id, query: Query[ExportQuery]):
     viewer: Viewer = request.auth  # type: ignore[attr-defined]
     try:
-        writeup = writeup_for_export(viewer=viewer, assist_id=assist_id)
-        exported = writeup_export(writeup=writeup, fmt=query.format.value)
+        exported = writeup_download(
+            viewer=viewer, assist_id=assist_id, fmt=query.format.value, request=request
+        )
     except (WriteUp.DoesNotExist, UnknownFormat):
         raise Http404(NO_SUCH_WRITEUP) from None
-    audit_record(
-        kind="writeup_exported",
-        organisations=viewer.organisation,
-        actor=viewer.user,
-        target=exported.filename,
-        request=request,
-    )
     return file_response(exported.filename, exported.content_type, exported.content)
 
 

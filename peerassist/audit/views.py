@@ -16,6 +16,7 @@ from peerassist.audit.forms import AuditFilterForm
 from peerassist.audit.models import AuditEntry
 from peerassist.audit.selectors import audit_entry_list
 from peerassist.core.access import ViewerRequest
+from peerassist.core.downloads import file_response
 
 CSV_HEADER = ["when", "event", "by", "concerning", "ip_address", "detail"]
 
@@ -52,9 +53,8 @@ def _cell(value: str) -> str:
 
 def audit_export(request: ViewerRequest) -> HttpResponse:
     _form, entries = _filtered(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    response = file_response(f"audit-{stamp}.csv", "text/csv; charset=utf-8")
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
     for entry in entries.iterator(chunk_size=1000):

@@ -16,26 +16,14 @@ from django.views.decorators.http import require_GET
 from peerassist.audit.services import audit_record
 from peerassist.communities.models import Community
 from peerassist.core.access import ViewerRequest
+from peerassist.core.downloads import file_response
 from peerassist.core.scoping import Viewer, require_member
 from peerassist.people.models import Unit
 from peerassist.reports import dashboard
 from peerassist.reports import quarterly as reports
-from peerassist.writeups.exports import (
-    ExportFile,
-    UnknownFormat,
-    writeup_export,
-    writeup_for_export,
-)
+from peerassist.writeups import exports
+from peerassist.writeups.exports import UnknownFormat
 from peerassist.writeups.models import WriteUp
-
-
-def file_response(name: str, content_type: str, content: bytes) -> HttpResponse:
-    """A download: the right type, `attachment` with the file name, never cached by proxies."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_GET
@@ -44,17 +32,11 @@ def writeup_download(request: ViewerRequest, assist_id: int, fmt: str) -> HttpRe
     if viewer is None:
         raise Http404(_("There is no such write-up, or it is not shared with you."))
     try:
-        writeup = writeup_for_export(viewer=viewer, assist_id=assist_id)
-        exported: ExportFile = writeup_export(writeup=writeup, fmt=fmt)
+        exported = exports.writeup_download(
+            viewer=viewer, assist_id=assist_id, fmt=fmt, request=request
+        )
     except (WriteUp.DoesNotExist, UnknownFormat):
         raise Http404(_("There is no such write-up, or it is not shared with you.")) from None
-    audit_record(
-        kind="writeup_exported",
-        organisations=viewer.organisation,
-        actor=viewer.user,
-        target=exported.filename,
-        request=request,
-    )
     return file_response(exported.filename, exported.content_type, exported.content)
 
 

@@ -1,7 +1,9 @@
 """Exports of a write-up (PDF, DOCX, Markdown, HTML), shared by the page, the API and the CLI.
 
 `writeup_for_export(viewer=, assist_id=)` finds a write-up the viewer may read;
-`writeup_export(writeup=, fmt=)` turns it into an `ExportFile` (name, type, bytes).
+`writeup_export(writeup=, fmt=)` turns it into an `ExportFile` (name, type, bytes);
+`writeup_download(viewer=, assist_id=, fmt=, request=)` does both for a person downloading it
+(page or API) and records the download in the audit log.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from peerassist.audit.services import audit_record
 from peerassist.core.scoping import Viewer
 from peerassist.writeups.exports.document import ExportDocument, export_document
 from peerassist.writeups.models import WriteUp
@@ -96,3 +100,20 @@ def writeup_export(*, writeup: WriteUp, fmt: str) -> ExportFile:
         content_type=chosen.content_type,
         content=chosen.render(doc),
     )
+
+
+def writeup_download(
+    *, viewer: Viewer, assist_id: int, fmt: str, request: HttpRequest | None = None
+) -> ExportFile:
+    """A person downloads the write-up (from its page or the API): the file, and a line in the
+    audit log. Raises WriteUp.DoesNotExist or UnknownFormat (both a 404 to the caller)."""
+    writeup = writeup_for_export(viewer=viewer, assist_id=assist_id)
+    exported = writeup_export(writeup=writeup, fmt=fmt)
+    audit_record(
+        kind="writeup_exported",
+        organisations=viewer.organisation,
+        actor=viewer.user,
+        target=exported.filename,
+        request=request,
+    )
+    return exported
