@@ -9,16 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from peerassist.core.findings import Finding
+from peerassist.assists.forms import add_findings  # noqa: F401 (one copy, used by the views)
 from peerassist.live.models import Contribution
 from peerassist.people.models import Person
 from peerassist.writeups.models import Action, ActionStatus, Conclusion, FollowUp
-
-
-def add_findings(form: forms.Form, findings: Iterable[Finding]) -> None:
-    """Put a service's refusals next to the fields they are about (or above the form)."""
-    for finding in findings:
-        form.add_error(finding.field if finding.field in form.fields else None, finding.message)
 
 
 def add_validation_error(form: forms.Form, error: ValidationError) -> None:
