@@ -14,6 +14,10 @@ from peerassist.assists.services import _copy_steps
 from peerassist.core.demo import DEMO_PARTICIPANT_LOGINS, demo_random, demo_user
 from peerassist.people.models import Person
 
+#: When `peerassist demo` runs this loader (the demo's random stream is shared, so
+#: the order is part of the demo): first: every later stage's demo data hangs off its assists.
+ORDER = 10
+
 
 def load(org: Organisation) -> None:
     """Add the demo assists and the participants' logins (each only once)."""

@@ -30,6 +30,10 @@ from peerassist.communities.models import (
 from peerassist.communities.services import _title_from
 from peerassist.people.models import Person
 
+#: When `peerassist demo` runs this loader (the demo's random stream is shared, so
+#: the order is part of the demo): after writeups: meetings list assists and their follow-ups.
+ORDER = 40
+
 COMMUNITIES = [
     (
         "Project Managers Community",

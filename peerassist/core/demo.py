@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass
+from types import ModuleType
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -274,7 +275,8 @@ def _person(org, *, email, name, unit, level, job, langs, tz, tags, bio, externa
 
 
 #: The random stream of the demo being loaded: the people are drawn from it first, then the
-#: apps' loaders continue it in DEMO_APPS order, so the demo is the same on every machine.
+#: apps' loaders continue it in their ORDER (see demo_loaders), so the demo is the same on
+#: every machine.
 _stream = random.Random(20261124)  # noqa: S311 - deterministic demo data, not security
 
 
@@ -382,23 +384,25 @@ def demo_load() -> Organisation:
     return org
 
 
-#: Apps that add their own demo data with `<app>.demo.load(org)`, in this order.
-DEMO_APPS = [
-    "assists",
-    "live",
-    "writeups",
-    "communities",
-    "invitations",
-    "notifications",
-    "webhooks",
-]
+def demo_loaders() -> list[ModuleType]:
+    """Each app's `demo` module (found like the periodic jobs: any peerassist app may have
+    one), in the order of their `ORDER`; each has `load(org)`."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if not config.name.startswith("peerassist.") or config.name == "peerassist.core":
+            continue
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return sorted(found, key=lambda module: module.ORDER)
 
 
 def _app_demos(org: Organisation) -> None:
     """Let each later stage of the method add its demo data (each loader is idempotent)."""
-    import importlib
-    import importlib.util
-
-    for app in DEMO_APPS:
-        if importlib.util.find_spec(f"peerassist.{app}.demo") is not None:
-            importlib.import_module(f"peerassist.{app}.demo").load(org)
+    for module in demo_loaders():
+        module.load(org)

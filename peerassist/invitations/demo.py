@@ -13,6 +13,10 @@ from peerassist.invitations.models import Invitation, InvitationStatus
 from peerassist.invitations.services import RSVP_FOR_STATUS
 from peerassist.people.models import Person
 
+#: When `peerassist demo` runs this loader (the demo's random stream is shared, so
+#: the order is part of the demo): after communities: invitations to the assists out for invitation.
+ORDER = 50
+
 GUEST_EMAIL = "guest@partner.example"
 ORGANISER_EMAIL = "organiser@meridian.example"
 #: Answers handed out in turn, so that the tab shows every state.

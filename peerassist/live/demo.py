@@ -13,6 +13,10 @@ from peerassist.assists.models import ContributionKind as Kind
 from peerassist.assists.models import PeerAssist, Role
 from peerassist.live.models import Contribution
 
+#: When `peerassist demo` runs this loader (the demo's random stream is shared, so
+#: the order is part of the demo): after assists: the notes of the sessions held.
+ORDER = 20
+
 #: (kind, focus question index, starred, text) per demo assist title.
 NOTES: dict[str, list[tuple[str, int | None, bool, str]]] = {
     "Flood-season messages for vulnerable customers": [

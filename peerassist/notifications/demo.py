@@ -10,6 +10,10 @@ from peerassist.accounts.models import Organisation
 from peerassist.notifications.models import Notification
 from peerassist.people.models import Person
 
+#: When `peerassist demo` runs this loader (the demo's random stream is shared, so
+#: the order is part of the demo): after invitations: notifications point at them.
+ORDER = 60
+
 MEMBER_EMAIL = "member@meridian.example"
 
 

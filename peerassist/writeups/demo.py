@@ -27,6 +27,10 @@ from peerassist.writeups.models import (
     WriteUpVersion,
 )
 
+#: When `peerassist demo` runs this loader (the demo's random stream is shared, so
+#: the order is part of the demo): after live: conclusions and write-ups quote the notes.
+ORDER = 30
+
 # title: (learned, do differently, shared knowledge, [(action, days from session, status)])
 OUTCOMES = {
     "Finding leaks with acoustic loggers": (
