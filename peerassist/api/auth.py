@@ -12,6 +12,13 @@ from peerassist.accounts.services import api_token_authenticate
 from peerassist.core.scoping import Viewer
 
 
+class ApiRequest(HttpRequest):
+    """A request ninja has authenticated (every endpoint but the public ones): `auth` is the
+    viewer that TokenAuth or ViewerSessionAuth returned. For typing only."""
+
+    auth: Viewer
+
+
 class TokenAuth(HttpBearer):
     openapi_description = "A personal API token (profile page or `peerassist token create`)."
 

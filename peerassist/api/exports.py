@@ -8,9 +8,10 @@ a bad quarter or format is 422 with a message naming the problem.
 from enum import StrEnum
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.openapi import file_response as file_answer
 from peerassist.api.schemas import ErrorOut, Id
 from peerassist.audit.services import audit_record
@@ -104,8 +105,8 @@ class ChartOut(Schema):
         "The write-up as a file (attachment).", [f.value for f in WriteUpFormat]
     ),
 )
-def export_writeup(request: HttpRequest, assist_id: Id, query: Query[ExportQuery]):
-    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+def export_writeup(request: ApiRequest, assist_id: Id, query: Query[ExportQuery]):
+    viewer: Viewer = request.auth
     try:
         exported = writeup_download(
             viewer=viewer, assist_id=assist_id, fmt=query.format.value, request=request
@@ -125,8 +126,8 @@ def export_writeup(request: HttpRequest, assist_id: Id, query: Query[ExportQuery
         json_schema=ReportOut,
     ),
 )
-def quarterly_report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
-    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+def quarterly_report(request: ApiRequest, query: Query[ReportQuery]) -> Any:
+    viewer: Viewer = request.auth
     quarter = reports.parse_quarter(query.quarter)
     scope = reports.scope_resolve(viewer=viewer, unit_id=query.unit, community_id=query.community)
     report = reports.report_build(viewer=viewer, quarter=quarter, scope=scope)
@@ -164,6 +165,6 @@ def quarterly_report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     response={200: list[ChartOut], 403: ErrorOut},
     summary="The dashboard's charts as data (each with its table)",
 )
-def dashboard_data(request: HttpRequest) -> Any:
-    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+def dashboard_data(request: ApiRequest) -> Any:
+    viewer: Viewer = request.auth
     return dashboard.charts_json(dashboard.dashboard_charts(viewer=viewer))

@@ -3,10 +3,10 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, Id
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.core.access import get_assist_or_404
@@ -33,7 +33,7 @@ class PostIn(Schema):
     )
 
 
-def _actor(request: HttpRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:
+def _actor(request: ApiRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:
     assist = get_assist_or_404(viewer=request.auth, assist_id=assist_id, message=NO_SUCH_ASSIST)
     actor = selectors.actor_for_user(assist=assist, user_id=request.auth.user.pk)
     if actor is None:
@@ -46,7 +46,7 @@ def _actor(request: HttpRequest, assist_id: Id) -> tuple[PeerAssist, selectors.A
     response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut},
     summary="The room: agenda, timer, contributions, your rights now",
 )
-def room_state(request: HttpRequest, assist_id: Id):
+def room_state(request: ApiRequest, assist_id: Id):
     assist, actor = _actor(request, assist_id)
     return selectors.room_state(assist_id=assist.pk, actor=actor, presence=[])
 
@@ -62,7 +62,7 @@ def room_state(request: HttpRequest, assist_id: Id):
     },
     summary="Post a note; a retry with the same client_id returns the saved note (200)",
 )
-def post_contribution(request: HttpRequest, assist_id: Id, payload: PostIn):
+def post_contribution(request: ApiRequest, assist_id: Id, payload: PostIn):
     assist, _ = _actor(request, assist_id)
     try:
         posted = services.contribution_post(

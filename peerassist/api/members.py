@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from peerassist.accounts import selectors
 from peerassist.accounts.models import Membership, Role
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import BodyId, ErrorOut, FieldErrorOut, Id
 from peerassist.members import services
 
@@ -70,7 +71,7 @@ class RoleIn(Schema):
     role: MemberRole  # type: ignore[valid-type]
 
 
-def _row(request: HttpRequest, membership_id: Id) -> dict[str, object]:
+def _row(request: ApiRequest, membership_id: Id) -> dict[str, object]:
     try:
         return _out(selectors.member_get(viewer=request.auth, membership_id=membership_id))  # type: ignore[arg-type]
     except Membership.DoesNotExist:
@@ -78,7 +79,7 @@ def _row(request: HttpRequest, membership_id: Id) -> dict[str, object]:
 
 
 @router.get("/members/", response={200: list[MemberOut], 403: ErrorOut}, summary="List members")
-def list_members(request: HttpRequest):
+def list_members(request: ApiRequest):
     return [_out(row) for row in selectors.member_list(viewer=request.auth)]  # type: ignore[arg-type]
 
 
@@ -89,7 +90,7 @@ def list_members(request: HttpRequest):
     description="Each person gets a login with the role and an e-mail to choose a password. "
     "People who cannot be invited (already members, no e-mail) are listed in `skipped`.",
 )
-def invite_members(request: HttpRequest, payload: InviteIn):
+def invite_members(request: ApiRequest, payload: InviteIn):
     report = services.member_invite(
         viewer=request.auth,  # type: ignore[arg-type]
         person_ids=payload.person_ids,
@@ -105,11 +106,11 @@ def invite_members(request: HttpRequest, payload: InviteIn):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut},
     summary="Get one member",
 )
-def get_member(request: HttpRequest, membership_id: Id):
+def get_member(request: ApiRequest, membership_id: Id):
     return _row(request, membership_id)
 
 
-def _change(request: HttpRequest, membership_id: Id, action, **extra):
+def _change(request: ApiRequest, membership_id: Id, action, **extra):
     try:
         action(viewer=request.auth, membership_id=membership_id, **extra)
     except Membership.DoesNotExist:
@@ -122,7 +123,7 @@ def _change(request: HttpRequest, membership_id: Id, action, **extra):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a member's role",
 )
-def change_role(request: HttpRequest, membership_id: Id, payload: RoleIn):
+def change_role(request: ApiRequest, membership_id: Id, payload: RoleIn):
     return _change(request, membership_id, services.member_role_set, role=payload.role)
 
 
@@ -132,7 +133,7 @@ def change_role(request: HttpRequest, membership_id: Id, payload: RoleIn):
     summary="Deactivate a member",
     description="Ends their sessions, revokes their API tokens and closes their live rooms.",
 )
-def deactivate_member(request: HttpRequest, membership_id: Id):
+def deactivate_member(request: ApiRequest, membership_id: Id):
     return _change(request, membership_id, services.member_deactivate)
 
 
@@ -141,7 +142,7 @@ def deactivate_member(request: HttpRequest, membership_id: Id):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Reactivate a member",
 )
-def reactivate_member(request: HttpRequest, membership_id: Id):
+def reactivate_member(request: ApiRequest, membership_id: Id):
     return _change(request, membership_id, services.member_reactivate)
 
 
@@ -150,5 +151,5 @@ def reactivate_member(request: HttpRequest, membership_id: Id):
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Send the invitation e-mail again",
 )
-def resend_invitation(request: HttpRequest, membership_id: Id):
+def resend_invitation(request: ApiRequest, membership_id: Id):
     return _change(request, membership_id, services.member_invitation_resend)

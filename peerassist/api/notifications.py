@@ -5,10 +5,11 @@ Everything here is the caller's own: another person's notification is a 404.
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import BoundedPages, ErrorOut, Id
 from peerassist.notifications import selectors, services
 from peerassist.notifications.models import Delivery, Notification
@@ -51,7 +52,7 @@ class PreferenceIn(Schema):
     "/notifications/", response=list[NotificationOut], summary="Your notifications, newest first"
 )
 @paginate(BoundedPages, page_size=50)
-def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]):
+def list_notifications(request: ApiRequest, filters: Query[NotificationFilters]):
     return selectors.notification_list(viewer=request.auth, unread_only=filters.unread)
 
 
@@ -60,7 +61,7 @@ def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]
     response={200: MarkedOut},
     summary="Mark all your notifications read",
 )
-def mark_all_read(request: HttpRequest):
+def mark_all_read(request: ApiRequest):
     return {"marked": services.notifications_mark_all_read(viewer=request.auth)}
 
 
@@ -69,7 +70,7 @@ def mark_all_read(request: HttpRequest):
     response={200: PreferenceOut},
     summary="How your notifications are emailed",
 )
-def get_preferences(request: HttpRequest):
+def get_preferences(request: ApiRequest):
     return {"delivery": selectors.delivery_get(viewer=request.auth)}
 
 
@@ -78,7 +79,7 @@ def get_preferences(request: HttpRequest):
     response={200: PreferenceOut, 403: ErrorOut},
     summary="Choose how your notifications are emailed",
 )
-def put_preferences(request: HttpRequest, payload: PreferenceIn):
+def put_preferences(request: ApiRequest, payload: PreferenceIn):
     preference = services.preference_set(viewer=request.auth, delivery=payload.delivery)
     return Status(200, {"delivery": preference.delivery})
 
@@ -88,7 +89,7 @@ def put_preferences(request: HttpRequest, payload: PreferenceIn):
     response={200: NotificationOut, 404: ErrorOut},
     summary="Mark one notification read",
 )
-def mark_read(request: HttpRequest, notification_id: Id):
+def mark_read(request: ApiRequest, notification_id: Id):
     try:
         notification = selectors.notification_get(
             viewer=request.auth, notification_id=notification_id

@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import BodyId, BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import require_member
 from peerassist.people import selectors, services
@@ -67,7 +68,7 @@ class PersonIn(Schema):
 
 @router.get("/people/", response=list[PersonOut], summary="List people")
 @paginate(BoundedPages, page_size=50)
-def list_people(request: HttpRequest, filters: Query[PersonFilters]):
+def list_people(request: ApiRequest, filters: Query[PersonFilters]):
     viewer = require_member(request.auth)
     return selectors.person_list(
         viewer=viewer,
@@ -83,7 +84,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]):
     response={200: PersonOut, 404: ErrorOut},
     summary="Get one person",
 )
-def get_person(request: HttpRequest, person_id: Id):
+def get_person(request: ApiRequest, person_id: Id):
     viewer = require_member(request.auth)
     try:
         return selectors.person_get(viewer=viewer, person_id=person_id)
@@ -96,7 +97,7 @@ def get_person(request: HttpRequest, person_id: Id):
     response={201: PersonOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Add a person (organisers and admins)",
 )
-def create_person(request: HttpRequest, payload: PersonIn):
+def create_person(request: ApiRequest, payload: PersonIn):
     try:
         person = services.person_create(viewer=request.auth, **payload.dict())
     except services.PersonError as exc:
@@ -114,12 +115,12 @@ def create_person(request: HttpRequest, payload: PersonIn):
 
 @router.get("/units/", response=list[UnitOut], summary="List units")
 @paginate(BoundedPages, page_size=100)
-def list_units(request: HttpRequest):
+def list_units(request: ApiRequest):
     return selectors.unit_list(viewer=require_member(request.auth)).order_by("name", "pk")
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="Get one unit")
-def get_unit(request: HttpRequest, unit_id: Id):
+def get_unit(request: ApiRequest, unit_id: Id):
     viewer = require_member(request.auth)
     try:
         return selectors.unit_list(viewer=viewer).get(pk=unit_id)

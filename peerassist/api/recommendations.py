@@ -6,9 +6,9 @@ assists the caller may see.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import NO_SUCH_ASSIST, Id
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.core.access import get_assist_or_404
@@ -117,7 +117,7 @@ def _suggestion(s: Suggestion) -> dict:
     response={200: RecommendationsOut, 403: RecommendationError, 404: RecommendationError},
     summary="Suggested visiting peers, with their evidence and the rules applied",
 )
-def assist_recommendations(request: HttpRequest, assist_id: Id, q: Query[RecommendationQuery]):
+def assist_recommendations(request: ApiRequest, assist_id: Id, q: Query[RecommendationQuery]):
     viewer = request.auth
     assist = get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
     if not viewer.is_member:

@@ -8,9 +8,9 @@ to search for (or too long) is 422 with a message a person can act on.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import Viewer
 from peerassist.search import selectors
@@ -50,7 +50,7 @@ class SearchOut(Schema):
     results: list[SearchResultOut]
 
 
-def _viewer(request: HttpRequest) -> Viewer:
+def _viewer(request: ApiRequest) -> Viewer:
     viewer = request.auth
     if not isinstance(viewer, Viewer):
         raise PermissionDenied("Only members and guests of an organisation can search.")
@@ -62,7 +62,7 @@ def _viewer(request: HttpRequest) -> Viewer:
     response={200: SearchOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Search what you may see",
 )
-def search(request: HttpRequest, params: Query[SearchQuery]):
+def search(request: ApiRequest, params: Query[SearchQuery]):
     result = selectors.search(
         viewer=_viewer(request),
         q=params.q,

@@ -10,13 +10,14 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Router, Schema
 from pydantic import AnyHttpUrl, StrictBool
 
 from peerassist.accounts import selectors, services
 from peerassist.accounts.models import Role, SsoConfiguration
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, FieldErrorOut
 from peerassist.core.scoping import Viewer
 
@@ -68,7 +69,7 @@ def _require_admin(viewer: Viewer | None) -> None:
         )
 
 
-def _out(request: HttpRequest, config: SsoConfiguration) -> dict[str, object]:
+def _out(request: ApiRequest, config: SsoConfiguration) -> dict[str, object]:
     callback = reverse("openid_connect_callback", kwargs={"provider_id": config.provider_id})
     return {
         "enabled": config.enabled,
@@ -87,8 +88,8 @@ def _out(request: HttpRequest, config: SsoConfiguration) -> dict[str, object]:
     response={200: SsoOut, 403: ErrorOut, 404: ErrorOut},
     summary="Your organisation's single sign-on settings",
 )
-def get_sso(request: HttpRequest):
-    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+def get_sso(request: ApiRequest):
+    viewer: Viewer = request.auth
     _require_admin(viewer)
     config = selectors.sso_configuration_for_organisation(organisation=viewer.organisation)
     if config is None:
@@ -103,8 +104,8 @@ def get_sso(request: HttpRequest):
     description="The whole configuration; an empty client_secret keeps the saved one (the "
     "first time, it is required). Every change is in the audit log as sso_changed.",
 )
-def put_sso(request: HttpRequest, payload: SsoIn):
-    viewer: Viewer = request.auth  # type: ignore[attr-defined]
+def put_sso(request: ApiRequest, payload: SsoIn):
+    viewer: Viewer = request.auth
     _require_admin(viewer)
     config = services.sso_configuration_save(
         viewer=viewer,

@@ -6,11 +6,12 @@ lists and reads never include it.
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AnyHttpUrl, StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import Viewer
 from peerassist.webhooks import selectors, services
@@ -89,7 +90,7 @@ def _webhook(viewer: Viewer, webhook_id: Id) -> Webhook:
     response={200: list[WebhookOut], 403: ErrorOut},
     summary="Your organisation's webhooks",
 )
-def list_webhooks(request: HttpRequest):
+def list_webhooks(request: ApiRequest):
     return list(selectors.webhook_list(viewer=request.auth))
 
 
@@ -98,7 +99,7 @@ def list_webhooks(request: HttpRequest):
     response={201: WebhookWithSecretOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Register a webhook (the answer carries its secret, once)",
 )
-def create_webhook(request: HttpRequest, payload: WebhookIn):
+def create_webhook(request: ApiRequest, payload: WebhookIn):
     webhook = services.webhook_create(
         viewer=request.auth,
         url=str(payload.url),
@@ -113,7 +114,7 @@ def create_webhook(request: HttpRequest, payload: WebhookIn):
     response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut},
     summary="One webhook",
 )
-def get_webhook(request: HttpRequest, webhook_id: Id):
+def get_webhook(request: ApiRequest, webhook_id: Id):
     return _webhook(request.auth, webhook_id)
 
 
@@ -122,7 +123,7 @@ def get_webhook(request: HttpRequest, webhook_id: Id):
     response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a webhook's URL, events or whether it is active",
 )
-def update_webhook(request: HttpRequest, webhook_id: Id, payload: WebhookUpdateIn):
+def update_webhook(request: ApiRequest, webhook_id: Id, payload: WebhookUpdateIn):
     webhook = _webhook(request.auth, webhook_id)
     return services.webhook_update(
         viewer=request.auth,
@@ -138,7 +139,7 @@ def update_webhook(request: HttpRequest, webhook_id: Id, payload: WebhookUpdateI
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove a webhook and its delivery log",
 )
-def delete_webhook(request: HttpRequest, webhook_id: Id):
+def delete_webhook(request: ApiRequest, webhook_id: Id):
     services.webhook_delete(viewer=request.auth, webhook=_webhook(request.auth, webhook_id))
     return Status(204, None)
 
@@ -148,7 +149,7 @@ def delete_webhook(request: HttpRequest, webhook_id: Id):
     response={200: WebhookWithSecretOut, 403: ErrorOut, 404: ErrorOut},
     summary="Replace a webhook's secret (the answer carries the new one, once)",
 )
-def rotate_secret(request: HttpRequest, webhook_id: Id):
+def rotate_secret(request: ApiRequest, webhook_id: Id):
     webhook = _webhook(request.auth, webhook_id)
     return services.webhook_rotate_secret(viewer=request.auth, webhook=webhook)
 
@@ -159,7 +160,7 @@ def rotate_secret(request: HttpRequest, webhook_id: Id):
     summary="The delivery log of a webhook, newest first",
 )
 @paginate(BoundedPages, page_size=50)
-def list_deliveries(request: HttpRequest, webhook_id: Id):
+def list_deliveries(request: ApiRequest, webhook_id: Id):
     webhook = _webhook(request.auth, webhook_id)
     return selectors.delivery_list(viewer=request.auth, webhook=webhook)
 
@@ -169,7 +170,7 @@ def list_deliveries(request: HttpRequest, webhook_id: Id):
     response={202: DeliveryOut, 403: ErrorOut, 404: ErrorOut},
     summary='Queue a test delivery (event "ping")',
 )
-def test_webhook(request: HttpRequest, webhook_id: Id):
+def test_webhook(request: ApiRequest, webhook_id: Id):
     webhook = _webhook(request.auth, webhook_id)
     delivery = services.webhook_test(viewer=request.auth, webhook=webhook)
     return Status(

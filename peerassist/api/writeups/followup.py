@@ -1,7 +1,8 @@
 """The follow-up check-in and its answer."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, Id
 from peerassist.api.writeups._common import _assist, router
 from peerassist.api.writeups.schemas import FollowUpAnswerIn, FollowUpOut
@@ -13,7 +14,7 @@ from peerassist.writeups import selectors, services
     response={200: FollowUpOut, 404: ErrorOut},
     summary="The follow-up check-in and its answer",
 )
-def get_followup(request: HttpRequest, assist_id: Id):
+def get_followup(request: ApiRequest, assist_id: Id):
     followup = selectors.followup_get(assist=_assist(request.auth, assist_id))
     if followup is None:
         raise Http404("No follow-up is scheduled.")
@@ -25,7 +26,7 @@ def get_followup(request: HttpRequest, assist_id: Id):
     response={200: FollowUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Answer the follow-up: who you followed up with, what changed, each action",
 )
-def answer_followup(request: HttpRequest, assist_id: Id, payload: FollowUpAnswerIn):
+def answer_followup(request: ApiRequest, assist_id: Id, payload: FollowUpAnswerIn):
     assist = _assist(request.auth, assist_id)
     services.followup_answer(
         viewer=request.auth,

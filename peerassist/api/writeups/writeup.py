@@ -1,7 +1,8 @@
 """The write-up: its text, page gauge, versions, redraft, restore and publishing."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, Id
 from peerassist.api.writeups._common import _assist, router
 from peerassist.api.writeups.schemas import (
@@ -56,7 +57,7 @@ def _version_summary(version) -> dict:
     response={200: WriteUpOut, 404: ErrorOut},
     summary="The write-up (Markdown, HTML and its page gauge)",
 )
-def get_writeup(request: HttpRequest, assist_id: Id):
+def get_writeup(request: ApiRequest, assist_id: Id):
     return _writeup_out(request.auth, _writeup(request.auth, assist_id))
 
 
@@ -65,7 +66,7 @@ def get_writeup(request: HttpRequest, assist_id: Id):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Save the write-up's text as a new version",
 )
-def put_writeup(request: HttpRequest, assist_id: Id, payload: WriteUpIn):
+def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn):
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_save(
         viewer=request.auth, assist=writeup.assist, body=payload.body, note=payload.note
@@ -78,7 +79,7 @@ def put_writeup(request: HttpRequest, assist_id: Id, payload: WriteUpIn):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Draft (or redraft) the write-up from the session, as a new version",
 )
-def redraft_writeup(request: HttpRequest, assist_id: Id):
+def redraft_writeup(request: ApiRequest, assist_id: Id):
     assist = _assist(request.auth, assist_id)
     writeup = services.writeup_draft(viewer=request.auth, assist=assist)
     return _writeup_out(request.auth, writeup)
@@ -89,7 +90,7 @@ def redraft_writeup(request: HttpRequest, assist_id: Id):
     response={200: list[VersionSummaryOut], 404: ErrorOut},
     summary="The write-up's versions, newest first",
 )
-def list_versions(request: HttpRequest, assist_id: Id):
+def list_versions(request: ApiRequest, assist_id: Id):
     writeup = _writeup(request.auth, assist_id)
     return [_version_summary(v) for v in selectors.version_list(writeup=writeup)]
 
@@ -99,7 +100,7 @@ def list_versions(request: HttpRequest, assist_id: Id):
     response={200: VersionOut, 404: ErrorOut},
     summary="One version, with its diff to the current text",
 )
-def get_version(request: HttpRequest, assist_id: Id, number: Id):
+def get_version(request: ApiRequest, assist_id: Id, number: Id):
     writeup = _writeup(request.auth, assist_id)
     version = selectors.version_list(writeup=writeup).filter(number=number).first()
     if version is None:
@@ -116,7 +117,7 @@ def get_version(request: HttpRequest, assist_id: Id, number: Id):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Make a version the current text again (as a new version)",
 )
-def restore_version(request: HttpRequest, assist_id: Id, number: Id):
+def restore_version(request: ApiRequest, assist_id: Id, number: Id):
     writeup = _writeup(request.auth, assist_id)
     if not selectors.version_list(writeup=writeup).filter(number=number).exists():
         raise Http404("No such version.")
@@ -129,7 +130,7 @@ def restore_version(request: HttpRequest, assist_id: Id, number: Id):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Publish the write-up and send it to participants and chosen people",
 )
-def publish_writeup(request: HttpRequest, assist_id: Id, payload: PublishIn):
+def publish_writeup(request: ApiRequest, assist_id: Id, payload: PublishIn):
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_publish(viewer=request.auth, assist=writeup.assist, **payload.dict())
     return _writeup_out(request.auth, writeup)
