@@ -123,3 +123,28 @@ def test_a_member_of_a_breakout_group_starts_on_its_board(live_assist, member):
     body = member.client().get(f"/assists/{live_assist.pk}/live/").content.decode()
     assert f'<option value="{group.pk}" selected>Breakout board: Table B</option>' in body
     assert "Plenary: the starred notes of every group" in body
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_rooms_strings_are_json_with_plural_forms(live_assist, member, language):
+    """room.js reads its translated strings from a JSON block; counted ones come as plural
+    forms ("1 dot", "2 dots"), chosen in the browser by the language's rules."""
+    import json
+    import re
+
+    client = member.client()
+    body = client.get(
+        f"/assists/{live_assist.pk}/live/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    block = re.search(
+        r'<script type="application/json" id="live-strings">(.*?)</script>', body, re.S
+    )
+    assert block is not None
+    strings = json.loads(block.group(1))
+    assert all(isinstance(v, str | dict) for v in strings.values())
+    for key in ("vote_total", "vote_dots_on", "vote_left", "vote_open_head", "upvotes"):
+        forms = strings[key]
+        assert set(forms) == {"one", "other"}, key
+        assert "{n}" in forms["one"] and "{n}" in forms["other"], key
+    if language == "en":
+        assert strings["vote_total"] == {"one": "{n} dot", "other": "{n} dots"}

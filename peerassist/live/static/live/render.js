@@ -48,11 +48,32 @@ export function linkify(text) {
   return fragment;
 }
 
-/** "{name} did {what}" with values filled in; the template comes translated from the page. */
-export function format(template, values = {}) {
-  return String(template).replace(/\{(\w+)\}/g, (whole, key) =>
+/** "{name} did {what}" with values filled in; the template comes translated from the page.
+ * A template with plural forms ({one, other}, as _strings.html gives them) is chosen by
+ * `values.count`, else `values.n`, with the page language's plural rules: "1 dot", "2 dots". */
+export function format(template, values = {}, lang = pageLanguage()) {
+  const chosen =
+    template !== null && typeof template === "object"
+      ? pluralForm(template, values.count ?? values.n ?? 0, lang)
+      : template;
+  return String(chosen).replace(/\{(\w+)\}/g, (whole, key) =>
     key in values ? String(values[key]) : whole,
   );
+}
+
+function pageLanguage() {
+  return (typeof document !== "undefined" && document.documentElement.lang) || "en";
+}
+
+function pluralForm(forms, count, lang) {
+  let rules;
+  try {
+    rules = new Intl.PluralRules(lang);
+  } catch {
+    rules = new Intl.PluralRules("en"); // a language tag Intl cannot read
+  }
+  const category = rules.select(Number(count));
+  return forms[category] ?? forms.other ?? forms.one ?? "";
 }
 
 /** 75 -> "1:15", 3725 -> "1:02:05"; always of the absolute value. */

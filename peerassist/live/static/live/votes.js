@@ -100,7 +100,7 @@ export function createVoting(room) {
         ? S.vote_queued
         : S.vote_cast_done
       : canVote
-        ? format(S.vote_left, { n: left, total: vote.dots })
+        ? format(S.vote_left, { n: left, total: vote.dots, count: vote.dots })
         : S.vote_watch;
     return h(
       "div",
