@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,7 +272,7 @@ def report_figures(*, assist_ids: list[int], today: dt.date) -> Figures:
     return Figures(
         assists_held=len(assist_ids),
         participants=people.values("person_id").distinct().count(),
-        units_involved=people.exclude(person__unit_id=None)
+        units_involved=people.exclude(person__unit_id__isnull=True)
         .values("person__unit_id")
         .distinct()
         .count(),
@@ -364,7 +365,7 @@ def report_docx(report: Report) -> bytes:
     for doc in (entry.document for entry in report.written_up):
         if doc is None:  # pragma: no cover - written_up holds documents only
             continue
-        document.add_page_break()
+        docx.add_page_break(document)
         docx.add_title_block(document, doc, level=1)
         docx.add_markdown(document, _demote(doc.body_markdown))
     return docx.to_bytes(document)
@@ -391,7 +392,12 @@ def report_file(report: Report, fmt: str) -> tuple[str, str, bytes]:
                 % {"name": fmt, "formats": ", ".join(REPORT_FORMATS)}
             }
         )
-    render = {"pdf": report_pdf, "docx": report_docx, "html": report_html}[fmt]
+    renderers: dict[str, Callable[[Report], bytes | str]] = {
+        "pdf": report_pdf,
+        "docx": report_docx,
+        "html": report_html,
+    }
+    render = renderers[fmt]
     content = render(report)
     data = content.encode() if isinstance(content, str) else content
     return f"{report.slug}.{fmt}", FORMATS[fmt].content_type, data

@@ -16,7 +16,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -110,7 +110,9 @@ class _Walker:
     def _paragraph(self) -> Paragraph:
         """A new paragraph in the style the current block calls for."""
         if self.heading_level is not None:
-            return self.document.add_heading(level=min(self.heading_level, 9))
+            # python-docx leaves add_heading's return unannotated: it is the new paragraph.
+            heading: Paragraph = self.document.add_heading(level=min(self.heading_level, 9))
+            return heading
         if self.lists:
             depth = len(self.lists)
             if self.item_started[-1]:
@@ -317,6 +319,11 @@ def add_title_block(document: DocxDocument, doc: ExportDocument, *, level: int =
     for run in meta.runs:
         run.font.size = Pt(8.5)
     _bottom_border(meta, color="1F4E79", size=18)
+
+
+def add_page_break(document: DocxDocument) -> None:
+    """What python-docx's `Document.add_page_break` does (that one has no type hints)."""
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def add_markdown(document: DocxDocument, markdown: str) -> None:

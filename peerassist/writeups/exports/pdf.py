@@ -12,6 +12,8 @@ call out (SSRF) or read local files.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -19,16 +21,16 @@ from peerassist.writeups.exports.document import ExportDocument
 from peerassist.writeups.exports.html import writeup_html
 
 
-class NoFetching(URLFetcher):
+class NoFetching(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
     """A URL fetcher that fetches nothing: documents are self-contained."""
 
-    def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+    def fetch(self, url: str, headers: object = None) -> NoReturn:
         raise ValueError(f"External resources are not loaded in exports: {url[:80]}")
 
 
 def html_to_pdf(html: str) -> bytes:
     """Lay out self-contained HTML on A4 pages."""
-    pdf = HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf()
+    pdf: bytes | None = HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf()
     if pdf is None:  # only when given a target to write to
         raise RuntimeError("WeasyPrint returned no PDF")
     return pdf
