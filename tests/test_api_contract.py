@@ -120,6 +120,19 @@ def test_every_integer_a_client_sends_is_bounded(openapi):
     assert unbounded == []
 
 
+def test_the_api_role_enums_are_the_organisation_roles():
+    """members.MemberRole and sso.SsoDefaultRole spell the roles out (so that mypy knows
+    their members): they must stay the organisation's roles (a first SSO sign-in: never admin)."""
+    from peerassist.accounts.models import Role as OrgRole
+    from peerassist.api.members import MemberRole
+    from peerassist.api.sso import SsoDefaultRole
+
+    assert {(m.name, m.value) for m in MemberRole} == {(r.name, r.value) for r in OrgRole}
+    assert {(m.name, m.value) for m in SsoDefaultRole} == {
+        (r.name, r.value) for r in OrgRole if r != OrgRole.ADMIN
+    }
+
+
 def test_file_downloads_document_their_real_content_types(openapi):
     export = openapi["paths"][f"{API}/assists/{{assist_id}}/writeup/export"]["get"]
     assert set(export["responses"]["200"]["content"]) == {

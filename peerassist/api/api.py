@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import Resolver404, re_path, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.parser import Parser
 
+from peerassist.api import topics  # noqa: F401 (its endpoints are on communities' router)
 from peerassist.api.assists import router as assists_router
 from peerassist.api.auth import TokenAuth, ViewerSessionAuth
 from peerassist.api.communities import router as communities_router
@@ -24,7 +25,6 @@ from peerassist.api.openapi import document_errors
 from peerassist.api.people import router as people_router
 from peerassist.api.search import router as search_router
 from peerassist.api.sso import router as sso_router
-from peerassist.api.topics import router as topics_router  # noqa: F401 (on communities')
 from peerassist.api.webhooks import router as webhooks_router
 from peerassist.api.writeups import router as writeups_router
 from peerassist.core.findings import RuleViolation
@@ -95,12 +95,12 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 @api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
 
 
 @api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
 
 
@@ -111,7 +111,7 @@ def _loc(field: str | None) -> list[str]:
 
 
 @api.exception_handler(RuleViolation)
-def rule_violation(request, exc):
+def rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
     """A method rule said no: one entry per error, with the rule's own message and code."""
     errors = [
         {"loc": _loc(finding.field), "msg": finding.message, "code": finding.code}
@@ -121,7 +121,7 @@ def rule_violation(request, exc):
 
 
 @api.exception_handler(ValidationError)
-def validation_error(request, exc):
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A service refused a value: one entry per field, like ninja's own 422."""
     if hasattr(exc, "error_dict"):
         errors = [
@@ -160,14 +160,16 @@ def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
     return JsonResponse({"detail": detail}, status=404)
 
 
-def _urls():
+def _urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     patterns, app_name, namespace = api.urls
     # Last, so that it only catches what no operation matched (and APPEND_SLASH's redirect,
     # which would drop a POST body, never applies to the API).
     patterns = [*patterns, re_path(r"^(?P<rest>.*)$", unknown_endpoint, name="unknown_endpoint")]
     # The API answers 401 itself; the site-wide redirect to the login page must not apply.
+    # (ninja's operations are all URLPatterns: a URLResolver has no view to mark.)
     for pattern in patterns:
-        pattern.callback = login_not_required(pattern.callback)
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
     return patterns, app_name, namespace
 
 

@@ -8,7 +8,7 @@ a bad quarter or format is 422 with a message naming the problem.
 from enum import StrEnum
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from peerassist.api.auth import ApiRequest
@@ -105,7 +105,7 @@ class ChartOut(Schema):
         "The write-up as a file (attachment).", [f.value for f in WriteUpFormat]
     ),
 )
-def export_writeup(request: ApiRequest, assist_id: Id, query: Query[ExportQuery]):
+def export_writeup(request: ApiRequest, assist_id: Id, query: Query[ExportQuery]) -> HttpResponse:
     viewer: Viewer = request.auth
     try:
         exported = writeup_download(

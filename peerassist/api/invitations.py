@@ -8,6 +8,7 @@ an assist the caller may not see is 404. Answering an invitation is a page reach
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from ninja import Field, Router, Schema, Status
 
 from peerassist.api.auth import ApiRequest
@@ -68,7 +69,7 @@ def _out(invitation: Invitation) -> Invitation:
     response={200: list[InvitationOut], 403: ErrorOut, 404: ErrorOut},
     summary="Invitations of an assist and their answers",
 )
-def list_invitations(request: ApiRequest, assist_id: Id):
+def list_invitations(request: ApiRequest, assist_id: Id) -> QuerySet[Invitation]:
     return selectors.invitation_list(assist=_editable_assist(request.auth, assist_id))
 
 
@@ -77,7 +78,9 @@ def list_invitations(request: ApiRequest, assist_id: Id):
     response={201: list[InvitationOut], 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Invite people who take part (the email, brief and .ics go out after commit)",
 )
-def create_invitations(request: ApiRequest, assist_id: Id, payload: InviteIn):
+def create_invitations(
+    request: ApiRequest, assist_id: Id, payload: InviteIn
+) -> Status[list[Invitation]]:
     assist = _editable_assist(request.auth, assist_id)
     sent = services.invitation_send(
         viewer=request.auth, assist=assist, person_ids=payload.person_ids
@@ -90,7 +93,9 @@ def create_invitations(request: ApiRequest, assist_id: Id, payload: InviteIn):
     response={201: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Invite a guest by name and e-mail (an external person is created if needed)",
 )
-def create_guest_invitation(request: ApiRequest, assist_id: Id, payload: GuestIn):
+def create_guest_invitation(
+    request: ApiRequest, assist_id: Id, payload: GuestIn
+) -> Status[Invitation]:
     assist = _editable_assist(request.auth, assist_id)
     invitation = services.guest_invite(
         viewer=request.auth,
@@ -107,7 +112,7 @@ def create_guest_invitation(request: ApiRequest, assist_id: Id, payload: GuestIn
     response={200: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Send an invitation again (a withdrawn one is invited anew)",
 )
-def resend_invitation(request: ApiRequest, assist_id: Id, invitation_id: Id):
+def resend_invitation(request: ApiRequest, assist_id: Id, invitation_id: Id) -> Invitation:
     assist = _editable_assist(request.auth, assist_id)
     invitation = services.invitation_resend(
         viewer=request.auth, assist=assist, invitation_id=invitation_id
@@ -120,7 +125,7 @@ def resend_invitation(request: ApiRequest, assist_id: Id, invitation_id: Id):
     response={200: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Withdraw an invitation: the person leaves the assist, the calendar entry is cancelled",
 )
-def cancel_invitation(request: ApiRequest, assist_id: Id, invitation_id: Id):
+def cancel_invitation(request: ApiRequest, assist_id: Id, invitation_id: Id) -> Invitation:
     assist = _editable_assist(request.auth, assist_id)
     invitation = services.invitation_cancel(
         viewer=request.auth, assist=assist, invitation_id=invitation_id

@@ -11,6 +11,7 @@ from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, Id
 from peerassist.assists.models import ContributionKind, PeerAssist
 from peerassist.core.access import get_assist_or_404
 from peerassist.live import selectors, services
+from peerassist.live.events import ContributionData, State
 
 router = Router(tags=["live room"])
 
@@ -46,7 +47,7 @@ def _actor(request: ApiRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Ac
     response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut},
     summary="The room: agenda, timer, contributions, your rights now",
 )
-def room_state(request: ApiRequest, assist_id: Id):
+def room_state(request: ApiRequest, assist_id: Id) -> State:
     assist, actor = _actor(request, assist_id)
     return selectors.room_state(assist_id=assist.pk, actor=actor, presence=[])
 
@@ -62,7 +63,9 @@ def room_state(request: ApiRequest, assist_id: Id):
     },
     summary="Post a note; a retry with the same client_id returns the saved note (200)",
 )
-def post_contribution(request: ApiRequest, assist_id: Id, payload: PostIn):
+def post_contribution(
+    request: ApiRequest, assist_id: Id, payload: PostIn
+) -> Status[ContributionData] | Status[dict[str, str]]:
     assist, _ = _actor(request, assist_id)
     try:
         posted = services.contribution_post(

@@ -5,6 +5,7 @@ Everything here is the caller's own: another person's notification is a 404.
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -52,7 +53,9 @@ class PreferenceIn(Schema):
     "/notifications/", response=list[NotificationOut], summary="Your notifications, newest first"
 )
 @paginate(BoundedPages, page_size=50)
-def list_notifications(request: ApiRequest, filters: Query[NotificationFilters]):
+def list_notifications(
+    request: ApiRequest, filters: Query[NotificationFilters]
+) -> QuerySet[Notification]:
     return selectors.notification_list(viewer=request.auth, unread_only=filters.unread)
 
 
@@ -61,7 +64,7 @@ def list_notifications(request: ApiRequest, filters: Query[NotificationFilters])
     response={200: MarkedOut},
     summary="Mark all your notifications read",
 )
-def mark_all_read(request: ApiRequest):
+def mark_all_read(request: ApiRequest) -> dict[str, int]:
     return {"marked": services.notifications_mark_all_read(viewer=request.auth)}
 
 
@@ -70,7 +73,7 @@ def mark_all_read(request: ApiRequest):
     response={200: PreferenceOut},
     summary="How your notifications are emailed",
 )
-def get_preferences(request: ApiRequest):
+def get_preferences(request: ApiRequest) -> dict[str, str]:
     return {"delivery": selectors.delivery_get(viewer=request.auth)}
 
 
@@ -79,7 +82,7 @@ def get_preferences(request: ApiRequest):
     response={200: PreferenceOut, 403: ErrorOut},
     summary="Choose how your notifications are emailed",
 )
-def put_preferences(request: ApiRequest, payload: PreferenceIn):
+def put_preferences(request: ApiRequest, payload: PreferenceIn) -> Status[dict[str, str]]:
     preference = services.preference_set(viewer=request.auth, delivery=payload.delivery)
     return Status(200, {"delivery": preference.delivery})
 
@@ -89,7 +92,7 @@ def put_preferences(request: ApiRequest, payload: PreferenceIn):
     response={200: NotificationOut, 404: ErrorOut},
     summary="Mark one notification read",
 )
-def mark_read(request: ApiRequest, notification_id: Id):
+def mark_read(request: ApiRequest, notification_id: Id) -> Notification:
     try:
         notification = selectors.notification_get(
             viewer=request.auth, notification_id=notification_id

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -68,7 +69,7 @@ class PersonIn(Schema):
 
 @router.get("/people/", response=list[PersonOut], summary="List people")
 @paginate(BoundedPages, page_size=50)
-def list_people(request: ApiRequest, filters: Query[PersonFilters]):
+def list_people(request: ApiRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
     viewer = require_member(request.auth)
     return selectors.person_list(
         viewer=viewer,
@@ -84,7 +85,7 @@ def list_people(request: ApiRequest, filters: Query[PersonFilters]):
     response={200: PersonOut, 404: ErrorOut},
     summary="Get one person",
 )
-def get_person(request: ApiRequest, person_id: Id):
+def get_person(request: ApiRequest, person_id: Id) -> Person:
     viewer = require_member(request.auth)
     try:
         return selectors.person_get(viewer=viewer, person_id=person_id)
@@ -97,30 +98,34 @@ def get_person(request: ApiRequest, person_id: Id):
     response={201: PersonOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Add a person (organisers and admins)",
 )
-def create_person(request: ApiRequest, payload: PersonIn):
+def create_person(
+    request: ApiRequest, payload: PersonIn
+) -> Status[Person] | Status[dict[str, object]]:
     try:
         person = services.person_create(viewer=request.auth, **payload.dict())
     except services.PersonError as exc:
-        return Status(
-            422, {"detail": [{"loc": ["body", "payload", exc.field], "msg": exc.message}]}
-        )
+        refused: dict[str, object] = {
+            "detail": [{"loc": ["body", "payload", exc.field], "msg": exc.message}]
+        }
+        return Status(422, refused)
     except ValidationError as exc:
         errors = [
             {"loc": ["body", "payload", name], "msg": " ".join(msgs)}
             for name, msgs in exc.message_dict.items()
         ]
-        return Status(422, {"detail": errors})
+        refused = {"detail": errors}
+        return Status(422, refused)
     return Status(201, selectors.person_get(viewer=request.auth, person_id=person.pk))
 
 
 @router.get("/units/", response=list[UnitOut], summary="List units")
 @paginate(BoundedPages, page_size=100)
-def list_units(request: ApiRequest):
+def list_units(request: ApiRequest) -> QuerySet[Unit]:
     return selectors.unit_list(viewer=require_member(request.auth)).order_by("name", "pk")
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="Get one unit")
-def get_unit(request: ApiRequest, unit_id: Id):
+def get_unit(request: ApiRequest, unit_id: Id) -> Unit:
     viewer = require_member(request.auth)
     try:
         return selectors.unit_list(viewer=viewer).get(pk=unit_id)

@@ -97,7 +97,7 @@ class RecommendationsOut(Schema):
     excluded: dict[str, int]
 
 
-def _suggestion(s: Suggestion) -> dict:
+def _suggestion(s: Suggestion) -> dict[str, object]:
     unit = s.person.unit
     return {
         "score": s.score,
@@ -117,7 +117,9 @@ def _suggestion(s: Suggestion) -> dict:
     response={200: RecommendationsOut, 403: RecommendationError, 404: RecommendationError},
     summary="Suggested visiting peers, with their evidence and the rules applied",
 )
-def assist_recommendations(request: ApiRequest, assist_id: Id, q: Query[RecommendationQuery]):
+def assist_recommendations(
+    request: ApiRequest, assist_id: Id, q: Query[RecommendationQuery]
+) -> dict[str, object]:
     viewer = request.auth
     assist = get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
     if not viewer.is_member:

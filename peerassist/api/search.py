@@ -62,7 +62,7 @@ def _viewer(request: ApiRequest) -> Viewer:
     response={200: SearchOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Search what you may see",
 )
-def search(request: ApiRequest, params: Query[SearchQuery]):
+def search(request: ApiRequest, params: Query[SearchQuery]) -> dict[str, object]:
     result = selectors.search(
         viewer=_viewer(request),
         q=params.q,

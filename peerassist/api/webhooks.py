@@ -5,7 +5,9 @@ lists and reads never include it.
 """
 
 from datetime import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -15,7 +17,7 @@ from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.core.scoping import Viewer
 from peerassist.webhooks import selectors, services
-from peerassist.webhooks.models import DeliveryStatus, Event, Webhook
+from peerassist.webhooks.models import Attempt, Delivery, DeliveryStatus, Event, Webhook
 
 router = Router(tags=["webhooks"])
 
@@ -63,7 +65,7 @@ class AttemptOut(Schema):
 class DeliveryOut(Schema):
     id: int
     event: str
-    payload: dict
+    payload: dict[str, Any]
     status: DeliveryStatus
     attempts: int
     response_code: int | None
@@ -74,7 +76,7 @@ class DeliveryOut(Schema):
     log: list[AttemptOut]
 
     @staticmethod
-    def resolve_log(obj) -> list:
+    def resolve_log(obj: Delivery) -> list[Attempt]:
         return list(obj.log.all())
 
 
@@ -90,7 +92,7 @@ def _webhook(viewer: Viewer, webhook_id: Id) -> Webhook:
     response={200: list[WebhookOut], 403: ErrorOut},
     summary="Your organisation's webhooks",
 )
-def list_webhooks(request: ApiRequest):
+def list_webhooks(request: ApiRequest) -> list[Webhook]:
     return list(selectors.webhook_list(viewer=request.auth))
 
 
@@ -99,7 +101,7 @@ def list_webhooks(request: ApiRequest):
     response={201: WebhookWithSecretOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Register a webhook (the answer carries its secret, once)",
 )
-def create_webhook(request: ApiRequest, payload: WebhookIn):
+def create_webhook(request: ApiRequest, payload: WebhookIn) -> Status[Webhook]:
     webhook = services.webhook_create(
         viewer=request.auth,
         url=str(payload.url),
@@ -114,7 +116,7 @@ def create_webhook(request: ApiRequest, payload: WebhookIn):
     response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut},
     summary="One webhook",
 )
-def get_webhook(request: ApiRequest, webhook_id: Id):
+def get_webhook(request: ApiRequest, webhook_id: Id) -> Webhook:
     return _webhook(request.auth, webhook_id)
 
 
@@ -123,7 +125,7 @@ def get_webhook(request: ApiRequest, webhook_id: Id):
     response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a webhook's URL, events or whether it is active",
 )
-def update_webhook(request: ApiRequest, webhook_id: Id, payload: WebhookUpdateIn):
+def update_webhook(request: ApiRequest, webhook_id: Id, payload: WebhookUpdateIn) -> Webhook:
     webhook = _webhook(request.auth, webhook_id)
     return services.webhook_update(
         viewer=request.auth,
@@ -139,7 +141,7 @@ def update_webhook(request: ApiRequest, webhook_id: Id, payload: WebhookUpdateIn
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove a webhook and its delivery log",
 )
-def delete_webhook(request: ApiRequest, webhook_id: Id):
+def delete_webhook(request: ApiRequest, webhook_id: Id) -> Status[None]:
     services.webhook_delete(viewer=request.auth, webhook=_webhook(request.auth, webhook_id))
     return Status(204, None)
 
@@ -149,7 +151,7 @@ def delete_webhook(request: ApiRequest, webhook_id: Id):
     response={200: WebhookWithSecretOut, 403: ErrorOut, 404: ErrorOut},
     summary="Replace a webhook's secret (the answer carries the new one, once)",
 )
-def rotate_secret(request: ApiRequest, webhook_id: Id):
+def rotate_secret(request: ApiRequest, webhook_id: Id) -> Webhook:
     webhook = _webhook(request.auth, webhook_id)
     return services.webhook_rotate_secret(viewer=request.auth, webhook=webhook)
 
@@ -160,7 +162,7 @@ def rotate_secret(request: ApiRequest, webhook_id: Id):
     summary="The delivery log of a webhook, newest first",
 )
 @paginate(BoundedPages, page_size=50)
-def list_deliveries(request: ApiRequest, webhook_id: Id):
+def list_deliveries(request: ApiRequest, webhook_id: Id) -> QuerySet[Delivery]:
     webhook = _webhook(request.auth, webhook_id)
     return selectors.delivery_list(viewer=request.auth, webhook=webhook)
 
@@ -170,7 +172,7 @@ def list_deliveries(request: ApiRequest, webhook_id: Id):
     response={202: DeliveryOut, 403: ErrorOut, 404: ErrorOut},
     summary='Queue a test delivery (event "ping")',
 )
-def test_webhook(request: ApiRequest, webhook_id: Id):
+def test_webhook(request: ApiRequest, webhook_id: Id) -> Status[Delivery]:
     webhook = _webhook(request.auth, webhook_id)
     delivery = services.webhook_test(viewer=request.auth, webhook=webhook)
     return Status(

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Router
 
 from peerassist.api.schemas import NO_SUCH_ASSIST, Id
 from peerassist.assists import selectors
-from peerassist.assists.models import BreakoutGroup, Participation, PeerAssist
+from peerassist.assists.models import BreakoutGroup, Format, Participation, PeerAssist
 from peerassist.core.access import get_assist_or_404
 from peerassist.core.findings import Finding
 from peerassist.core.scoping import Viewer
@@ -55,5 +56,5 @@ def _groups(assist: PeerAssist) -> list[BreakoutGroup]:
     return list(selectors.group_list(assist=assist))
 
 
-def _formats(viewer: Viewer):
+def _formats(viewer: Viewer) -> QuerySet[Format]:
     return selectors.format_list(viewer=viewer).prefetch_related("steps")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Query, Status
 from ninja.pagination import paginate
 
@@ -25,7 +26,7 @@ from peerassist.core.findings import Finding
 
 @router.get("/assists/", response=list[AssistSummaryOut], summary="List assists you may see")
 @paginate(BoundedPages, page_size=50)
-def list_assists(request: ApiRequest, filters: Query[AssistFilters]):
+def list_assists(request: ApiRequest, filters: Query[AssistFilters]) -> QuerySet[PeerAssist]:
     assists = selectors.assist_list(viewer=request.auth).prefetch_related("languages")
     if filters.status is not None:
         assists = assists.filter(status=filters.status)
@@ -37,7 +38,7 @@ def list_assists(request: ApiRequest, filters: Query[AssistFilters]):
     response={201: AssistDetailOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Start a draft assist",
 )
-def create_assist(request: ApiRequest, payload: AssistCreateIn):
+def create_assist(request: ApiRequest, payload: AssistCreateIn) -> Status[dict[str, Any]]:
     assist = services.assist_create(viewer=request.auth, **payload.dict())
     return Status(201, _detail(_assist(request.auth, assist.pk)))
 
@@ -47,7 +48,7 @@ def create_assist(request: ApiRequest, payload: AssistCreateIn):
     response={200: AssistDetailOut, 404: ErrorOut},
     summary="Get one assist with its findings and checklist",
 )
-def get_assist(request: ApiRequest, assist_id: Id):
+def get_assist(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
     return _detail(_assist(request.auth, assist_id))
 
 
@@ -56,7 +57,7 @@ def get_assist(request: ApiRequest, assist_id: Id):
     response={200: AssistDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change the brief or the logistics",
 )
-def update_assist(request: ApiRequest, assist_id: Id, payload: AssistUpdateIn):
+def update_assist(request: ApiRequest, assist_id: Id, payload: AssistUpdateIn) -> dict[str, Any]:
     assist = _assist(request.auth, assist_id)
     assist, findings = services.assist_update(
         viewer=request.auth, assist=assist, changes=payload.dict(exclude_unset=True)
@@ -69,7 +70,7 @@ def update_assist(request: ApiRequest, assist_id: Id, payload: AssistUpdateIn):
     response={200: AssistDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Move the assist to another status",
 )
-def transition_assist(request: ApiRequest, assist_id: Id, payload: TransitionIn):
+def transition_assist(request: ApiRequest, assist_id: Id, payload: TransitionIn) -> dict[str, Any]:
     assist = _assist(request.auth, assist_id)
     assist, findings = services.assist_transition(
         viewer=request.auth, assist=assist, target=payload.status
@@ -91,7 +92,7 @@ def _agenda(assist: PeerAssist, findings: list[Finding]) -> dict[str, Any]:
     response={200: AgendaOut, 404: ErrorOut},
     summary="The assist's agenda",
 )
-def get_steps(request: ApiRequest, assist_id: Id):
+def get_steps(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
     assist = _assist(request.auth, assist_id)
     return _agenda(assist, selectors.plan_review(assist=assist).findings)
 
@@ -101,7 +102,7 @@ def get_steps(request: ApiRequest, assist_id: Id):
     response={200: AgendaOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Set the minutes of the agenda's steps",
 )
-def set_step_durations(request: ApiRequest, assist_id: Id, payload: DurationsIn):
+def set_step_durations(request: ApiRequest, assist_id: Id, payload: DurationsIn) -> dict[str, Any]:
     assist = _assist(request.auth, assist_id)
     assist, findings = services.agenda_set_durations(
         viewer=request.auth, assist=assist, durations=payload.durations

@@ -1,6 +1,7 @@
 """Formats: the shipped ones and the organisation's own."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Status
 
@@ -13,14 +14,14 @@ from peerassist.assists.models import Format
 
 
 @router.get("/formats/", response=list[FormatOut], summary="Shipped formats and your own")
-def list_formats(request: ApiRequest):
+def list_formats(request: ApiRequest) -> QuerySet[Format]:
     return _formats(request.auth)
 
 
 @router.get(
     "/formats/{format_id}", response={200: FormatOut, 404: ErrorOut}, summary="Get one format"
 )
-def get_format(request: ApiRequest, format_id: Id):
+def get_format(request: ApiRequest, format_id: Id) -> Format:
     try:
         return _formats(request.auth).get(pk=format_id)
     except Format.DoesNotExist:
@@ -32,7 +33,7 @@ def get_format(request: ApiRequest, format_id: Id):
     response={201: FormatOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Copy a format into an editable one (organisers and admins)",
 )
-def copy_format(request: ApiRequest, format_id: Id, payload: FormatCopyIn):
+def copy_format(request: ApiRequest, format_id: Id, payload: FormatCopyIn) -> Status[Format]:
     try:
         copy = services.format_copy(viewer=request.auth, format_id=format_id, name=payload.name)
     except ValidationError as exc:
@@ -46,7 +47,9 @@ def copy_format(request: ApiRequest, format_id: Id, payload: FormatCopyIn):
     response={200: FormatStepSavedOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a step of one of your organisation's formats",
 )
-def update_format_step(request: ApiRequest, step_id: Id, payload: FormatStepIn):
+def update_format_step(
+    request: ApiRequest, step_id: Id, payload: FormatStepIn
+) -> dict[str, object]:
     try:
         step, findings = services.format_step_update(
             viewer=request.auth,

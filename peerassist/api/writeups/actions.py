@@ -1,5 +1,7 @@
 """Actions, connect-afterwards pairs and feedback."""
 
+from typing import Any
+
 from django.http import Http404
 from ninja import Status
 
@@ -33,7 +35,7 @@ def _one_action(assist: PeerAssist, action_id: Id) -> Action:
     response={200: list[ActionOut], 404: ErrorOut},
     summary="The assist's actions",
 )
-def list_actions(request: ApiRequest, assist_id: Id):
+def list_actions(request: ApiRequest, assist_id: Id) -> list[Action]:
     return _actions(_assist(request.auth, assist_id))
 
 
@@ -42,7 +44,7 @@ def list_actions(request: ApiRequest, assist_id: Id):
     response={201: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Add an action",
 )
-def create_action(request: ApiRequest, assist_id: Id, payload: ActionIn):
+def create_action(request: ApiRequest, assist_id: Id, payload: ActionIn) -> Status[Action]:
     assist = _assist(request.auth, assist_id)
     action = services.action_create(viewer=request.auth, assist=assist, **payload.dict())
     return Status(201, action)
@@ -53,7 +55,7 @@ def create_action(request: ApiRequest, assist_id: Id, payload: ActionIn):
     response={200: ActionOut, 404: ErrorOut},
     summary="One action",
 )
-def get_action(request: ApiRequest, assist_id: Id, action_id: Id):
+def get_action(request: ApiRequest, assist_id: Id, action_id: Id) -> Action:
     action = _one_action(_assist(request.auth, assist_id), action_id)
     return action
 
@@ -63,7 +65,9 @@ def get_action(request: ApiRequest, assist_id: Id, action_id: Id):
     response={200: ActionOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Change an action (its status, owner, date…)",
 )
-def update_action(request: ApiRequest, assist_id: Id, action_id: Id, payload: ActionPatchIn):
+def update_action(
+    request: ApiRequest, assist_id: Id, action_id: Id, payload: ActionPatchIn
+) -> Action:
     action = _one_action(_assist(request.auth, assist_id), action_id)
     action = services.action_update(
         viewer=request.auth, action=action, changes=payload.dict(exclude_unset=True)
@@ -76,7 +80,7 @@ def update_action(request: ApiRequest, assist_id: Id, action_id: Id, payload: Ac
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove an action",
 )
-def delete_action(request: ApiRequest, assist_id: Id, action_id: Id):
+def delete_action(request: ApiRequest, assist_id: Id, action_id: Id) -> Status[None]:
     action = _one_action(_assist(request.auth, assist_id), action_id)
     services.action_delete(viewer=request.auth, action=action)
     return Status(204, None)
@@ -87,7 +91,7 @@ def delete_action(request: ApiRequest, assist_id: Id, action_id: Id):
     response={200: list[PairOut], 404: ErrorOut},
     summary="Who connects with whom after the session",
 )
-def list_pairs(request: ApiRequest, assist_id: Id):
+def list_pairs(request: ApiRequest, assist_id: Id) -> list[ConnectPair]:
     assist = _assist(request.auth, assist_id)
     return list(selectors.connect_pair_list(assist=assist))
 
@@ -97,7 +101,7 @@ def list_pairs(request: ApiRequest, assist_id: Id):
     response={201: PairOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Add a home peer ↔ visiting peer pair",
 )
-def create_pair(request: ApiRequest, assist_id: Id, payload: PairIn):
+def create_pair(request: ApiRequest, assist_id: Id, payload: PairIn) -> Status[ConnectPair]:
     assist = _assist(request.auth, assist_id)
     pair = services.connect_pair_add(viewer=request.auth, assist=assist, **payload.dict())
     return Status(201, pair)
@@ -108,7 +112,7 @@ def create_pair(request: ApiRequest, assist_id: Id, payload: PairIn):
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Remove a pair",
 )
-def delete_pair(request: ApiRequest, assist_id: Id, pair_id: Id):
+def delete_pair(request: ApiRequest, assist_id: Id, pair_id: Id) -> Status[None]:
     assist = _assist(request.auth, assist_id)
     try:
         pair = selectors.connect_pair_list(assist=assist).select_related("assist").get(pk=pair_id)
@@ -123,7 +127,7 @@ def delete_pair(request: ApiRequest, assist_id: Id, pair_id: Id):
     response={200: FeedbackListOut, 404: ErrorOut},
     summary="Participants' feedback (anonymous ones without a name)",
 )
-def list_feedback(request: ApiRequest, assist_id: Id):
+def list_feedback(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
     return _feedback(_assist(request.auth, assist_id))
 
 
@@ -132,7 +136,7 @@ def list_feedback(request: ApiRequest, assist_id: Id):
     response={200: FeedbackOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Give (or change) your own feedback on the session",
 )
-def give_feedback(request: ApiRequest, assist_id: Id, payload: FeedbackIn):
+def give_feedback(request: ApiRequest, assist_id: Id, payload: FeedbackIn) -> dict[str, object]:
     assist = _assist(request.auth, assist_id)
     feedback = services.feedback_give(viewer=request.auth, assist=assist, **payload.dict())
     return {

@@ -15,7 +15,7 @@ from peerassist.core.scoping import Viewer
 from peerassist.writeups import selectors, services
 
 
-def _conclusion(viewer: Viewer, assist: PeerAssist) -> dict:
+def _conclusion(viewer: Viewer, assist: PeerAssist) -> dict[str, object]:
     conclusion = selectors.conclusion_get(assist=assist)
     return {
         "assist_id": assist.pk,
@@ -38,7 +38,7 @@ def _conclusion(viewer: Viewer, assist: PeerAssist) -> dict:
     response={200: ConclusionOut, 404: ErrorOut},
     summary="The conclusion: response, follow-up, actions, pairs and feedback",
 )
-def get_conclusion(request: ApiRequest, assist_id: Id):
+def get_conclusion(request: ApiRequest, assist_id: Id) -> dict[str, object]:
     return _conclusion(request.auth, _assist(request.auth, assist_id))
 
 
@@ -47,7 +47,7 @@ def get_conclusion(request: ApiRequest, assist_id: Id):
     response={200: ConclusionOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Record the home team's response and when to follow up",
 )
-def put_conclusion(request: ApiRequest, assist_id: Id, payload: ConclusionIn):
+def put_conclusion(request: ApiRequest, assist_id: Id, payload: ConclusionIn) -> dict[str, object]:
     assist = _assist(request.auth, assist_id)
     services.conclusion_save(viewer=request.auth, assist=assist, **payload.dict())
     return _conclusion(request.auth, assist)
@@ -58,12 +58,12 @@ def put_conclusion(request: ApiRequest, assist_id: Id, payload: ConclusionIn):
     response={200: AssistStatusOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Conclude the live session (drafts the write-up)",
 )
-def conclude(request: ApiRequest, assist_id: Id):
+def conclude(request: ApiRequest, assist_id: Id) -> dict[str, object]:
     assist = services.assist_conclude(viewer=request.auth, assist=_assist(request.auth, assist_id))
     return {"id": assist.pk, "status": assist.status}
 
 
-def _attendance(assist: PeerAssist) -> list[dict]:
+def _attendance(assist: PeerAssist) -> list[dict[str, object]]:
     return [
         {
             "participation_id": row.participation.pk,
@@ -83,7 +83,7 @@ def _attendance(assist: PeerAssist) -> list[dict]:
     response={200: list[AttendanceOut], 404: ErrorOut},
     summary="Who was at the session, among those taking part (not those who said no)",
 )
-def get_attendance(request: ApiRequest, assist_id: Id):
+def get_attendance(request: ApiRequest, assist_id: Id) -> list[dict[str, object]]:
     return _attendance(_assist(request.auth, assist_id))
 
 
@@ -92,7 +92,9 @@ def get_attendance(request: ApiRequest, assist_id: Id):
     response={200: list[AttendanceOut], 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Record who was at the session (the write-up lists them as who took part)",
 )
-def put_attendance(request: ApiRequest, assist_id: Id, payload: AttendanceIn):
+def put_attendance(
+    request: ApiRequest, assist_id: Id, payload: AttendanceIn
+) -> list[dict[str, object]]:
     assist = _assist(request.auth, assist_id)
     services.attendance_record(viewer=request.auth, assist=assist, present_ids=payload.present_ids)
     return _attendance(assist)

@@ -7,6 +7,7 @@ from peerassist.api.schemas import ErrorOut, Id
 from peerassist.api.writeups._common import _assist, router
 from peerassist.api.writeups.schemas import FollowUpAnswerIn, FollowUpOut
 from peerassist.writeups import selectors, services
+from peerassist.writeups.models import FollowUp
 
 
 @router.get(
@@ -14,7 +15,7 @@ from peerassist.writeups import selectors, services
     response={200: FollowUpOut, 404: ErrorOut},
     summary="The follow-up check-in and its answer",
 )
-def get_followup(request: ApiRequest, assist_id: Id):
+def get_followup(request: ApiRequest, assist_id: Id) -> FollowUp:
     followup = selectors.followup_get(assist=_assist(request.auth, assist_id))
     if followup is None:
         raise Http404("No follow-up is scheduled.")
@@ -26,7 +27,9 @@ def get_followup(request: ApiRequest, assist_id: Id):
     response={200: FollowUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Answer the follow-up: who you followed up with, what changed, each action",
 )
-def answer_followup(request: ApiRequest, assist_id: Id, payload: FollowUpAnswerIn):
+def answer_followup(
+    request: ApiRequest, assist_id: Id, payload: FollowUpAnswerIn
+) -> FollowUp | None:
     assist = _assist(request.auth, assist_id)
     services.followup_answer(
         viewer=request.auth,

@@ -15,7 +15,7 @@ from peerassist.api.writeups.schemas import (
 from peerassist.core.scoping import Viewer
 from peerassist.writeups import length, selectors, services
 from peerassist.writeups.markdown import render_markdown
-from peerassist.writeups.models import WriteUp
+from peerassist.writeups.models import WriteUp, WriteUpVersion
 
 
 def _writeup(viewer: Viewer, assist_id: Id) -> WriteUp:
@@ -25,7 +25,7 @@ def _writeup(viewer: Viewer, assist_id: Id) -> WriteUp:
         raise Http404("No write-up, or you may not read it.") from None
 
 
-def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict:
+def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict[str, object]:
     rights = selectors.rights_for(viewer=viewer, assist=writeup.assist)
     # The pages the PDF takes, laid out (cached by content), as the editor's gauge shows.
     gauge = length.writeup_gauge(assist=writeup.assist, body=writeup.body, writeup=writeup)
@@ -43,7 +43,7 @@ def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict:
     }
 
 
-def _version_summary(version) -> dict:
+def _version_summary(version: WriteUpVersion) -> dict[str, object]:
     return {
         "number": version.number,
         "note": version.note,
@@ -57,7 +57,7 @@ def _version_summary(version) -> dict:
     response={200: WriteUpOut, 404: ErrorOut},
     summary="The write-up (Markdown, HTML and its page gauge)",
 )
-def get_writeup(request: ApiRequest, assist_id: Id):
+def get_writeup(request: ApiRequest, assist_id: Id) -> dict[str, object]:
     return _writeup_out(request.auth, _writeup(request.auth, assist_id))
 
 
@@ -66,7 +66,7 @@ def get_writeup(request: ApiRequest, assist_id: Id):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Save the write-up's text as a new version",
 )
-def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn):
+def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn) -> dict[str, object]:
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_save(
         viewer=request.auth, assist=writeup.assist, body=payload.body, note=payload.note
@@ -79,7 +79,7 @@ def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Draft (or redraft) the write-up from the session, as a new version",
 )
-def redraft_writeup(request: ApiRequest, assist_id: Id):
+def redraft_writeup(request: ApiRequest, assist_id: Id) -> dict[str, object]:
     assist = _assist(request.auth, assist_id)
     writeup = services.writeup_draft(viewer=request.auth, assist=assist)
     return _writeup_out(request.auth, writeup)
@@ -90,7 +90,7 @@ def redraft_writeup(request: ApiRequest, assist_id: Id):
     response={200: list[VersionSummaryOut], 404: ErrorOut},
     summary="The write-up's versions, newest first",
 )
-def list_versions(request: ApiRequest, assist_id: Id):
+def list_versions(request: ApiRequest, assist_id: Id) -> list[dict[str, object]]:
     writeup = _writeup(request.auth, assist_id)
     return [_version_summary(v) for v in selectors.version_list(writeup=writeup)]
 
@@ -100,7 +100,7 @@ def list_versions(request: ApiRequest, assist_id: Id):
     response={200: VersionOut, 404: ErrorOut},
     summary="One version, with its diff to the current text",
 )
-def get_version(request: ApiRequest, assist_id: Id, number: Id):
+def get_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, object]:
     writeup = _writeup(request.auth, assist_id)
     version = selectors.version_list(writeup=writeup).filter(number=number).first()
     if version is None:
@@ -117,7 +117,7 @@ def get_version(request: ApiRequest, assist_id: Id, number: Id):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Make a version the current text again (as a new version)",
 )
-def restore_version(request: ApiRequest, assist_id: Id, number: Id):
+def restore_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, object]:
     writeup = _writeup(request.auth, assist_id)
     if not selectors.version_list(writeup=writeup).filter(number=number).exists():
         raise Http404("No such version.")
@@ -130,7 +130,7 @@ def restore_version(request: ApiRequest, assist_id: Id, number: Id):
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Publish the write-up and send it to participants and chosen people",
 )
-def publish_writeup(request: ApiRequest, assist_id: Id, payload: PublishIn):
+def publish_writeup(request: ApiRequest, assist_id: Id, payload: PublishIn) -> dict[str, object]:
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_publish(viewer=request.auth, assist=writeup.assist, **payload.dict())
     return _writeup_out(request.auth, writeup)
