@@ -170,7 +170,17 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000, "expiry": 30},
+            "CONFIG": {
+                # redis-py gives up on a reply after 5 s by default: exactly how long the layer's
+                # BZPOPMIN waits for a message, so on a busy machine a message Redis handed
+                # over just before its 5 s was dropped with the timed-out connection (a lost
+                # room event). The socket now waits longer than any blocking call.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}
+                ],
+                "capacity": 5000,
+                "expiry": 30,
+            },
         }
     }
 else:

@@ -272,3 +272,89 @@ def test_forwarded_proto_is_ignored_from_an_address_not_configured(server):
         f"{url}/accounts/login/", **HOST, **{"X-Forwarded-Proto": "https"}
     )
     assert status == 301
+
+
+# --- The client's address behind the proxy (audit log, sign-in limits, /metrics) -------------
+
+CLIENT = "198.51.100.23"  # documentation range: never contacted
+ACCOUNT = (
+    "from peerassist.accounts.models import Membership, Organisation, User; "
+    "org, _ = Organisation.objects.get_or_create(slug='proxied', defaults={'name': 'Proxied'}); "
+    "user = User.objects.create_user(email='someone@proxied.example', password='right-one'); "
+    "Membership.objects.create(user=user, organisation=org, role='member')"
+)
+FAILED_FROM = (
+    "from peerassist.audit.models import AuditEntry; "
+    "print('IPS', sorted(set(AuditEntry.objects.filter(kind='sign_in_failed')"
+    ".values_list('ip', flat=True))))"
+)
+
+
+def failed_sign_in(url: str, **headers: str) -> int:
+    """A wrong password for a real account, as a browser sends it through the proxy."""
+    import http.cookies
+    import re
+    import urllib.parse
+
+    secure = {**HOST, "X-Forwarded-Proto": "https", **headers}
+    status, response_headers, body = get(f"{url}/accounts/login/", **secure)
+    assert status == 200, body[:300]
+    cookies = http.cookies.SimpleCookie()
+    for value in response_headers.get_all("Set-Cookie") or []:
+        cookies.load(value)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token is not None
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token.group(1).decode(),
+            "login": "someone@proxied.example",
+            "password": "wrong-one",
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"{url}/accounts/login/",
+        data=form,
+        headers={
+            **secure,
+            "Cookie": "; ".join(f"{k}={v.value}" for k, v in cookies.items()),
+            "Origin": "https://peerassist.example.org",
+            "Referer": "https://peerassist.example.org/accounts/login/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=20) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_only(server, tmp_path, production_static):
+    """Behind the proxy, Django sees the address the proxy names in X-Forwarded-For (the
+    rightmost one it did not add itself): the audit log records it, /metrics refuses it.
+    From an address that is not a configured proxy, the header is ignored."""
+    env = production_env(tmp_path, production_static)
+    url = server(BEHIND_TLS_PROXY="true", TRUSTED_PROXIES="127.0.0.1")
+    run_cli(["shell", "--no-imports", "-c", ACCOUNT], env, tmp_path)
+    # nginx appends the address it saw to whatever the client sent ($proxy_add_x_forwarded_for).
+    forwarded = {"X-Forwarded-For": f"203.0.113.66, {CLIENT}"}
+    assert failed_sign_in(url, **forwarded) == 200  # the form again, with the error
+    status, _headers, _body = get(f"{url}/metrics", **forwarded)
+    assert status in (403, 404), "a proxied outsider must not read /metrics"
+    status, _headers, _body = get(f"{url}/metrics")
+    assert status == 200  # the proxy's own address (and the machine) may
+
+    spoofing = server(BEHIND_TLS_PROXY="true", TRUSTED_PROXIES="192.0.2.10")
+    status, _headers, _body = get(f"{spoofing}/metrics", **forwarded)
+    assert status == 200  # a direct client naming another address is still 127.0.0.1
+
+    out = subprocess.run(
+        [str(PEERASSIST), "shell", "--no-imports", "-c", FAILED_FROM],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert f"IPS ['{CLIENT}']" in out, out

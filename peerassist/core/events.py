@@ -60,8 +60,11 @@ async def room_publish(message: Mapping[str, Any]) -> None:
 
 
 def room_publish_on_commit(message: Mapping[str, Any]) -> None:
-    """Publish once the current transaction has committed: stored before it is broadcast."""
-    transaction.on_commit(lambda: async_to_sync(room_publish)(message))
+    """Publish once the current transaction has committed: stored before it is broadcast.
+    A publish that fails (Redis unreachable) is logged, not raised: the change is committed
+    and its author gets the acknowledgement; each server's hub finds a room event in the
+    database and delivers it (live/fanout.py, catch-up)."""
+    transaction.on_commit(lambda: async_to_sync(room_publish)(message), robust=True)
 
 
 def room_kick(*, assist_id: int, person_id: int) -> RoomKick:
@@ -88,8 +91,10 @@ async def user_sockets_close(user_id: int, reason: str) -> None:
 
 
 def user_sockets_close_on_commit(*, user_id: int, reason: str) -> None:
-    """Close the user's sockets once the change that ends their access has committed."""
-    transaction.on_commit(lambda: async_to_sync(user_sockets_close)(user_id, reason))
+    """Close the user's sockets once the change that ends their access has committed (a
+    failed publish is logged, not raised: the change itself has committed, and the request
+    that made it must not end in an error page)."""
+    transaction.on_commit(lambda: async_to_sync(user_sockets_close)(user_id, reason), robust=True)
 
 
 # --- Domain events: "after this happened" -----------------------------------------------------

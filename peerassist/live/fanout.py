@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -31,6 +32,14 @@ logger = logging.getLogger(__name__)
 
 
 PROCESS_ID = uuid.uuid4().hex
+#: How long a stored event may still be on its way through Redis before the hub fetches it
+#: from the database instead (a message lost in the channel layer must not stay lost; on a
+#: busy machine an event can take over a second to arrive, and one fetched too early is
+#: sent twice: harmless, clients skip a number they have, but wasted).
+CATCH_UP_AFTER = 3.0
+#: How often the hub renews its group memberships (Redis may have restarted empty, and a
+#: membership expires after a day).
+RESUBSCRIBE_EVERY = 60.0
 
 
 class RoomSocket(Protocol):
@@ -65,6 +74,11 @@ class Hub:
         self.sockets_of_user: dict[int, int] = {}
         self.sockets_in_room: dict[int, int] = {}
         self.user_buckets: dict[int, tuple[float, float]] = {}
+        # Catch-up: the last event number written to this process's sockets, per room, and
+        # a gap to the database's number first seen when (room → (number, monotonic time)).
+        self.delivered: dict[int, int] = {}
+        self.behind: dict[int, tuple[int, float]] = {}
+        self.subscribed_at = time.monotonic()
         events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:
@@ -72,7 +86,8 @@ class Hub:
         return layer is not None and not isinstance(layer, InMemoryChannelLayer)
 
     async def _tick(self) -> None:
-        """Once a second, advance rooms whose step ran out when auto-advance is on."""
+        """Once a second, advance rooms whose step ran out when auto-advance is on, and
+        deliver the events that never arrived through the channel layer."""
         from channels.db import database_sync_to_async
 
         from peerassist.live.services import auto_advance_if_due
@@ -84,6 +99,78 @@ class Hub:
                     await database_sync_to_async(auto_advance_if_due)(assist_id=assist_id)
                 except Exception:
                     logger.exception("auto-advance failed for assist %s", assist_id)
+            try:
+                await self.catch_up()
+            except Exception:
+                logger.exception("live hub could not check its rooms for missed events")
+
+    async def catch_up(self) -> None:
+        """Deliver from the database the events that never arrived through the channel layer.
+
+        A publish can fail (Redis stalled or restarted empty: the author still got the
+        acknowledgement) and a message can be lost in transit; the clients only notice a gap
+        when a later event arrives, which may be never. So once a second each hub compares
+        the last event number it wrote to its sockets with each room's number in the
+        database; a gap still open after CATCH_UP_AFTER is filled from the stored events, in
+        order, through the room's writer, and the hub joins its groups again. Clients ignore
+        an event number they already have, so a late original costs nothing."""
+        if not self._distributed() or not self.rooms:
+            return
+        from channels.db import database_sync_to_async
+
+        from peerassist.live.selectors import events_since, room_last_seqs
+
+        rooms = list(self.rooms)
+        latest = await database_sync_to_async(room_last_seqs)(assist_ids=rooms)
+        now = time.monotonic()
+        missed = 0
+        for assist_id in rooms:
+            last = latest.get(assist_id, 0)
+            seen = self.delivered.get(assist_id)
+            if seen is None:  # sockets that join get the state or a replay themselves
+                self.delivered[assist_id] = last
+                continue
+            gap = self.behind.get(assist_id)
+            if seen >= last:
+                self.behind.pop(assist_id, None)
+                continue
+            if gap is None or seen >= gap[0]:
+                self.behind[assist_id] = (last, now)  # may still be in flight: look again
+                continue
+            if now - gap[1] < CATCH_UP_AFTER:
+                continue
+            self.behind.pop(assist_id, None)
+            found = await database_sync_to_async(events_since)(assist_id=assist_id, seq=seen)
+            if found is None:  # too far behind: the newest alone makes clients resync
+                found = await database_sync_to_async(events_since)(
+                    assist_id=assist_id, seq=last - 1
+                )
+            for event in found or []:
+                missed += 1
+                caught: RoomEventMessage = {
+                    "type": "room.event",
+                    "assist_id": assist_id,
+                    "event": event,
+                }
+                await self.deliver_soon(caught)
+            logger.warning(
+                "live hub: %s event(s) of room %s never arrived through the channel layer; "
+                "delivered from the database",
+                len(found or []),
+                assist_id,
+            )
+        if missed or now - self.subscribed_at > RESUBSCRIBE_EVERY:
+            await self._resubscribe()
+
+    async def _resubscribe(self) -> None:
+        """Renew this hub's group memberships (idempotent in Redis)."""
+        layer = get_channel_layer()
+        if layer is None or self.channel is None:
+            return
+        self.subscribed_at = time.monotonic()
+        await layer.group_add(events.HUBS_GROUP, self.channel)
+        for assist_id in list(self.rooms):
+            await layer.group_add(events.room_group(assist_id), self.channel)
 
     async def join(self, socket: RoomSocket) -> None:
         if self.ticker is None or self.ticker.done():
@@ -108,6 +195,8 @@ class Hub:
         else:
             del self.rooms[socket.assist_id]
             self.presence.pop(socket.assist_id, None)
+            self.delivered.pop(socket.assist_id, None)
+            self.behind.pop(socket.assist_id, None)
             self._announce_soon(socket.assist_id)  # others drop this process's entries
             layer = get_channel_layer()
             if self.channel and self._distributed() and layer is not None:
@@ -133,6 +222,10 @@ class Hub:
             except Exception:  # the layer hiccuped (e.g. Redis restart): keep serving
                 logger.exception("live hub could not read from the channel layer")
                 await asyncio.sleep(0.5)
+                # Redis may have come back empty: join the groups again. Whatever was lost
+                # meanwhile, catch_up() fetches from the database.
+                with contextlib.suppress(Exception):
+                    await self._resubscribe()
                 continue
             await self.deliver_soon(message)
 
@@ -197,6 +290,10 @@ class Hub:
                     await socket.kick()
             return
         event = message["event"]
+        # Written even if catch_up already did: clients skip a number they have.
+        self.delivered[message["assist_id"]] = max(
+            event["seq"], self.delivered.get(message["assist_id"], 0)
+        )
         text = json.dumps(event, separators=(",", ":"))  # once for all of this process's sockets
         for socket in sockets:
             # A socket closing meanwhile must not stop the others.

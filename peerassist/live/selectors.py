@@ -244,6 +244,11 @@ def _contributions_for(assist_id: int, actor: Actor) -> list[events.Contribution
     return notes
 
 
+def room_last_seqs(*, assist_ids: list[int]) -> dict[int, int]:
+    """The number of each room's latest event (rooms without one yet are left out)."""
+    return dict(Room.objects.filter(assist_id__in=assist_ids).values_list("assist_id", "last_seq"))
+
+
 def events_since(*, assist_id: int, seq: int) -> list[events.LiveEvent] | None:
     """Missed events in order, or None when the client is too far behind (send a state) or
     claims a number the room never reached (its copy is not this room's: send a state)."""

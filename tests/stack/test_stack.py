@@ -320,6 +320,30 @@ async def live_session_with_a_crash(stack: Stack, setup: dict[str, Any], assist_
     assert reconnected > 0
 
 
+#: Loopback, but not nginx's 127.0.0.1: the address the servers must see for this client.
+OTHER_CLIENT = "127.0.0.2"
+
+
+def request_from_another_address(stack: Stack) -> None:
+    """A browser at OTHER_CLIENT, claiming to be 203.0.113.9 in its own X-Forwarded-For."""
+    import http.client
+
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1",
+        stack.ports["https"],
+        source_address=(OTHER_CLIENT, 0),
+        context=ssl_context(),
+        timeout=30,
+    )
+    try:
+        connection.request(
+            "GET", "/accounts/login/?from=other-client", headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
+
+
 @pytest.mark.asyncio
 async def test_a_peer_assist_through_nginx_survives_a_server_killed_mid_session(stack):
     # Probes: plain HTTP by IP is answered; everything else is sent to HTTPS.
@@ -335,6 +359,12 @@ async def test_a_peer_assist_through_nginx_survives_a_server_killed_mid_session(
     assert status == 200
     stylesheet = page.decode().split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
     assert (await asyncio.to_thread(get, f"{stack.https}{stylesheet}"))[0] == 200
+
+    # The client's own address reaches the servers through nginx; one it claims does not.
+    await asyncio.to_thread(request_from_another_address, stack)
+    logs = stack.log("a") + stack.log("b")
+    assert f'{OTHER_CLIENT}:0 - "GET /accounts/login/?from=other-client' in logs, logs[-3000:]
+    assert "203.0.113.9" not in logs
 
     setup = await asyncio.to_thread(stack.shell, SETUP)
     assist_id = await asyncio.to_thread(plan_and_invite, stack, setup)
