@@ -286,7 +286,7 @@ ACCOUNT = (
 FAILED_FROM = (
     "from peerassist.audit.models import AuditEntry; "
     "print('IPS', sorted(set(AuditEntry.objects.filter(kind='sign_in_failed')"
-    ".values_list('ip', flat=True))))"
+    ".values_list('ip_address', flat=True))))"
 )
 
 
