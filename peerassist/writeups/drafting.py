@@ -31,6 +31,8 @@ class NoteData:
     #: Where the write-up puts it: "" (what was heard), "purpose", "analysis" (four-part),
     #: "together" or "response" (Mini: the guide's steps 4 and 5).
     part: str = ""
+    #: The breakout group it was written in ("" when none).
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,15 @@ class ParticipantData:
     role_label: str
     name: str
     unit: str = ""
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """A breakout group as the record lists it: its members and who spoke for it."""
+
+    name: str
+    members: Sequence[str] = ()
+    spokesperson: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ class SessionData:
     followup_at_next_meeting: bool = False
     #: Closed dot-votes, in the order they were held.
     votes: Sequence[VoteData] = ()
+    #: The breakout groups, in order (none: the session met as one group).
+    groups: Sequence[GroupData] = ()
 
 
 _SPACES = re.compile(r"\s+")
@@ -123,7 +136,8 @@ def paragraphs(text: str) -> str:
 def _note_line(note: NoteData) -> str:
     star = "★ " if note.starred else ""
     author = f" — *{inline(note.author)}*" if note.author else ""
-    return f"- {star}{inline(note.text)}{author}"
+    group = f" · {inline(note.group)}" if note.group else ""
+    return f"- {star}{inline(note.text)}{author}{group}"
 
 
 def star_legend(roles: set[str]) -> str:
@@ -169,6 +183,20 @@ def _participants(data: SessionData) -> list[str]:
     return lines
 
 
+def _groups(groups: Sequence[GroupData]) -> list[str]:
+    """Who was in which breakout group, and who spoke for it in the plenary."""
+    lines = [f"### {_('Breakout groups')}", ""]
+    for group in groups:
+        names = ", ".join(inline(n) for n in group.members) or _("nobody")
+        spoke = (
+            " " + _("(spokesperson: %(name)s)") % {"name": inline(group.spokesperson)}
+            if group.spokesperson
+            else ""
+        )
+        lines.append(f"- **{inline(group.name)}:** {names}{spoke}")
+    return lines
+
+
 def _actions_table(actions: Sequence[ActionData]) -> list[str]:
     lines = [
         f"| {_('Action')} | {_('Owner')} | {_('Due')} | {_('Status')} |",
@@ -209,6 +237,16 @@ def _brief(data: SessionData) -> list[str]:
     purpose = [n for n in data.notes if n.part == "purpose"]
     if purpose:
         out += [_note_line(n) for n in purpose] + [""]
+    return out
+
+
+def _who_took_part(data: SessionData) -> list[str]:
+    """Who took part, then who was in which breakout group (when the session had any)."""
+    out = [f"## {_('Who took part')}", ""]
+    out += _participants(data) or [_("Nobody was recorded as taking part.")]
+    out.append("")
+    if data.groups:
+        out += [*_groups(data.groups), ""]
     return out
 
 
@@ -286,9 +324,7 @@ def followup_line(data: SessionData) -> str:
 def draft_mini(data: SessionData) -> str:
     """The Mini Peer Assist's write-up, one section per step of its guide."""
     out = _header(data)
-    out += [f"## {_('Who took part')}", ""]
-    out += _participants(data) or [_("Nobody was recorded as taking part.")]
-    out.append("")
+    out += _who_took_part(data)
     out += [f"## {_('What the home peers know')}", ""]
     out += _brief(data) or [_("The home peer's challenge was not written down."), ""]
     heard = [n for n in data.notes if not n.part]
@@ -342,9 +378,7 @@ def draft_markdown(data: SessionData) -> str:
     out += _brief(data)
     four_part = data.format_kind == "four_part"
 
-    out += [f"## {_('Who took part')}", ""]
-    out += _participants(data) or [_("Nobody was recorded as taking part.")]
-    out.append("")
+    out += _who_took_part(data)
 
     heard = [n for n in data.notes if not n.part]
     out += [f"## {_('What the peers shared') if four_part else _('What we heard')}", ""]

@@ -342,8 +342,9 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
             author=_("asked anonymously") if c.anonymous else c.author.name,
             starred_by=c.starred_by_role,
             part=_note_part(c, analysis, mini_parts),
+            group=c.group.name if c.group else "",
         )
-        for c in session_contributions(assist=assist)
+        for c in session_contributions(assist=assist).select_related("group")
     ]
     actions = [
         drafting.ActionData(
@@ -392,7 +393,23 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
         else (conclusion.followup_on if conclusion else None),
         followup_at_next_meeting=bool(conclusion and conclusion.followup_at_next_meeting),
         votes=_closed_votes(assist, analysis, mini_parts),
+        groups=_groups_data(assist, participations),
     )
+
+
+def _groups_data(
+    assist: PeerAssist, participations: list[Participation]
+) -> list[drafting.GroupData]:
+    """The breakout groups with those of their members who took part, in the room's order."""
+    groups = list(assist.groups.select_related("spokesperson").order_by("order", "pk"))
+    return [
+        drafting.GroupData(
+            name=g.name,
+            members=[p.person.name for p in participations if p.group_id == g.pk],
+            spokesperson=g.spokesperson.name if g.spokesperson else "",
+        )
+        for g in groups
+    ]
 
 
 def writeup_get(*, assist: PeerAssist) -> WriteUp | None:
