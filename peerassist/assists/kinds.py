@@ -33,6 +33,9 @@ FACILITATION = ("facilitator", "note_taker")
 #: The roles whose kinds the table decides, in the order the agenda shows them.
 TABLE_ROLES = ("home_peer", "visiting_peer", "observer")
 ALL_ROLES = (*TABLE_ROLES, *FACILITATION)
+#: Not a role but a part someone plays on top of theirs: each breakout group's spokesperson
+#: posts these kinds (in a plenary, the group's insights) whatever their role may post.
+SPOKESPERSON = "spokesperson"
 
 
 def kinds_by_role(
@@ -57,6 +60,8 @@ def kinds_by_role(
             table["home_peer"] = ("question",)
     for role in FACILITATION:
         table[role] = ALL_KINDS
+    spoken = set((role_kinds or {}).get(SPOKESPERSON, ()))
+    table[SPOKESPERSON] = tuple(k for k in ALL_KINDS if k in spoken)
     return table
 
 
@@ -73,10 +78,10 @@ def role_kinds_errors(value: object) -> list[str]:
         return [_("The table must map roles to lists of kinds.")]
     errors: list[str] = []
     for role, kinds in value.items():
-        if role not in TABLE_ROLES:
+        if role not in (*TABLE_ROLES, SPOKESPERSON):
             errors.append(
                 _("“%(role)s” is not a role the table decides (one of %(roles)s).")
-                % {"role": role, "roles": ", ".join(TABLE_ROLES)}
+                % {"role": role, "roles": ", ".join((*TABLE_ROLES, SPOKESPERSON))}
             )
             continue
         if not isinstance(kinds, list | tuple) or not all(isinstance(k, str) for k in kinds):

@@ -244,6 +244,16 @@ class BreakoutGroup(models.Model):
     language = models.ForeignKey(
         Language, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("language")
     )
+    #: Who speaks for the group in the plenary: in steps that give spokespeople kinds of
+    #: note, they post the group's insights, filed under the group.
+    spokesperson = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("spokesperson"),
+    )
 
     class Meta:
         ordering = ["order", "pk"]

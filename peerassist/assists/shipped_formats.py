@@ -192,7 +192,8 @@ STANDARD = {
             "description": "When several groups met: each group shares its main insights.",
             "posting_roles": FACILITATION,
             "contribution_kinds": ["insight"],
-            "role_kinds": {"home_peer": [], "visiting_peer": []},
+            # Each group's spokesperson posts its insights, filed under the group.
+            "role_kinds": {"home_peer": [], "visiting_peer": [], "spokesperson": ["insight"]},
         },
         {
             "name": "Close the session",

@@ -45,6 +45,11 @@ urlpatterns = [
     ),
     path("<int:assist_id>/groups/propose/", views.groups_propose, name="groups_propose"),
     path(
+        "<int:assist_id>/groups/<int:group_id>/spokesperson/",
+        views.group_spokesperson,
+        name="group_spokesperson",
+    ),
+    path(
         "<int:assist_id>/requests/<int:request_id>/",
         views.join_request_decide,
         name="join_request_decide",

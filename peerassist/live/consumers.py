@@ -17,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerassist.assists.models import AssistStep, PeerAssist
+from peerassist.assists.kinds import SPOKESPERSON
+from peerassist.assists.models import AssistStep, PeerAssist, step_kinds_by_role
 from peerassist.live import events, limits, questions, selectors, services, votes
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
@@ -90,8 +91,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         query = parse_qs(self.scope.get("query_string", b"").decode())
         token = (query.get("projector") or [""])[0]
         if token:
-            room = selectors.projector_room(token=token)
-            if room is None or room.assist_id != self.assist_id:
+            target = selectors.projector_target(token=token)
+            if target is None or target.room.assist_id != self.assist_id:
                 return None, None
             return selectors.Actor(None, _("Projector"), selectors.PROJECTOR), None
         user = self.scope.get("user")
@@ -122,6 +123,14 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         services.room_open(assist_id=self.assist_id)
         return {s.pk: s for s in AssistStep.objects.filter(assist_id=self.assist_id)}
 
+    @in_db_thread
+    def _spokesperson_of(self) -> str | None:
+        # Read at each step change: the facilitator may name a spokesperson mid-session.
+        group = selectors.spokesperson_group(
+            assist_id=self.assist_id, person_id=self.actor.person_id
+        )
+        return group.name if group else None
+
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False):
             await hub.leave(self)
@@ -148,7 +157,14 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         """Rights follow the step: tell this client what it may do in the new one (a timer
         changes only in a live session)."""
         step = self.agenda.get(step_id) if step_id is not None else None
-        allowed = selectors.actor_rights(actor=self.actor, live=True, step=step)
+        # Asked only in steps that give spokespeople a say (a plenary), not at every tick.
+        spoken = step is not None and bool(step_kinds_by_role(step).get(SPOKESPERSON))
+        allowed = selectors.actor_rights(
+            actor=self.actor,
+            live=True,
+            step=step,
+            spokesperson_of=await self._spokesperson_of() if spoken else None,
+        )
         await self._send(
             {"type": "me", "may": allowed.as_dict(), "why": allowed.why, "role": self.actor.role}
         )

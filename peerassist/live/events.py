@@ -285,6 +285,8 @@ class AgendaStep(TypedDict):
 class GroupRef(TypedDict):
     id: int
     name: str
+    #: Who posts the group's insights in the plenary (a person id), or None.
+    spokesperson_id: int | None
 
 
 class State(TypedDict):

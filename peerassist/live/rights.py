@@ -14,6 +14,7 @@ FACILITATION = frozenset({"facilitator", "note_taker"})
 ALL_KINDS = kinds_module.ALL_KINDS
 #: Who upvotes questions: the people taking part, not those who moderate them.
 UPVOTERS = frozenset({"home_peer", "visiting_peer", "observer"})
+SPOKESPERSON = kinds_module.SPOKESPERSON
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,20 @@ def rights_for(
     live: bool,
     step_name: str | None,
     kinds_by_role: Mapping[str, Sequence[str]],
+    spokesperson_of: str | None = None,
 ) -> Rights:
     """What a participant with `role` may do during the current step (None: not started).
 
-    `kinds_by_role` is the step's step × role × kind table (assists.kinds.kinds_by_role)."""
-    rights = _rights_for(role=role, live=live, step_name=step_name, kinds_by_role=kinds_by_role)
+    `kinds_by_role` is the step's step × role × kind table (assists.kinds.kinds_by_role);
+    `spokesperson_of` names the breakout group the participant speaks for, if any: in a step
+    that gives spokespeople kinds (a plenary), they post those on top of their role's."""
+    rights = _rights_for(
+        role=role,
+        live=live,
+        step_name=step_name,
+        kinds_by_role=kinds_by_role,
+        spokesperson_of=spokesperson_of,
+    )
     return replace(rights, upvote=live and role in UPVOTERS)
 
 
@@ -61,6 +71,7 @@ def _rights_for(
     live: bool,
     step_name: str | None,
     kinds_by_role: Mapping[str, Sequence[str]],
+    spokesperson_of: str | None,
 ) -> Rights:
     if role is None or role == "projector":
         return Rights(False, (), False, False, False, False, _("You are watching."), True)
@@ -90,6 +101,18 @@ def _rights_for(
             _("The facilitator has not started the first step yet."),
         )
     kinds = tuple(kinds_by_role.get(role, ()))
+    spoken = tuple(kinds_by_role.get(SPOKESPERSON, ()))
+    if spokesperson_of and spoken:
+        merged = tuple(k for k in ALL_KINDS if k in set(kinds) | set(spoken))
+        why = _("In “%(step)s” you speak for %(group)s: post its insights.") % {
+            "step": step_name,
+            "group": spokesperson_of,
+        }
+        return Rights(True, merged, star, False, False, False, why)
+    if spoken and not kinds:
+        why = _("In “%(step)s” each group's spokesperson shares the group's insights: listen.")
+        return Rights(False, (), star, False, False, False, why % {"step": step_name})
+    others_post = any(kinds_by_role.get(r) for r in ("home_peer", "visiting_peer") if r != role)
     if role == "home_peer" and kinds == ("question",):
         why = _(
             "In “%(step)s” the visiting peers share: listen, star what helps and ask "
@@ -97,6 +120,9 @@ def _rights_for(
         )
     elif kinds:
         why = _("In “%(step)s” you can share notes.")
+    elif role in ("home_peer", "visiting_peer") and not others_post:
+        # Nobody but the facilitation records (an introduction, a closing): say just that.
+        why = _("In “%(step)s” the facilitator records the notes: follow along.")
     elif role == "home_peer":
         why = _("In “%(step)s” the visiting peers share: listen and star what helps.")
     elif role == "visiting_peer":

@@ -8,12 +8,14 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from peerassist.accounts.models import Membership
 from peerassist.assists import rules
+from peerassist.assists.kinds import SPOKESPERSON
 from peerassist.assists.models import (
     AssistStep,
+    BreakoutGroup,
     Participation,
     PeerAssist,
     Status,
@@ -99,6 +101,42 @@ def projector_room(*, token: str) -> Room | None:
     return Room.objects.select_related("assist").filter(projector_digest=digest).first()
 
 
+def projector_group_token(*, room: Room, group_id: int) -> str:
+    """A breakout group's projector token, derived from the room's open link ("" if none):
+    renewing or closing the room's link renews or closes every group's screen too."""
+    base = projector_token(room=room)
+    if not base:
+        return ""
+    mac = salted_hmac("peerassist.live.projector.group", f"{base}:{group_id}", algorithm="sha256")
+    return f"g{group_id}.{mac.hexdigest()[:32]}"
+
+
+@dataclass(frozen=True)
+class ProjectorTarget:
+    room: Room
+    group: BreakoutGroup | None = None
+
+
+def projector_target(*, token: str) -> ProjectorTarget | None:
+    """What a projector token shows: the whole room, or one breakout group of it."""
+    if not token.startswith("g"):
+        room = projector_room(token=token)
+        return ProjectorTarget(room) if room else None
+    head, _dot, _mac = token.partition(".")
+    if not head[1:].isdigit():
+        return None
+    group = BreakoutGroup.objects.select_related("assist").filter(pk=int(head[1:])).first()
+    if group is None:
+        return None
+    room = Room.objects.select_related("assist").filter(assist_id=group.assist_id).first()
+    if room is None:
+        return None
+    expected = projector_group_token(room=room, group_id=group.pk)
+    if not expected or not constant_time_compare(expected, token):
+        return None
+    return ProjectorTarget(room, group)
+
+
 def room_get(*, assist_id: int) -> Room:
     """The assist's room; one that was never opened reads as a fresh, unsaved room (nothing
     said yet, timer idle): `live.services.room_open` stores it."""
@@ -113,19 +151,46 @@ def room_rights(*, room: Room, actor: Actor) -> rights_rules.Rights:
 
 def step_rights(*, room: Room, actor: Actor, step: AssistStep | None) -> rights_rules.Rights:
     """What the actor may do in a given step of the room's session."""
-    return actor_rights(actor=actor, live=room.assist.status == Status.LIVE, step=step)
+    table = step_kinds_by_role(step) if step else {}
+    spoken_for = (
+        spokesperson_group(assist_id=room.assist_id, person_id=actor.person_id)
+        if table.get(SPOKESPERSON) and actor.role not in ("organiser", PROJECTOR)
+        else None
+    )
+    return actor_rights(
+        actor=actor,
+        live=room.assist.status == Status.LIVE,
+        step=step,
+        spokesperson_of=spoken_for.name if spoken_for else None,
+    )
 
 
-def actor_rights(*, actor: Actor, live: bool, step: AssistStep | None) -> rights_rules.Rights:
+def actor_rights(
+    *, actor: Actor, live: bool, step: AssistStep | None, spokesperson_of: str | None = None
+) -> rights_rules.Rights:
     """What the actor may do in `step` (None: not started) of a session that is `live` or not;
     organisers watching and the projector hold no role in the room. The services, the pages
-    and each socket (when a `timer.changed` moves the room to another step) all ask here."""
+    and each socket (when a `timer.changed` moves the room to another step) all ask here;
+    `spokesperson_of` names the group the actor speaks for (read by the caller: no query here,
+    sockets call this from their event loop)."""
     role = None if actor.role in ("organiser", PROJECTOR) else actor.role
     return rights_rules.rights_for(
         role=role,
         live=live,
         step_name=step.name if step else None,
         kinds_by_role=step_kinds_by_role(step) if step else {},
+        spokesperson_of=spokesperson_of,
+    )
+
+
+def spokesperson_group(*, assist_id: int, person_id: int | None) -> BreakoutGroup | None:
+    """The breakout group this person speaks for in the plenary, if any (one per person)."""
+    if person_id is None:
+        return None
+    return (
+        BreakoutGroup.objects.filter(assist_id=assist_id, spokesperson_id=person_id)
+        .order_by("order", "pk")
+        .first()
     )
 
 
@@ -218,7 +283,10 @@ def room_state(
         "votes": voting.vote_list(assist_id=assist_id),
         "my_ballots": voting.my_ballots(assist_id=assist_id, person_id=actor.person_id),
         "focus_questions": assist.focus_questions,
-        "groups": [{"id": g.pk, "name": g.name} for g in assist.groups.order_by("order", "pk")],
+        "groups": [
+            {"id": g.pk, "name": g.name, "spokesperson_id": g.spokesperson_id}
+            for g in assist.groups.order_by("order", "pk")
+        ],
         "presence": presence,
         "me": _me(room, actor),
         "server_time": timezone.now().isoformat(),

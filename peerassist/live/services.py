@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerassist.assists import rules
-from peerassist.assists.models import AssistStep, BreakoutGroup, Participation, PeerAssist, Status
+from peerassist.assists.kinds import SPOKESPERSON
+from peerassist.assists.models import (
+    AssistStep,
+    BreakoutGroup,
+    Participation,
+    PeerAssist,
+    Status,
+    step_kinds_by_role,
+)
 from peerassist.core.events import room_kick_on_commit
 from peerassist.live import events
 from peerassist.live import rights as rights_rules
@@ -36,6 +44,7 @@ from peerassist.live.selectors import (
     contribution_dict,
     projector_token_for,
     room_rights,
+    spokesperson_group,
     step_rights,
     timer_dict,
 )
@@ -127,6 +136,15 @@ def contribution_post(
                 and not BreakoutGroup.objects.filter(assist_id=assist_id, pk=group_id).exists()
             ):
                 raise RoomError("invalid", _("There is no such group in this assist."))
+            if group_id is None and author_id == actor.person_id:
+                # A spokesperson's note in the plenary is their group's, said on its behalf.
+                spoken_for = spokesperson_group(assist_id=assist_id, person_id=actor.person_id)
+                if (
+                    spoken_for is not None
+                    and step is not None
+                    and step_kinds_by_role(step).get(SPOKESPERSON)
+                ):
+                    group_id = spoken_for.pk
             contribution = Contribution.objects.create(
                 assist_id=assist_id,
                 client_id=client_uuid,

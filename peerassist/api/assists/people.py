@@ -21,6 +21,7 @@ from peerassist.api.assists.schemas import (
     ParticipationIn,
     ParticipationOut,
     ParticipationSavedOut,
+    SpokespersonIn,
 )
 from peerassist.api.schemas import ErrorOut, FieldErrorOut, Id
 from peerassist.assists import selectors, services
@@ -116,6 +117,23 @@ def assign_group(request: HttpRequest, assist_id: Id, participation_id: Id, payl
 )
 def list_groups(request: HttpRequest, assist_id: Id):
     return _groups(_assist(request.auth, assist_id))
+
+
+@router.put(
+    "/assists/{assist_id}/groups/{group_id}/spokesperson",
+    response={200: GroupOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Name the group's spokesperson for the plenary (one of its members)",
+)
+def set_spokesperson(request: HttpRequest, assist_id: Id, group_id: Id, payload: SpokespersonIn):
+    assist = _assist(request.auth, assist_id)
+    try:
+        services.group_spokesperson_set(
+            viewer=request.auth, assist=assist, group_id=group_id, person_id=payload.person_id
+        )
+    except ValidationError as exc:
+        _not_found_for(exc, "group_id")
+        raise
+    return next(g for g in _groups(assist) if g.pk == group_id)
 
 
 @router.post(

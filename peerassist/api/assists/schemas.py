@@ -221,12 +221,21 @@ class GroupAssignIn(Schema):
     group_id: BodyId | None = Field(..., description="A group of this assist, or null for none.")
 
 
+class SpokespersonIn(Schema):
+    person_id: BodyId | None = Field(
+        ..., description="A member of the group (their person id), or null for nobody."
+    )
+
+
 class GroupOut(Schema):
     id: int
     name: str
     order: int
     language: str | None
     member_ids: list[int]
+    spokesperson_id: int | None = Field(
+        ..., description="The person who posts the group's insights in the plenary."
+    )
 
     @staticmethod
     def resolve_language(obj: BreakoutGroup) -> str | None:

@@ -24,6 +24,7 @@ from peerassist.assists.services.attachments import (
 from peerassist.assists.services.breakout import (
     group_assign,
     group_create,
+    group_spokesperson_set,
     groups_propose,
 )
 from peerassist.assists.services.formats import (
@@ -77,6 +78,7 @@ __all__ = [
     "format_step_update",
     "group_assign",
     "group_create",
+    "group_spokesperson_set",
     "groups_propose",
     "join_request_create",
     "join_request_decide",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -45,8 +47,21 @@ def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]
             language_id=proposed.language,
         )
         Participation.objects.filter(pk__in=proposed.member_ids).update(group=group)
+        group.spokesperson_id = _proposed_spokesperson(participations, proposed.member_ids)
+        group.save(update_fields=["spokesperson"])
         groups.append(group)
     return groups
+
+
+def _proposed_spokesperson(people: list[Participation], member_ids: Sequence[int]) -> int | None:
+    """A group's first spokesperson: a visiting peer (their insights are the plenary's), else a
+    home peer; the facilitator changes it on the People page."""
+    members = [p for p in people if p.pk in set(member_ids)]
+    for role in (Role.VISITING_PEER, Role.HOME_PEER):
+        for p in sorted(members, key=lambda p: p.person.name):
+            if p.role == role:
+                return p.person_id
+    return None
 
 
 @transaction.atomic
@@ -67,9 +82,40 @@ def group_assign(
         group = BreakoutGroup.objects.filter(assist=assist, pk=group_id).first()
         if group is None:
             raise ValidationError({"group_id": _("There is no such group in this assist.")})
+    if participation.group_id is not None and participation.group_id != group_id:
+        # Someone who leaves a group no longer speaks for it.
+        BreakoutGroup.objects.filter(
+            pk=participation.group_id, spokesperson_id=participation.person_id
+        ).update(spokesperson=None)
     participation.group = group
     participation.save(update_fields=["group"])
     return participation
+
+
+@transaction.atomic
+def group_spokesperson_set(
+    *, viewer: Viewer, assist: PeerAssist, group_id: int, person_id: int | None
+) -> BreakoutGroup:
+    """Name who speaks for a breakout group in the plenary (one of its members; None: nobody)."""
+    _require_edit(viewer, assist)
+    group = BreakoutGroup.objects.select_for_update().filter(assist=assist, pk=group_id).first()
+    if group is None:
+        raise ValidationError({"group_id": _("There is no such group in this assist.")})
+    if person_id is not None:
+        member = Participation.objects.taking_part().filter(
+            assist=assist, group=group, person_id=person_id
+        )
+        if not member.exists():
+            raise ValidationError(
+                {"person_id": _("The spokesperson must be one of the group's members.")}
+            )
+        # One group each: someone speaking for two groups could not be told apart.
+        BreakoutGroup.objects.filter(assist=assist, spokesperson_id=person_id).exclude(
+            pk=group.pk
+        ).update(spokesperson=None)
+    group.spokesperson_id = person_id
+    group.save(update_fields=["spokesperson"])
+    return group
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@ only members reach them, an assist the viewer may not see is a 404, and changing
 `edit_plan` in `peerassist.core.access.assist_rights` (403 otherwise).
 
 By page: `lists` (the list, starting an assist, shared plans), `assist` (one assist's overview,
-brief, agenda, logistics, deletion) and `participants` (the People page); `_common` holds what
-they share. `urls.py` imports from this package, which re-exports every view.
+brief, agenda, logistics, deletion), `participants` (the People page) and `groups` (who speaks
+for each breakout group); `_common` holds what they share. `urls.py` imports from this package, which re-exports every view.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from peerassist.assists.views.assist import (
     overview,
     transition,
 )
+from peerassist.assists.views.groups import group_spokesperson
 from peerassist.assists.views.lists import (
     assist_create,
     assist_list,
@@ -64,6 +65,7 @@ __all__ = [
     "brief",
     "brief_print",
     "group_assign",
+    "group_spokesperson",
     "groups_propose",
     "join_request_create",
     "join_request_decide",
