@@ -51,6 +51,20 @@ def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
         "projector_url": (
             request.build_absolute_uri(reverse("live:projector", args=[token])) if token else ""
         ),
+        "group_projectors": [
+            (
+                group,
+                request.build_absolute_uri(
+                    reverse(
+                        "live:projector",
+                        args=[selectors.projector_group_token(room=room_state, group_id=group.pk)],
+                    )
+                ),
+            )
+            for group in assist.groups.order_by("order", "pk")
+        ]
+        if token
+        else [],
         "steps": list(assist.steps.order_by("order")),
         "kinds": ContributionKind.choices,
         "groups": list(assist.groups.order_by("order", "pk")),
@@ -86,13 +100,16 @@ def projector_link(request: ViewerRequest, assist_id: int) -> HttpResponse:
 @require_GET
 def projector(request: ViewerRequest, token: str) -> HttpResponse:
     """Read-only, full screen, for the room's PC: the link is the key, so it is revocable."""
-    found = selectors.projector_room(token=token)
-    if found is None:
+    target = selectors.projector_target(token=token)
+    if target is None:
         raise Http404(_("This projector link is closed. Ask the facilitator for a new one."))
+    found = target.room
     context = {
         "assist": found.assist,
         "ws_path": f"/ws/assists/{found.assist_id}/?projector={token}",
         "kinds": ContributionKind.choices,
+        # A group's screen shows that group's notes (and the plenary's starred ones).
+        "group": target.group,
     }
     response = render(request, "live/projector.html", context)
     response["Referrer-Policy"] = "no-referrer"

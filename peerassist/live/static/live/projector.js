@@ -65,6 +65,16 @@ function start(root) {
     ui.status.hidden = !ui.status.textContent;
   }
 
+  // A breakout group's screen shows that group's notes, and in a plenary step (one that gives
+  // spokespeople a say) the notes of every group; each note names its group.
+  const groupId = root.dataset.groupId ? Number(root.dataset.groupId) : null;
+  const groupName = (id) => {
+    const found = ((model.room && model.room.groups) || []).find((g) => g.id === id);
+    return found ? found.name : "";
+  };
+  const isPlenary = (step) => Boolean(step && step.kinds_by_role && (step.kinds_by_role.spokesperson || []).length);
+  const onThisScreen = (c, step) => groupId === null || c.group_id === groupId || isPlenary(step);
+
   // Kind labels come from the page when it has them, else from the value itself.
   const kindLabel = (kind) => KINDS[kind] || String(kind || "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
@@ -126,6 +136,7 @@ function start(root) {
         h("span", { className: "tag kind", text: kindLabel(c.kind) }),
         " ",
         h("span", { className: "note-author", text: (c.author && c.author.name) || "" }),
+        c.group_id ? h("span", { className: "note-group", dataset: { testid: "note-group" }, text: ` · ${groupName(c.group_id)}` }) : null,
         c.starred ? h("span", { className: "star-mark" }, h("span", { "aria-hidden": "true", text: " ★ " }), S.starred) : null,
       ),
       h("p", { className: "note-text" }, linkify(c.text || "")),
@@ -144,7 +155,7 @@ function start(root) {
     }
     shownStepId = timer.step_id ?? null;
 
-    const visible = (room.contributions || []).filter((c) => !c.deleted && !c.merged_into);
+    const visible = (room.contributions || []).filter((c) => !c.deleted && !c.merged_into && onThisScreen(c, step));
     const latest = visible.filter((c) => step && c.step_id === step.id).slice(-LATEST);
     const starred = visible.filter((c) => c.starred).slice(-STARRED);
     ui.latest.replaceChildren(...(latest.length ? latest.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes_step })]));
