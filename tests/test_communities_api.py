@@ -104,6 +104,7 @@ MATRIX = [
     ("put", "/topics/{t}/vote/", None, (200, 200, 200, 403, 404)),
     ("delete", "/topics/{t}/vote/", None, (200, 200, 200, 403, 404)),
     ("post", "/topics/{t}/status/", {"status": "selected"}, (403, 200, 200, 403, 404)),
+    ("patch", "/topics/{t}/", {"planning_notes": "Costed."}, (200, 200, 200, 403, 404)),
     ("post", "/topics/{t}/assist/", None, (201, 201, 201, 403, 404)),
     ("get", "/gives/", None, (200, 200, 200, 403, 200)),
     ("post", "/gives/", {"community_id": "{c}", "title": "Excel"}, (201, 201, 201, 403, 404)),

@@ -15,7 +15,15 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
-from peerassist.api.schemas import BodyDateTime, BodyId, ErrorOut, FieldErrorOut, Id, Omittable
+from peerassist.api.schemas import (
+    BodyDate,
+    BodyDateTime,
+    BodyId,
+    ErrorOut,
+    FieldErrorOut,
+    Id,
+    Omittable,
+)
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.communities import selectors, services
 from peerassist.communities.models import Community, Meeting, RoundRobinEntry, Topic
@@ -119,6 +127,13 @@ class RoundRobinIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
     person_id: BodyId | None = Field(
         None, description="Who stated it (leads and organisers only); yourself by default."
+    )
+    decision_on: BodyDate | None = Field(
+        None, description="When the plan is decided or the work starts (the topic's screen)."
+    )
+    planning_started: StrictBool = False
+    planning_notes: str = Field(
+        "", max_length=20000, description="The planning so far; the brief's planned approach."
     )
 
 

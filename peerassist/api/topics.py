@@ -22,7 +22,7 @@ from peerassist.api.communities import (
     _meeting,
     router,
 )
-from peerassist.api.schemas import BodyDate, BodyId, Id
+from peerassist.api.schemas import BodyDate, BodyId, Id, Omittable
 from peerassist.communities import rules, selectors, services
 from peerassist.communities.models import Give, Take, Topic, TopicSource, TopicStatus
 from peerassist.core.scoping import Viewer, require_member
@@ -85,6 +85,16 @@ class TopicIn(Schema):
     decision_on: BodyDate | None = None
     planning_started: StrictBool = False
     planning_notes: str = Field("", max_length=20000)
+
+
+class TopicUpdateIn(Schema):
+    """Only the fields sent change; the screen is run again on the new values."""
+
+    title: str = Omittable(min_length=1, max_length=200)
+    description: str = Omittable(max_length=20000)
+    decision_on: BodyDate | None = None
+    planning_started: StrictBool = Omittable()
+    planning_notes: str = Omittable(max_length=20000)
 
 
 class TopicStatusIn(Schema):
@@ -231,6 +241,20 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
 )
 def get_topic(request: HttpRequest, topic_id: Id) -> Any:
     return _topic_out(_viewer(request), topic_id)
+
+
+@router.patch(
+    "/topics/{topic_id}/",
+    response={200: TopicOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Change a topic, its decision date or its planning so far (its raiser, the "
+    "community's leads and organisers)",
+)
+def update_topic(request: HttpRequest, topic_id: Id, payload: TopicUpdateIn) -> Any:
+    viewer = _viewer(request)
+    topic = _topic(viewer, topic_id)
+    changes = payload.dict(exclude_unset=True)
+    services.topic_update(viewer=viewer, topic=topic, changes=changes)
+    return _topic_out(viewer, topic.pk)
 
 
 @router.post(

@@ -151,9 +151,23 @@ class ParticipationAddForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Iterable[Person] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person_id"].choices = [("", _("Choose someone from the directory"))] + [
-            (p.pk, f"{p.name} — {p.unit}" if p.unit else p.name) for p in candidates
-        ]
+        people = list(candidates)
+        members = [p for p in people if getattr(p, "in_community", False)]
+        others = [p for p in people if not getattr(p, "in_community", False)]
+        choices: list[Any] = [("", _("Choose someone from the directory"))]
+        if members:
+            # The community's members first: a mini assist draws its peers from them.
+            choices += [
+                (_("Members of the community"), [_choice(p) for p in members]),
+                (_("Everyone else in the directory"), [_choice(p) for p in others]),
+            ]
+        else:
+            choices += [_choice(p) for p in others]
+        self.fields["person_id"].choices = choices
+
+
+def _choice(person: Person) -> tuple[int, str]:
+    return (person.pk, f"{person.name} — {person.unit}" if person.unit else person.name)
 
 
 class RoleForm(forms.Form):

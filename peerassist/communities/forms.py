@@ -65,7 +65,26 @@ def _people_choices(people: QuerySet[Person] | None) -> list[tuple[Any, str]]:
     return [("", _("Me")), *(people.values_list("pk", "name") if people is not None else [])]
 
 
-class RoundRobinForm(forms.Form):
+class PlanningFields(forms.Form):
+    """When it happens and how far planning is: two of the four criteria read these."""
+
+    decision_on = forms.DateField(
+        label=_("Decision or start date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the plan will be decided or the work starts."),
+    )
+    planning_started = forms.BooleanField(label=_("Real planning has begun"), required=False)
+    planning_notes = forms.CharField(
+        label=_("What planning has been done so far"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("This becomes the brief's planned approach."),
+    )
+
+
+class RoundRobinForm(PlanningFields):
     person_id = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False, empty_value=None)
     text = forms.CharField(
         label=_("The challenge"),
@@ -73,6 +92,7 @@ class RoundRobinForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("One or two sentences: what is about to happen and what is hard about it."),
     )
+    field_order = ["person_id", "text", "decision_on", "planning_started", "planning_notes"]
 
     def __init__(self, *args: Any, people: QuerySet[Person] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,6 +163,23 @@ class TopicFilterForm(forms.Form):
             ("", _("Every community")),
             *communities.values_list("pk", "name"),
         ]
+
+
+class TopicEditForm(PlanningFields):
+    """Change a topic, whatever its source (a round robin's or a Take's too)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("The challenge"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    field_order = ["title", "description", "decision_on", "planning_started", "planning_notes"]
+
+
+class TakeTopicForm(PlanningFields):
+    """Asked when a Take goes on the topics board."""
 
 
 class TopicForm(forms.Form):

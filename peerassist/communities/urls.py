@@ -27,6 +27,7 @@ urlpatterns = [
     path("topics/", views.topic_board, name="topics"),
     path("topics/new/", views.topic_create, name="topic_create"),
     path("topics/<int:topic_id>/", views.topic_detail, name="topic"),
+    path("topics/<int:topic_id>/edit/", views.topic_edit, name="topic_edit"),
     path("topics/<int:topic_id>/vote/", views.topic_vote, name="topic_vote"),
     path("topics/<int:topic_id>/status/", views.topic_status, name="topic_status"),
     path("topics/<int:topic_id>/assist/", views.topic_to_assist, name="topic_to_assist"),

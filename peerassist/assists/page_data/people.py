@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from peerassist.assists import selectors
 from peerassist.assists.models import BreakoutGroup, JoinRequest, Participation, PeerAssist, Role
@@ -132,7 +132,17 @@ def group_list(*, assist: PeerAssist) -> list[BreakoutGroup]:
 
 
 def candidate_list(*, viewer: Viewer, assist: PeerAssist) -> list[Person]:
-    """People of the directory who do not take part yet, for the person picker."""
+    """People of the directory who do not take part yet, for the person picker; for an assist
+    held at a community's meeting or made from its topic, the community's members come
+    first (each marked `in_community`)."""
+    # By relation names, not by importing communities (a higher layer).
+    members = Person.objects.filter(pk=OuterRef("pk")).filter(
+        Q(communities__meetings__mini_assist=assist) | Q(communities__topics__assist=assist)
+    )
     return list(
-        person_list(viewer=viewer).prefetch_related(None).exclude(participations__assist=assist)
+        person_list(viewer=viewer)
+        .prefetch_related(None)
+        .exclude(participations__assist=assist)
+        .annotate(in_community=Exists(members))
+        .order_by("-in_community", "name", "pk")
     )

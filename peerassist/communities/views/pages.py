@@ -318,7 +318,19 @@ def take_to_topic(request: ViewerRequest, take_id: int) -> HttpResponse:
         take = selectors.take_get(viewer=viewer, take_id=take_id)
     except Take.DoesNotExist:
         raise Http404(_("There is no such Take.")) from None
-    topic = services.take_to_topic(viewer=viewer, take=take)
+    form = forms.TakeTopicForm(request.POST)
+    planning = form.cleaned_data if form.is_valid() else {}
+    topic = services.take_to_topic(viewer=viewer, take=take, **planning)
+    if topic.decision_on is None and not topic.planning_notes:
+        # The screen needs both: ask for them now rather than leave the topic failing.
+        messages.success(
+            request,
+            _(
+                "The Take is on the topics board. Say when it happens and how far planning "
+                "is, so the selection criteria can judge it."
+            ),
+        )
+        return redirect("communities:topic_edit", topic.pk)
     messages.success(request, _("The Take is on the topics board."))
     return redirect("communities:topic", topic.pk)
 
