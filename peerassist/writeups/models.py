@@ -146,6 +146,9 @@ class WriteUp(models.Model):
         Person, blank=True, related_name="writeups_received", verbose_name=_("send to")
     )
     shared_with_guests = models.BooleanField(_("guests who took part may read it"), default=True)
+    #: The text last drafted from the session: what a fresh draft is compared with to tell
+    #: the editor that the conclusion changed since (and which sections a merge brings in).
+    session_draft = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

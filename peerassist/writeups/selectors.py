@@ -34,7 +34,7 @@ from peerassist.core.scoping import Viewer
 from peerassist.live.models import Contribution, Vote
 from peerassist.live.voting import tally
 from peerassist.people.models import Person
-from peerassist.writeups import drafting
+from peerassist.writeups import drafting, merging
 from peerassist.writeups.models import (
     Action,
     ActionStatus,
@@ -410,6 +410,24 @@ def _groups_data(
         )
         for g in groups
     ]
+
+
+def writeup_base(*, writeup: WriteUp) -> str:
+    """The text the write-up was last drafted from the session with (for one drafted before
+    that was kept: its first version)."""
+    if writeup.session_draft:
+        return writeup.session_draft
+    first = WriteUpVersion.objects.filter(writeup=writeup).order_by("number").first()
+    return first.body if first else ""
+
+
+def conclusion_changes(*, assist: PeerAssist, writeup: WriteUp | None) -> list[str]:
+    """The write-up's sections that the conclusion changed since it was last drafted (the
+    editor offers to merge them); none while nothing changed."""
+    if writeup is None:
+        return []
+    fresh = drafting.draft_markdown(session_data(assist=assist))
+    return merging.changed_sections(writeup_base(writeup=writeup), fresh)
 
 
 def writeup_get(*, assist: PeerAssist) -> WriteUp | None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path(A + "writeup/", views.writeup, name="writeup"),
     path(A + "writeup/preview/", views.preview, name="preview"),
     path(A + "writeup/draft/", views.draft, name="draft"),
+    path(A + "writeup/merge/", views.merge_conclusion, name="merge_conclusion"),
     path(A + "writeup/versions/", views.versions, name="versions"),
     path(A + "writeup/versions/<int:number>/", views.version, name="version"),
     path(A + "writeup/versions/<int:number>/restore/", views.restore, name="restore"),

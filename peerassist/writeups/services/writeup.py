@@ -18,7 +18,7 @@ from peerassist.core.findings import raise_on_errors
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 from peerassist.people.selectors import person_for_viewer
-from peerassist.writeups import drafting, rules, selectors
+from peerassist.writeups import drafting, merging, rules, selectors
 from peerassist.writeups.models import FollowUp, WriteUp, WriteUpStatus, WriteUpVersion
 from peerassist.writeups.services._common import _notify, _require_edit, _rights, _stored_status
 
@@ -38,7 +38,29 @@ def _draft(viewer: Viewer, assist: PeerAssist, *, note: str) -> WriteUp:
     body = drafting.draft_markdown(selectors.session_data(assist=assist))
     writeup, _created = WriteUp.objects.get_or_create(assist=assist)
     writeup = WriteUp.objects.select_for_update().get(pk=writeup.pk)
+    writeup.session_draft = body
+    writeup.save(update_fields=["session_draft"])
     return _new_version(writeup, body, viewer=viewer, note=note)
+
+
+@transaction.atomic
+def writeup_merge_conclusion(*, viewer: Viewer, assist: PeerAssist) -> tuple[WriteUp, list[str]]:
+    """Bring what the conclusion changed since the last draft into the edited write-up, as a
+    new version: only the sections it changed are replaced; returns them (none: no version)."""
+    _require_edit(viewer, assist)
+    raise_on_errors(rules.writeup_open(_stored_status(assist)))
+    writeup = _locked_writeup(assist)
+    fresh = drafting.draft_markdown(selectors.session_data(assist=assist))
+    changed = merging.changed_sections(selectors.writeup_base(writeup=writeup), fresh)
+    if not changed:
+        return writeup, []
+    body = merging.merge(writeup.body, fresh, changed)
+    writeup.session_draft = fresh
+    writeup.save(update_fields=["session_draft"])
+    if body != writeup.body:
+        note = _("Merged the conclusion's changes: %(sections)s") % {"sections": ", ".join(changed)}
+        writeup = _new_version(writeup, body, viewer=viewer, note=note)
+    return writeup, changed
 
 
 @transaction.atomic

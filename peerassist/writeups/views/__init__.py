@@ -19,6 +19,7 @@ from peerassist.writeups.views.concluding import (
 from peerassist.writeups.views.editor import (
     draft,
     gauge,
+    merge_conclusion,
     preview,
     publish,
     restore,
@@ -38,6 +39,7 @@ __all__ = [
     "feedback",
     "followup",
     "gauge",
+    "merge_conclusion",
     "pair_add",
     "pair_remove",
     "preview",

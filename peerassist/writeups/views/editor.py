@@ -66,6 +66,10 @@ def _context(
         "form": forms.WriteUpForm(initial={"body": body}),
         "can_edit_plan": rights.edit_plan,
         "tab": "writeup",
+        # Changes to the conclusion reach an edited draft only by a merge the editor offers.
+        "conclusion_changes": selectors.conclusion_changes(assist=assist, writeup=writeup)
+        if rights.edit and writeup is not None and assist.status in rules.WRITEUP_STATUSES
+        else [],
     }
     context.update(extra)
     return context
@@ -146,6 +150,31 @@ def draft(request: ViewerRequest, assist_id: int) -> HttpResponse:
                 )
                 % {"n": saved.version},
             )
+    return redirect("writeups:writeup", assist.pk)
+
+
+@require_POST
+def merge_conclusion(request: ViewerRequest, assist_id: int) -> HttpResponse:
+    """One click: the sections the conclusion changed replace theirs in the edited text."""
+    viewer, assist, _rights, current = _writeup_page(request, assist_id)
+    _existing(current)
+    try:
+        saved, changed = services.writeup_merge_conclusion(viewer=viewer, assist=assist)
+    except RuleViolation as violation:
+        for finding in violation.findings:
+            messages.error(request, finding.message)
+    else:
+        if changed:
+            messages.success(
+                request,
+                _(
+                    "Merged the conclusion's changes into %(sections)s as version %(n)s; the "
+                    "earlier text is kept in the versions."
+                )
+                % {"sections": ", ".join(changed), "n": saved.version},
+            )
+        else:
+            messages.info(request, _("The write-up already holds the conclusion as it is."))
     return redirect("writeups:writeup", assist.pk)
 
 
