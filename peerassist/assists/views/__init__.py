@@ -4,7 +4,8 @@ only members reach them, an assist the viewer may not see is a 404, and changing
 
 By page: `lists` (the list, starting an assist, shared plans), `assist` (one assist's overview,
 brief, agenda, logistics, deletion), `participants` (the People page) and `groups` (who speaks
-for each breakout group); `_common` holds what they share. `urls.py` imports from this package, which re-exports every view.
+for each breakout group); `_common` holds what they share. `urls.py` imports from this
+package, which re-exports every view.
 """
 
 from __future__ import annotations

@@ -5,27 +5,27 @@ package, which re-exports every view."""
 from __future__ import annotations
 
 from peerassist.communities.views.pages import (
-    community_list,
     community_create,
     community_detail,
     community_edit,
-    member_add,
-    member_remove,
+    community_list,
+    give_add,
     meeting_create,
-    meeting_edit,
     meeting_delete,
     meeting_detail,
+    meeting_edit,
+    member_add,
+    member_remove,
+    mini_assist_create,
     round_robin_add,
-    give_add,
     take_add,
     take_to_topic,
-    mini_assist_create,
     topic_board,
     topic_create,
     topic_detail,
-    topic_vote,
     topic_status,
     topic_to_assist,
+    topic_vote,
 )
 from peerassist.communities.views.topics import topic_edit
 
