@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peerassist.communities.models import Community, TopicSource, TopicStatus
 from peerassist.people.models import Person
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
 
 TEXTAREA = {"rows": 4, "cols": 60}
 
@@ -33,7 +36,7 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person_id"].choices = [
+        cast(forms.ChoiceField, self.fields["person_id"]).choices = [
             ("", _("Choose a person")),
             *people.values_list("pk", "name"),
         ]
@@ -61,7 +64,7 @@ class MeetingForm(forms.Form):
         return data
 
 
-def _people_choices(people: QuerySet[Person] | None) -> list[tuple[Any, str]]:
+def _people_choices(people: QuerySet[Person] | None) -> list[tuple[Any, StrOrPromise]]:
     return [("", _("Me")), *(people.values_list("pk", "name") if people is not None else [])]
 
 
@@ -99,7 +102,7 @@ class RoundRobinForm(PlanningFields):
         if people is None:
             del self.fields["person_id"]
         else:
-            self.fields["person_id"].choices = _people_choices(people)
+            cast(forms.ChoiceField, self.fields["person_id"]).choices = _people_choices(people)
 
 
 class OfferForm(forms.Form):
@@ -121,7 +124,7 @@ class OfferForm(forms.Form):
         if people is None:
             del self.fields["person_id"]
         else:
-            self.fields["person_id"].choices = _people_choices(people)
+            cast(forms.ChoiceField, self.fields["person_id"]).choices = _people_choices(people)
 
 
 class MiniAssistForm(forms.Form):
@@ -137,7 +140,10 @@ class MiniAssistForm(forms.Form):
 
     def __init__(self, *args: Any, topics: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic_id"].choices = [("", _("No topic: use the title")), *topics]
+        cast(forms.ChoiceField, self.fields["topic_id"]).choices = [
+            ("", _("No topic: use the title")),
+            *topics,
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -159,7 +165,7 @@ class TopicFilterForm(forms.Form):
 
     def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = [
+        cast(forms.ChoiceField, self.fields["community"]).choices = [
             ("", _("Every community")),
             *communities.values_list("pk", "name"),
         ]
@@ -224,9 +230,9 @@ class TopicForm(forms.Form):
                 (TopicSource.STRATEGIC_NEED, TopicSource.STRATEGIC_NEED.label),
                 (TopicSource.OPERATIONAL_NEED, TopicSource.OPERATIONAL_NEED.label),
             ]
-        self.fields["source"].choices = sources
+        cast(forms.ChoiceField, self.fields["source"]).choices = sources
         self.fields["source"].initial = TopicSource.REQUEST
-        self.fields["community_id"].choices = [
+        cast(forms.ChoiceField, self.fields["community_id"]).choices = [
             ("", _("No community")),
             *communities.values_list("pk", "name"),
         ]

@@ -64,6 +64,13 @@ class ViewerRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+class SignedInRequest(ViewerRequest):
+    """A request to a page that is not `login_not_required`: LoginRequiredMiddleware has sent
+    anyone signed out to the login page, so `user` is a User. For typing only."""
+
+    user: User
+
+
 # --- The rules (pure) ------------------------------------------------------------------------
 
 

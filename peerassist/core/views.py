@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peerassist.accounts.selectors import membership_list_for_user
 from peerassist.core import health
-from peerassist.core.access import ViewerRequest
+from peerassist.core.access import SignedInRequest, ViewerRequest
 from peerassist.core.home import home_context
 from peerassist.core.middleware import SESSION_ORG_KEY
 
@@ -19,7 +19,7 @@ def home(request: ViewerRequest) -> HttpResponse:
 
 
 @require_POST
-def switch_organisation(request: ViewerRequest) -> HttpResponse:
+def switch_organisation(request: SignedInRequest) -> HttpResponse:
     try:
         org_id = int(request.POST.get("organisation", ""))
     except ValueError:

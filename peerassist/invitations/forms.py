@@ -1,7 +1,10 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from peerassist.assists.models import Role
+from peerassist.assists.models import Participation, Role
 
 
 class SuggestForm(forms.Form):
@@ -22,7 +25,9 @@ class GuestForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    def __init__(self, *args, participations=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *args: Any, participations: Iterable[Participation] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person_ids"] = forms.TypedMultipleChoiceField(
             label=_("Invite"),

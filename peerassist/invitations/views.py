@@ -42,7 +42,11 @@ def _assist(request: ViewerRequest, assist_id: int, *, edit: bool) -> tuple[View
 
 
 def _manage(
-    request: ViewerRequest, assist: PeerAssist, *, guest_form=None, status: int = 200
+    request: ViewerRequest,
+    assist: PeerAssist,
+    *,
+    guest_form: forms.GuestForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     uninvited = list(selectors.uninvited_participations(assist=assist))
     if guest_form is not None:

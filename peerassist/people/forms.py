@@ -1,7 +1,19 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from peerassist.people.csv_import import MAX_BYTES
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import WithAnnotations
+
+    from peerassist.people.models import ExpertiseTag, Language, Unit
+    from peerassist.people.selectors import PeopleCount
 
 
 class DirectoryFilterForm(forms.Form):
@@ -19,15 +31,22 @@ class DirectoryFilterForm(forms.Form):
         label=_("Expertise"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, units=(), languages=(), expertise=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: Iterable[tuple[Unit, int]] = (),
+        languages: Iterable[Language] = (),
+        expertise: Iterable[WithAnnotations[ExpertiseTag, PeopleCount]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units"))] + [
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All units"))] + [
             (u.pk, "\u2003" * depth + u.name) for u, depth in units
         ]
-        self.fields["language"].choices = [("", _("All languages"))] + [
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", _("All languages"))] + [
             (lang.code, lang.name) for lang in languages
         ]
-        self.fields["expertise"].choices = [("", _("All expertise"))] + [
+        cast(forms.ChoiceField, self.fields["expertise"]).choices = [("", _("All expertise"))] + [
             (t.pk, f"{t.name} ({t.n_people})") for t in expertise
         ]
 
@@ -42,9 +61,9 @@ class ImportPeopleForm(forms.Form):
     )
     create_units = forms.BooleanField(label=_("Create units that do not exist yet"), required=False)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > MAX_BYTES:  # an upload always has a size
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
             )

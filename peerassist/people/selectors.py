@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import ExpertiseTag, Language, Person, Unit
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import WithAnnotations
 
 
 def unit_list(*, viewer: Viewer) -> QuerySet[Unit]:
@@ -112,8 +116,12 @@ def language_list_in_use(*, viewer: Viewer) -> QuerySet[Language]:
     )
 
 
-def expertise_list(*, viewer: Viewer) -> QuerySet[ExpertiseTag]:
-    """The organisation's expertise tags with how many people hold each."""
+class PeopleCount(TypedDict):
+    n_people: int
+
+
+def expertise_list(*, viewer: Viewer) -> QuerySet[WithAnnotations[ExpertiseTag, PeopleCount]]:
+    """The organisation's expertise tags with how many people hold each (`n_people`)."""
     tags: QuerySet[ExpertiseTag] = ExpertiseTag.objects.for_viewer(viewer)
     return tags.annotate(n_people=Count("people")).order_by("name")
 

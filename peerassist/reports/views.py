@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -60,7 +60,7 @@ class ReportForm(forms.Form):
             (f"community:{c.pk}", _("Community: %(name)s") % {"name": c.name})
             for c in Community.objects.for_viewer(viewer).order_by("name")
         ]
-        self.fields["scope"].choices = [
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [
             ("", _("The whole organisation")),
             *units,
             *communities,

@@ -1,7 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerassist.search.models import DocType
+
+if TYPE_CHECKING:
+    from peerassist.communities.models import Community
+    from peerassist.people.models import Unit
 
 LANGUAGE_CHOICES = [
     ("", _("Any language")),
@@ -44,17 +53,24 @@ class SearchForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, units=(), communities=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        units: Iterable[tuple[Unit, int]] = (),
+        communities: Iterable[Community] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units"))] + [
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All units"))] + [
             (u.pk, "\u2003" * depth + u.name) for u, depth in units
         ]
-        self.fields["community"].choices = [("", _("All communities"))] + [
+        cast(forms.ChoiceField, self.fields["community"]).choices = [("", _("All communities"))] + [
             (c.pk, c.name) for c in communities
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data

@@ -116,7 +116,7 @@ def attachment_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: ViewerRequest, assist_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: ViewerRequest, assist_id: int, attachment_id: int) -> FileResponse:
     """Files are never served straight from disk: only those who may see the assist get them."""
     _viewer, assist = _assist(request, assist_id)
     attachment = assist.attachments.filter(pk=attachment_id).first()
