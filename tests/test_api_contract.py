@@ -133,6 +133,14 @@ def test_the_api_role_enums_are_the_organisation_roles():
     }
 
 
+def test_the_join_role_enum_is_what_a_join_request_allows():
+    from peerassist.api.assists.schemas import JoinRole
+    from peerassist.assists.models import JoinRequest
+
+    allowed = [value for value, _label in JoinRequest._meta.get_field("role").choices]
+    assert [m.value for m in JoinRole] == allowed
+
+
 def test_file_downloads_document_their_real_content_types(openapi):
     export = openapi["paths"][f"{API}/assists/{{assist_id}}/writeup/export"]["get"]
     assert set(export["responses"]["200"]["content"]) == {

@@ -10,11 +10,12 @@ Topics, Gives and Takes are in `peerassist.api.topics`, on the same router.
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import (
     BodyDate,
     BodyDateTime,
@@ -203,8 +204,8 @@ def _meeting_detail(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
 
 
 @router.get("/communities/", response=list[CommunityOut], summary="Your organisation's communities")
-def list_communities(request: HttpRequest) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def list_communities(request: ApiRequest) -> Any:
+    viewer = require_member(request.auth)
     return list(selectors.community_list(viewer=viewer))
 
 
@@ -213,8 +214,8 @@ def list_communities(request: HttpRequest) -> Any:
     response={201: CommunityDetailOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Start a community (organisers)",
 )
-def create_community(request: HttpRequest, payload: CommunityIn) -> Any:
-    viewer: Viewer = request.auth  # type: ignore[assignment]
+def create_community(request: ApiRequest, payload: CommunityIn) -> Any:
+    viewer = request.auth
     community = services.community_create(viewer=viewer, **payload.dict())
     return Status(201, _community_detail(viewer, community.pk))
 
@@ -224,8 +225,8 @@ def create_community(request: HttpRequest, payload: CommunityIn) -> Any:
     response={200: CommunityDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="A community with its members and leads",
 )
-def get_community(request: HttpRequest, community_id: Id) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def get_community(request: ApiRequest, community_id: Id) -> Any:
+    viewer = require_member(request.auth)
     return _community_detail(viewer, community_id)
 
 
@@ -234,8 +235,8 @@ def get_community(request: HttpRequest, community_id: Id) -> Any:
     response={200: CommunityDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Rename or describe a community (its leads and organisers)",
 )
-def update_community(request: HttpRequest, community_id: Id, payload: CommunityUpdateIn) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def update_community(request: ApiRequest, community_id: Id, payload: CommunityUpdateIn) -> Any:
+    viewer = require_member(request.auth)
     community = _community(viewer, community_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     services.community_update(
@@ -252,8 +253,8 @@ def update_community(request: HttpRequest, community_id: Id, payload: CommunityU
     response={201: CommunityDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Add a member, or a lead (its leads and organisers)",
 )
-def add_member(request: HttpRequest, community_id: Id, payload: MemberIn) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def add_member(request: ApiRequest, community_id: Id, payload: MemberIn) -> Any:
+    viewer = require_member(request.auth)
     community = _community(viewer, community_id)
     services.community_member_add(viewer=viewer, community=community, **payload.dict())
     return Status(201, _community_detail(viewer, community.pk))
@@ -264,8 +265,8 @@ def add_member(request: HttpRequest, community_id: Id, payload: MemberIn) -> Any
     response={204: None, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Take someone out of a community (its leads and organisers)",
 )
-def remove_member(request: HttpRequest, community_id: Id, person_id: Id) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def remove_member(request: ApiRequest, community_id: Id, person_id: Id) -> Any:
+    viewer = require_member(request.auth)
     community = _community(viewer, community_id)
     services.community_member_remove(viewer=viewer, community=community, person_id=person_id)
     return Status(204, None)
@@ -279,8 +280,8 @@ def remove_member(request: HttpRequest, community_id: Id, person_id: Id) -> Any:
     response={200: list[MeetingOut], 403: ErrorOut, 404: ErrorOut},
     summary="A community's meetings, earliest first",
 )
-def list_meetings(request: HttpRequest, community_id: Id) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def list_meetings(request: ApiRequest, community_id: Id) -> Any:
+    viewer = require_member(request.auth)
     return list(selectors.meeting_list(community=_community(viewer, community_id)))
 
 
@@ -289,8 +290,8 @@ def list_meetings(request: HttpRequest, community_id: Id) -> Any:
     response={201: MeetingDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Schedule a meeting (its leads and organisers)",
 )
-def create_meeting(request: HttpRequest, community_id: Id, payload: MeetingIn) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def create_meeting(request: ApiRequest, community_id: Id, payload: MeetingIn) -> Any:
+    viewer = require_member(request.auth)
     community = _community(viewer, community_id)
     meeting = services.meeting_create(viewer=viewer, community=community, **payload.dict())
     return Status(201, _meeting_detail(viewer, _meeting(viewer, meeting.pk)))
@@ -301,8 +302,8 @@ def create_meeting(request: HttpRequest, community_id: Id, payload: MeetingIn) -
     response={200: MeetingDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="A meeting: agenda, round robin and the follow-ups due on its agenda",
 )
-def get_meeting(request: HttpRequest, meeting_id: Id) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def get_meeting(request: ApiRequest, meeting_id: Id) -> Any:
+    viewer = require_member(request.auth)
     return _meeting_detail(viewer, _meeting(viewer, meeting_id))
 
 
@@ -311,8 +312,8 @@ def get_meeting(request: HttpRequest, meeting_id: Id) -> Any:
     response={200: MeetingDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a meeting's time, place or agenda (its leads and organisers)",
 )
-def update_meeting(request: HttpRequest, meeting_id: Id, payload: MeetingUpdateIn) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def update_meeting(request: ApiRequest, meeting_id: Id, payload: MeetingUpdateIn) -> Any:
+    viewer = require_member(request.auth)
     meeting = _meeting(viewer, meeting_id)
     changes = payload.dict(exclude_unset=True)
     services.meeting_update(viewer=viewer, meeting=meeting, **changes)
@@ -324,8 +325,8 @@ def update_meeting(request: HttpRequest, meeting_id: Id, payload: MeetingUpdateI
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Cancel a meeting (its leads and organisers)",
 )
-def delete_meeting(request: HttpRequest, meeting_id: Id) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def delete_meeting(request: ApiRequest, meeting_id: Id) -> Any:
+    viewer = require_member(request.auth)
     services.meeting_delete(viewer=viewer, meeting=_meeting(viewer, meeting_id))
     return Status(204, None)
 
@@ -335,8 +336,8 @@ def delete_meeting(request: HttpRequest, meeting_id: Id) -> Any:
     response={200: list[RoundRobinOut], 403: ErrorOut, 404: ErrorOut},
     summary="The challenges attendees stated in the meeting's round robin",
 )
-def list_round_robin(request: HttpRequest, meeting_id: Id) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def list_round_robin(request: ApiRequest, meeting_id: Id) -> Any:
+    viewer = require_member(request.auth)
     return list(selectors.round_robin_list(meeting=_meeting(viewer, meeting_id)))
 
 
@@ -345,8 +346,8 @@ def list_round_robin(request: HttpRequest, meeting_id: Id) -> Any:
     response={201: RoundRobinOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="State a challenge; it becomes a candidate topic on the board",
 )
-def add_round_robin(request: HttpRequest, meeting_id: Id, payload: RoundRobinIn) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def add_round_robin(request: ApiRequest, meeting_id: Id, payload: RoundRobinIn) -> Any:
+    viewer = require_member(request.auth)
     meeting = _meeting(viewer, meeting_id)
     entry = services.round_robin_add(viewer=viewer, meeting=meeting, **payload.dict())
     return Status(201, entry)
@@ -357,8 +358,8 @@ def add_round_robin(request: HttpRequest, meeting_id: Id, payload: RoundRobinIn)
     response={201: CreatedAssistOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Hold a mini Peer Assist at the meeting (its leads and organisers)",
 )
-def create_mini_assist(request: HttpRequest, meeting_id: Id, payload: MiniAssistIn) -> Any:
-    viewer = require_member(request.auth)  # type: ignore[arg-type]
+def create_mini_assist(request: ApiRequest, meeting_id: Id, payload: MiniAssistIn) -> Any:
+    viewer = require_member(request.auth)
     meeting = _meeting(viewer, meeting_id)
     topic = None
     if payload.topic_id is not None:

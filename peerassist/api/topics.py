@@ -8,21 +8,20 @@ Registered on the communities router (`peerassist.api.communities.router`). Read
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Schema, Status
 from pydantic import StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.api.communities import (
     CreatedAssistOut,
-    ErrorOut,
-    FieldErrorOut,
     PersonRefOut,
     _community,
     _created,
     _meeting,
     router,
 )
-from peerassist.api.schemas import BodyDate, BodyId, Id, Omittable
+from peerassist.api.schemas import BodyDate, BodyId, ErrorOut, FieldErrorOut, Id, Omittable
 from peerassist.communities import rules, selectors, services
 from peerassist.communities.models import Give, Take, Topic, TopicSource, TopicStatus
 from peerassist.core.scoping import Viewer, require_member
@@ -147,8 +146,8 @@ class MatchOut(Schema):
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    return require_member(request.auth)  # type: ignore[arg-type]
+def _viewer(request: ApiRequest) -> Viewer:
+    return require_member(request.auth)
 
 
 def _topic(viewer: Viewer, topic_id: Id) -> Topic:
@@ -209,7 +208,7 @@ def _offer_args(viewer: Viewer, payload: OfferIn) -> dict[str, Any]:
     response={200: list[TopicOut], 403: ErrorOut},
     summary="The topics board: every source, screened, most voted first",
 )
-def list_topics(request: HttpRequest, filters: Query[TopicFilters]) -> Any:
+def list_topics(request: ApiRequest, filters: Query[TopicFilters]) -> Any:
     viewer = _viewer(request)
     topics = selectors.topic_list(
         viewer=viewer,
@@ -225,7 +224,7 @@ def list_topics(request: HttpRequest, filters: Query[TopicFilters]) -> Any:
     response={201: TopicOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Raise a topic: a direct request, or a strategic or operational need",
 )
-def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
+def create_topic(request: ApiRequest, payload: TopicIn) -> Any:
     viewer = _viewer(request)
     data = payload.dict()
     community_id = data.pop("community_id")
@@ -239,7 +238,7 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
     response={200: TopicOut, 403: ErrorOut, 404: ErrorOut},
     summary="A topic with its screen and votes",
 )
-def get_topic(request: HttpRequest, topic_id: Id) -> Any:
+def get_topic(request: ApiRequest, topic_id: Id) -> Any:
     return _topic_out(_viewer(request), topic_id)
 
 
@@ -249,7 +248,7 @@ def get_topic(request: HttpRequest, topic_id: Id) -> Any:
     summary="Change a topic, its decision date or its planning so far (its raiser, the "
     "community's leads and organisers)",
 )
-def update_topic(request: HttpRequest, topic_id: Id, payload: TopicUpdateIn) -> Any:
+def update_topic(request: ApiRequest, topic_id: Id, payload: TopicUpdateIn) -> Any:
     viewer = _viewer(request)
     topic = _topic(viewer, topic_id)
     changes = payload.dict(exclude_unset=True)
@@ -262,14 +261,14 @@ def update_topic(request: HttpRequest, topic_id: Id, payload: TopicUpdateIn) -> 
     response={200: TopicOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Mark a topic screened, selected or dropped (organisers and the community's leads)",
 )
-def set_topic_status(request: HttpRequest, topic_id: Id, payload: TopicStatusIn) -> Any:
+def set_topic_status(request: ApiRequest, topic_id: Id, payload: TopicStatusIn) -> Any:
     viewer = _viewer(request)
     topic = _topic(viewer, topic_id)
     services.topic_set_status(viewer=viewer, topic=topic, status=payload.status)
     return _topic_out(viewer, topic.pk)
 
 
-def _vote(request: HttpRequest, topic_id: Id, voted: bool) -> VoteOut:
+def _vote(request: ApiRequest, topic_id: Id, voted: bool) -> VoteOut:
     viewer = _viewer(request)
     topic = _topic(viewer, topic_id)
     now = services.topic_vote_set(viewer=viewer, topic=topic, voted=voted)
@@ -281,7 +280,7 @@ def _vote(request: HttpRequest, topic_id: Id, voted: bool) -> VoteOut:
     response={200: VoteOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Vote for a topic (once; voting again changes nothing)",
 )
-def vote_topic(request: HttpRequest, topic_id: Id) -> Any:
+def vote_topic(request: ApiRequest, topic_id: Id) -> Any:
     return _vote(request, topic_id, voted=True)
 
 
@@ -290,7 +289,7 @@ def vote_topic(request: HttpRequest, topic_id: Id) -> Any:
     response={200: VoteOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Take your vote back",
 )
-def unvote_topic(request: HttpRequest, topic_id: Id) -> Any:
+def unvote_topic(request: ApiRequest, topic_id: Id) -> Any:
     return _vote(request, topic_id, voted=False)
 
 
@@ -299,7 +298,7 @@ def unvote_topic(request: HttpRequest, topic_id: Id) -> Any:
     response={201: CreatedAssistOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Turn a topic into a draft Peer Assist with its brief pre-filled",
 )
-def topic_to_assist(request: HttpRequest, topic_id: Id) -> Any:
+def topic_to_assist(request: ApiRequest, topic_id: Id) -> Any:
     viewer = _viewer(request)
     assist = services.topic_to_assist(viewer=viewer, topic=_topic(viewer, topic_id))
     return Status(201, _created(assist.pk))
@@ -313,7 +312,7 @@ def topic_to_assist(request: HttpRequest, topic_id: Id) -> Any:
     response={200: list[OfferOut], 403: ErrorOut},
     summary="Gives: what people can offer",
 )
-def list_gives(request: HttpRequest, filters: Query[OfferFilters]) -> Any:
+def list_gives(request: ApiRequest, filters: Query[OfferFilters]) -> Any:
     viewer = _viewer(request)
     return list(
         selectors.give_list(
@@ -327,7 +326,7 @@ def list_gives(request: HttpRequest, filters: Query[OfferFilters]) -> Any:
     response={201: OfferOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="List a Give",
 )
-def create_give(request: HttpRequest, payload: OfferIn) -> Any:
+def create_give(request: ApiRequest, payload: OfferIn) -> Any:
     viewer = _viewer(request)
     give = services.give_create(viewer=viewer, **_offer_args(viewer, payload))
     return Status(201, give)
@@ -338,7 +337,7 @@ def create_give(request: HttpRequest, payload: OfferIn) -> Any:
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Withdraw a Give (your own; leads and organisers any)",
 )
-def delete_give(request: HttpRequest, give_id: Id) -> Any:
+def delete_give(request: ApiRequest, give_id: Id) -> Any:
     viewer = _viewer(request)
     services.give_delete(viewer=viewer, give=_give(viewer, give_id))
     return Status(204, None)
@@ -349,7 +348,7 @@ def delete_give(request: HttpRequest, give_id: Id) -> Any:
     response={200: list[TakeOut], 403: ErrorOut},
     summary="Takes: what people need",
 )
-def list_takes(request: HttpRequest, filters: Query[OfferFilters]) -> Any:
+def list_takes(request: ApiRequest, filters: Query[OfferFilters]) -> Any:
     viewer = _viewer(request)
     return list(
         selectors.take_list(
@@ -363,7 +362,7 @@ def list_takes(request: HttpRequest, filters: Query[OfferFilters]) -> Any:
     response={201: TakeOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="List a Take",
 )
-def create_take(request: HttpRequest, payload: OfferIn) -> Any:
+def create_take(request: ApiRequest, payload: OfferIn) -> Any:
     viewer = _viewer(request)
     take = services.take_create(viewer=viewer, **_offer_args(viewer, payload))
     return Status(201, take)
@@ -374,7 +373,7 @@ def create_take(request: HttpRequest, payload: OfferIn) -> Any:
     response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="Withdraw a Take (your own; leads and organisers any)",
 )
-def delete_take(request: HttpRequest, take_id: Id) -> Any:
+def delete_take(request: ApiRequest, take_id: Id) -> Any:
     viewer = _viewer(request)
     services.take_delete(viewer=viewer, take=_take(viewer, take_id))
     return Status(204, None)
@@ -385,7 +384,7 @@ def delete_take(request: HttpRequest, take_id: Id) -> Any:
     response={200: list[MatchOut], 403: ErrorOut, 404: ErrorOut},
     summary="The Gives suggested for a Take, best first, with the reason",
 )
-def take_matches(request: HttpRequest, take_id: Id) -> Any:
+def take_matches(request: ApiRequest, take_id: Id) -> Any:
     viewer = _viewer(request)
     take = _take(viewer, take_id)
     pairs = selectors.take_matches(viewer=viewer, takes=[take], limit=5)[take.pk]
@@ -407,7 +406,7 @@ def take_matches(request: HttpRequest, take_id: Id) -> Any:
     response={201: TopicOut, 403: ErrorOut, 404: ErrorOut},
     summary="Put a Take on the topics board (once; its owner, leads and organisers)",
 )
-def take_to_topic(request: HttpRequest, take_id: Id) -> Any:
+def take_to_topic(request: ApiRequest, take_id: Id) -> Any:
     viewer = _viewer(request)
     topic = services.take_to_topic(viewer=viewer, take=_take(viewer, take_id))
     return Status(201, _topic_out(viewer, topic.pk))

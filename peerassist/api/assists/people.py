@@ -1,7 +1,6 @@
 """Who takes part: participations, breakout groups and requests to join."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Status
 
 from peerassist.api.assists._common import (
@@ -23,9 +22,16 @@ from peerassist.api.assists.schemas import (
     ParticipationSavedOut,
     SpokespersonIn,
 )
+from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, FieldErrorOut, Id
 from peerassist.assists import selectors, services
-from peerassist.assists.models import JoinRequest, PeerAssist
+from peerassist.assists.models import (
+    BreakoutGroup,
+    JoinRequest,
+    Participation,
+    ParticipationQuerySet,
+    PeerAssist,
+)
 
 
 @router.get(
@@ -38,7 +44,9 @@ from peerassist.assists.models import JoinRequest, PeerAssist
         "only the people taking part."
     ),
 )
-def list_participations(request: HttpRequest, assist_id: Id, taking_part: bool | None = None):
+def list_participations(
+    request: ApiRequest, assist_id: Id, taking_part: bool | None = None
+) -> ParticipationQuerySet:
     people = selectors.participation_list_all(assist=_assist(request.auth, assist_id))
     if taking_part is True:
         return people.taking_part()
@@ -58,7 +66,9 @@ def list_participations(request: HttpRequest, assist_id: Id, taking_part: bool |
     },
     summary="Give a person a role (201), or change the role they have (200)",
 )
-def add_participation(request: HttpRequest, assist_id: Id, payload: ParticipationIn):
+def add_participation(
+    request: ApiRequest, assist_id: Id, payload: ParticipationIn
+) -> Status[dict[str, object]]:
     assist = _assist(request.auth, assist_id)
     existed = (
         selectors.participation_list_all(assist=assist).filter(person_id=payload.person_id).exists()
@@ -78,7 +88,7 @@ def add_participation(request: HttpRequest, assist_id: Id, payload: Participatio
     response={204: None, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Take someone off the assist",
 )
-def remove_participation(request: HttpRequest, assist_id: Id, participation_id: Id):
+def remove_participation(request: ApiRequest, assist_id: Id, participation_id: Id) -> Status[None]:
     assist = _assist(request.auth, assist_id)
     try:
         services.participation_remove(
@@ -95,7 +105,9 @@ def remove_participation(request: HttpRequest, assist_id: Id, participation_id: 
     response={200: ParticipationOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Move a participant to a breakout group",
 )
-def assign_group(request: HttpRequest, assist_id: Id, participation_id: Id, payload: GroupAssignIn):
+def assign_group(
+    request: ApiRequest, assist_id: Id, participation_id: Id, payload: GroupAssignIn
+) -> Participation:
     assist = _assist(request.auth, assist_id)
     try:
         services.group_assign(
@@ -115,7 +127,7 @@ def assign_group(request: HttpRequest, assist_id: Id, participation_id: Id, payl
     response={200: list[GroupOut], 404: ErrorOut},
     summary="Breakout groups with their members' participation ids",
 )
-def list_groups(request: HttpRequest, assist_id: Id):
+def list_groups(request: ApiRequest, assist_id: Id) -> list[BreakoutGroup]:
     return _groups(_assist(request.auth, assist_id))
 
 
@@ -124,7 +136,9 @@ def list_groups(request: HttpRequest, assist_id: Id):
     response={200: GroupOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Name the group's spokesperson for the plenary (one of its members)",
 )
-def set_spokesperson(request: HttpRequest, assist_id: Id, group_id: Id, payload: SpokespersonIn):
+def set_spokesperson(
+    request: ApiRequest, assist_id: Id, group_id: Id, payload: SpokespersonIn
+) -> BreakoutGroup:
     assist = _assist(request.auth, assist_id)
     try:
         services.group_spokesperson_set(
@@ -141,7 +155,7 @@ def set_spokesperson(request: HttpRequest, assist_id: Id, group_id: Id, payload:
     response={200: list[GroupOut], 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Replace the groups with a proposal: 6–8 peers each, mixed, by language",
 )
-def propose_groups(request: HttpRequest, assist_id: Id):
+def propose_groups(request: ApiRequest, assist_id: Id) -> list[BreakoutGroup]:
     assist = _assist(request.auth, assist_id)
     services.groups_propose(viewer=request.auth, assist=assist)
     return _groups(assist)
@@ -160,7 +174,9 @@ def _join_request(assist: PeerAssist, request_id: Id) -> JoinRequest:
     response={201: JoinRequestOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Ask to join a shared plan",
 )
-def create_join_request(request: HttpRequest, assist_id: Id, payload: JoinRequestIn):
+def create_join_request(
+    request: ApiRequest, assist_id: Id, payload: JoinRequestIn
+) -> Status[JoinRequest]:
     assist = _assist(request.auth, assist_id)
     created = services.join_request_create(
         viewer=request.auth, assist=assist, role=payload.role, message=payload.message
@@ -173,7 +189,9 @@ def create_join_request(request: HttpRequest, assist_id: Id, payload: JoinReques
     response={200: JoinRequestOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Accept or decline a request to join",
 )
-def decide_join_request(request: HttpRequest, assist_id: Id, request_id: Id, payload: DecisionIn):
+def decide_join_request(
+    request: ApiRequest, assist_id: Id, request_id: Id, payload: DecisionIn
+) -> JoinRequest:
     assist = _assist(request.auth, assist_id)
     decided = services.join_request_decide(
         viewer=request.auth, assist=assist, request_id=request_id, accept=payload.accept

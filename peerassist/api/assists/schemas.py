@@ -294,11 +294,13 @@ class FormatStepSavedOut(Schema):
 
 
 #: The roles one may ask to join with, as the join request model allows.
-JoinRole = StrEnum("JoinRole", {r.name: r.value for r in (Role.VISITING_PEER, Role.OBSERVER)})
+class JoinRole(StrEnum):
+    VISITING_PEER = Role.VISITING_PEER.value
+    OBSERVER = Role.OBSERVER.value
 
 
 class JoinRequestIn(Schema):
-    role: JoinRole  # type: ignore[valid-type]
+    role: JoinRole
     message: str = Field("", max_length=1000)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerassist.assists.forms import add_validation_error
+from peerassist.assists.selectors import viewer_person_id
 from peerassist.communities import forms, selectors, services
 from peerassist.communities.models import Community, Meeting, Take, Topic, TopicStatus
 from peerassist.core.access import ViewerRequest
@@ -241,7 +242,7 @@ def _meeting_page(
         "round_robin": selectors.round_robin_list(meeting=meeting),
         "gives": selectors.give_list(viewer=viewer, meeting_id=meeting.pk),
         "takes": [(take, pairs.get(take.pk, [])) for take in takes],
-        "own_person_id": selectors.viewer_person_id(viewer),
+        "own_person_id": viewer_person_id(viewer),
         "round_robin_form": forms_.get("round_robin_form")
         or forms.RoundRobinForm(people=people, prefix="rr"),
         "give_form": forms_.get("give_form") or forms.OfferForm(people=people, prefix="give"),
@@ -386,7 +387,7 @@ def topic_board(request: ViewerRequest) -> HttpResponse:
         "form": form,
         "filtered": any(filters.values()),
         "rows": [(t, screens[t.pk]) for t in topics],
-        "own_person_id": selectors.viewer_person_id(viewer),
+        "own_person_id": viewer_person_id(viewer),
     }
     return render(request, "communities/topic_board.html", context)
 
