@@ -119,10 +119,24 @@ def test_a_member_of_a_breakout_group_starts_on_its_board(live_assist, member):
 
     group = BreakoutGroup.objects.create(assist=live_assist, name="Table B", order=2)
     BreakoutGroup.objects.create(assist=live_assist, name="Table A", order=1)
-    Participation.objects.filter(assist=live_assist, person=member.person).update(group=group)
+    mine = Participation.objects.filter(assist=live_assist, person=member.person)
+    mine.update(group=group, role=Role.NOTE_TAKER)
     body = member.client().get(f"/assists/{live_assist.pk}/live/").content.decode()
     assert f'<option value="{group.pk}" selected>Breakout board: Table B</option>' in body
     assert "Plenary: the starred notes of every group" in body
+    assert '<option value="side">' in body
+
+
+def test_the_facilitator_starts_with_every_groups_board_side_by_side(live_assist, member):
+    from peerassist.assists.models import BreakoutGroup
+
+    group = BreakoutGroup.objects.create(assist=live_assist, name="Table B", order=2)
+    Participation.objects.filter(assist=live_assist, person=member.person).update(group=group)
+    body = member.client().get(f"/assists/{live_assist.pk}/live/").content.decode()
+    assert '<option value="side" selected>Side by side: every group' in body
+    assert f'<option value="{group.pk}">Breakout board: Table B</option>' in body
+    # Everyone in the room sees who is in which group.
+    assert 'data-testid="room-groups"' in body and "Member" in body
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])

@@ -36,6 +36,7 @@ def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
     people = list(participation_list(assist=assist))
     can_project = actor.role in services.PROJECTOR_MANAGERS
     room_state = selectors.room_get(assist_id=assist.pk)
+    groups = list(assist.groups.order_by("order", "pk"))
     # Shown again in any browser of those who manage it: the token is derived, not kept.
     token = selectors.projector_token(room=room_state) if can_project else ""
     context = {
@@ -67,7 +68,9 @@ def room(request: ViewerRequest, assist_id: int) -> HttpResponse:
         else [],
         "steps": list(assist.steps.order_by("order")),
         "kinds": ContributionKind.choices,
-        "groups": list(assist.groups.order_by("order", "pk")),
+        "groups": groups,
+        # Who is in which group, for everyone in the room (dividing into groups, the plenary).
+        "group_members": [(g, [p for p in people if p.group_id == g.pk]) for g in groups],
         "people": [p.person for p in people],
         # Someone placed in a breakout group starts on that group's board and posts there.
         "my_group_id": next(

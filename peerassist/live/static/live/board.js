@@ -32,19 +32,25 @@ export function createBoard(room, { composer }) {
     return [...saved, ...pending];
   }
 
-  // Breakout boards and the plenary: one group's notes, or the starred notes of every group.
+  // Breakout boards and the plenary: one group's notes, the starred notes of every group, or
+  // every group's board side by side (where the facilitator starts, to see all groups at once).
   const boardView = document.querySelector("[data-board-view]");
   if (boardView) boardView.addEventListener("change", () => renderBoard());
 
+  function currentView() {
+    return boardView ? boardView.value : "all";
+  }
+
   function inView(item) {
-    const view = boardView ? boardView.value : "all";
-    if (view === "all") return true;
+    const view = currentView();
+    if (view === "all" || view === "side") return true;
     if (view === "plenary") return Boolean(item.starred);
     return String(item.group_id) === view;
   }
 
-  function renderBoard() {
-    const items = boardItems().filter(inView);
+  // The notes under each focus question, in `container` (the board, or a group's column);
+  // `scope` keeps heading ids unique when there are several columns.
+  function renderSections(container, items, scope, headingTag) {
     const questions = room.focusQuestions();
     const sections = [null, ...questions.map((_, i) => i)];
     const byQuestion = new Map(sections.map((q) => [q, []]));
@@ -52,20 +58,19 @@ export function createBoard(room, { composer }) {
       const q = Number.isInteger(item.focus_question) && item.focus_question < questions.length ? item.focus_question : null;
       byQuestion.get(q).push(item);
     }
-    ui.boardCount.textContent = format(S.notes_count, { n: items.length });
-
     const wanted = [];
     for (const q of [...sections.slice(1), null]) {
       const list = byQuestion.get(q);
       if (q === null && list.length === 0 && questions.length) continue;
-      let section = ui.board.querySelector(`[data-question="${q === null ? "general" : q}"]`);
+      const key = q === null ? "general" : String(q);
+      let section = container.querySelector(`:scope > section[data-question="${key}"]`);
       if (!section) {
-        const headingId = `question-${q === null ? "general" : q}`;
+        const headingId = `question-${scope}${key}`;
         section = h(
           "section",
-          { className: "question", dataset: { question: q === null ? "general" : String(q) }, "aria-labelledby": headingId },
+          { className: "question", dataset: { question: key }, "aria-labelledby": headingId },
           h(
-            "h3",
+            headingTag,
             { id: headingId },
             q === null ? S.general : h("span", { className: "question-number", text: `${format(S.question_n, { n: q + 1 })}: ` }),
             q === null ? "" : questions[q],
@@ -83,10 +88,59 @@ export function createBoard(room, { composer }) {
       });
       while (ol.children.length > nodes.length) ol.lastElementChild.remove();
     }
-    wanted.forEach((section, index) => {
-      if (ui.board.children[index] !== section) ui.board.insertBefore(section, ui.board.children[index] || null);
+    placeChildren(container, wanted);
+  }
+
+  function placeChildren(container, wanted) {
+    wanted.forEach((child, index) => {
+      if (container.children[index] !== child) container.insertBefore(child, container.children[index] || null);
     });
-    while (ui.board.children.length > wanted.length) ui.board.lastElementChild.remove();
+    while (container.children.length > wanted.length) container.lastElementChild.remove();
+  }
+
+  // One column per breakout group (and one for notes filed under no group, if any).
+  function renderColumns(items) {
+    const groups = (model.room && model.room.groups) || [];
+    const known = new Set(groups.map((g) => String(g.id)));
+    const columns = groups.map((g) => ({
+      key: String(g.id),
+      name: g.name,
+      items: items.filter((i) => String(i.group_id) === String(g.id)),
+    }));
+    const loose = items.filter((i) => !known.has(String(i.group_id)));
+    if (loose.length) columns.push({ key: "none", name: S.no_group, items: loose });
+    const wanted = columns.map((column) => {
+      let element = ui.board.querySelector(`:scope > section[data-group-column="${column.key}"]`);
+      const headingId = `group-column-${column.key}`;
+      if (!element) {
+        element = h(
+          "section",
+          { className: "group-column", dataset: { groupColumn: column.key, testid: "group-column" }, "aria-labelledby": headingId },
+          h("h3", { id: headingId }, h("span", { className: "group-column-name" }), " ", h("span", { className: "count" })),
+          h("div", { className: "group-column-notes" }),
+        );
+      }
+      element.querySelector(".group-column-name").textContent = column.name;
+      element.querySelector(".count").textContent = format(S.notes_count, { n: column.items.length });
+      renderSections(element.querySelector(".group-column-notes"), column.items, `${column.key}-`, "h4");
+      return element;
+    });
+    placeChildren(ui.board, wanted);
+  }
+
+  function renderBoard() {
+    const side = currentView() === "side";
+    const items = boardItems().filter(inView);
+    ui.boardCount.textContent = format(S.notes_count, { n: items.length });
+    ui.board.classList.toggle("side-by-side", side);
+    // Switching layouts starts the board afresh; the notes' own elements are kept.
+    const layout = side ? "side" : "list";
+    if (ui.board.dataset.layout !== layout) {
+      ui.board.replaceChildren();
+      ui.board.dataset.layout = layout;
+    }
+    if (side) renderColumns(items);
+    else renderSections(ui.board, items, "", "h3");
     const live = new Set(items.map((i) => i.client_id));
     for (const key of [...elements.keys()]) if (!live.has(key)) elements.delete(key);
   }

@@ -4,11 +4,11 @@
 import { makeAnnouncer } from "./announcer.js";
 import { Countdown, ServerClock } from "./countdown.js";
 import { RoomModel } from "./model.js";
+import { createPager } from "./pager.js";
 import { format, h, linkify, readJson } from "./render.js";
 import { LiveSocket } from "./socket.js";
 
 const LATEST = 6;
-const STARRED = 6;
 const QUESTIONS = 6;
 
 const root = document.querySelector("[data-projector]");
@@ -34,6 +34,8 @@ function start(root) {
   let shownStepId;
   let closed = false;
 
+  // Every starred note, in pages that fit the screen (not the last few, cut off at the bottom).
+  const starredPager = createPager(ui.starred, { indicator: $("[data-starred-page]"), strings: S });
   const announce = makeAnnouncer(ui.announcer);
   const countdown = new Countdown({ element: $("[data-countdown]"), label: $("[data-countdown-note]"), serverClock, strings: S, announce });
 
@@ -149,6 +151,8 @@ function start(root) {
     const timer = room.timer || {};
     const step = model.currentStep();
     ui.step.textContent = step ? step.name : S.no_step;
+    // In a plenary the starred notes of every group are the screen's main content.
+    root.classList.toggle("plenary", isPlenary(step));
     countdown.set(step ? timer : null);
     if (shownStepId !== undefined && shownStepId !== timer.step_id && step) {
       announce(format(S.step_now, { step: step.name }));
@@ -157,9 +161,9 @@ function start(root) {
 
     const visible = (room.contributions || []).filter((c) => !c.deleted && !c.merged_into && onThisScreen(c, step));
     const latest = visible.filter((c) => step && c.step_id === step.id).slice(-LATEST);
-    const starred = visible.filter((c) => c.starred).slice(-STARRED);
+    const starred = visible.filter((c) => c.starred);
     ui.latest.replaceChildren(...(latest.length ? latest.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes_step })]));
-    ui.starred.replaceChildren(...(starred.length ? starred.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes })]));
+    starredPager.show(starred.length ? starred.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes })]);
     renderVotes(room);
     const asked = visible
       .filter((c) => c.kind === "question")
