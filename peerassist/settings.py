@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "peerassist.core.middleware.OrganisationMiddleware",
+    "peerassist.core.middleware.TimeZoneMiddleware",
     "peerassist.core.middleware.RequireTwoFactorMiddleware",
     "peerassist.core.middleware.RefusalAsMessageMiddleware",
     "peerassist.core.errors.ErrorPageMiddleware",
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peerassist.core.context_processors.organisation",
+                "peerassist.core.context_processors.time_zone",
                 "peerassist.notifications.context_processors.unread_notifications",
             ],
         },
@@ -328,6 +330,8 @@ LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "peerassist" / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# One house style for dates and times in every language (peerassist/core/when.py).
+FORMAT_MODULE_PATH = ["peerassist.formats"]
 USE_TZ = True
 
 # --- Static files ------------------------------------------------------------

@@ -121,10 +121,10 @@ def test_the_write_up_and_its_pdf_show_the_day_held_not_the_planned_one(org, dir
     held.save()
     writeup = make_writeup(held)
 
-    assert export_document(writeup).session_date_label == "28 November 2026"
+    assert export_document(writeup).session_date_label == "Sat 28 Nov 2026"
     pdf = writeup_export(writeup=writeup, fmt="pdf").content
     text = re.sub(
         r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     )
-    assert "28 November 2026" in text
-    assert "8 December 2026" not in text
+    assert "Sat 28 Nov 2026" in text
+    assert "8 Dec 2026" not in text

@@ -1,5 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from peerassist.core.when import time_zone_choices, validate_time_zone
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -78,3 +82,23 @@ class SsoConfigurationForm(forms.Form):
         self.fields["default_role"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Role.choices if value != Role.ADMIN
         ]
+
+
+class TimeZoneForm(forms.Form):
+    """The zone the person's pages show times in: a picker of IANA zones, validated anyway."""
+
+    time_zone = forms.CharField(
+        label=_("Your time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        widget=forms.Select,
+        help_text=_(
+            "Every date and time is shown in this zone; e-mails and calendar files use it too."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.data.get("time_zone") or self.initial.get("time_zone") or ""
+        widget = self.fields["time_zone"].widget
+        widget.choices = time_zone_choices(current if isinstance(current, str) else "")  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from peerassist.accounts.models import (
     User,
 )
 from peerassist.core.scoping import Viewer
+from peerassist.core.when import validate_time_zone
 
 TOKEN_PREFIX = "pa_"  # noqa: S105 - a public marker, not a secret
 
@@ -218,3 +219,15 @@ def sso_configuration_save(
     if changed:
         _audit("sso_changed", organisation, viewer.user, config.issuer_url, changed)
     return config
+
+
+@transaction.atomic
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """Saves the zone the user's pages show times in; their directory entries follow it, so that
+    e-mails and calendar files reach them in the same zone. Raises ValidationError for a name
+    that is not a zone."""
+    validate_time_zone(time_zone)
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    user.people.exclude(time_zone=time_zone).update(time_zone=time_zone, updated_at=timezone.now())
+    return user

@@ -6,11 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerassist.accounts import selectors, services
-from peerassist.accounts.forms import ApiTokenForm, OrganisationSettingsForm, SsoConfigurationForm
+from peerassist.accounts.forms import (
+    ApiTokenForm,
+    OrganisationSettingsForm,
+    SsoConfigurationForm,
+    TimeZoneForm,
+)
 from peerassist.accounts.models import Role, SsoConfiguration
 from peerassist.accounts.sso import (
     PROVIDER_ATTRIBUTE,
@@ -39,6 +46,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
     context = {
         "form": form,
+        "time_zone_form": TimeZoneForm(initial={"time_zone": timezone.get_current_timezone_name()}),
         "new_token": new_token,
         "tokens": selectors.api_token_list_for_user(user=request.user),
         "memberships": selectors.membership_list_for_user(user=request.user),
@@ -47,6 +55,26 @@ def profile(request: HttpRequest) -> HttpResponse:
         ).exists(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def time_zone_save(request: HttpRequest) -> HttpResponse:
+    """Saves the signed-in person's time zone (from the account page or the home page's offer
+    to keep the browser's zone), then goes back where they came from."""
+    form = TimeZoneForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("accounts:profile")
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("time_zone", [_("Choose a time zone.")])))
+        return redirect(back or "accounts:profile")
+    zone = form.cleaned_data["time_zone"]
+    services.user_time_zone_set(user=request.user, time_zone=zone)
+    messages.success(
+        request,
+        _("Times are now shown in %(zone)s.") % {"zone": zone.replace("_", " ")},
+    )
+    return redirect(back or "accounts:profile")
 
 
 def organisation_settings(request: HttpRequest) -> HttpResponse:

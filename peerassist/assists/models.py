@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from peerassist.accounts.models import Organisation
 from peerassist.assists.kinds import kinds_by_role
 from peerassist.core.scoping import OrgScopedManager
-from peerassist.people.models import Language, Person, validate_time_zone
+from peerassist.core.when import validate_time_zone
+from peerassist.people.models import Language, Person
 
 
 class Phase(models.TextChoices):

@@ -3,6 +3,7 @@ refusal on a page into a message, and keep private pages out of shared caches.""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from typing import cast
 
@@ -11,12 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from peerassist.accounts.selectors import two_factor_missing, viewer_for_user
 from peerassist.core.access import ViewerRequest
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
+from peerassist.core.when import is_time_zone
 
 SESSION_ORG_KEY = "organisation_id"
 
@@ -37,6 +40,39 @@ class OrganisationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         cast(ViewerRequest, request).viewer = _viewer(request)
         return self.get_response(request)
+
+
+#: Set by core/app.js from the browser (Intl), so that a first visit already shows local times.
+BROWSER_ZONE_COOKIE = "peerassist_tz"
+
+
+def viewer_time_zone(request: HttpRequest) -> tuple[str, str]:
+    """The zone to show this request's times in, and where it comes from: the account's saved
+    preference ("account"), else the browser's zone ("browser"), else the site's ("site")."""
+    user = request.user
+    saved = getattr(user, "time_zone", "") if user.is_authenticated else ""
+    if saved and is_time_zone(saved):
+        return saved, "account"
+    browser = request.COOKIES.get(BROWSER_ZONE_COOKIE, "")
+    if browser and len(browser) <= 64 and is_time_zone(browser):
+        return browser, "browser"
+    return settings.TIME_ZONE, "site"
+
+
+class TimeZoneMiddleware:
+    """Activates the viewer's time zone (see `viewer_time_zone`) for the whole request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name, source = viewer_time_zone(request)
+        request.time_zone_source = source  # type: ignore[attr-defined]
+        timezone.activate(zoneinfo.ZoneInfo(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 TWO_FACTOR_REASON = (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from peerassist.assists.models import PeerAssist
 from peerassist.core.mail import absolute_url, send_email
+from peerassist.core.when import format_span
 from peerassist.invitations import tokens
 from peerassist.invitations.ics import invitation_ics
 from peerassist.invitations.models import Invitation
@@ -81,6 +82,10 @@ def email_context(
         "time_zone": person.time_zone,
         "starts_local": local_time(assist.starts_at, person.time_zone),
         "ends_local": local_time(assist.ends_at, person.time_zone),
+        # The reader's clock is unknown in an e-mail: the zone is always named (core/when.py).
+        "when_text": format_span(
+            assist.starts_at, assist.ends_at, zone=person.time_zone, name_zone=True
+        ),
         "open_link": open_link(person, invitation, assist),
         "rsvp": rsvp_links(invitation) if invitation is not None and kind != "cancel" else {},
     }

@@ -1,7 +1,5 @@
 """Units (a tree per organisation), people and what they know."""
 
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -9,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peerassist.accounts.models import Membership, Organisation, User
 from peerassist.core.scoping import OrgScopedManager
+
+# Re-exported: older migrations name the validator by this path.
+from peerassist.core.when import validate_time_zone as validate_time_zone
 
 
 class Unit(models.Model):
@@ -103,13 +104,6 @@ class Level(models.TextChoices):
     SENIOR = "senior", _("Senior professional")
     MANAGER = "manager", _("Manager")
     EXECUTIVE = "executive", _("Executive")
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("%(value)s is not a time zone name such as Europe/Paris."), params={"value": value}
-        )
 
 
 class Person(models.Model):

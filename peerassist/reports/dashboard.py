@@ -20,6 +20,7 @@ from peerassist.assists.models import Participation, PeerAssist, Role, Status
 from peerassist.assists.selectors import assist_list
 from peerassist.communities.models import Topic, TopicSource, TopicStatus
 from peerassist.core.scoping import Viewer, require_member
+from peerassist.core.when import format_when
 from peerassist.writeups.models import Action, ActionStatus
 
 MONTHS = 12
@@ -66,7 +67,7 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
         counts[(month, row["status"])] = counts.get((month, row["status"]), 0) + row["n"]
     statuses = [s for s in Status if any(k[1] == s.value for k in counts)]
-    labels = [m.strftime("%Y-%m") for m in months]
+    labels = [format_when(m, style="month") for m in months]
     series = [
         {"name": str(s.label), "data": [counts.get((m, s.value), 0) for m in months]}
         for s in statuses

@@ -17,6 +17,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from peerassist.core.when import format_when
+
 
 @dataclass(frozen=True)
 class NoteData:
@@ -203,7 +205,7 @@ def _actions_table(actions: Sequence[ActionData]) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for action in actions:
-        due = action.due_on.isoformat() if action.due_on else "—"
+        due = format_when(action.due_on, style="date") if action.due_on else "—"
         lines.append(
             f"| {cell(action.title)} | {cell(action.owner)} | {due} | {cell(action.status_label)} |"
         )
@@ -215,7 +217,7 @@ def _header(data: SessionData) -> list[str]:
     facts = [
         _("Peer Assist"),
         inline(data.format_name),
-        data.held_on.isoformat() if data.held_on else "",
+        format_when(data.held_on, style="day"),
         inline(data.organisation),
     ]
     out += ["*" + " · ".join(f for f in facts if f) + "*", ""]

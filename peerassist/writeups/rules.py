@@ -14,6 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from peerassist.core.findings import Finding, Level
+from peerassist.core.when import format_when
 
 WORDS_PER_PAGE = 500
 #: A table row takes a line whatever its words; a line is worth about this many words.
@@ -119,7 +120,7 @@ def followup_choice(
                 Level.ERROR,
                 "followup_before_session",
                 _("The follow-up comes after the session: choose a date after %s.")
-                % session_date.isoformat(),
+                % format_when(session_date, style="day"),
                 "followup_on",
             )
         ]

@@ -79,7 +79,7 @@ class TimelineItem:
 def timeline(assist: PeerAssist) -> list[TimelineItem]:
     """Brief goes out → the session → the decision it feeds."""
     today = timezone.localdate()
-    starts = local(assist, assist.starts_at)
+    starts = assist.starts_at  # aware: shown in the viewer's zone
     return [
         TimelineItem(
             _("The brief goes to the visiting peers"),
@@ -87,7 +87,7 @@ def timeline(assist: PeerAssist) -> list[TimelineItem]:
             False,
             bool(assist.brief_send_on and assist.brief_send_on < today),
         ),
-        TimelineItem(_("The session"), starts, True, bool(starts and starts.date() < today)),
+        TimelineItem(_("The session"), starts, True, bool(starts and starts < timezone.now())),
         TimelineItem(
             _("The decision this assist feeds"),
             assist.decision_date,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from peerassist.core.findings import Finding, Level
+from peerassist.core.when import format_when
 
 WORDS_PER_PAGE = 500
 
@@ -130,7 +131,7 @@ def decision_timing(session_date: date | None, decision_date: date | None) -> li
         Finding(
             Level.WARNING,
             "too_late_to_change",
-            message % {"decision": decision_date.isoformat(), "days": days_before},
+            message % {"decision": format_when(decision_date, style="day"), "days": days_before},
             "decision_date",
         )
     ]

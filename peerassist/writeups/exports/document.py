@@ -13,11 +13,11 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from peerassist.core.when import format_when
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import WriteUp, WriteUpStatus
 
@@ -41,7 +41,7 @@ class ExportDocument:
     def session_date_label(self) -> str:
         if self.session_date is None:
             return _("Date not set")
-        return date_format(self.session_date, "j F Y")
+        return format_when(self.session_date, style="day")
 
     @property
     def meta_line(self) -> str:
@@ -94,7 +94,7 @@ def session_date(writeup: WriteUp) -> date | None:
 
 def status_label(writeup: WriteUp) -> str:
     if writeup.status == WriteUpStatus.PUBLISHED and writeup.published_at:
-        return _("Published %(date)s") % {"date": date_format(writeup.published_at, "j F Y")}
+        return _("Published %(date)s") % {"date": format_when(writeup.published_at, style="day")}
     return str(WriteUpStatus(writeup.status).label)
 
 

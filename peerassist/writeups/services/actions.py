@@ -18,6 +18,7 @@ from peerassist.assists.models import PeerAssist
 from peerassist.core.events import publish
 from peerassist.core.findings import raise_on_errors
 from peerassist.core.scoping import Viewer
+from peerassist.core.when import format_when
 from peerassist.people.models import Person
 from peerassist.writeups import rules, selectors
 from peerassist.writeups.models import Action, ActionStatus
@@ -153,7 +154,7 @@ def action_remind(*, action_id: int, today: date) -> bool:
                 "This action from the Peer Assist “%(assist)s” was due on %(due)s. Update its "
                 "status, or agree a new date with the home team."
             )
-            % {"assist": assist.title, "due": action.due_on.isoformat()},
+            % {"assist": assist.title, "due": format_when(action.due_on, style="day")},
             url=reverse("writeups:conclusion", args=[assist.pk]) + f"#action-{action.pk}",
         )
         publish(

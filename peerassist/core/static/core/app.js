@@ -54,3 +54,30 @@ if (scrollHint) {
   watch();
   document.body.addEventListener("htmx:afterSettle", watch); // tables htmx swaps in
 }
+
+// Tell the server the browser's time zone (a cookie read by core.middleware.TimeZoneMiddleware),
+// so that times are shown on the reader's clock even before they save a zone in their account.
+try {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const cookie = "peerassist_tz=";
+  const current = document.cookie.split("; ").find((c) => c.startsWith(cookie));
+  // IANA names ("America/Argentina/Buenos_Aires") need no escaping in a cookie.
+  if (zone && /^[A-Za-z0-9_+\-/]+$/.test(zone) && current !== cookie + zone) {
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${cookie}${zone}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+  }
+} catch {
+  // An old browser without Intl time zones: the site's zone is used.
+}
+
+// The person picker (people/_picker.html): say how many matched in a status line that stays
+// on the page (a region swapped in by htmx is not reliably announced by screen readers).
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const results = event.detail.target;
+  const picker = results?.closest?.("[data-picker]");
+  const status = picker?.querySelector("[data-picker-status]");
+  const count = results.querySelector(".pick-count");
+  if (status && count) {
+    status.textContent = count.textContent.trim();
+  }
+});

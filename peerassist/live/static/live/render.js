@@ -96,8 +96,19 @@ export function readJson(id) {
   }
 }
 
-export function timeOfDay(iso, language) {
+// "09:30" on a 24-hour clock in the zone the server shows every other time in (the page's
+// data-time-zone, see peerassist/core/when.py), never "08:37 PM".
+export function timeOfDay(iso, language, timeZone = pageTimeZone()) {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return "";
-  return when.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return when.toLocaleTimeString(language, { ...options, timeZone });
+  } catch {
+    return when.toLocaleTimeString(language, options); // an unknown zone name: the browser's
+  }
+}
+
+function pageTimeZone() {
+  return (typeof document !== "undefined" && document.body?.dataset.timeZone) || undefined;
 }

@@ -1,0 +1,9 @@
+"""Spanish date formats in the house style (core/when.py): "mar 1 dic. 2026, 09:30"."""
+
+DATE_FORMAT = "D j N Y"
+DATETIME_FORMAT = "D j N Y, H:i"
+SHORT_DATE_FORMAT = "j N Y"
+SHORT_DATETIME_FORMAT = "j N Y, H:i"
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = r"j \d\e F"
+YEAR_MONTH_FORMAT = r"F \d\e Y"
