@@ -238,21 +238,25 @@ def test_a_creator_without_a_directory_entry_still_creates_it(org):
 def test_the_mini_assists_picker_lists_the_community_first(
     org, lead, member, organiser, community, meeting
 ):
-    for name in ("Aaron Outside", "Abby Outside"):
+    for name in ("Aaron Outside", "Abby Outside", f"{member.person.name} Outside"):
         PersonFactory(organisation=org, name=name)
     assist = services.mini_assist_create(viewer=lead.viewer, meeting=meeting, title="Depot move")
-    page = organiser.client().get(reverse("assists:people", args=[assist.pk]))
+    url = reverse("assists:people", args=[assist.pk])
+    # Before anything is typed: the community's members who do not take part yet.
+    page = organiser.client().get(url)
     assert page.status_code == 200
-    choices = page.context["add_form"].fields["person_id"].choices
-    members_label, members = choices[1]
-    others_label, others = choices[2]
-    assert str(others_label) == "Everyone else in the directory"
-    assert str(members_label) == "Members of the community"
-    assert {name.split(" — ")[0] for _pk, name in members} == {member.person.name, lead.person.name}
-    assert "Aaron Outside" in [name.split(" — ")[0] for _pk, name in others]
-    text = page.text
-    assert text.index(member.person.name) < text.index("Aaron Outside")
-    assert "Members of the community" in text
+    listed = {p.name for p in page.context["pick_people"]}
+    taking_part = {p.person.name for p in assist.participations.select_related("person")}
+    assert listed == {member.person.name, lead.person.name} - taking_part
+    assert member.person.name in listed
+    assert "Aaron Outside" not in page.text
+    assert "Members of the community" in page.text
+    # Typed: anyone in the directory, the community's members first.
+    page = organiser.client().get(url, {"q": member.person.name.split()[0]})
+    names = [p.name for p in page.context["pick_people"]]
+    assert names.index(member.person.name) < names.index(f"{member.person.name} Outside")
+    page = organiser.client().get(url, {"q": "outside"})
+    assert {"Aaron Outside", "Abby Outside"} <= {p.name for p in page.context["pick_people"]}
 
 
 def test_an_assist_outside_a_community_lists_the_directory_by_name(org, organiser):
@@ -265,8 +269,8 @@ def test_an_assist_outside_a_community_lists_the_directory_by_name(org, organise
         format_id=Format.objects.filter(organisation=None).first().pk,
     )
     page = organiser.client().get(reverse("assists:people", args=[assist.pk]))
-    choices = page.context["add_form"].fields["person_id"].choices
-    assert all(not isinstance(c[1], list) for c in choices)
+    assert page.context["pick_people"] == []  # nobody listed until something is typed
+    assert "Members of the community" not in page.text
 
 
 # --- The brief is filled from the topic --------------------------------------------------------

@@ -24,7 +24,8 @@ from peerassist.assists.models import (
 )
 from peerassist.assists.page_data import assist_zone
 from peerassist.core.findings import Finding
-from peerassist.people.models import Language, Person, validate_time_zone
+from peerassist.core.when import time_zone_choices, validate_time_zone
+from peerassist.people.models import Language
 
 TEXTAREA = {"rows": 5, "cols": 60}
 
@@ -146,28 +147,14 @@ class AgendaForm(forms.Form):
 
 
 class ParticipationAddForm(forms.Form):
-    person_id = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    # Chosen in the type-ahead picker (people/_picker.html); the service checks that the person
+    # is in the viewer's organisation, so an id typed into a crafted POST goes no further.
+    person_id = forms.IntegerField(
+        label=_("Person"),
+        min_value=1,
+        error_messages={"required": _("Find the person, then choose them from the matches.")},
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VISITING_PEER)
-
-    def __init__(self, *args: Any, candidates: Iterable[Person] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        people = list(candidates)
-        members = [p for p in people if getattr(p, "in_community", False)]
-        others = [p for p in people if not getattr(p, "in_community", False)]
-        choices: list[Any] = [("", _("Choose someone from the directory"))]
-        if members:
-            # The community's members first: a mini assist draws its peers from them.
-            choices += [
-                (_("Members of the community"), [_choice(p) for p in members]),
-                (_("Everyone else in the directory"), [_choice(p) for p in others]),
-            ]
-        else:
-            choices += [_choice(p) for p in others]
-        self.fields["person_id"].choices = choices
-
-
-def _choice(person: Person) -> tuple[int, str]:
-    return (person.pk, f"{person.name} — {person.unit}" if person.unit else person.name)
 
 
 class RoleForm(forms.Form):
@@ -222,20 +209,6 @@ class LocalDateTimeField(forms.DateTimeField):
 
 class DateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
-    """The zones a person picks from: the IANA "Region/City" names (and UTC), by name, with
-    `current` kept even if it is an older alias, so that saving never changes it silently."""
-    zones = sorted(
-        zone
-        for zone in zoneinfo.available_timezones()
-        if zone == "UTC"
-        or ("/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")))
-    )
-    if current and current not in zones:
-        zones.insert(0, current)
-    return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
 class LogisticsForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import ExpertiseTag, Language, Person, Unit
@@ -95,6 +95,39 @@ def person_list(
     if expertise_id is not None:
         people = people.filter(expertise__pk=expertise_id)
     return people
+
+
+#: The most a person picker lists at once: enough to choose from, small enough to read.
+PICK_LIMIT = 20
+
+
+def person_pick(
+    *,
+    viewer: Viewer,
+    query: str,
+    exclude: QuerySet[Person] | None = None,
+    first: QuerySet[Person] | None = None,
+) -> list[Person]:
+    """At most PICK_LIMIT people of the viewer's organisation whose name, e-mail or unit contains
+    every word typed, those in `first` (e.g. a community's members) first, then those whose name
+    starts with the first word; none for no words.
+
+    One query whatever the directory's size (no expertise or bio joins: the picker finds someone
+    the viewer already has in mind; the directory page searches what people know)."""
+    words = query.split()[:5]
+    if not words:
+        return []
+    people = Person.objects.for_viewer(viewer).select_related("unit")
+    for word in words:
+        people = people.filter(
+            Q(name__icontains=word) | Q(email__icontains=word) | Q(unit__name__icontains=word)
+        )
+    if exclude is not None:
+        people = people.exclude(pk__in=exclude.values("pk"))
+    order = [Case(When(name__istartswith=words[0], then=Value(0)), default=Value(1))]
+    if first is not None:
+        order.insert(0, Case(When(pk__in=first.values("pk"), then=Value(0)), default=Value(1)))
+    return list(people.order_by(*order, "name", "pk")[:PICK_LIMIT])
 
 
 def person_for_viewer(*, viewer: Viewer) -> Person | None:

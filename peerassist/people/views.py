@@ -1,11 +1,13 @@
+import re
 import secrets
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from peerassist.core.scoping import require_manager, require_member
@@ -18,8 +20,11 @@ from peerassist.people.csv_import import (
 )
 from peerassist.people.forms import DirectoryFilterForm, ImportConfirmForm, ImportPeopleForm
 from peerassist.people.models import Person
+from peerassist.people.selectors import PICK_LIMIT
 
 PAGE_SIZE = 25
+#: The form field a picker's choice is posted as (the page that embeds it names it).
+PICK_FIELD = re.compile(r"[a-z_]{1,40}")
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -56,6 +61,21 @@ def directory(request: HttpRequest) -> HttpResponse:
         if value and key != "page":
             in_use[key] = value
     return push_url(response, f"{request.path}?{in_use.urlencode()}" if in_use else request.path)
+
+
+@require_GET
+def person_pick(request: HttpRequest) -> HttpResponse:
+    """The person picker's matches for what was typed (htmx swaps them under the search box):
+    members only (guests get 404 like every page outside their assist), the viewer's
+    organisation only, at most PICK_LIMIT."""
+    viewer = require_member(request.viewer)
+    query = request.GET.get("q", "").strip()[:200]
+    name = request.GET.get("name", "person_id")
+    if not PICK_FIELD.fullmatch(name):
+        return HttpResponseBadRequest(_("The picker's field name must be letters and _ only."))
+    people = selectors.person_pick(viewer=viewer, query=query)
+    context = {"query": query, "people": people, "field_name": name, "limit": PICK_LIMIT}
+    return render(request, "people/_pick_results.html", context)
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:

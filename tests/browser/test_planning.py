@@ -80,10 +80,17 @@ def test_organiser_plans_an_assist_writes_the_brief_and_adds_a_visiting_peer(
     page.get_by_role("navigation", name="This Peer Assist").get_by_role(
         "link", name="People and groups"
     ).click()
-    person = page.get_by_label("Person", exact=True)
-    chosen = person.locator("option").nth(3)
-    name = chosen.inner_text().split(" — ")[0]
-    person.select_option(chosen.get_attribute("value"))
+    # The type-ahead picker: type part of a name, the matches appear (htmx), arrows choose.
+    search = page.get_by_role("searchbox", name="Person")
+    search.press_sequentially("an", delay=30)
+    matches = page.locator("#add-person-results .pick-option label")
+    expect(matches.first).to_be_visible()
+    expect(page.locator("[data-picker-status]")).to_contain_text("match")
+    name = matches.nth(1).locator("strong").inner_text()
+    page.keyboard.press("Tab")  # "Find"
+    page.keyboard.press("Tab")  # the first match
+    page.keyboard.press("ArrowDown")  # the second: radio buttons move with the arrows
+    expect(page.locator("#add-person-results input[type=radio]").nth(1)).to_be_checked()
     page.get_by_label("Role", exact=True).select_option(label="Visiting peer")
     page.get_by_role("button", name="Add", exact=True).click()
 

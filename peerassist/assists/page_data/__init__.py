@@ -51,7 +51,7 @@ from peerassist.assists.page_data.one_assist import (
 from peerassist.assists.page_data.people import (
     Decline,
     PeoplePage,
-    candidate_list,
+    community_people,
     declines,
     group_list,
     language_choices,
@@ -85,7 +85,7 @@ __all__ = [
     "assist_rows",
     "assist_zone",
     "by_role",
-    "candidate_list",
+    "community_people",
     "declines",
     "group_list",
     "grouped",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, QuerySet
 
 from peerassist.assists import selectors
 from peerassist.assists.models import BreakoutGroup, JoinRequest, Participation, PeerAssist, Role
@@ -74,7 +74,6 @@ class PeoplePage:
     groups: list[BreakoutGroup]
     ungrouped: list[Participation]
     requests: list[JoinRequest]
-    candidates: list[Person]
     findings: Findings
     voices: int
     declined: list[Participation]
@@ -101,7 +100,6 @@ def people_page(*, viewer: Viewer, assist: PeerAssist) -> PeoplePage:
         requests=list(
             selectors.join_request_list(assist=assist).filter(status=JoinRequest.Decision.PENDING)
         ),
-        candidates=candidate_list(viewer=viewer, assist=assist),
         findings=grouped(review.findings, PAGE_FIELDS["people"]),
         voices=sum(1 for p in people if p.role in (Role.HOME_PEER, Role.VISITING_PEER)),
         declined=[p for p in everyone if not p.taking_part],
@@ -131,18 +129,16 @@ def group_list(*, assist: PeerAssist) -> list[BreakoutGroup]:
     return list(assist.groups.order_by("order", "pk"))
 
 
-def candidate_list(*, viewer: Viewer, assist: PeerAssist) -> list[Person]:
-    """People of the directory who do not take part yet, for the person picker; for an assist
-    held at a community's meeting or made from its topic, the community's members come
-    first (each marked `in_community`)."""
+def community_people(*, viewer: Viewer, assist: PeerAssist) -> QuerySet[Person]:
+    """For an assist held at a community's meeting or made from its topic: the community's
+    members who do not take part yet, whom the person picker offers first. Empty otherwise."""
     # By relation names, not by importing communities (a higher layer).
-    members = Person.objects.filter(pk=OuterRef("pk")).filter(
-        Q(communities__meetings__mini_assist=assist) | Q(communities__topics__assist=assist)
-    )
-    return list(
+    return (
         person_list(viewer=viewer)
         .prefetch_related(None)
+        .filter(
+            Q(communities__meetings__mini_assist=assist) | Q(communities__topics__assist=assist)
+        )
         .exclude(participations__assist=assist)
-        .annotate(in_community=Exists(members))
-        .order_by("-in_community", "name", "pk")
+        .distinct()
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +19,7 @@ from peerassist.assists.views._common import _assist, _form_refusal, _refusal
 from peerassist.core.access import ViewerRequest
 from peerassist.core.findings import Finding, RuleViolation
 from peerassist.core.scoping import Viewer
+from peerassist.people.selectors import PICK_LIMIT, person_pick
 
 
 def _people(
@@ -33,11 +35,41 @@ def _people(
         "assist": assist,
         "data": data,
         "refusal": refusal or [],
-        "add_form": add_form or forms.ParticipationAddForm(candidates=data.candidates),
+        "add_form": add_form or forms.ParticipationAddForm(),
+        **_picker(request, viewer, assist, add_form),
         "roles": Role.choices,
         "tab": "people",
     }
     return render(request, "assists/people.html", context, status=400 if refusal else 200)
+
+
+def _picker(
+    request: ViewerRequest,
+    viewer: Viewer,
+    assist: PeerAssist,
+    add_form: forms.ParticipationAddForm | None,
+) -> dict[str, Any]:
+    """The person picker's state: what was searched ("Find" without JavaScript, or kept from a
+    refused POST) and its matches, with the person chosen before still chosen."""
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:200]
+    cleaned = getattr(add_form, "cleaned_data", None) or {}
+    # A community's mini assist draws its peers from the community: its members are listed
+    # before anything is typed, and come first among the matches.
+    community = page_data.community_people(viewer=viewer, assist=assist)
+    if query:
+        people = person_pick(viewer=viewer, query=query, first=community)
+    else:
+        people = list(community.select_related("unit").order_by("name", "pk")[:PICK_LIMIT])
+    return {
+        "picker_id": "add-person",
+        "field_name": "person_id",
+        "find_url": reverse("assists:people", args=[assist.pk]) + "#add-h",
+        "query": query,
+        "pick_people": people,
+        "pick_community": bool(people) and not query,
+        "chosen": cleaned.get("person_id"),
+        "limit": PICK_LIMIT,
+    }
 
 
 def _participation(assist: PeerAssist, participation_id: int) -> Participation:
@@ -56,8 +88,7 @@ def people(request: ViewerRequest, assist_id: int) -> HttpResponse:
 @require_POST
 def participation_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
     viewer, assist = _assist(request, assist_id, edit=True)
-    candidates = page_data.candidate_list(viewer=viewer, assist=assist)
-    form = forms.ParticipationAddForm(request.POST, candidates=candidates)
+    form = forms.ParticipationAddForm(request.POST)
     if not form.is_valid():
         return _people(request, viewer, assist, add_form=form, refusal=_form_refusal(form))
     try:
