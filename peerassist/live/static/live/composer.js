@@ -43,7 +43,8 @@ export function createComposer(room) {
     const general = ui.question.options[0];
     ui.question.replaceChildren(
       general,
-      ...questions.map((q, i) => h("option", { value: String(i), text: `${i + 1}. ${q.length > 80 ? `${q.slice(0, 79)}…` : q}` })),
+      // The whole question, however long (the select fits its box; never cut at 80).
+      ...questions.map((q, i) => h("option", { value: String(i), text: `${i + 1}. ${q}`, title: q })),
     );
     ui.question.value = chosen;
     if (ui.question.selectedIndex < 0) ui.question.value = "";
