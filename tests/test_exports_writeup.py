@@ -53,7 +53,7 @@ def test_pdf_has_the_title_block_every_action_and_at_most_two_pages(writeup):
         TITLE,
         "Peer Assist write-up",
         "Meridian Test",
-        "14 July 2026",
+        "14 Jul 2026",
         *ACTION_TITLES,
     ]:
         assert expected in text

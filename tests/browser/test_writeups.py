@@ -73,3 +73,46 @@ def test_the_dashboard_draws_four_charts_each_with_its_table(organiser_page: Pag
     expect(page.locator("table caption").first).to_be_visible()
     screenshot(page, "writeup-dashboard")
     _assert_clean(page)
+
+
+# Every text ECharts draws: its option, read back from the chart in the page.
+CHART_TEXTS = """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
+  const option = window.echarts.getInstanceByDom(el).getOption();
+  const texts = [];
+  for (const axis of [...(option.xAxis || []), ...(option.yAxis || [])]) {
+    texts.push({ where: "axis", ...axis.axisLabel });
+  }
+  for (const legend of option.legend || []) texts.push({ where: "legend", ...legend.textStyle });
+  const names = [];
+  for (const series of option.series || []) {
+    if (series.label && series.label.show) texts.push({ where: series.type, ...series.label });
+    if (series.type === "graph") names.push(...series.data.map((d) => d.name));
+  }
+  return { id: el.dataset.chart, texts, names };
+})"""
+
+
+def _contrast(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)  # against the cards' white
+
+
+def test_dashboard_chart_text_is_readable_and_unit_names_whole(organiser_page: Page) -> None:
+    page = organiser_page
+    page.goto("/reports/dashboard/")
+    expect(page.locator("[data-chart] canvas")).to_have_count(4)
+    charts = page.evaluate(CHART_TEXTS)
+    for chart in charts:
+        for text in chart["texts"]:
+            assert text["fontSize"] >= 12, (chart["id"], text)
+            assert _contrast(text["color"]) >= 4.5, (chart["id"], text)
+            assert text.get("overflow") != "truncate", (chart["id"], text)
+    (flow,) = [c for c in charts if c["names"]]
+    table = page.locator(f"[data-chart='{flow['id']}'] ~ details table").text_content() or ""
+    for name in flow["names"]:
+        assert not name.endswith("…") and name in table, name
