@@ -98,9 +98,10 @@ def test_a_field_name_that_could_break_the_page_is_refused(member, directory):
 
 @pytest.fixture
 def ten_thousand(org):
-    """10,000 people in 50 units, every one of them called Person-something."""
+    """10,000 people in 50 units, every one of them called Person-something. (The units are not
+    named "Unit n" as UnitFactory names them: the two would collide, depending on test order.)"""
     units = Unit.objects.bulk_create(
-        Unit(organisation=org, name=f"Unit {n:02d}") for n in range(50)
+        Unit(organisation=org, name=f"Picker unit {n:02d}") for n in range(50)
     )
     Person.objects.bulk_create(
         Person(
