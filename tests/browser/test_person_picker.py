@@ -46,8 +46,11 @@ def test_the_picker_finds_and_adds_someone_by_keyboard(organiser_page: Page) -> 
     page.wait_for_load_state("networkidle")
     assert page.url == before  # no page load: htmx fetched the matches
     expect(options.first).to_be_visible()
+    page.wait_for_timeout(500)  # a late answer to the typing would replace the matches
     page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Find")).to_be_focused()
     page.keyboard.press("Tab")
+    expect(options.first).to_be_focused()
     page.keyboard.press("ArrowDown")
     chosen = options.nth(1)
     expect(chosen).to_be_checked()
