@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from peerassist.core.orgtransfer.tables import (
     DATA,
     FORMAT,
+    IDS_IN_JSON,
     IDS_IN_TEXT,
     MANIFEST,
     MEDIA_DIR,
@@ -208,6 +209,21 @@ def _rewrite_ids(label: str, obj: models.Model, remap: _Remap, where: str) -> No
 
             text = pattern.sub(swap, text)
         setattr(obj, field, text)
+    for (model_label, field), (how, target) in IDS_IN_JSON.items():
+        if model_label != label:
+            continue
+        value = getattr(obj, field)
+        # An id that is not in the archive (a note deleted since) is dropped: kept, it could
+        # name another row here.
+        if how == "keys" and isinstance(value, dict):
+            value = {
+                str(remap.get(target, k, where=where)): v
+                for k, v in value.items()
+                if remap.has(target, k)
+            }
+        elif how == "items" and isinstance(value, list):
+            value = [remap.get(target, i, where=where) for i in value if remap.has(target, i)]
+        setattr(obj, field, value)
 
 
 def organisation_import(path: Path) -> ImportReport:

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from peerassist.core.orgtransfer.tables import (
+    IDS_IN_JSON,
     IDS_IN_TEXT,
     ORGANISATION,
     SHARED,
@@ -63,6 +64,14 @@ def organisation_snapshot(slug: str) -> dict[str, list[str]]:
                         lambda m, t=target: m.group(0).replace(m.group(1), key(t, int(m.group(1)))),
                         value,
                     )
+            elif (label, field.name) in IDS_IN_JSON:
+                how, target = IDS_IN_JSON[(label, field.name)]
+                outside = f"{target}:outside"  # dropped by a move, as import-org does
+                if how == "keys":
+                    value = {key(target, int(k)): v for k, v in value.items()}
+                    value.pop(outside, None)
+                else:
+                    value = sorted(k for k in (key(target, int(i)) for i in value) if k != outside)
             values[field.name] = value
         for field in row._meta.many_to_many:
             if field.remote_field.through._meta.auto_created:  # type: ignore[attr-defined]

@@ -37,6 +37,15 @@ IDS_IN_TEXT: dict[tuple[str, str], list[tuple[re.Pattern[str], str]]] = {
     ],
 }
 
+#: Ids inside JSON fields: (model, field) → ("keys" of an object or "items" of a list, model
+#: of the ids). A ballot's dots are keyed by note; a room lists the steps open to anonymous
+#: questions. (The room's event log, a replay buffer for browsers reconnecting during a
+#: session, keeps the source's ids: move an organisation between sessions, docs/deploy.md.)
+IDS_IN_JSON: dict[tuple[str, str], tuple[str, str]] = {
+    ("live.Ballot", "dots"): ("keys", "live.Contribution"),
+    ("live.Room", "anonymous_step_ids"): ("items", "assists.AssistStep"),
+}
+
 
 class ExactJSONEncoder(DjangoJSONEncoder):
     """Django's JSON (and so `dumpdata`) cuts times to the millisecond; a move keeps every
@@ -117,7 +126,7 @@ def in_order(labels: list[str]) -> list[str]:
                 label_of(f.related_model)  # type: ignore[arg-type]
                 for f in [*foreign_keys(model), *model._meta.many_to_many]
                 if f.related_model is not model
-            }
+            } | {target for (of, _f), (_how, target) in IDS_IN_JSON.items() if of == label}
             if not (needs & set(remaining)):
                 ordered.append(label)
                 remaining.remove(label)
