@@ -101,4 +101,4 @@ class TimeZoneForm(forms.Form):
         super().__init__(*args, **kwargs)
         current = self.data.get("time_zone") or self.initial.get("time_zone") or ""
         widget = self.fields["time_zone"].widget
-        widget.choices = time_zone_choices(current if isinstance(current, str) else "")  # type: ignore[attr-defined]
+        widget.choices = time_zone_choices(current if isinstance(current, str) else "")

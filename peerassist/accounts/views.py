@@ -1,3 +1,5 @@
+from typing import cast
+
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -26,10 +28,11 @@ from peerassist.accounts.sso import (
     sso_configuration_for_email,
     sso_issuer_origins,
 )
+from peerassist.core.access import SignedInRequest
 from peerassist.core.scoping import require_member
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     viewer = request.viewer
     new_token = None
     form = ApiTokenForm()
@@ -58,7 +61,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def time_zone_save(request: HttpRequest) -> HttpResponse:
+def time_zone_save(request: SignedInRequest) -> HttpResponse:
     """Saves the signed-in person's time zone (from the account page or the home page's offer
     to keep the browser's zone), then goes back where they came from."""
     form = TimeZoneForm(request.POST)
@@ -66,7 +69,8 @@ def time_zone_save(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("accounts:profile")
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("time_zone", [_("Choose a time zone.")])))
+        reasons = form.errors.get("time_zone") or [_("Choose a time zone.")]
+        messages.error(request, " ".join(str(reason) for reason in reasons))
         return redirect(back or "accounts:profile")
     zone = form.cleaned_data["time_zone"]
     services.user_time_zone_set(user=request.user, time_zone=zone)
@@ -77,7 +81,7 @@ def time_zone_save(request: HttpRequest) -> HttpResponse:
     return redirect(back or "accounts:profile")
 
 
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: SignedInRequest) -> HttpResponse:
     viewer = request.viewer
     if viewer is None or not viewer.is_admin:
         raise PermissionDenied(
@@ -101,7 +105,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     if services.api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("The token was revoked; programs using it are now refused."))
     else:
@@ -109,7 +113,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-def sso_settings(request: HttpRequest) -> HttpResponse:
+def sso_settings(request: SignedInRequest) -> HttpResponse:
     """The organisation's single sign-on (OpenID Connect), for its administrators only."""
     viewer = request.viewer
     if viewer is None or not viewer.is_admin:
@@ -178,7 +182,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         # The form's answer may redirect to an identity provider: CSP form-action covers
         # redirects after a form is sent, so the providers' origins are allowed here only.
         policy = dict(settings.SECURE_CSP)
-        policy["form-action"] = [*policy.get("form-action", []), *origins]
+        policy["form-action"] = [*cast(list[str], policy.get("form-action", [])), *origins]
         response._csp_config = policy  # type: ignore[attr-defined]
     return response
 

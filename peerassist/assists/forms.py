@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -65,7 +65,9 @@ class AssistCreateForm(forms.Form):
     def __init__(self, *args: Any, formats: Iterable[Format] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.formats = list(formats)
-        self.fields["format_id"].choices = [(f.pk, f.name) for f in self.formats]
+        cast(forms.ChoiceField, self.fields["format_id"]).choices = [
+            (f.pk, f.name) for f in self.formats
+        ]
         if self.formats and not self.is_bound:
             standard = next((f for f in self.formats if f.kind == "standard"), self.formats[0])
             self.fields["format_id"].initial = standard.pk
@@ -168,7 +170,9 @@ class GroupAssignForm(forms.Form):
 
     def __init__(self, *args: Any, groups: Iterable[BreakoutGroup] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group_id"].choices = [("", _("No group"))] + [(g.pk, g.name) for g in groups]
+        cast(forms.ChoiceField, self.fields["group_id"]).choices = [("", _("No group"))] + [
+            (g.pk, g.name) for g in groups
+        ]
 
 
 class DecisionForm(forms.Form):
@@ -254,10 +258,12 @@ class LogisticsForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
-        self.fields["languages"].choices = [(lang.code, lang.name) for lang in languages]
+        cast(forms.ChoiceField, self.fields["languages"]).choices = [
+            (lang.code, lang.name) for lang in languages
+        ]
         current = (data or {}).get("time_zone") or self.initial.get("time_zone") or ""
         widget = self.fields["time_zone"].widget
-        widget.choices = time_zone_choices(current if isinstance(current, str) else "")  # type: ignore[attr-defined]
+        widget.choices = time_zone_choices(current if isinstance(current, str) else "")
         # A past date already stored (the brief went out then) may stay; a new one may not.
         self.stored_send_on = stored_send_on
 

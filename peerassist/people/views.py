@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
+from peerassist.core.access import ViewerRequest
 from peerassist.core.scoping import require_manager, require_member
 from peerassist.people import selectors
 from peerassist.people.csv_import import (
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 PICK_FIELD = re.compile(r"[a-z_]{1,40}")
 
 
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: ViewerRequest) -> HttpResponse:
     viewer = require_member(request.viewer)
     form = DirectoryFilterForm(
         request.GET or None,
@@ -59,12 +60,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     in_use = QueryDict(mutable=True)
     for key, value in request.GET.items():
         if value and key != "page":
-            in_use[key] = value
+            in_use[key] = str(value)
     return push_url(response, f"{request.path}?{in_use.urlencode()}" if in_use else request.path)
 
 
 @require_GET
-def person_pick(request: HttpRequest) -> HttpResponse:
+def person_pick(request: ViewerRequest) -> HttpResponse:
     """The person picker's matches for what was typed (htmx swaps them under the search box):
     members only (guests get 404 like every page outside their assist), the viewer's
     organisation only, at most PICK_LIMIT."""
@@ -78,7 +79,7 @@ def person_pick(request: HttpRequest) -> HttpResponse:
     return render(request, "people/_pick_results.html", context)
 
 
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: ViewerRequest, person_id: int) -> HttpResponse:
     viewer = require_member(request.viewer)
     try:
         person = selectors.person_get(viewer=viewer, person_id=person_id)
@@ -92,8 +93,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 IMPORT_KEPT_SECONDS = 60 * 60
 
 
-def _kept_import_key(request: HttpRequest, token: str) -> str:
-    viewer = request.viewer
+def _kept_import_key(request: ViewerRequest, token: str) -> str:
+    viewer = require_member(request.viewer)
     return f"people-import:{viewer.organisation.pk}:{request.user.pk}:{token}"
 
 
@@ -122,10 +123,10 @@ def _render_import(
 
 
 def _show_preview(
-    request: HttpRequest, form: ImportPeopleForm, data: bytes, create_units: bool
+    request: ViewerRequest, form: ImportPeopleForm, data: bytes, create_units: bool
 ) -> HttpResponse:
     """Check the file and list every change it would make; nothing is written yet."""
-    viewer = request.viewer
+    viewer = require_member(request.viewer)
     preview = people_import_preview(
         organisation=viewer.organisation, data=data, create_units=create_units
     )
@@ -141,7 +142,7 @@ def _show_preview(
     return _render_import(request, form, preview=preview, confirm=confirm)
 
 
-def import_people(request: HttpRequest) -> HttpResponse:
+def import_people(request: ViewerRequest) -> HttpResponse:
     """Upload a file, see every change it would make, then confirm to write it."""
     viewer = require_manager(request.viewer)
     form = ImportPeopleForm()
