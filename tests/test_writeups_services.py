@@ -11,7 +11,7 @@ from peerassist.assists.models import Status, Visibility
 from peerassist.core.findings import RuleViolation
 from peerassist.notifications.models import Notification
 from peerassist.webhooks.models import Delivery, Webhook
-from peerassist.writeups import selectors, services
+from peerassist.writeups import diffing, selectors, services
 from peerassist.writeups.models import (
     Action,
     ActionStatus,
@@ -303,7 +303,7 @@ def test_redraft_keeps_the_edited_text_as_a_version(concluded):
 
 
 def test_diff_marks_added_and_removed_lines():
-    lines = selectors.diff_lines("a\nb\nc\n", "a\nB\nc\nd\n")
+    lines = diffing.diff_lines("a\nb\nc\n", "a\nB\nc\nd\n")
     assert [(line.op, line.text) for line in lines] == [
         ("same", "a"),
         ("remove", "b"),

@@ -13,7 +13,7 @@ from peerassist.api.writeups.schemas import (
     WriteUpOut,
 )
 from peerassist.core.scoping import Viewer
-from peerassist.writeups import length, selectors, services
+from peerassist.writeups import diffing, length, selectors, services
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import WriteUp, WriteUpVersion
 
@@ -108,7 +108,7 @@ def get_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, obj
     return {
         **_version_summary(version),
         "body": version.body,
-        "diff": [line.__dict__ for line in selectors.diff_lines(version.body, writeup.body)],
+        "diff": [line.__dict__ for line in diffing.diff_lines(version.body, writeup.body)],
     }
 
 

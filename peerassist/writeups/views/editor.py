@@ -23,7 +23,7 @@ from peerassist.core.access import (
 from peerassist.core.findings import RuleViolation
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
-from peerassist.writeups import forms, length, rules, selectors, services
+from peerassist.writeups import diffing, forms, length, rules, selectors, services
 from peerassist.writeups.markdown import render_markdown
 from peerassist.writeups.models import WriteUp, WriteUpStatus, WriteUpVersion
 from peerassist.writeups.views.concluding import viewer_of
@@ -202,7 +202,7 @@ def version(request: ViewerRequest, assist_id: int, number: int) -> HttpResponse
         old = selectors.version_list(writeup=current).get(number=number)
     except WriteUpVersion.DoesNotExist:
         raise Http404(_("There is no such version.")) from None
-    lines = selectors.diff_lines(old.body, current.body)
+    lines = diffing.diff_lines(old.body, current.body)
     context = _context(
         viewer,
         assist,
