@@ -3,6 +3,7 @@ board at once, side by side, while a group's note-taker starts on their own grou
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -248,27 +249,54 @@ def projector_setup(browser: Browser, app_server: AppServer, step: str) -> dict[
     return data
 
 
+#: The page shown and its starred notes' boxes and texts, read in ONE script run: the projector
+#: redraws its notes on every room event and turns pages by itself every 12 s, so reading note
+#: by note could mix two drawings (a note replaced between being found and measured).
+SNAPSHOT = """() => {
+  const list = document.querySelector("[data-starred]");
+  const label = document.querySelector("[data-testid=starred-page]").textContent;
+  const notes = [...list.querySelectorAll("[data-testid=contribution]")].map((note) => {
+    const box = note.getBoundingClientRect();
+    return { top: box.top, bottom: box.bottom, height: box.height,
+             text: note.querySelector(".note-text").innerText };
+  });
+  return { label, notes };
+}"""
+
+
 def starred_pages(page: Page) -> list[list[str]]:
     """The starred notes of each page, turning them with the clicker's PageDown; each page's
-    notes are checked to lie wholly on the 1080-pixel screen."""
+    notes are checked to lie wholly on the 1080-pixel screen. Pages are recorded by the number
+    the screen shows, so a turn of the projector's own between two reads loses nothing."""
     indicator = page.get_by_test_id("starred-page")
     starred = page.locator("[data-starred]")
     expect(indicator).to_be_visible()
     total = int(starred.get_attribute("data-pages") or "0")
     assert total >= 2
-    pages = []
-    for number in range(1, total + 1):
-        expect(indicator).to_have_text(f"page {number} of {total}")
-        notes = starred.get_by_test_id("contribution")
-        assert notes.count() >= 1
-        for box in (n.bounding_box() for n in notes.all()):
-            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 1080, box
-        pages.append([n.locator(".note-text").inner_text() for n in notes.all()])
-        if number == 1:
+    pages: dict[int, list[str]] = {}
+    for _ in range(total * 4):
+        shot = page.evaluate(SNAPSHOT)
+        found = re.search(r"page (\d+) of", shot["label"])
+        assert found, shot["label"]
+        number = int(found.group(1))
+        assert shot["notes"], shot
+        for note in shot["notes"]:
+            assert note["height"] > 0 and note["top"] >= 0 and note["bottom"] <= 1080, note
+        pages[number] = [note["text"] for note in shot["notes"]]
+        if number == 1 and len(pages) == 1:
             screenshot(page, "projector-starred-pages-1080p")
+        if len(pages) == total:
+            break
         page.keyboard.press("PageDown")
-    expect(indicator).to_have_text(f"page 1 of {total}")  # round again
-    return pages
+    assert sorted(pages) == list(range(1, total + 1)), sorted(pages)
+    # From the last page the clicker goes round to the first.
+    for _ in range(total):
+        if page.evaluate(SNAPSHOT)["label"] == f"page {total} of {total}":
+            break
+        page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")
+    expect(indicator).to_have_text(f"page 1 of {total}")
+    return [pages[n] for n in range(1, total + 1)]
 
 
 def test_the_projector_pages_the_starred_notes_at_1080p(
