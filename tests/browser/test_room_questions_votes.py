@@ -42,9 +42,28 @@ def both_widths(page: Page, name: str) -> None:
 
 
 def place(page: Page, option: str, dots: int) -> None:
+    """Put `dots` more dots on an option, one click at a time, each seen on the panel
+    before the next (so a lost click fails here, at the click, not at the results)."""
     row = page.get_by_test_id("vote-option").filter(has_text=option)
-    for _ in range(dots):
+    count = row.get_by_test_id("vote-count")
+    placed = count.inner_text().count("●")
+    for n in range(placed + 1, placed + dots + 1):
         row.get_by_role("button", name=re.compile(r"^One dot more on")).click()
+        expect(count).to_have_text("●" * n)
+
+
+# Posts a note from the page every 120 ms until stopped: the room of everyone else redraws
+# on each, as it does in a busy session.
+CHATTER = """() => {
+  let n = 0;
+  const text = document.querySelector("[data-composer-text]");
+  const post = document.querySelector("[data-composer-post]");
+  window.chatter = setInterval(() => {
+    text.value = `Chatter ${++n} ${Date.now()}`;
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+    post.click();
+  }, 120);
+}"""
 
 
 def test_an_anonymous_question_and_a_dot_vote(
@@ -83,12 +102,28 @@ def test_an_anonymous_question_and_a_dot_vote(
     for option in options:
         expect(facilitator.get_by_label(re.compile(re.escape(option)))).to_be_visible()
         facilitator.get_by_label(re.compile(re.escape(option))).check()
-    facilitator.get_by_label("Dots per person").fill("2")
+    facilitator.get_by_label("Dots per person").fill("3")
     facilitator.get_by_role("button", name="Open the vote").click()
     expect(home.get_by_test_id("vote-open")).to_be_visible()
     both_widths(facilitator, "room-vote-open-facilitator")
 
-    place(home, options[0], 2)
+    # Three quick clicks on "+", each held 250 ms, while the visiting peer's notes keep
+    # arriving and redrawing the vote panel: all three count (issue 16: a redraw between
+    # mousedown and mouseup used to lose the click).
+    visitor.get_by_test_id("composer-kind").select_option("practice")
+    visitor.evaluate(CHATTER)
+    more = (
+        home.get_by_test_id("vote-option")
+        .filter(has_text=options[0])
+        .get_by_role("button", name=re.compile(r"^One dot more on"))
+    )
+    for _ in range(3):
+        more.click(delay=250)
+    visitor.evaluate("() => clearInterval(window.chatter)")
+    expect(home.get_by_test_id("vote-option").filter(has_text=options[0])).to_contain_text("●●●")
+    expect(home.get_by_test_id("vote-status")).to_have_text("0 of your 3 dots left.")
+    chatter = home.get_by_test_id("contribution").filter(has_text=re.compile(r"Chatter 3 \d"))
+    expect(chatter).to_have_count(1)  # the notes did arrive meanwhile
     home.get_by_role("button", name="Cast my dots").click()
     expect(home.get_by_text("Your dots are in.")).to_be_visible()
     place(visitor, options[0], 1)
@@ -110,12 +145,12 @@ def test_an_anonymous_question_and_a_dot_vote(
         results = page.get_by_test_id("vote-results")
         expect(results).to_contain_text("Vote results (2 voted)")
         expect(results.locator("li").first).to_contain_text(options[0])
-        expect(results.locator("li").first).to_contain_text("3 dots")
-    expect(projector.get_by_test_id("projector-votes")).to_contain_text("3 dots")
+        expect(results.locator("li").first).to_contain_text("4 dots")
+    expect(projector.get_by_test_id("projector-votes")).to_contain_text("4 dots")
     both_widths(home, "room-vote-results-home")
     both_widths(projector, "projector-votes-questions")
 
     # After a reload the room shows the same: the ballot, the results, the anonymous question.
     home.reload()
-    expect(home.get_by_test_id("vote-results")).to_contain_text("3 dots")
+    expect(home.get_by_test_id("vote-results")).to_contain_text("4 dots")
     expect(notes(home, question)).to_contain_text("Asked anonymously")

@@ -8,6 +8,20 @@ import { format, h } from "./render.js";
 
 const VOTABLE = new Set(["option", "recommendation", "action_idea", "insight"]);
 
+// Writes that touch the DOM only when the value changes, so an aria-live region is not
+// re-announced and a button is not disturbed when nothing about it changed.
+function setText(node, text) {
+  if (node && node.textContent !== text) node.textContent = text;
+}
+
+function setAttr(node, name, value) {
+  if (node && node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
+function setDisabled(node, disabled) {
+  if (node && node.disabled !== disabled) node.disabled = disabled;
+}
+
 export function createVoting(room) {
   const { ui, S, model, store } = room;
   const draft = new Map(); // vote id -> {note id: dots} being placed, not cast yet
@@ -73,28 +87,64 @@ export function createVoting(room) {
     return Object.values(dots).reduce((n, v) => n + v, 0);
   }
 
+  // The open vote's panel is built once and then updated in place: the room redraws it on
+  // every event (someone else's ballot, a new note), and a panel rebuilt between the
+  // mousedown and the mouseup of a click on "+" lost that click (issue 16), and moved the
+  // keyboard focus off the button pressed.
   function openVoteView(vote) {
-    const dots = allocation(vote);
-    const left = vote.dots - used(dots);
-    const mine = myBallot(vote);
     const canVote = mayVote(vote);
-    const items = vote.note_ids.map((id) => {
-      const n = dots[id] || 0;
-      return h(
+    const items = vote.note_ids.map((id) =>
+      h(
         "li",
         { className: "vote-option", dataset: { noteId: id, testid: "vote-option" } },
-        h("span", { className: "vote-text", text: noteText(id) }),
+        h("span", { className: "vote-text" }),
         canVote
           ? h(
               "span",
               { className: "vote-dots" },
-              h("button", { type: "button", className: "secondary", text: "−", "aria-label": format(S.vote_less, { note: noteText(id) }), dataset: { dot: "-1" }, disabled: n === 0 }),
-              h("span", { className: "vote-count", "aria-live": "polite", text: "●".repeat(n) || "0", "aria-label": format(S.vote_dots_on, { n }) }),
-              h("button", { type: "button", className: "secondary", text: "+", "aria-label": format(S.vote_more, { note: noteText(id) }), dataset: { dot: "1" }, disabled: left <= 0 }),
+              h("button", { type: "button", className: "secondary", text: "−", dataset: { dot: "-1" } }),
+              h("span", { className: "vote-count", "aria-live": "polite", dataset: { testid: "vote-count" } }),
+              h("button", { type: "button", className: "secondary", text: "+", dataset: { dot: "1" } }),
             )
           : null,
-      );
-    });
+      ),
+    );
+    const view = h(
+      "div",
+      { className: "vote open", dataset: { voteId: vote.id, testid: "vote-open" } },
+      h("p", { className: "vote-head" }),
+      h("ol", { className: "vote-options" }, ...items),
+      h("p", { className: "help vote-status", "aria-live": "polite", dataset: { testid: "vote-status" } }),
+      canVote ? h("p", {}, h("button", { type: "button", dataset: { cast: "" } })) : null,
+      room.may().control ? h("p", {}, h("button", { type: "button", className: "secondary", text: S.vote_close, dataset: { close: "" } })) : null,
+    );
+    fillOpenVote(view, vote);
+    return view;
+  }
+
+  /** Counts, labels and disabled states of an open vote's panel, written only where changed. */
+  function fillOpenVote(view, vote) {
+    const dots = allocation(vote);
+    const left = vote.dots - used(dots);
+    const mine = myBallot(vote);
+    const canVote = mayVote(vote);
+    setText(view.querySelector(".vote-head"), format(S.vote_open_head, { n: vote.dots, ballots: vote.ballots }));
+    for (const item of view.querySelectorAll("li[data-note-id]")) {
+      const id = Number(item.dataset.noteId);
+      const n = dots[id] || 0;
+      const text = noteText(id);
+      setText(item.querySelector(".vote-text"), text);
+      const less = item.querySelector('button[data-dot="-1"]');
+      if (!less) continue;
+      const more = item.querySelector('button[data-dot="1"]');
+      const count = item.querySelector(".vote-count");
+      setAttr(less, "aria-label", format(S.vote_less, { note: text }));
+      setAttr(more, "aria-label", format(S.vote_more, { note: text }));
+      setText(count, "●".repeat(n) || "0");
+      setAttr(count, "aria-label", format(S.vote_dots_on, { n }));
+      setDisabled(less, n === 0);
+      setDisabled(more, left <= 0);
+    }
     const status = mine
       ? mine.queued
         ? S.vote_queued
@@ -102,17 +152,14 @@ export function createVoting(room) {
       : canVote
         ? format(S.vote_left, { n: left, total: vote.dots, count: vote.dots })
         : S.vote_watch;
-    return h(
-      "div",
-      { className: "vote open", dataset: { voteId: vote.id, testid: "vote-open" } },
-      h("p", { className: "vote-head", text: format(S.vote_open_head, { n: vote.dots, ballots: vote.ballots }) }),
-      h("ol", { className: "vote-options" }, ...items),
-      h("p", { className: "help", "aria-live": "polite", text: status }),
-      canVote ? h("p", {}, h("button", { type: "button", text: mine ? S.vote_recast : S.vote_cast, dataset: { cast: "" }, disabled: used(dots) === 0 })) : null,
-      room.may().control
-        ? h("p", {}, h("button", { type: "button", className: "secondary", text: S.vote_close, dataset: { close: "" }, disabled: !room.socket.connected }))
-        : null,
-    );
+    setText(view.querySelector(".vote-status"), status);
+    const cast = view.querySelector("button[data-cast]");
+    if (cast) {
+      setText(cast, mine ? S.vote_recast : S.vote_cast);
+      setDisabled(cast, used(dots) === 0);
+    }
+    const close = view.querySelector("button[data-close]");
+    if (close) setDisabled(close, !room.socket.connected);
   }
 
   function resultsView(vote) {
@@ -141,7 +188,7 @@ export function createVoting(room) {
   }
 
   function setupView() {
-    const notes = ((model.room && model.room.contributions) || []).filter((c) => !c.deleted && !c.merged_into && VOTABLE.has(c.kind));
+    const notes = setupNotes();
     if (notes.length < 2) return h("p", { className: "help", text: S.vote_need_notes });
     return h(
       "form",
@@ -180,25 +227,73 @@ export function createVoting(room) {
     );
   }
 
+  function setupNotes() {
+    return ((model.room && model.room.contributions) || []).filter((c) => !c.deleted && !c.merged_into && VOTABLE.has(c.kind));
+  }
+
+  /** What the panel is made of: a part is rebuilt only when its key changes, else updated. */
+  function parts() {
+    const all = votes();
+    const open = all.find((v) => v.status === "open");
+    const closed = all.filter((v) => v.status === "closed").slice(-1);
+    const list = [];
+    if (open) {
+      list.push({
+        key: JSON.stringify(["open", open.id, open.dots, open.note_ids, mayVote(open), Boolean(room.may().control)]),
+        build: () => openVoteView(open),
+        update: (view) => fillOpenVote(view, open),
+      });
+    } else if (room.may().control) {
+      const notes = setupNotes();
+      list.push({
+        key: JSON.stringify(["setup", notes.map((c) => [c.id, c.kind, c.text])]),
+        build: setupView,
+        update: (view) => {
+          const submit = view.querySelector('button[type="submit"]');
+          if (submit) setDisabled(submit, !room.socket.connected);
+        },
+      });
+    }
+    for (const vote of closed.reverse()) {
+      list.push({
+        key: JSON.stringify(["closed", vote.id, vote.ballots, vote.results, vote.note_ids.map((id) => [id, noteText(id)])]),
+        build: () => resultsView(vote),
+        update: () => {},
+      });
+    }
+    return { list, open, closed };
+  }
+
+  const shown = new Map(); // part key -> its element on screen
+
   function render() {
     if (!ui.votes) return;
-    // Redrawn as notes come: keep what the facilitator has already chosen in the setup form.
+    // A rebuilt setup form keeps what the facilitator has already chosen in it.
     const chosen = new Set([...ui.votes.querySelectorAll("input[data-vote-note]:checked")].map((i) => i.value));
     const dotsField = ui.votes.querySelector("[data-vote-dots]");
     const votersField = ui.votes.querySelector("[data-vote-voters]");
     const kept = { dots: dotsField && dotsField.value, voters: votersField && votersField.value };
-    const all = votes();
-    const open = all.find((v) => v.status === "open");
-    const closed = all.filter((v) => v.status === "closed").slice(-1);
-    const parts = [];
-    if (open) parts.push(openVoteView(open));
-    else if (room.may().control) parts.push(setupView());
-    parts.push(...closed.reverse().map(resultsView));
-    ui.votes.replaceChildren(...parts);
-    for (const input of ui.votes.querySelectorAll("input[data-vote-note]")) input.checked = chosen.has(input.value);
-    if (kept.dots && ui.votes.querySelector("[data-vote-dots]")) ui.votes.querySelector("[data-vote-dots]").value = kept.dots;
-    if (kept.voters && ui.votes.querySelector("[data-vote-voters]")) ui.votes.querySelector("[data-vote-voters]").value = kept.voters;
-    ui.votesBox.hidden = parts.length === 0 || (!open && !closed.length && !room.may().control);
+    const { list, open, closed } = parts();
+    const elements = list.map((part) => {
+      const current = shown.get(part.key);
+      if (current && current.parentNode === ui.votes) {
+        part.update(current);
+        return current;
+      }
+      return part.build();
+    });
+    shown.clear();
+    list.forEach((part, i) => shown.set(part.key, elements[i]));
+    const same = elements.length === ui.votes.children.length && elements.every((e, i) => ui.votes.children[i] === e);
+    if (!same) {
+      ui.votes.replaceChildren(...elements);
+      for (const input of ui.votes.querySelectorAll("input[data-vote-note]")) input.checked = chosen.has(input.value);
+      const newDots = ui.votes.querySelector("[data-vote-dots]");
+      if (kept.dots && newDots && newDots !== dotsField) newDots.value = kept.dots;
+      const newVoters = ui.votes.querySelector("[data-vote-voters]");
+      if (kept.voters && newVoters && newVoters !== votersField) newVoters.value = kept.voters;
+    }
+    ui.votesBox.hidden = elements.length === 0 || (!open && !closed.length && !room.may().control);
   }
 
   if (ui.votes) {
@@ -214,9 +309,7 @@ export function createVoting(room) {
         if (Number(dotButton.dataset.dot) > 0 && used(dots) >= vote.dots) return;
         if (next) dots[id] = next;
         else delete dots[id];
-        render();
-        const again = ui.votes.querySelector(`[data-note-id="${id}"] button[data-dot="${dotButton.dataset.dot}"]`);
-        if (again && !again.disabled) again.focus();
+        render(); // in place: the button pressed keeps the focus (unless it is now disabled)
       } else if (event.target.closest("button[data-cast]")) {
         const ballots = pending();
         ballots[vote.id] = { client_id: newClientId(), dots: { ...allocation(vote) } };
