@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from peerassist.assists.models import Participation, Role
@@ -37,3 +38,41 @@ class InviteForm(forms.Form):
             ],
             widget=forms.CheckboxSelectMultiple,
         )
+
+
+class PersonIdsField(forms.Field):
+    """Several person ids (repeated form fields); anything but a whole number is an error."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        ids = []
+        for item in value or []:
+            try:
+                ids.append(int(item))
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    _("“%(value)s” is not a person from this list."), params={"value": item}
+                ) from None
+        return ids
+
+
+class SelectedPeopleForm(forms.Form):
+    """What the Invitations tab's bulk form posts: the people ticked, or "select all" over the
+    people the page listed (so that it works without JavaScript, and never reaches someone
+    added since the page loaded)."""
+
+    person_ids = PersonIdsField(required=False)
+    select_all = forms.BooleanField(required=False)
+    listed = PersonIdsField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        chosen = set(data.get("listed", [])) if data.get("select_all") else set()
+        chosen |= set(data.get("person_ids", []))
+        if not chosen:
+            raise ValidationError(_("Choose at least one person to invite."))
+        data["chosen"] = sorted(chosen)
+        return data

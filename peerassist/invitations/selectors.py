@@ -69,3 +69,14 @@ def my_assist_list(*, viewer: Viewer) -> list[Participation]:
     for participation in participations:
         participation.invitation = invitations.get(participation.assist_id)  # type: ignore[attr-defined]
     return participations
+
+
+def suggestions_taking_part(*, assist: PeerAssist) -> set[str]:
+    """The e-mail addresses (lower case) that invitees suggested asking instead and that
+    already take part: the tab offers "invite them" only for the others."""
+    suggested = Invitation.objects.filter(assist=assist).exclude(suggested_email="")
+    emails = {email.lower() for email in suggested.values_list("suggested_email", flat=True)}
+    taking_part = Participation.objects.filter(assist=assist).values_list(
+        "person__email", flat=True
+    )
+    return {email.lower() for email in taking_part if email and email.lower() in emails}

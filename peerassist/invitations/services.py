@@ -133,6 +133,51 @@ def invitation_send(
     return [_invite(viewer, assist, participations[pid]) for pid in sorted(participations)]
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """Someone a bulk invitation left out, and why ("already_invited", "not_taking_part")."""
+
+    person_id: int
+    name: str  # "" when they do not take part: an id from elsewhere names no one
+    reason: str
+
+
+@dataclass(frozen=True)
+class BulkInvitation:
+    sent: list[Invitation]
+    skipped: list[Skipped]
+
+
+@transaction.atomic
+def invitations_send_selected(
+    *, viewer: Viewer, assist: PeerAssist, person_ids: Iterable[int]
+) -> BulkInvitation:
+    """The Invitations tab's bulk action ("select all" or a few): invite those chosen who take
+    part and are not invited yet, through `invitation_send`; report the others with a reason
+    instead of refusing all (a page loaded before someone else invited them, or removed them)."""
+    if not assist_rights(viewer=viewer, assist=assist).edit_plan:
+        raise PermissionDenied(
+            _("Only the home team, the facilitator and organisers can send invitations.")
+        )
+    wanted = set(person_ids)
+    names = dict(
+        Participation.objects.filter(assist=assist, person_id__in=wanted).values_list(
+            "person_id", "person__name"
+        )
+    )
+    invited = set(
+        Invitation.objects.filter(
+            assist=assist, person_id__in=wanted, cancelled_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    skipped = [Skipped(pid, "", "not_taking_part") for pid in sorted(wanted - set(names))] + [
+        Skipped(pid, names[pid], "already_invited") for pid in sorted(invited & set(names))
+    ]
+    to_send = set(names) - invited
+    sent = invitation_send(viewer=viewer, assist=assist, person_ids=to_send) if to_send else []
+    return BulkInvitation(sent=sent, skipped=skipped)
+
+
 @transaction.atomic
 def guest_invite(
     *, viewer: Viewer, assist: PeerAssist, name: str, email: str, role: str
@@ -149,6 +194,19 @@ def guest_invite(
     except ValidationError:
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     person = Person.objects.for_org(assist.organisation).filter(email__iexact=email).first()
+    if (
+        person is not None
+        and Invitation.objects.filter(
+            assist=assist, person=person, cancelled_at__isnull=True
+        ).exists()
+    ):
+        # A second click, or a stale page: "Send again" on their row re-sends on purpose.
+        raise ValidationError(
+            {
+                "email": _("%(name)s is already invited; use “Send again” to remind them.")
+                % {"name": person.name}
+            }
+        )
     if person is None:
         # Their own time zone is unknown: the assist's is a better guess than UTC.
         person = Person.objects.create(

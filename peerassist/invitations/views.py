@@ -46,6 +46,7 @@ def _manage(
     assist: PeerAssist,
     *,
     guest_form: forms.GuestForm | None = None,
+    invite_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     uninvited = list(selectors.uninvited_participations(assist=assist))
@@ -62,6 +63,8 @@ def _manage(
         "invitations": list(selectors.invitation_list(assist=assist)),
         "invite_form": forms.InviteForm(participations=uninvited),
         "uninvited": uninvited,
+        "invite_errors": invite_errors or [],
+        "suggestions_taking_part": selectors.suggestions_taking_part(assist=assist),
         "guest_form": guest_form or forms.GuestForm(),
         "invitable": assist.status in services.INVITABLE_STATUSES,
     }
@@ -82,30 +85,66 @@ def _refused(request: ViewerRequest, error: Exception) -> None:
         messages.error(request, " ".join(error.messages))
 
 
+def _skipped_reasons(skipped: list[services.Skipped]) -> list[str]:
+    """Why people were left out of a bulk invitation, in words (people not in the assist are
+    only counted: their ids may come from anywhere)."""
+    reasons = []
+    if already := [s.name for s in skipped if s.reason == "already_invited"]:
+        reasons.append(
+            ngettext(
+                "%(count)s person was already invited, so skipped: %(names)s.",
+                "%(count)s people were already invited, so skipped: %(names)s.",
+                len(already),
+            )
+            % {"count": len(already), "names": ", ".join(already)}
+        )
+    if outside := [s for s in skipped if s.reason == "not_taking_part"]:
+        reasons.append(
+            ngettext(
+                "%(count)s person chosen does not take part in this assist (removed since the "
+                "page loaded?), so skipped.",
+                "%(count)s people chosen do not take part in this assist (removed since the "
+                "page loaded?), so skipped.",
+                len(outside),
+            )
+            % {"count": len(outside)}
+        )
+    return reasons
+
+
 @require_POST
 def send(request: ViewerRequest, assist_id: int) -> HttpResponse:
+    """Invite the people ticked on the tab, or everyone it listed ("select all"): reports how
+    many were invited and who was skipped and why; nothing sent is a 400 with the reason."""
     viewer, assist = _assist(request, assist_id, edit=True)
-    uninvited = selectors.uninvited_participations(assist=assist)
-    form = forms.InviteForm(request.POST, participations=uninvited)
+    form = forms.SelectedPeopleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose at least one person to invite."))
-        return redirect("invitations:manage", assist.pk)
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        return _manage(request, assist, invite_errors=errors, status=400)
     try:
-        sent = services.invitation_send(
-            viewer=viewer, assist=assist, person_ids=form.cleaned_data["person_ids"]
+        result = services.invitations_send_selected(
+            viewer=viewer, assist=assist, person_ids=form.cleaned_data["chosen"]
         )
     except (RuleViolation, ValidationError) as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s invitation is on its way.",
-                "%(count)s invitations are on their way.",
-                len(sent),
-            )
-            % {"count": len(sent)},
+        if isinstance(error, RuleViolation):
+            errors = [finding.message for finding in error.findings]
+        else:
+            errors = list(error.messages)
+        return _manage(request, assist, invite_errors=errors, status=400)
+    reasons = _skipped_reasons(result.skipped)
+    if not result.sent:
+        return _manage(request, assist, invite_errors=reasons, status=400)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s invitation is on its way.",
+            "%(count)s invitations are on their way.",
+            len(result.sent),
         )
+        % {"count": len(result.sent)},
+    )
+    for reason in reasons:
+        messages.warning(request, reason)
     return redirect("invitations:manage", assist.pk)
 
 
