@@ -217,6 +217,14 @@ def test_a_visiting_peers_note_reaches_the_projector(
     expect(notes(facilitator, text)).to_have_count(1)
     screenshot(projector, "live-projector-note")
 
+    # The projector redraws on every room event but keeps the node of a note that did not
+    # change (a mark put on it survives the next note), and shows the new one.
+    notes(projector, text).evaluate("node => { node.dataset.kept = 'yes'; }")
+    second = unique("The neighbours' visits reached those without a phone")
+    post_note(visitor, second, kind="lesson")
+    expect(notes(projector, second)).to_have_count(1)
+    expect(notes(projector, text)).to_have_attribute("data-kept", "yes")
+
 
 def test_notes_typed_offline_arrive_once_everywhere_when_back_online(
     app_server: AppServer, live_room: Room, pages: OpenPage

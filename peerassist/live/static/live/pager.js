@@ -77,14 +77,28 @@ export function createPager(list, { indicator, strings, seconds = 12, bottomMarg
     draw();
   }
 
-  /** Show these elements, paged to fit; the page shown stays where it was if it still exists. */
+  /** Show these elements, paged to fit; the page shown stays where it was if it still exists.
+   * The same elements in the same room on the screen are left as they are: not measured
+   * again, the page and its turning timer untouched. */
   function show(elements) {
+    const room = roomFor();
+    if (elements.length === nodes.length && elements.every((node, i) => nodes[i] === node) && room === shownRoom) return;
     nodes = elements;
+    shownRoom = room;
     measure();
     draw();
   }
 
-  window.addEventListener("resize", () => show(nodes));
+  // The height and width the list has: a change (a box above it appeared, the window was
+  // resized) calls for measuring again.
+  let shownRoom = "";
+  const roomFor = () => `${available()}x${list.clientWidth}`;
+
+  window.addEventListener("resize", () => {
+    shownRoom = roomFor();
+    measure();
+    draw();
+  });
   document.addEventListener("keydown", (event) => {
     if (pages.length < 2 || event.altKey || event.ctrlKey || event.metaKey) return;
     if (NEXT.has(event.key)) turn(1);

@@ -5,7 +5,7 @@ import { makeAnnouncer } from "./announcer.js";
 import { Countdown, ServerClock } from "./countdown.js";
 import { RoomModel } from "./model.js";
 import { createPager } from "./pager.js";
-import { format, h, linkify, readJson } from "./render.js";
+import { format, h, keyedNodes, linkify, readJson, showNodes } from "./render.js";
 import { LiveSocket } from "./socket.js";
 
 const LATEST = 6;
@@ -145,6 +145,16 @@ function start(root) {
     );
   }
 
+  // Every room event redraws the screen; a note's node is re-created only when what it
+  // shows changed (a list kept per place: one node cannot be in two lists).
+  const latestNodes = new Map();
+  const starredNodes = new Map();
+  const noteSignature = (c) =>
+    JSON.stringify([c.kind, Boolean(c.starred), (c.author && c.author.name) || "", c.group_id ? groupName(c.group_id) : "", c.text || ""]);
+  const notes = (cache, list) => keyedNodes(cache, list, (c) => c.id, noteSignature, note);
+  const emptyLatest = h("li", { className: "muted empty-notes", text: S.no_notes_step });
+  const emptyStarred = h("li", { className: "muted empty-notes", text: S.no_notes });
+
   function render() {
     const room = model.room;
     if (!room) return;
@@ -162,8 +172,8 @@ function start(root) {
     const visible = (room.contributions || []).filter((c) => !c.deleted && !c.merged_into && onThisScreen(c, step));
     const latest = visible.filter((c) => step && c.step_id === step.id).slice(-LATEST);
     const starred = visible.filter((c) => c.starred);
-    ui.latest.replaceChildren(...(latest.length ? latest.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes_step })]));
-    starredPager.show(starred.length ? starred.map(note) : [h("li", { className: "muted empty-notes", text: S.no_notes })]);
+    showNodes(ui.latest, latest.length ? notes(latestNodes, latest) : [emptyLatest]);
+    starredPager.show(starred.length ? notes(starredNodes, starred) : [emptyStarred]);
     renderVotes(room);
     const asked = visible
       .filter((c) => c.kind === "question")

@@ -112,3 +112,33 @@ export function timeOfDay(iso, language, timeZone = pageTimeZone()) {
 function pageTimeZone() {
   return (typeof document !== "undefined" && document.body?.dataset.timeZone) || undefined;
 }
+
+/**
+ * Nodes for a list redrawn on every room event, re-using the node of an item whose
+ * signature (everything its node shows) is unchanged: `cache` maps key -> {signature, node}
+ * and keeps only the items passed this time. Re-created nodes make a screen flicker and
+ * lose a pointer or a measurement taken on them; kept ones do not.
+ */
+export function keyedNodes(cache, items, keyOf, signatureOf, build) {
+  const seen = new Set();
+  const nodes = items.map((item) => {
+    const key = keyOf(item);
+    const signature = signatureOf(item);
+    seen.add(key);
+    const kept = cache.get(key);
+    if (kept && kept.signature === signature) return kept.node;
+    const node = build(item);
+    cache.set(key, { signature, node });
+    return node;
+  });
+  for (const key of [...cache.keys()]) if (!seen.has(key)) cache.delete(key);
+  return nodes;
+}
+
+/** Put these nodes in a list only if they are not already its children, in this order. */
+export function showNodes(list, nodes) {
+  const current = list.children;
+  if (current.length === nodes.length && nodes.every((node, i) => current[i] === node)) return false;
+  list.replaceChildren(...nodes);
+  return true;
+}
