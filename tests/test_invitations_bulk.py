@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -288,3 +289,20 @@ def test_who_may_select_all_and_invite_them(
     else:
         assert mail.outbox == []
         assert invited(assist) == {"Omar Haddad"}
+
+
+def test_the_api_refuses_a_second_invitation_by_email_with_a_422(
+    organiser, assist, suggestion, django_capture_on_commit_callbacks
+):
+    """The same rule through /api/v1 (the service is shared): a field error, no e-mail."""
+    from peerassist.accounts.services import api_token_create
+
+    issued = api_token_create(user=organiser.user, organisation=organiser.organisation, name="t")
+    client = Client(headers={"Authorization": f"Bearer {issued.raw}"})
+    url = f"/api/v1/assists/{assist.pk}/invitations/guests"
+    data = {"name": "Omar", "email": "omar@meridian.test", "role": "visiting_peer"}
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, data, content_type="application/json")
+    assert refused.status_code == 422
+    assert "already invited" in refused.content.decode()
+    assert mail.outbox == [] and Invitation.objects.get(person__email=data["email"]).sequence == 0
