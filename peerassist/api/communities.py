@@ -25,6 +25,7 @@ from peerassist.api.schemas import (
     Id,
     Omittable,
 )
+from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.communities import selectors, services
 from peerassist.communities.models import Community, Meeting, RoundRobinEntry, Topic
@@ -96,12 +97,26 @@ class RoundRobinOut(Schema):
     created_at: datetime
 
 
+# Read from the `Meeting`; whether you may manage it is decided for the request's viewer.
 class MeetingDetailOut(MeetingOut):
     round_robin: list[RoundRobinOut]
     followups: list[AssistRefOut] = Field(
         ..., description="Mini Peer Assists of earlier meetings whose follow-up is on this agenda."
     )
     may_manage: bool
+
+    @staticmethod
+    def resolve_round_robin(meeting: Meeting) -> list[RoundRobinEntry]:
+        return list(selectors.round_robin_list(meeting=meeting))
+
+    @staticmethod
+    def resolve_followups(meeting: Meeting) -> list[PeerAssist]:
+        return selectors.meeting_followups(meeting=meeting)
+
+    @staticmethod
+    def resolve_may_manage(meeting: Meeting, context: dict[str, Any]) -> bool:
+        viewer = require_member(context["request"].auth)
+        return selectors.can_manage_community(viewer=viewer, community=meeting.community)
 
 
 class MeetingIn(Schema):
@@ -188,16 +203,6 @@ def _community_detail(viewer: Viewer, community_id: Id) -> CommunityDetailOut:
         leads=[PersonRefOut(id=p.pk, name=p.name) for p in community.leads.order_by("name")],
         may_manage=selectors.can_manage_community(viewer=viewer, community=community),
     )
-
-
-def _meeting_detail(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
-    entries: list[RoundRobinEntry] = list(selectors.round_robin_list(meeting=meeting))
-    return {
-        **MeetingOut.from_orm(meeting).dict(),
-        "round_robin": entries,
-        "followups": selectors.meeting_followups(meeting=meeting),
-        "may_manage": selectors.can_manage_community(viewer=viewer, community=meeting.community),
-    }
 
 
 # --- Communities --------------------------------------------------------------------------------
@@ -294,7 +299,7 @@ def create_meeting(request: ApiRequest, community_id: Id, payload: MeetingIn) ->
     viewer = require_member(request.auth)
     community = _community(viewer, community_id)
     meeting = services.meeting_create(viewer=viewer, community=community, **payload.dict())
-    return Status(201, _meeting_detail(viewer, _meeting(viewer, meeting.pk)))
+    return Status(201, _meeting(viewer, meeting.pk))
 
 
 @router.get(
@@ -304,7 +309,7 @@ def create_meeting(request: ApiRequest, community_id: Id, payload: MeetingIn) ->
 )
 def get_meeting(request: ApiRequest, meeting_id: Id) -> Any:
     viewer = require_member(request.auth)
-    return _meeting_detail(viewer, _meeting(viewer, meeting_id))
+    return _meeting(viewer, meeting_id)
 
 
 @router.patch(
@@ -317,7 +322,7 @@ def update_meeting(request: ApiRequest, meeting_id: Id, payload: MeetingUpdateIn
     meeting = _meeting(viewer, meeting_id)
     changes = payload.dict(exclude_unset=True)
     services.meeting_update(viewer=viewer, meeting=meeting, **changes)
-    return _meeting_detail(viewer, _meeting(viewer, meeting.pk))
+    return _meeting(viewer, meeting.pk)
 
 
 @router.delete(

@@ -31,6 +31,7 @@ class MemberRole(StrEnum):
 NO_SUCH_MEMBER = "No such member in your organisation."
 
 
+# Read from a `selectors.MemberRow` (the membership with its status and 2FA state).
 class MemberOut(Schema):
     id: int = Field(..., description="The membership id (used in the member URLs).")
     user_id: int
@@ -43,21 +44,37 @@ class MemberOut(Schema):
     invited_at: datetime | None
     deactivated_at: datetime | None
 
+    @staticmethod
+    def resolve_id(row: selectors.MemberRow) -> int:
+        return row.membership.pk
 
-def _out(row: selectors.MemberRow) -> dict[str, object]:
-    m = row.membership
-    return {
-        "id": m.pk,
-        "user_id": m.user_id,
-        "email": m.user.email,
-        "name": m.user.get_full_name(),
-        "role": m.role,
-        "status": row.status,
-        "last_login": m.user.last_login,
-        "two_factor": row.two_factor,
-        "invited_at": m.invited_at,
-        "deactivated_at": m.deactivated_at,
-    }
+    @staticmethod
+    def resolve_user_id(row: selectors.MemberRow) -> int:
+        return row.membership.user_id
+
+    @staticmethod
+    def resolve_email(row: selectors.MemberRow) -> str:
+        return row.membership.user.email
+
+    @staticmethod
+    def resolve_name(row: selectors.MemberRow) -> str:
+        return row.membership.user.get_full_name()
+
+    @staticmethod
+    def resolve_role(row: selectors.MemberRow) -> str:
+        return row.membership.role
+
+    @staticmethod
+    def resolve_last_login(row: selectors.MemberRow) -> datetime | None:
+        return row.membership.user.last_login
+
+    @staticmethod
+    def resolve_invited_at(row: selectors.MemberRow) -> datetime | None:
+        return row.membership.invited_at
+
+    @staticmethod
+    def resolve_deactivated_at(row: selectors.MemberRow) -> datetime | None:
+        return row.membership.deactivated_at
 
 
 class InviteIn(Schema):
@@ -79,16 +96,16 @@ class RoleIn(Schema):
     role: MemberRole
 
 
-def _row(request: ApiRequest, membership_id: Id) -> dict[str, object]:
+def _row(request: ApiRequest, membership_id: Id) -> selectors.MemberRow:
     try:
-        return _out(selectors.member_get(viewer=request.auth, membership_id=membership_id))
+        return selectors.member_get(viewer=request.auth, membership_id=membership_id)
     except Membership.DoesNotExist:
         raise Http404(NO_SUCH_MEMBER) from None
 
 
 @router.get("/members/", response={200: list[MemberOut], 403: ErrorOut}, summary="List members")
-def list_members(request: ApiRequest) -> list[dict[str, object]]:
-    return [_out(row) for row in selectors.member_list(viewer=request.auth)]
+def list_members(request: ApiRequest) -> list[selectors.MemberRow]:
+    return list(selectors.member_list(viewer=request.auth))
 
 
 @router.post(
@@ -98,15 +115,15 @@ def list_members(request: ApiRequest) -> list[dict[str, object]]:
     description="Each person gets a login with the role and an e-mail to choose a password. "
     "People who cannot be invited (already members, no e-mail) are listed in `skipped`.",
 )
-def invite_members(request: ApiRequest, payload: InviteIn) -> Status[dict[str, object]]:
+def invite_members(request: ApiRequest, payload: InviteIn) -> Status[InviteOut]:
     report = services.member_invite(
         viewer=request.auth,
         person_ids=payload.person_ids,
         role=payload.role,
     )
     invited = [_row(request, m.pk) for m in report.invited]
-    skipped = [{"person_id": p.pk, "reason": reason} for p, reason in report.skipped]
-    return Status(201, {"invited": invited, "skipped": skipped})
+    skipped = [SkippedOut(person_id=p.pk, reason=reason) for p, reason in report.skipped]
+    return Status(201, InviteOut.model_validate({"invited": invited, "skipped": skipped}))
 
 
 @router.get(
@@ -114,13 +131,13 @@ def invite_members(request: ApiRequest, payload: InviteIn) -> Status[dict[str, o
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut},
     summary="Get one member",
 )
-def get_member(request: ApiRequest, membership_id: Id) -> dict[str, object]:
+def get_member(request: ApiRequest, membership_id: Id) -> selectors.MemberRow:
     return _row(request, membership_id)
 
 
 def _change(
     request: ApiRequest, membership_id: Id, action: Callable[..., object], **extra: object
-) -> dict[str, object]:
+) -> selectors.MemberRow:
     try:
         action(viewer=request.auth, membership_id=membership_id, **extra)
     except Membership.DoesNotExist:
@@ -133,7 +150,7 @@ def _change(
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change a member's role",
 )
-def change_role(request: ApiRequest, membership_id: Id, payload: RoleIn) -> dict[str, object]:
+def change_role(request: ApiRequest, membership_id: Id, payload: RoleIn) -> selectors.MemberRow:
     return _change(request, membership_id, services.member_role_set, role=payload.role)
 
 
@@ -143,7 +160,7 @@ def change_role(request: ApiRequest, membership_id: Id, payload: RoleIn) -> dict
     summary="Deactivate a member",
     description="Ends their sessions, revokes their API tokens and closes their live rooms.",
 )
-def deactivate_member(request: ApiRequest, membership_id: Id) -> dict[str, object]:
+def deactivate_member(request: ApiRequest, membership_id: Id) -> selectors.MemberRow:
     return _change(request, membership_id, services.member_deactivate)
 
 
@@ -152,7 +169,7 @@ def deactivate_member(request: ApiRequest, membership_id: Id) -> dict[str, objec
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Reactivate a member",
 )
-def reactivate_member(request: ApiRequest, membership_id: Id) -> dict[str, object]:
+def reactivate_member(request: ApiRequest, membership_id: Id) -> selectors.MemberRow:
     return _change(request, membership_id, services.member_reactivate)
 
 
@@ -161,5 +178,5 @@ def reactivate_member(request: ApiRequest, membership_id: Id) -> dict[str, objec
     response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Send the invitation e-mail again",
 )
-def resend_invitation(request: ApiRequest, membership_id: Id) -> dict[str, object]:
+def resend_invitation(request: ApiRequest, membership_id: Id) -> selectors.MemberRow:
     return _change(request, membership_id, services.member_invitation_resend)

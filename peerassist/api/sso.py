@@ -8,6 +8,7 @@ four characters (as the page does).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -34,6 +35,7 @@ class SsoDefaultRole(StrEnum):
     GUEST = Role.GUEST.value
 
 
+# Read from the `SsoConfiguration`; the callback URL is made absolute for the request.
 class SsoOut(Schema):
     enabled: bool
     issuer_url: str
@@ -47,6 +49,20 @@ class SsoOut(Schema):
     callback_url: str = Field(
         ..., description="The redirect URI to register at the identity provider."
     )
+
+    @staticmethod
+    def resolve_secret_hint(config: SsoConfiguration) -> str:
+        return services.sso_secret_hint(config.client_secret)
+
+    @staticmethod
+    def resolve_domains(config: SsoConfiguration) -> list[str]:
+        return config.domain_list
+
+    @staticmethod
+    def resolve_callback_url(config: SsoConfiguration, context: dict[str, Any]) -> str:
+        callback = reverse("openid_connect_callback", kwargs={"provider_id": config.provider_id})
+        request: ApiRequest = context["request"]
+        return request.build_absolute_uri(callback)
 
 
 class SsoIn(Schema):
@@ -72,32 +88,18 @@ def _require_admin(viewer: Viewer | None) -> None:
         )
 
 
-def _out(request: ApiRequest, config: SsoConfiguration) -> dict[str, object]:
-    callback = reverse("openid_connect_callback", kwargs={"provider_id": config.provider_id})
-    return {
-        "enabled": config.enabled,
-        "issuer_url": config.issuer_url,
-        "client_id": config.client_id,
-        "secret_hint": services.sso_secret_hint(config.client_secret),
-        "domains": config.domain_list,
-        "sso_only": config.sso_only,
-        "default_role": config.default_role,
-        "callback_url": request.build_absolute_uri(callback),
-    }
-
-
 @router.get(
     "/sso",
     response={200: SsoOut, 403: ErrorOut, 404: ErrorOut},
     summary="Your organisation's single sign-on settings",
 )
-def get_sso(request: ApiRequest) -> dict[str, object]:
+def get_sso(request: ApiRequest) -> SsoConfiguration:
     viewer: Viewer = request.auth
     _require_admin(viewer)
     config = selectors.sso_configuration_for_organisation(organisation=viewer.organisation)
     if config is None:
         raise Http404(NOT_SET_UP)
-    return _out(request, config)
+    return config
 
 
 @router.put(
@@ -107,7 +109,7 @@ def get_sso(request: ApiRequest) -> dict[str, object]:
     description="The whole configuration; an empty client_secret keeps the saved one (the "
     "first time, it is required). Every change is in the audit log as sso_changed.",
 )
-def put_sso(request: ApiRequest, payload: SsoIn) -> dict[str, object]:
+def put_sso(request: ApiRequest, payload: SsoIn) -> SsoConfiguration:
     viewer: Viewer = request.auth
     _require_admin(viewer)
     config = services.sso_configuration_save(
@@ -120,4 +122,4 @@ def put_sso(request: ApiRequest, payload: SsoIn) -> dict[str, object]:
         sso_only=payload.sso_only,
         default_role=str(payload.default_role),
     )
-    return _out(request, config)
+    return config

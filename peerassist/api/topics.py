@@ -5,6 +5,7 @@ Registered on the communities router (`peerassist.api.communities.router`). Read
 `peerassist.communities.selectors`, writes through `peerassist.communities.services`.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from peerassist.api.communities import (
 from peerassist.api.schemas import BodyDate, BodyId, ErrorOut, FieldErrorOut, Id, Omittable
 from peerassist.communities import rules, selectors, services
 from peerassist.communities.models import Give, Take, Topic, TopicSource, TopicStatus
+from peerassist.core.findings import Finding
 from peerassist.core.scoping import Viewer, require_member
 
 NO_SUCH_TOPIC = "No such topic in your organisation."
@@ -43,6 +45,7 @@ class FindingOut(Schema):
     field: str | None
 
 
+# Read from a `ScreenedTopic`: the topic (annotated with its votes) and its screen.
 class TopicOut(Schema):
     id: int
     title: str
@@ -61,6 +64,10 @@ class TopicOut(Schema):
     screen: list[CriterionOut] = Field(..., description="The four selection criteria.")
     findings: list[FindingOut] = Field(..., description="A warning per criterion not met.")
     created_at: datetime
+
+    @staticmethod
+    def resolve_findings(obj: "ScreenedTopic") -> list[Finding]:
+        return rules.screen_findings(obj.screen)
 
 
 class TopicFilters(Schema):
@@ -157,21 +164,25 @@ def _topic(viewer: Viewer, topic_id: Id) -> Topic:
         raise Http404(NO_SUCH_TOPIC) from None
 
 
-def _topics_out(topics: list[Topic]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ScreenedTopic:
+    """A topic with its screen; reads every other field from the topic (TopicOut's source)."""
+
+    topic: Topic
+    screen: list[rules.Criterion]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.topic, name)
+
+
+def _screened(topics: list[Topic]) -> list[ScreenedTopic]:
     """Each topic with its screen; the experience counts come in a few queries for all."""
     screens = selectors.topic_screens(topics=topics)
-    return [
-        {
-            **{name: getattr(t, name) for name in TopicOut.model_fields if hasattr(t, name)},
-            "screen": screens[t.pk],
-            "findings": rules.screen_findings(screens[t.pk]),
-        }
-        for t in topics
-    ]
+    return [ScreenedTopic(topic=t, screen=screens[t.pk]) for t in topics]
 
 
-def _topic_out(viewer: Viewer, topic_id: Id) -> dict[str, Any]:
-    return _topics_out([_topic(viewer, topic_id)])[0]
+def _topic_out(viewer: Viewer, topic_id: Id) -> ScreenedTopic:
+    return _screened([_topic(viewer, topic_id)])[0]
 
 
 def _give(viewer: Viewer, give_id: Id) -> Give:
@@ -216,7 +227,7 @@ def list_topics(request: ApiRequest, filters: Query[TopicFilters]) -> Any:
         source=filters.source or "",
         status=filters.status or "",
     )
-    return _topics_out(list(topics))
+    return _screened(list(topics))
 
 
 @router.post(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.core.cache import cache
 from django.utils.text import slugify
@@ -108,7 +109,17 @@ def length_findings(layout: Layout, max_pages: int = rules.MAX_PAGES) -> list[Fi
     return []
 
 
-def writeup_gauge(*, assist: PeerAssist, body: str, writeup: WriteUp | None) -> dict[str, object]:
+class WriteupGauge(TypedDict):
+    """What the editor's gauge shows (and the API's write-up answer reads pages from)."""
+
+    pages: int
+    fill: float
+    words: int
+    max_pages: int
+    findings: list[Finding]
+
+
+def writeup_gauge(*, assist: PeerAssist, body: str, writeup: WriteUp | None) -> WriteupGauge:
     """What the editor's gauge shows: pages as laid out, words, and any warning."""
     doc = gauge_document(assist=assist, body=body, writeup=writeup)
     layout = html_layout(writeup_html(doc, paged=True))

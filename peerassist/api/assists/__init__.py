@@ -45,6 +45,7 @@ from peerassist.api.assists.schemas import (
     TransitionIn,
 )
 from peerassist.api.assists._common import (
+    _agenda,
     _assist,
     _detail,
     _findings,
@@ -55,7 +56,6 @@ from peerassist.api.assists._common import (
     router,
 )
 from peerassist.api.assists.assist import (
-    _agenda,
     create_assist,
     get_assist,
     get_steps,

@@ -1,6 +1,6 @@
 """The assists API's router and the helpers its endpoints share."""
 
-from typing import Any
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -9,7 +9,14 @@ from ninja import Router
 
 from peerassist.api.schemas import NO_SUCH_ASSIST, Id
 from peerassist.assists import selectors
-from peerassist.assists.models import BreakoutGroup, Format, Participation, PeerAssist
+from peerassist.assists.models import (
+    AssistStep,
+    BreakoutGroup,
+    Format,
+    Participation,
+    PeerAssist,
+    Phase,
+)
 from peerassist.core.access import get_assist_or_404
 from peerassist.core.findings import Finding
 from peerassist.core.scoping import Viewer
@@ -25,16 +32,37 @@ def _findings(findings: list[Finding]) -> list[dict[str, str | None]]:
     return [f.as_dict() for f in findings]
 
 
-def _detail(assist: PeerAssist, findings: list[Finding] | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AssistDetail:
+    """An assist with its plan review (AssistDetailOut's source); `findings` are the
+    review's, or those a change just returned."""
+
+    assist: PeerAssist
+    review: selectors.PlanReview
+    findings: list[Finding]
+
+
+def _detail(assist: PeerAssist, findings: list[Finding] | None = None) -> AssistDetail:
     review = selectors.plan_review(assist=assist)
-    return {
-        "assist": assist,
-        "findings": _findings(review.findings if findings is None else findings),
-        "checklist": review.checklist,
-        "brief_words": review.words,
-        "brief_pages": review.pages,
-        "agenda_minutes": review.agenda_minutes,
-    }
+    return AssistDetail(
+        assist=assist, review=review, findings=review.findings if findings is None else findings
+    )
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The assist's steps in order, with the rules' findings (AgendaOut's source)."""
+
+    steps: list[AssistStep]
+    findings: list[Finding]
+
+    @property
+    def agenda_minutes(self) -> int:
+        return sum(s.duration_minutes for s in self.steps if s.phase == Phase.DURING)
+
+
+def _agenda(assist: PeerAssist, findings: list[Finding]) -> Agenda:
+    return Agenda(steps=list(assist.steps.order_by("order")), findings=findings)
 
 
 def _not_found_for(exc: ValidationError, *names: str) -> None:

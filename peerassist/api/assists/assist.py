@@ -1,12 +1,10 @@
 """Assists and their agenda: list, create, read, change, move to another status."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from ninja import Query, Status
 from ninja.pagination import paginate
 
-from peerassist.api.assists._common import _assist, _detail, _findings, router
+from peerassist.api.assists._common import Agenda, AssistDetail, _agenda, _assist, _detail, router
 from peerassist.api.assists.schemas import (
     AgendaOut,
     AssistCreateIn,
@@ -20,8 +18,7 @@ from peerassist.api.assists.schemas import (
 from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import BoundedPages, ErrorOut, FieldErrorOut, Id
 from peerassist.assists import selectors, services
-from peerassist.assists.models import AssistStep, PeerAssist, Phase
-from peerassist.core.findings import Finding
+from peerassist.assists.models import PeerAssist
 
 
 @router.get("/assists/", response=list[AssistSummaryOut], summary="List assists you may see")
@@ -38,7 +35,7 @@ def list_assists(request: ApiRequest, filters: Query[AssistFilters]) -> QuerySet
     response={201: AssistDetailOut, 403: ErrorOut, 422: FieldErrorOut},
     summary="Start a draft assist",
 )
-def create_assist(request: ApiRequest, payload: AssistCreateIn) -> Status[dict[str, Any]]:
+def create_assist(request: ApiRequest, payload: AssistCreateIn) -> Status[AssistDetail]:
     assist = services.assist_create(viewer=request.auth, **payload.dict())
     return Status(201, _detail(_assist(request.auth, assist.pk)))
 
@@ -48,7 +45,7 @@ def create_assist(request: ApiRequest, payload: AssistCreateIn) -> Status[dict[s
     response={200: AssistDetailOut, 404: ErrorOut},
     summary="Get one assist with its findings and checklist",
 )
-def get_assist(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
+def get_assist(request: ApiRequest, assist_id: Id) -> AssistDetail:
     return _detail(_assist(request.auth, assist_id))
 
 
@@ -57,7 +54,7 @@ def get_assist(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
     response={200: AssistDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Change the brief or the logistics",
 )
-def update_assist(request: ApiRequest, assist_id: Id, payload: AssistUpdateIn) -> dict[str, Any]:
+def update_assist(request: ApiRequest, assist_id: Id, payload: AssistUpdateIn) -> AssistDetail:
     assist = _assist(request.auth, assist_id)
     assist, findings = services.assist_update(
         viewer=request.auth, assist=assist, changes=payload.dict(exclude_unset=True)
@@ -70,7 +67,7 @@ def update_assist(request: ApiRequest, assist_id: Id, payload: AssistUpdateIn) -
     response={200: AssistDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Move the assist to another status",
 )
-def transition_assist(request: ApiRequest, assist_id: Id, payload: TransitionIn) -> dict[str, Any]:
+def transition_assist(request: ApiRequest, assist_id: Id, payload: TransitionIn) -> AssistDetail:
     assist = _assist(request.auth, assist_id)
     assist, findings = services.assist_transition(
         viewer=request.auth, assist=assist, target=payload.status
@@ -78,21 +75,12 @@ def transition_assist(request: ApiRequest, assist_id: Id, payload: TransitionIn)
     return _detail(assist, findings)
 
 
-def _agenda(assist: PeerAssist, findings: list[Finding]) -> dict[str, Any]:
-    steps: list[AssistStep] = list(assist.steps.order_by("order"))
-    return {
-        "steps": steps,
-        "agenda_minutes": sum(s.duration_minutes for s in steps if s.phase == Phase.DURING),
-        "findings": _findings(findings),
-    }
-
-
 @router.get(
     "/assists/{assist_id}/steps",
     response={200: AgendaOut, 404: ErrorOut},
     summary="The assist's agenda",
 )
-def get_steps(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
+def get_steps(request: ApiRequest, assist_id: Id) -> Agenda:
     assist = _assist(request.auth, assist_id)
     return _agenda(assist, selectors.plan_review(assist=assist).findings)
 
@@ -102,7 +90,7 @@ def get_steps(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
     response={200: AgendaOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Set the minutes of the agenda's steps",
 )
-def set_step_durations(request: ApiRequest, assist_id: Id, payload: DurationsIn) -> dict[str, Any]:
+def set_step_durations(request: ApiRequest, assist_id: Id, payload: DurationsIn) -> Agenda:
     assist = _assist(request.auth, assist_id)
     assist, findings = services.agenda_set_durations(
         viewer=request.auth, assist=assist, durations=payload.durations

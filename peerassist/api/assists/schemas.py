@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import Strict, StrictBool, field_validator
 
+from peerassist.api.assists._common import AssistDetail
 from peerassist.api.schemas import BodyDate, BodyDateTime, BodyId, Id, Omittable
 from peerassist.assists.models import (
     BreakoutGroup,
@@ -25,6 +26,7 @@ from peerassist.assists.models import (
     step_kinds_by_role,
 )
 from peerassist.assists.models import Status as AssistStatus
+from peerassist.assists.rules import CheckItem
 
 Minutes = Annotated[int, Strict(), Field(ge=0, le=2 * 24 * 60)]
 
@@ -81,6 +83,7 @@ class AssistOut(AssistSummaryOut):
     created_at: datetime
 
 
+# Read from an `AssistDetail` (the assist and its plan review).
 class AssistDetailOut(Schema):
     assist: AssistOut
     findings: list[FindingOut]
@@ -88,6 +91,22 @@ class AssistDetailOut(Schema):
     brief_words: int
     brief_pages: float
     agenda_minutes: int
+
+    @staticmethod
+    def resolve_checklist(obj: AssistDetail) -> list[CheckItem]:
+        return obj.review.checklist
+
+    @staticmethod
+    def resolve_brief_words(obj: AssistDetail) -> int:
+        return obj.review.words
+
+    @staticmethod
+    def resolve_brief_pages(obj: AssistDetail) -> float:
+        return obj.review.pages
+
+    @staticmethod
+    def resolve_agenda_minutes(obj: AssistDetail) -> int:
+        return obj.review.agenda_minutes
 
 
 class AssistFilters(Schema):

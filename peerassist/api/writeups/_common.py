@@ -1,7 +1,7 @@
 """The write-ups API's router and the helpers its endpoints share (the parts of the
 conclusion's response)."""
 
-from typing import Any
+from dataclasses import dataclass
 
 from ninja import Router
 
@@ -23,6 +23,20 @@ def _actions(assist: PeerAssist) -> list[Action]:
     return list(selectors.action_list(assist=assist))
 
 
-def _feedback(assist: PeerAssist) -> dict[str, Any]:
-    views = selectors.feedback_list(assist=assist)
-    return {"average": selectors.feedback_average(views), "count": len(views), "items": views}
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """The feedback on a session as others see it (FeedbackListOut's source)."""
+
+    items: list[selectors.FeedbackView]
+
+    @property
+    def average(self) -> float | None:
+        return selectors.feedback_average(self.items)
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def _feedback(assist: PeerAssist) -> FeedbackSummary:
+    return FeedbackSummary(items=selectors.feedback_list(assist=assist))

@@ -1,13 +1,17 @@
 """Actions, connect-afterwards pairs and feedback."""
 
-from typing import Any
-
 from django.http import Http404
 from ninja import Status
 
 from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, Id
-from peerassist.api.writeups._common import _actions, _assist, _feedback, router
+from peerassist.api.writeups._common import (
+    FeedbackSummary,
+    _actions,
+    _assist,
+    _feedback,
+    router,
+)
 from peerassist.api.writeups.schemas import (
     ActionIn,
     ActionOut,
@@ -127,7 +131,7 @@ def delete_pair(request: ApiRequest, assist_id: Id, pair_id: Id) -> Status[None]
     response={200: FeedbackListOut, 404: ErrorOut},
     summary="Participants' feedback (anonymous ones without a name)",
 )
-def list_feedback(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
+def list_feedback(request: ApiRequest, assist_id: Id) -> FeedbackSummary:
     return _feedback(_assist(request.auth, assist_id))
 
 
@@ -136,12 +140,14 @@ def list_feedback(request: ApiRequest, assist_id: Id) -> dict[str, Any]:
     response={200: FeedbackOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Give (or change) your own feedback on the session",
 )
-def give_feedback(request: ApiRequest, assist_id: Id, payload: FeedbackIn) -> dict[str, object]:
+def give_feedback(
+    request: ApiRequest, assist_id: Id, payload: FeedbackIn
+) -> selectors.FeedbackView:
     assist = _assist(request.auth, assist_id)
     feedback = services.feedback_give(viewer=request.auth, assist=assist, **payload.dict())
-    return {
-        "usefulness": feedback.usefulness,
-        "comment": feedback.comment,
-        "anonymous": feedback.anonymous,
-        "name": None if feedback.anonymous else feedback.person.name,
-    }
+    return selectors.FeedbackView(
+        usefulness=feedback.usefulness,
+        comment=feedback.comment,
+        anonymous=feedback.anonymous,
+        name=None if feedback.anonymous else feedback.person.name,
+    )

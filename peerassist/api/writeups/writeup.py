@@ -36,7 +36,7 @@ def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict[str, object]:
         "body": writeup.body,
         "html": str(render_markdown(writeup.body)),
         "pages": gauge["pages"],
-        "findings": [f.as_dict() for f in gauge["findings"]],  # type: ignore[attr-defined]
+        "findings": [f.as_dict() for f in gauge["findings"]],
         "published_at": writeup.published_at,
         "shared_with_guests": writeup.shared_with_guests,
         "can_edit": rights.edit,

@@ -43,7 +43,7 @@ def _writeup_page(
     return viewer, assist, rights, writeup
 
 
-def gauge(assist: PeerAssist, body: str, writeup: WriteUp | None) -> dict[str, Any]:
+def gauge(assist: PeerAssist, body: str, writeup: WriteUp | None) -> length.WriteupGauge:
     """The editor's gauge: the pages the PDF export takes, measured by laying it out."""
     return length.writeup_gauge(assist=assist, body=body, writeup=writeup)
 
