@@ -1,6 +1,7 @@
 """The live room over HTTP: read its state, post a note (same idempotency as the socket)."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema, Status
@@ -8,7 +9,8 @@ from pydantic import StrictInt
 
 from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, Id
-from peerassist.assists.models import ContributionKind, PeerAssist
+from peerassist.assists import selectors as assist_selectors
+from peerassist.assists.models import BreakoutGroup, ContributionKind, PeerAssist
 from peerassist.core.access import get_assist_or_404
 from peerassist.live import selectors, services
 from peerassist.live.events import ContributionData, State
@@ -34,6 +36,66 @@ class PostIn(Schema):
     )
 
 
+class NoteGroupOut(Schema):
+    id: int
+    name: str
+
+
+class NotePersonOut(Schema):
+    person_id: int
+    name: str
+
+
+# Read from a `GroupedNote`: the note as the room draws it (live.events.ContributionData)
+# with its breakout group.
+class NoteOut(Schema):
+    id: int
+    client_id: str
+    kind: ContributionKind
+    text: str
+    focus_question: int | None = Field(..., description="Index into the focus questions.")
+    step_id: int | None = Field(..., description="The agenda step it was posted in.")
+    group_id: int | None = Field(..., description="The same as group.id.")
+    group: NoteGroupOut | None = Field(
+        ..., description="The breakout group the note is filed under; null when none."
+    )
+    author: NotePersonOut | None = Field(..., description="null for an anonymous question.")
+    recorded_by: NotePersonOut | None = Field(
+        ..., description="Who typed it on the author's behalf (facilitator or note-taker)."
+    )
+    anonymous: bool
+    upvotes: int
+    answered: bool
+    starred: bool
+    tags: list[str]
+    merged_into: int | None = Field(..., description="The note this one was merged into.")
+    deleted: bool
+    created_at: str = Field(..., description="ISO 8601.")
+    updated_at: str = Field(..., description="ISO 8601.")
+    version: int
+    mine: bool = Field(False, description="Your own anonymous question.")
+    upvoted: bool = Field(False, description="You upvoted this question.")
+
+
+@dataclass(frozen=True)
+class GroupedNote:
+    """A note with its breakout group (NoteOut's source); other fields come from the note."""
+
+    note: ContributionData
+    group: BreakoutGroup | None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return cast(dict[str, Any], self.note)[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _grouped(assist: PeerAssist, notes: list[ContributionData]) -> list[GroupedNote]:
+    groups = {g.pk: g for g in assist_selectors.group_list(assist=assist)}
+    return [GroupedNote(note=n, group=groups.get(n["group_id"] or 0)) for n in notes]
+
+
 def _actor(request: ApiRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Actor]:
     assist = get_assist_or_404(viewer=request.auth, assist_id=assist_id, message=NO_SUCH_ASSIST)
     actor = selectors.actor_for_user(assist=assist, user_id=request.auth.user.pk)
@@ -52,11 +114,23 @@ def room_state(request: ApiRequest, assist_id: Id) -> State:
     return selectors.room_state(assist_id=assist.pk, actor=actor, presence=[])
 
 
+@router.get(
+    "/assists/{assist_id}/contributions",
+    response={200: list[NoteOut], 403: ErrorOut, 404: ErrorOut},
+    summary="The room's notes, each with its breakout group",
+    description="As the room shows them to you: an anonymous question names nobody (but "
+    "its author sees `mine`), deleted and merged notes are marked, not left out.",
+)
+def list_contributions(request: ApiRequest, assist_id: Id) -> list[GroupedNote]:
+    assist, actor = _actor(request, assist_id)
+    return _grouped(assist, selectors.contributions_for(assist.pk, actor))
+
+
 @router.post(
     "/assists/{assist_id}/contributions",
     response={
-        200: dict[str, Any],
-        201: dict[str, Any],
+        200: NoteOut,
+        201: NoteOut,
         403: ErrorOut,
         404: ErrorOut,
         422: RoomErrorOut,
@@ -65,7 +139,7 @@ def room_state(request: ApiRequest, assist_id: Id) -> State:
 )
 def post_contribution(
     request: ApiRequest, assist_id: Id, payload: PostIn
-) -> Status[ContributionData] | Status[dict[str, str]]:
+) -> Status[GroupedNote] | Status[dict[str, str]]:
     assist, _ = _actor(request, assist_id)
     try:
         posted = services.contribution_post(
@@ -81,4 +155,5 @@ def post_contribution(
         )
     except services.RoomError as refusal:
         return Status(422, {"detail": refusal.message, "code": refusal.code})
-    return Status(201 if posted.created else 200, posted.contribution)
+    [note] = _grouped(assist, [posted.contribution])
+    return Status(201 if posted.created else 200, note)

@@ -278,7 +278,7 @@ def room_state(
             for s in steps
         ],
         "timer": timer_dict(room),
-        "contributions": _contributions_for(assist_id, actor),
+        "contributions": contributions_for(assist_id, actor),
         "anonymous_step_ids": list(room.anonymous_step_ids or []),
         "votes": voting.vote_list(assist_id=assist_id),
         "my_ballots": voting.my_ballots(assist_id=assist_id, person_id=actor.person_id),
@@ -293,7 +293,7 @@ def room_state(
     }
 
 
-def _contributions_for(assist_id: int, actor: Actor) -> list[events.ContributionData]:
+def contributions_for(assist_id: int, actor: Actor) -> list[events.ContributionData]:
     """The notes as this actor sees them: their own anonymous questions and their upvotes
     are marked on their copy only."""
     upvoted: set[int] = set()
