@@ -23,26 +23,10 @@ from peerassist.assists.models import (
     Visibility,
 )
 from peerassist.assists.page_data import assist_zone
-from peerassist.core.findings import Finding
 from peerassist.core.when import time_zone_choices, validate_time_zone
 from peerassist.people.models import Language
 
 TEXTAREA = {"rows": 5, "cols": 60}
-
-
-def add_findings(form: forms.Form, findings: Iterable[Finding]) -> None:
-    """Put a service's refusals next to the fields they are about (or above the form)."""
-    for finding in findings:
-        form.add_error(finding.field if finding.field in form.fields else None, finding.message)
-
-
-def add_validation_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError, field by field where the form has the field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class StatusFilterForm(forms.Form):

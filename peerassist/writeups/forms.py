@@ -9,23 +9,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# One copy, used by the views (re-exported: `as` says so to mypy and ruff).
-from peerassist.assists.forms import add_findings as add_findings
+from peerassist.core import forms as core_forms
 from peerassist.live.models import Contribution
 from peerassist.people.models import Person
 from peerassist.writeups.models import Action, ActionStatus, Conclusion, FollowUp
 
 
 def add_validation_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError, field by field where the form has the field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        field = name.removesuffix("_id").removesuffix("_ids")
-        if field == "contribution":
-            field = "contributions"
-        form.add_error(field if field in form.fields else None, errors)
+    """A service's ValidationError, field by field; the notes an action comes from are
+    the form's `contributions`."""
+    core_forms.add_validation_error(form, error, aliases={"contribution": "contributions"})
 
 
 class DateInput(forms.DateInput):

@@ -15,6 +15,7 @@ from peerassist.assists.models import PeerAssist
 from peerassist.assists.views._common import _agenda_hours, _assist
 from peerassist.core.access import ViewerRequest, assist_rights
 from peerassist.core.findings import Finding, RuleViolation
+from peerassist.core.forms import add_findings, add_validation_error
 from peerassist.core.scoping import Viewer
 
 
@@ -77,9 +78,9 @@ def brief(request: ViewerRequest, assist_id: int) -> HttpResponse:
         try:
             services.assist_update(viewer=viewer, assist=assist, changes=form.changes())
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
-            forms.add_validation_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The brief is saved."))
             return redirect("assists:brief", assist.pk)
@@ -165,9 +166,9 @@ def agenda(request: ViewerRequest, assist_id: int) -> HttpResponse:
         try:
             services.agenda_set_durations(viewer=viewer, assist=assist, durations=form.durations())
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
-            forms.add_validation_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The agenda is saved."))
             return redirect("assists:agenda", assist.pk)
@@ -199,9 +200,9 @@ def logistics(request: ViewerRequest, assist_id: int) -> HttpResponse:
         try:
             services.assist_update(viewer=viewer, assist=assist, changes=form.cleaned_data)
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
-            forms.add_validation_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The date, place and visibility are saved."))
             return redirect("assists:logistics", assist.pk)

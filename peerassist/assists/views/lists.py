@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerassist.assists import forms, page_data, selectors, services
 from peerassist.assists.views._common import _assist
 from peerassist.core.access import ViewerRequest
+from peerassist.core.forms import add_validation_error
 from peerassist.core.scoping import require_member
 
 
@@ -39,7 +40,7 @@ def assist_create(request: ViewerRequest) -> HttpResponse:
         try:
             assist = services.assist_create(viewer=viewer, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_validation_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request, _("Your draft Peer Assist is ready. Next: write the challenge brief.")

@@ -16,11 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peerassist.assists.forms import add_validation_error
 from peerassist.assists.selectors import viewer_person_id
 from peerassist.communities import forms, selectors, services
 from peerassist.communities.models import Community, Meeting, Take, Topic, TopicStatus
 from peerassist.core.access import ViewerRequest
+from peerassist.core.forms import add_validation_error
 from peerassist.core.scoping import Viewer, require_manager, require_member
 
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from peerassist.assists.forms import add_validation_error
 from peerassist.communities import forms, selectors, services
 from peerassist.communities.views.pages import _topic
 from peerassist.core.access import ViewerRequest
+from peerassist.core.forms import add_validation_error
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,6 +22,7 @@ from peerassist.assists.models import PeerAssist, Role
 from peerassist.assists.selectors import participation_list
 from peerassist.core.access import AssistRights, ViewerRequest, assist_rights, get_assist_or_404
 from peerassist.core.findings import RuleViolation
+from peerassist.core.forms import add_findings
 from peerassist.core.scoping import Viewer
 from peerassist.people.selectors import person_for_viewer
 from peerassist.writeups import forms, rules, selectors, services
@@ -150,7 +151,7 @@ def conclusion(request: ViewerRequest, assist_id: int) -> HttpResponse:
         try:
             services.conclusion_save(viewer=viewer, assist=assist, **form.values())
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
             forms.add_validation_error(form, error)
         else:
@@ -228,7 +229,7 @@ def action_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
         try:
             services.action_create(viewer=viewer, assist=assist, **form.values())
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
             forms.add_validation_error(form, error)
         else:
@@ -279,7 +280,7 @@ def pair_add(request: ViewerRequest, assist_id: int) -> HttpResponse:
                 topic=form.cleaned_data["topic"],
             )
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
             forms.add_validation_error(form, error)
         else:
@@ -310,7 +311,7 @@ def feedback(request: ViewerRequest, assist_id: int) -> HttpResponse:
         try:
             services.feedback_give(viewer=viewer, assist=assist, **form.cleaned_data)
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         else:
             if not request.htmx:
                 messages.success(request, _("Thank you: your feedback is saved."))
@@ -346,7 +347,7 @@ def followup(request: ViewerRequest, assist_id: int) -> HttpResponse:
             try:
                 services.followup_answer(viewer=viewer, assist=assist, **form.values())
             except RuleViolation as violation:
-                forms.add_findings(form, violation.findings)
+                add_findings(form, violation.findings)
             except ValidationError as error:
                 forms.add_validation_error(form, error)
             else:

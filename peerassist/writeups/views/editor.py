@@ -21,6 +21,7 @@ from peerassist.core.access import (
     writeup_readable,
 )
 from peerassist.core.findings import RuleViolation
+from peerassist.core.forms import add_findings
 from peerassist.core.scoping import Viewer
 from peerassist.people.models import Person
 from peerassist.writeups import diffing, forms, length, rules, selectors, services
@@ -97,7 +98,7 @@ def writeup(request: ViewerRequest, assist_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
             forms.add_validation_error(form, error)
         else:
@@ -258,7 +259,7 @@ def publish(request: ViewerRequest, assist_id: int) -> HttpResponse:
                 shared_with_guests=form.cleaned_data["shared_with_guests"],
             )
         except RuleViolation as violation:
-            forms.add_findings(form, violation.findings)
+            add_findings(form, violation.findings)
         except ValidationError as error:
             forms.add_validation_error(form, error)
         else:
