@@ -109,6 +109,20 @@ def test_docx_opens_with_the_title_headings_and_the_actions_table(writeup):
     assert document.sections[0].header.paragraphs[0].text == "Meridian Test"
 
 
+def test_a_control_character_in_the_text_does_not_break_the_word_export(writeup):
+    """Word (XML) cannot hold most control characters; a body or title pasted with one
+    still exports, without them (it was a 500, found by schemathesis)."""
+    writeup.body = "# What we learned\n\nCheck the\x0b meter\x00 first.\n"
+    writeup.save()
+    assist = writeup.assist
+    assist.title = "Smart\x1bmeters"
+    assist.save()
+    document = Document(io.BytesIO(writeup_export(writeup=writeup, fmt="docx").content))
+    texts = [p.text for p in document.paragraphs]
+    assert "Check the meter first." in texts
+    assert "Smartmeters" in texts
+
+
 def test_markdown_round_trips_through_a_markdown_parser(writeup):
     exported = writeup_export(writeup=writeup, fmt="md")
     assert exported.content_type.startswith("text/markdown")

@@ -10,8 +10,10 @@ python-docx has no API for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 from io import BytesIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 from docx import Document
@@ -337,8 +339,24 @@ def to_bytes(document: DocxDocument) -> bytes:
     return buffer.getvalue()
 
 
+#: What XML 1.0 (and so Word) cannot hold: control characters but tab and line breaks,
+#: lone surrogates, U+FFFE and U+FFFF. A text pasted with one must not make the export fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(doc: ExportDocument) -> ExportDocument:
+    """The document with every character Word cannot hold left out of its texts."""
+    texts: dict[str, Any] = {
+        f.name: _NOT_XML.sub("", getattr(doc, f.name))
+        for f in fields(doc)
+        if isinstance(getattr(doc, f.name), str)
+    }
+    return replace(doc, **texts)
+
+
 def writeup_docx(doc: ExportDocument) -> bytes:
     """The write-up as a Word document."""
+    doc = xml_safe(doc)
     document = new_document(title=doc.title, organisation=doc.organisation, subject=doc.kicker)
     add_title_block(document, doc)
     add_markdown(document, doc.body_markdown)
