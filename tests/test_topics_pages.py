@@ -228,6 +228,26 @@ def test_raising_a_topic(member):
     assert topic.raised_by == member.person and topic.source == "request"
 
 
+def test_the_topic_form_asks_what_it_is_before_when_and_how_far_planning_is(member):
+    """The topic form takes the planning fields from PlanningFields (as the round robin's
+    and the Take's do) but keeps them after the topic's own fields."""
+    import re
+
+    page = member.client().get(reverse("communities:topic_create")).text
+    names = list(dict.fromkeys(re.findall(r'name="(\w+)"', page.split("<main", 1)[1])))
+    order = [
+        "title",
+        "description",
+        "source",
+        "community_id",
+        "decision_on",
+        "planning_started",
+        "planning_notes",
+    ]
+    assert [n for n in names if n in order] == order
+    assert "This becomes the brief" in page  # the planning notes' help, as elsewhere
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

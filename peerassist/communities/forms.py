@@ -188,7 +188,7 @@ class TakeTopicForm(PlanningFields):
     """Asked when a Take goes on the topics board."""
 
 
-class TopicForm(forms.Form):
+class TopicForm(PlanningFields):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -203,18 +203,16 @@ class TopicForm(forms.Form):
     community_id = forms.TypedChoiceField(
         label=_("Community"), coerce=int, required=False, empty_value=None
     )
-    decision_on = forms.DateField(
-        label=_("Decision or start date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("When the plan will be decided or the work starts."),
-    )
-    planning_started = forms.BooleanField(label=_("Real planning has begun"), required=False)
-    planning_notes = forms.CharField(
-        label=_("What planning has been done so far"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-    )
+    # What it is first, then when and how far planning is (PlanningFields').
+    field_order = [
+        "title",
+        "description",
+        "source",
+        "community_id",
+        "decision_on",
+        "planning_started",
+        "planning_notes",
+    ]
 
     def __init__(
         self,
