@@ -1,11 +1,12 @@
 // The step, its countdown and the agenda; for the facilitator, the timer controls, the
 // step's prompt questions, "Go to" on the agenda and copying the projector link.
 
+import { makeStepHeader } from "./announcer.js";
 import { format, h } from "./render.js";
 
 export function createControls(room, { countdown, announce }) {
   const { ui, S, model } = room;
-  let shownStepId; // undefined until the first render: no announcement for the first step
+  const showStep = makeStepHeader({ element: ui.step, countdown, announce, strings: S });
 
   function renderAgenda() {
     const state = model.room;
@@ -46,12 +47,7 @@ export function createControls(room, { countdown, announce }) {
     if (!state) return;
     const timer = state.timer || {};
     const step = model.currentStep();
-    ui.step.textContent = step ? step.name : S.no_step;
-    countdown.set(step ? timer : null);
-    if (shownStepId !== undefined && shownStepId !== timer.step_id && step) {
-      announce(format(S.step_now, { step: step.name }));
-    }
-    shownStepId = timer.step_id ?? null;
+    showStep(step, timer);
     renderAgenda();
 
     if (ui.controls) {

@@ -1,7 +1,7 @@
 // The projector: read only, large type, follows the facilitator. It keeps the last applied
 // seq in memory only (a projector has nothing of its own to lose) and replays on reconnect.
 
-import { makeAnnouncer } from "./announcer.js";
+import { makeAnnouncer, makeStepHeader } from "./announcer.js";
 import { Countdown, ServerClock } from "./countdown.js";
 import { RoomModel } from "./model.js";
 import { createPager } from "./pager.js";
@@ -31,13 +31,13 @@ function start(root) {
     questions: $("[data-questions]"),
   };
   const serverClock = new ServerClock();
-  let shownStepId;
   let closed = false;
 
   // Every starred note, in pages that fit the screen (not the last few, cut off at the bottom).
   const starredPager = createPager(ui.starred, { indicator: $("[data-starred-page]"), strings: S });
   const announce = makeAnnouncer(ui.announcer);
   const countdown = new Countdown({ element: $("[data-countdown]"), label: $("[data-countdown-note]"), serverClock, strings: S, announce });
+  const showStep = makeStepHeader({ element: ui.step, countdown, announce, strings: S });
 
   const model = new RoomModel({
     resync: () => socket.restart(),
@@ -160,14 +160,9 @@ function start(root) {
     if (!room) return;
     const timer = room.timer || {};
     const step = model.currentStep();
-    ui.step.textContent = step ? step.name : S.no_step;
+    showStep(step, timer);
     // In a plenary the starred notes of every group are the screen's main content.
     root.classList.toggle("plenary", isPlenary(step));
-    countdown.set(step ? timer : null);
-    if (shownStepId !== undefined && shownStepId !== timer.step_id && step) {
-      announce(format(S.step_now, { step: step.name }));
-    }
-    shownStepId = timer.step_id ?? null;
 
     const visible = (room.contributions || []).filter((c) => !c.deleted && !c.merged_into && onThisScreen(c, step));
     const latest = visible.filter((c) => step && c.step_id === step.id).slice(-LATEST);
