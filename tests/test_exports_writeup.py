@@ -112,7 +112,7 @@ def test_docx_opens_with_the_title_headings_and_the_actions_table(writeup):
 def test_a_control_character_in_the_text_does_not_break_the_word_export(writeup):
     """Word (XML) cannot hold most control characters; a body or title pasted with one
     still exports, without them (it was a 500, found by schemathesis)."""
-    writeup.body = "# What we learned\n\nCheck the\x0b meter\x00 first.\n"
+    writeup.body = "# What we learned\n\nCheck the\x0b meter\x0c first.\n"
     writeup.save()
     assist = writeup.assist
     assist.title = "Smart\x1bmeters"
