@@ -357,7 +357,37 @@ def test_a_body_that_is_not_a_json_object_is_400_in_json(organiser, body):
     response = bearer(organiser).post(f"{API}/topics/", body, content_type=JSON)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
-    assert isinstance(response.json()["detail"], str)
+    assert response.json()["detail"] in (
+        "The request body must be a JSON object.",
+        "Cannot parse request body",
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"title": "Chargers\\u0000"}',
+        '{"title": "Chargers", "tags": ["a", "b\\u0000"]}',
+        '{"\\u0000": "x", "title": "Chargers"}',
+    ],
+)
+def test_the_nul_character_anywhere_in_a_body_is_422_and_nothing_is_stored(organiser, body):
+    """PostgreSQL cannot store NUL in text: it was a 500 there (and stored on SQLite)."""
+    from peerassist.communities.models import Topic
+
+    before = Topic.objects.count()
+    response = bearer(organiser).post(f"{API}/topics/", body, content_type=JSON)
+    assert response.status_code == 422, response.content
+    assert "NUL" in response.json()["detail"][0]["msg"]
+    assert Topic.objects.count() == before
+
+
+def test_an_escaped_backslash_u_is_text_not_nul(organiser):
+    response = bearer(organiser).post(
+        f"{API}/topics/", '{"title": "C:\\\\u0000 is a path"}', content_type=JSON
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["title"] == "C:\\u0000 is a path"
 
 
 def test_an_unknown_api_address_is_a_json_404_with_the_likely_fix(member):

@@ -9,7 +9,7 @@ from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.parser import Parser
 
 from peerassist.api import topics  # noqa: F401 (its endpoints are on communities' router)
@@ -32,6 +32,16 @@ from peerassist.core.findings import RuleViolation
 logger = logging.getLogger("peerassist.api")
 
 
+class BodyRefused(ValueError):
+    """A body this API does not take; its message is the reason the client is given (ninja
+    would otherwise answer only "Cannot parse request body"). 400: not a JSON object; 422:
+    a value refused, as the schema's own refusals are."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class ObjectBodyParser(Parser):
     """Every request body of this API is a JSON object; anything else is a 400.
 
@@ -42,8 +52,23 @@ class ObjectBodyParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
-            raise ValueError("The request body must be a JSON object.")
+            raise BodyRefused("The request body must be a JSON object.")
+        if _holds_nul(data):
+            # PostgreSQL cannot store it (a 500 there); on SQLite it would be stored and
+            # break the exports. The HTML forms refuse it the same way (Django's CharField).
+            raise BodyRefused("Text may not contain the NUL character (\\u0000).", status=422)
         return data
+
+
+def _holds_nul(value: object) -> bool:
+    """Whether a parsed JSON value has the NUL character in any key or string."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class PeerassistAPI(NinjaAPI):
@@ -82,6 +107,19 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
     sent_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
     response["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent_token else "Bearer"
     return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """As ninja answers, with the parser's reason and status when it refused the body."""
+    cause = exc.__cause__
+    if not isinstance(cause, BodyRefused):
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    if cause.status == 422:
+        detail: object = [{"loc": _loc(None), "msg": str(cause)}]
+    else:
+        detail = str(cause)
+    return api.create_response(request, {"detail": detail}, status=cause.status)
 
 
 @api.exception_handler(Exception)
