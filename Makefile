@@ -42,10 +42,10 @@ demo: migrate
 	$(BIN)/peerassist demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.harness.suite $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	$(BIN)/python -m tests.harness.postgres -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.harness.postgres -- $(BIN)/python -m tests.harness.suite $(PYTEST_ARGS)
 
 api-contract: $(STAMP)
 	$(BIN)/python -m pytest -m api_contract tests/test_api_schemathesis.py -s $(PYTEST_ARGS)

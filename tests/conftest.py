@@ -156,6 +156,39 @@ def redis_url():
         pytest.skip(f"redis-server is not installed: {exc}")
 
 
+def _is_transactional(item) -> bool:
+    """As pytest-django decides it: such a test empties every table when it ends, including
+    the rows the migrations wrote (the shipped formats, the languages)."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+class _MarkTransactional:
+    """Marks those tests `transactional` before `-m` selects, so `make test` can run them in
+    a pass of their own (tests/harness/suite.py): spread over workers, a test that empties
+    the tables would otherwise run before another module's tests that need those rows. In one
+    process pytest-django orders them last; across workers nothing does."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            if _is_transactional(item):
+                item.add_marker("transactional")
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_MarkTransactional(), "peerassist-mark-transactional")
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread for the rest of the session, which the asyncio tests cannot share."""
