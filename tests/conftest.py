@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from peerassist.accounts.models import Membership, Organisation, Role, User
 from peerassist.core.scoping import Viewer
@@ -52,6 +54,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in French leaves French active in the thread (LocaleMiddleware does not undo
+    # it); without this, the next test's service calls would run in French.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
