@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format demo migrate clean help venv bench api-contract
+.PHONY: run test test-postgres lint format demo migrate clean help venv bench api-contract messages compilemessages
 .DEFAULT_GOAL := help
 
 help:
@@ -15,6 +15,7 @@ help:
 	@echo "make lint           ruff, mypy and the layer contracts (import-linter)"
 	@echo "make bench          benchmarks in quick mode"
 	@echo "make api-contract   schemathesis against the running server (a few minutes)"
+	@echo "make messages       regenerate the fr/es catalogues from the source and compile them"
 
 $(STAMP): pyproject.toml
 	@PY="$$(scripts/find-python)" && echo "Using $$PY ($$($$PY --version))" && \
@@ -23,9 +24,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-venv: $(STAMP)
+# The .mo files are committed; compiling again at install keeps them in step with the .po
+# files for whoever edited a .po without compiling (needs msgfmt from gettext).
+compilemessages: $(STAMP)
+	@$(BIN)/python scripts/messages --compile-only
 
-migrate: $(STAMP)
+venv: $(STAMP) compilemessages
+
+# After changing user-facing strings: regenerate both catalogues (the project's and the
+# invitations app's), translate the new entries in fr and es, run it again to compile.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages
+
+migrate: $(STAMP) compilemessages
 	$(BIN)/peerassist migrate --no-input
 
 run: export DEBUG ?= true
