@@ -92,3 +92,41 @@ def test_the_card_shows_plain_passages_with_their_source_and_plain_reasons(demo)
     similar = html[html.index('id="similar-h"') :]
     assert similar.index(EARLIER) < similar.index("</ul>")
     assert reverse("writeups:writeup", args=[earlier.pk]) not in similar  # no write-up yet
+
+
+def test_similar_assists_come_from_a_cached_index_that_follows_every_change(demo):
+    from peerassist.search.recommender import history
+
+    viewer, _user, earlier, _home, new = demo
+    text = "acoustic loggers leaks rural mains"
+    first = history.similar_assists(viewer=viewer, assist=new, text=text)
+    assert first[0].assist == earlier
+    # Asked again with nothing changed: the index is not rebuilt (no brief is read again).
+    built = len(history._similar_cache)
+    again = history.similar_assists(viewer=viewer, assist=new, text=text)
+    assert [s.assist.pk for s in again] == [s.assist.pk for s in first]
+    assert len(history._similar_cache) == built
+    # A brief edited to be about something else is re-indexed at once.
+    earlier.title = "Graduate engineers' first year"
+    earlier.business_context = earlier.planned_approach = earlier.desired_outcome = ""
+    earlier.challenge = "How to welcome graduates."
+    earlier.focus_questions = []
+    earlier.save()
+    moved = history.similar_assists(viewer=viewer, assist=new, text=text)
+    assert earlier.pk not in [s.assist.pk for s in moved]
+    # A new assist on the subject is found by the next request.
+    other = PeerAssist.objects.create(
+        organisation=earlier.organisation,
+        title="Acoustic loggers on rural mains, second try",
+        format=new.format,
+        status=Status.PLANNED,
+        visibility=Visibility.ORGANISATION,
+        challenge="Where to place acoustic loggers to find leaks on rural mains.",
+        created_by=new.created_by,
+    )
+    found = history.similar_assists(viewer=viewer, assist=new, text=text)
+    assert other.pk in [s.assist.pk for s in found]
+    # A deleted one is gone from the next answer.
+    other.delete()
+    hidden = history.similar_assists(viewer=viewer, assist=new, text=text)
+    assert other.pk not in [s.assist.pk for s in hidden]

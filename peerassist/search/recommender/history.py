@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from peerassist.assists.models import PeerAssist, Status
 from peerassist.assists.selectors import assist_list
@@ -19,6 +21,12 @@ SIMILAR_LIMIT = 5
 SIMILAR_MIN_SCORE = 1.0
 SIMILAR_MIN_SHARE = 0.35
 
+#: The index of the assists a viewer may see (less the one asked about), for the last few
+#: such sets; rebuilt only when one of them is added, edited or changes status (each save
+#: bumps its `updated_at`).
+_similar_cache: OrderedDict[int, EvidenceIndex] = OrderedDict()
+_SIMILAR_CACHE_SIZE = 32
+
 
 @dataclass(frozen=True)
 class SimilarAssist:
@@ -30,6 +38,26 @@ class SimilarAssist:
     @property
     def done(self) -> bool:
         return self.assist.status in DONE_STATUSES
+
+
+def _past_index(others: Any) -> EvidenceIndex | None:
+    """The viewer's visible past and current assists indexed by their brief, from the cache
+    while none of them changed."""
+    stamp = tuple(others.order_by("pk").values_list("pk", "updated_at", "status"))
+    if not stamp:
+        return None
+    key = hash(stamp)
+    index = _similar_cache.get(key)
+    if index is not None:
+        _similar_cache.move_to_end(key)
+        return index
+    index = EvidenceIndex(
+        (a.pk, titled(a.title, assist_text(a).removeprefix(a.title))) for a in others
+    )
+    _similar_cache[key] = index
+    while len(_similar_cache) > _SIMILAR_CACHE_SIZE:
+        _similar_cache.popitem(last=False)
+    return index
 
 
 def history_for(corpus: Corpus, query: str, assist: PeerAssist) -> dict[int, float]:
@@ -59,17 +87,17 @@ def similar_assists(
     others = assist_list(viewer=viewer).filter(status__in=(*DONE_STATUSES, *SIMILAR_STATUSES))
     if assist is not None:
         others = others.exclude(pk=assist.pk)
-    found = {a.pk: a for a in others}
-    if not found:
+    index = _past_index(others)
+    if index is None:
         return []
-    index = EvidenceIndex(
-        (pk, titled(a.title, assist_text(a).removeprefix(a.title))) for pk, a in found.items()
-    )
-    hits = index.top(text, len(found))
+    hits = index.top(text, index.size)
     if not hits:
         return []
     floor = max(SIMILAR_MIN_SCORE, SIMILAR_MIN_SHARE * hits[0].score)
     kept = [h for h in hits if h.score >= floor]
+    # Fetched again through the viewer's scope: the index only says which ones matched.
+    found = others.in_bulk([h.key for h in kept])
+    kept = [h for h in kept if h.key in found]
     published = set(
         WriteUp.objects.filter(
             assist_id__in=[h.key for h in kept], status=WriteUpStatus.PUBLISHED
