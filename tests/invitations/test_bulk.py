@@ -3,63 +3,19 @@ without JavaScript over the people the page listed, the bulk action says how man
 invited and who was skipped and why, a suggested person is invited through the same service
 as on the overview, and who may do either (role × action)."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from peerassist.assists.models import Participation, Role, Visibility
+from peerassist.assists.models import Participation, Role
 from peerassist.invitations import services
 from peerassist.invitations.models import Invitation, InvitationStatus
 from peerassist.people.models import Person
-from tests.conftest import make_persona
 from tests.factories import PeerAssistFactory, PersonFactory
+from tests.invitations.conftest import tab
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def assist(org, organiser):
-    assist = PeerAssistFactory(
-        status="invited",
-        organisation=org,
-        title="Depot consolidation",
-        visibility=Visibility.ORGANISATION,
-        starts_at=timezone.now() + timedelta(days=12),
-        challenge="Merging two depots without losing drivers.",
-    )
-    Participation.objects.create(assist=assist, person=organiser.person, role=Role.HOME_PEER)
-    return assist
-
-
-@pytest.fixture
-def team(org, assist):
-    people = {
-        "home_peer": make_persona(org, "member", "hana@meridian.test"),
-        "facilitator": make_persona(org, "member", "fatima@meridian.test"),
-        "visiting_peer": make_persona(org, "member", "victor@meridian.test"),
-    }
-    for role, persona in people.items():
-        Participation.objects.create(assist=assist, person=persona.person, role=role)
-    return people
-
-
-@pytest.fixture
-def peers(org, assist):
-    people = [
-        PersonFactory(organisation=org, name="Nia Brooks", email="nia@meridian.test"),
-        PersonFactory(organisation=org, name="Omar Haddad", email="omar@meridian.test"),
-    ]
-    for person in people:
-        Participation.objects.create(assist=assist, person=person, role=Role.VISITING_PEER)
-    return people
-
-
-def tab(assist):
-    return reverse("invitations:manage", args=[assist.pk])
 
 
 def send(assist):
