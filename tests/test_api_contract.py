@@ -423,3 +423,26 @@ def test_the_organisation_role_and_the_participant_role_are_two_schemas(openapi)
     assert "home_peer" in schemas["Role"]["enum"]
     member_out = schemas["MemberOut"]["properties"]["role"]
     assert member_out == {"$ref": "#/components/schemas/MemberRole"}
+
+
+def test_no_two_api_schemas_share_a_name(openapi):
+    """ninja files schemas by class name, so of two classes called PersonRefOut only one
+    reaches the document and the other answer is documented with the wrong fields."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    named: dict[str, set[str]] = defaultdict(set)
+    for cls in subclasses(Schema):
+        if (
+            cls.__module__.startswith("peerassist.")
+            and cls.__name__ in openapi["components"]["schemas"]
+        ):
+            named[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: sorted(where) for name, where in named.items() if len(where) > 1}
+    assert shared == {}

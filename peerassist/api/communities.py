@@ -24,6 +24,7 @@ from peerassist.api.schemas import (
     FieldErrorOut,
     Id,
     Omittable,
+    PersonRefOut,
 )
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
@@ -35,11 +36,6 @@ router = Router(tags=["communities"])
 
 NO_SUCH_COMMUNITY = "No such community in your organisation."
 NO_SUCH_MEETING = "No such meeting in your organisation."
-
-
-class PersonRefOut(Schema):
-    id: int
-    name: str
 
 
 class CommunityOut(Schema):

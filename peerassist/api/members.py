@@ -77,7 +77,7 @@ class MemberOut(Schema):
         return row.membership.deactivated_at
 
 
-class InviteIn(Schema):
+class MemberInviteIn(Schema):
     person_ids: list[BodyId] = Field(..., min_length=1, max_length=1000)
     role: MemberRole = MemberRole.MEMBER
 
@@ -115,7 +115,7 @@ def list_members(request: ApiRequest) -> list[selectors.MemberRow]:
     description="Each person gets a login with the role and an e-mail to choose a password. "
     "People who cannot be invited (already members, no e-mail) are listed in `skipped`.",
 )
-def invite_members(request: ApiRequest, payload: InviteIn) -> Status[InviteOut]:
+def invite_members(request: ApiRequest, payload: MemberInviteIn) -> Status[InviteOut]:
     report = services.member_invite(
         viewer=request.auth,
         person_ids=payload.person_ids,

@@ -26,7 +26,7 @@ class RecommendationQuery(Schema):
     text: str = Field("", max_length=5000, description="Rank for this text instead of the brief")
 
 
-class PersonRefOut(Schema):
+class SuggestedPersonOut(Schema):
     id: int
     name: str
     job_title: str
@@ -66,7 +66,7 @@ class OftenAskedOut(Schema):
 class SuggestionOut(Schema):
     score: float
     relevance: float
-    person: PersonRefOut
+    person: SuggestedPersonOut
     unit: UnitRefOut | None
     evidence: list[EvidenceOut]
     reasons: list[ReasonOut] = Field(

@@ -42,6 +42,22 @@ class BoundedPages(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=100, description="At most 100.")
 
 
+class FindingOut(Schema):
+    """What a rule found in a brief, a plan, a topic or a write-up (peerassist.core.findings)."""
+
+    level: str
+    code: str
+    message: str
+    field: str | None
+
+
+class PersonRefOut(Schema):
+    """A person named in an answer: who owns an action, leads a community, raised a topic."""
+
+    id: int
+    name: str
+
+
 class ErrorItemOut(Schema):
     """One problem with the request: where (`loc`), what (`msg`), and a machine code."""
 

@@ -16,13 +16,21 @@ from pydantic import StrictBool
 from peerassist.api.auth import ApiRequest
 from peerassist.api.communities import (
     CreatedAssistOut,
-    PersonRefOut,
     _community,
     _created,
     _meeting,
     router,
 )
-from peerassist.api.schemas import BodyDate, BodyId, ErrorOut, FieldErrorOut, Id, Omittable
+from peerassist.api.schemas import (
+    BodyDate,
+    BodyId,
+    ErrorOut,
+    FieldErrorOut,
+    FindingOut,
+    Id,
+    Omittable,
+    PersonRefOut,
+)
 from peerassist.communities import rules, selectors, services
 from peerassist.communities.models import Give, Take, Topic, TopicSource, TopicStatus
 from peerassist.core.findings import Finding
@@ -36,13 +44,6 @@ class CriterionOut(Schema):
     label: str
     met: bool
     reason: str
-
-
-class FindingOut(Schema):
-    level: str
-    code: str
-    message: str
-    field: str | None
 
 
 # Read from a `ScreenedTopic`: the topic (annotated with its votes) and its screen.

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import Strict, StrictBool, field_validator
 
 from peerassist.api.assists._common import AssistDetail
-from peerassist.api.schemas import BodyDate, BodyDateTime, BodyId, Id, Omittable
+from peerassist.api.schemas import BodyDate, BodyDateTime, BodyId, FindingOut, Id, Omittable
 from peerassist.assists.models import (
     BreakoutGroup,
     ContributionKind,
@@ -29,13 +29,6 @@ from peerassist.assists.models import Status as AssistStatus
 from peerassist.assists.rules import CheckItem
 
 Minutes = Annotated[int, Strict(), Field(ge=0, le=2 * 24 * 60)]
-
-
-class FindingOut(Schema):
-    level: str
-    code: str
-    message: str
-    field: str | None
 
 
 class CheckItemOut(Schema):
@@ -183,7 +176,7 @@ class DurationsIn(Schema):
     durations: dict[Id, Minutes] = Field(..., description="Minutes by step id.")
 
 
-class PersonRefOut(Schema):
+class ParticipantPersonOut(Schema):
     id: int
     name: str
     unit: str | None
@@ -200,7 +193,7 @@ class PersonRefOut(Schema):
 
 class ParticipationOut(Schema):
     id: int
-    person: PersonRefOut
+    person: ParticipantPersonOut
     role: Role
     group_id: Id | None
     rsvp: Rsvp = Field(
@@ -325,7 +318,7 @@ class JoinRequestIn(Schema):
 
 class JoinRequestOut(Schema):
     id: int
-    person: PersonRefOut
+    person: ParticipantPersonOut
     role: Role
     message: str
     status: JoinRequest.Decision

@@ -7,15 +7,10 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
-from peerassist.api.schemas import BodyDate, BodyId, Id, Omittable
+from peerassist.api.schemas import BodyDate, BodyId, FindingOut, Id, Omittable, PersonRefOut
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.writeups import rules
 from peerassist.writeups.models import Action, ActionStatus, WriteUpStatus
-
-
-class PersonRefOut(Schema):
-    id: int
-    name: str
 
 
 class ContributionRefOut(Schema):
@@ -126,13 +121,6 @@ class ConclusionIn(Schema):
 class AssistStatusOut(Schema):
     id: int
     status: AssistStatus
-
-
-class FindingOut(Schema):
-    level: str
-    code: str
-    message: str
-    field: str | None
 
 
 class WriteUpOut(Schema):
