@@ -14,6 +14,7 @@ from peerassist.assists import selectors, services
 # isort: off
 # In this order: the endpoints register on the router as they are imported, and the OpenAPI
 # document lists them in that order.
+from peerassist.api.schemas import FindingOut
 from peerassist.api.assists.schemas import (
     AgendaOut,
     AssistCreateIn,
@@ -25,7 +26,6 @@ from peerassist.api.assists.schemas import (
     CheckItemOut,
     DecisionIn,
     DurationsIn,
-    FindingOut,
     FormatCopyIn,
     FormatOut,
     FormatRefOut,

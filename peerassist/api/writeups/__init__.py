@@ -17,6 +17,7 @@ from peerassist.writeups import selectors, services
 # isort: off
 # In this order: the endpoints register on the router as they are imported, and the OpenAPI
 # document lists them in that order.
+from peerassist.api.schemas import FindingOut, PersonRefOut
 from peerassist.api.writeups.schemas import (
     ActionIn,
     ActionOut,
@@ -30,12 +31,10 @@ from peerassist.api.writeups.schemas import (
     FeedbackIn,
     FeedbackListOut,
     FeedbackOut,
-    FindingOut,
     FollowUpAnswerIn,
     FollowUpOut,
     PairIn,
     PairOut,
-    PersonRefOut,
     PublishIn,
     VersionOut,
     VersionSummaryOut,
