@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext
 
 
 def _reason(exception: Exception | None) -> str:
@@ -99,3 +100,22 @@ class ErrorPageMiddleware:
                 page["Allow"] = response["Allow"]
             return page
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character (%00) in the address's query is refused with a 400 before any view
+    reads it: no field takes one, and PostgreSQL fails on it in a query (a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            reason = gettext("The address holds a NUL character, which no field accepts.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": reason, "code": "nul_character"}, status=400)
+            return _render(request, "400.html", 400, reason)
+        return self.get_response(request)
