@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from peerassist.accounts import views as account_views
 from peerassist.api.api import api_urls
@@ -33,7 +31,8 @@ urlpatterns = [
     path("webhooks/", include("peerassist.webhooks.urls")),
     path("", include("peerassist.core.urls")),
     path("", include("peerassist.live.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Django's set_language, which also saves a signed-in person's preference.
+    path("i18n/setlang/", account_views.language_choose, name="set_language"),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -8,6 +9,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """Accounts come from organisation admins unless ALLOW_SIGNUP is on."""
         return settings.ALLOW_SIGNUP
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails (address confirmation, password reset…) in the language the
+        address's owner saved, not the language of whoever's browser asked for them."""
+        from peerassist.accounts.models import User
+
+        saved = User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+        if not saved:
+            return super().send_mail(template_prefix, email, context)
+        with translation.override(saved):
+            return super().send_mail(template_prefix, email, context)
 
     def pre_authenticate(self, request, **credentials):
         """allauth's lockout after wrong passwords, recorded in the audit log when it refuses;

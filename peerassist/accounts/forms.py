@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from peerassist.core.when import time_zone_choices, validate_time_zone
@@ -102,3 +103,20 @@ class TimeZoneForm(forms.Form):
         current = self.data.get("time_zone") or self.initial.get("time_zone") or ""
         widget = self.fields["time_zone"].widget
         widget.choices = time_zone_choices(current if isinstance(current, str) else "")
+
+
+class LanguageForm(forms.Form):
+    """The language of the person's pages and of what is sent to them; empty: the browser's."""
+
+    language = forms.ChoiceField(
+        label=_("Your language"),
+        required=False,
+        help_text=_(
+            "Pages, e-mails, notifications and exports are in this language, on every device."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        field.choices = [("", _("As my browser says")), *settings.LANGUAGES]  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,11 @@ class User(AbstractUser):
     #: else the site's, is used meanwhile: core.middleware.TimeZoneMiddleware).
     time_zone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
+    #: The language of the person's pages, e-mails, notifications and exports; empty means
+    #: "as my browser says" (core.middleware.UserLanguageMiddleware applies it).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
 
     USERNAME_FIELD = "email"

@@ -21,6 +21,7 @@ from peerassist.accounts.models import (
     SsoConfiguration,
     User,
 )
+from peerassist.core.languages import is_supported
 from peerassist.core.scoping import Viewer
 from peerassist.core.when import validate_time_zone
 
@@ -230,4 +231,15 @@ def user_time_zone_set(*, user: User, time_zone: str) -> User:
     user.time_zone = time_zone
     user.save(update_fields=["time_zone"])
     user.people.exclude(time_zone=time_zone).update(time_zone=time_zone, updated_at=timezone.now())
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Saves the language of the user's pages, e-mails, notifications and exports; "" means
+    "as my browser says". Raises ValidationError for a language the site does not speak."""
+    if language and not is_supported(language):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

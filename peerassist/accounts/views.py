@@ -8,14 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from peerassist.accounts import selectors, services
 from peerassist.accounts.forms import (
     ApiTokenForm,
+    LanguageForm,
     OrganisationSettingsForm,
     SsoConfigurationForm,
     TimeZoneForm,
@@ -29,6 +31,7 @@ from peerassist.accounts.sso import (
     sso_issuer_origins,
 )
 from peerassist.core.access import SignedInRequest
+from peerassist.core.languages import is_supported
 from peerassist.core.scoping import require_member
 
 
@@ -50,6 +53,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
     context = {
         "form": form,
         "time_zone_form": TimeZoneForm(initial={"time_zone": timezone.get_current_timezone_name()}),
+        "language_form": LanguageForm(initial={"language": request.user.language}),
         "new_token": new_token,
         "tokens": selectors.api_token_list_for_user(user=request.user),
         "memberships": selectors.membership_list_for_user(user=request.user),
@@ -79,6 +83,41 @@ def time_zone_save(request: SignedInRequest) -> HttpResponse:
         _("Times are now shown in %(zone)s.") % {"zone": zone.replace("_", " ")},
     )
     return redirect(back or "accounts:profile")
+
+
+@require_POST
+def language_save(request: SignedInRequest) -> HttpResponse:
+    """Saves the signed-in person's language (empty: as the browser says) from the account
+    page; the page is then shown in it."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        reasons = form.errors.get("language") or [_("Choose one of the languages offered.")]
+        messages.error(request, " ".join(str(reason) for reason in reasons))
+        return redirect("accounts:profile")
+    language = form.cleaned_data["language"]
+    services.user_language_set(user=request.user, language=language)
+    response = redirect("accounts:profile")
+    if language:
+        translation.activate(language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language)
+        messages.success(request, _("Your pages and e-mails are now in this language."))
+    else:
+        # A cookie left by the picker would otherwise keep the old choice on this device.
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        messages.success(request, _("Your pages now follow your browser's language."))
+    return response
+
+
+@login_not_required
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The footer's language picker: Django's set_language (a cookie for this browser) and, for
+    a signed-in person, their saved preference too, so other devices and e-mails follow."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    # Saved only when Django accepted it (a redirect, the cookie set): never a refused value.
+    if request.user.is_authenticated and is_supported(language) and response.status_code == 302:
+        services.user_language_set(user=cast(SignedInRequest, request).user, language=language)
+    return response
 
 
 def organisation_settings(request: SignedInRequest) -> HttpResponse:

@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
 from peerassist.accounts.selectors import two_factor_missing, viewer_for_user
 from peerassist.core.access import ViewerRequest
 from peerassist.core.findings import RuleViolation
+from peerassist.core.languages import is_supported
 from peerassist.core.scoping import Viewer
 from peerassist.core.when import is_time_zone
 
@@ -75,7 +77,24 @@ class TimeZoneMiddleware:
             timezone.deactivate()
 
 
-TWO_FACTOR_REASON = (
+class UserLanguageMiddleware:
+    """A signed-in person's saved language wins over the browser and over a language cookie
+    (which may be stale, from another device); without a saved one LocaleMiddleware's choice
+    (cookie, then Accept-Language) stands. Runs after AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        saved = getattr(user, "language", "") if user.is_authenticated else ""
+        if saved and is_supported(saved):
+            translation.activate(saved)
+            request.LANGUAGE_CODE = saved
+        return self.get_response(request)
+
+
+TWO_FACTOR_REASON = gettext_lazy(
     "Your organisation requires two-factor authentication: turn on an authenticator app "
     "under Your account (/account/) before using peerassist."
 )
