@@ -31,7 +31,13 @@ def build_email(
 ) -> EmailMultiAlternatives:
     """Render `<template>.txt` and `<template>.html` (which may extend "email/base.html")."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {"site_url": settings.SITE_URL, "subject": subject, **context}
+        context = {
+            "site_url": settings.SITE_URL,
+            "subject": subject,
+            # The e-mail's <html lang>: no request, so no context processor sets it.
+            "LANGUAGE_CODE": translation.get_language(),
+            **context,
+        }
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerassist.assists.models import PeerAssist
+from peerassist.core.languages import language_for_person
 from peerassist.core.mail import absolute_url, send_email
 from peerassist.core.when import format_span
 from peerassist.invitations import tokens
@@ -96,15 +97,22 @@ def deliver(invitation: Invitation, kind: str) -> int:
     if kind not in KINDS:
         raise ValueError(kind)
     assist, person = invitation.assist, invitation.person
-    context = email_context(kind=kind, assist=assist, person=person, invitation=invitation)
-    attachments: list[tuple[str, bytes | str, str]] = []
-    if assist.starts_at is not None and kind in ("invite", "update", "cancel"):
-        method = "CANCEL" if kind == "cancel" else "REQUEST"
-        ics = invitation_ics(invitation, link=context["open_link"], cancel=kind == "cancel")
-        attachments.append(("invite.ics", ics, f"text/calendar; charset=utf-8; method={method}"))
+    # Everything in the reader's language, whoever sends it: subject, text, HTML, .ics, dates.
+    language = language_for_person(person)
+    with translation.override(language):
+        context = email_context(kind=kind, assist=assist, person=person, invitation=invitation)
+        attachments: list[tuple[str, bytes | str, str]] = []
+        if assist.starts_at is not None and kind in ("invite", "update", "cancel"):
+            method = "CANCEL" if kind == "cancel" else "REQUEST"
+            ics = invitation_ics(invitation, link=context["open_link"], cancel=kind == "cancel")
+            attachments.append(
+                ("invite.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+            )
+        subject = _subject(kind, assist)
     sent = send_email(
         to=[person.email],
-        subject=_subject(kind, assist),
+        subject=subject,
+        language=language,
         template="invitations/email/cancel" if kind == "cancel" else "invitations/email/invitation",
         context=context,
         attachments=attachments,
@@ -118,9 +126,14 @@ def deliver_brief(assist: PeerAssist, person: Person, invitation: Invitation | N
     """The scheduled brief, to one participant (with RSVP links if they were invited)."""
     if invitation is not None and invitation.cancelled_at is None:
         return deliver(invitation, "brief")
+    language = language_for_person(person)
+    with translation.override(language):
+        subject = _subject("brief", assist)
+        context = email_context(kind="brief", assist=assist, person=person, invitation=None)
     return send_email(
         to=[person.email],
-        subject=_subject("brief", assist),
+        subject=subject,
+        language=language,
         template="invitations/email/invitation",
-        context=email_context(kind="brief", assist=assist, person=person, invitation=None),
+        context=context,
     )

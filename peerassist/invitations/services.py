@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from peerassist.accounts.models import Membership, User
 from peerassist.accounts.models import Role as MembershipRole
@@ -32,6 +33,7 @@ from peerassist.assists.models import (
 from peerassist.core.access import assist_rights
 from peerassist.core.events import publish, room_kick_on_commit
 from peerassist.core.findings import Finding, Level, RuleViolation
+from peerassist.core.languages import words
 from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
 from peerassist.invitations.models import Invitation, InvitationStatus, new_nonce
@@ -378,6 +380,15 @@ def participation_answer(*, assist_id: int, person_id: int, rsvp: str) -> None:
         rows.update(rsvp=rsvp)
 
 
+#: The answers' names (InvitationStatus's labels), to be put in each reader's language.
+_ANSWER_WORDS: dict[str, str] = {
+    InvitationStatus.PENDING: gettext_noop("Not answered yet"),
+    InvitationStatus.ACCEPTED: gettext_noop("Accepted"),
+    InvitationStatus.DECLINED: gettext_noop("Declined"),
+    InvitationStatus.SUGGESTED_OTHER: gettext_noop("Suggested someone else"),
+}
+
+
 def _answered_event(invitation: Invitation) -> dict[str, object]:
     """What "invitation.answered" tells: the answer, and the notification for the home team
     and the facilitator (notifications subscribe to it)."""
@@ -388,12 +399,24 @@ def _answered_event(invitation: Invitation) -> dict[str, object]:
         participations__role__in=[Role.HOME_PEER, Role.FACILITATOR],
     ).exclude(pk=invitation.person_id)
     body = ""
+    body_words = None
     if invitation.status == InvitationStatus.SUGGESTED_OTHER:
-        body = _("They suggest %(name)s <%(email)s>: %(reason)s") % {
+        suggestion = {
             "name": invitation.suggested_name,
             "email": invitation.suggested_email,
             "reason": invitation.suggested_reason,
         }
+        body = _("They suggest %(name)s <%(email)s>: %(reason)s") % suggestion
+        body_words = words(
+            gettext_noop("They suggest %(name)s <%(email)s>: %(reason)s"), **suggestion
+        )
+    # The notification's words in each reader's language (title/body: the sender's, as before).
+    title_words = words(
+        gettext_noop("%(person)s: %(answer)s — %(assist)s"),
+        person=invitation.person.name,
+        answer=words(_ANSWER_WORDS.get(invitation.status, invitation.status)),
+        assist=invitation.assist.title,
+    )
     return {
         "organisation_id": invitation.assist.organisation_id,
         "assist_id": invitation.assist_id,
@@ -408,6 +431,8 @@ def _answered_event(invitation: Invitation) -> dict[str, object]:
                 "assist": invitation.assist.title,
             },
             "body": body,
+            "title_words": title_words,
+            "body_words": body_words,
             "url": f"/assists/{invitation.assist_id}/invitations/",
         },
     }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Membership
 from peerassist.accounts.sso import password_refused_for
+from peerassist.core.languages import language_for_person, language_for_user
 from peerassist.core.mail import absolute_url, send_email
 from peerassist.members.tokens import invitation_token
 
@@ -35,10 +37,17 @@ def send_member_invitation(membership_id: int) -> bool:
     # An organisation that signs this address in through its provider only: no password link.
     sso = password_refused_for(user.email)
     sso_here = sso is not None and sso.organisation_id == membership.organisation_id
+    # The invitee's language: their account's, else their directory entry's languages.
+    entry = user.people.filter(organisation=membership.organisation).first()
+    language = language_for_person(entry) if entry is not None else language_for_user(user)
+    with translation.override(language):
+        subject = _("You are invited to peerassist at %(org)s") % {
+            "org": membership.organisation.name
+        }
     send_email(
         to=[user.email],
-        subject=_("You are invited to peerassist at %(org)s")
-        % {"org": membership.organisation.name},
+        subject=subject,
+        language=language,
         template="members/email/invitation",
         context={
             "membership": membership,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from peerassist.core.languages import Words, language_for_person, words_render
 from peerassist.core.mail import absolute_url, send_email
 from peerassist.core.outbox import enqueue_with_transaction
 from peerassist.core.scoping import Viewer
@@ -28,28 +29,41 @@ def delivery_for(person: Person) -> str:
     return preference.delivery if preference else Delivery.IMMEDIATE
 
 
+#: A notification's words: a function that writes them in the active language (called once
+#: per reader, in the reader's language), Words (core.languages), or text already written.
+NotificationText = Callable[[], str] | Words | str
+
+
+def _written(text: NotificationText) -> str:
+    return text() if callable(text) else words_render(text)
+
+
 def notify(
     people: Iterable[Person],
     *,
     kind: str,
-    title: str,
-    body: str = "",
+    title: NotificationText,
+    body: NotificationText = "",
     url: str = "",
 ) -> list[Notification]:
     """Record one notification per person; those who want email now get it after commit.
 
-    `title` and `body` are already in the words the reader should see (translate them
-    before calling); `url` is a path on this site. People who chose a daily digest get it
-    in the next digest; people who chose "off" only see it in peerassist.
+    `title` and `body` are written when the notification is recorded, in each reader's own
+    language (core.languages.language_for_person): pass a function that translates (or
+    Words), not text translated in the sender's language. `url` is a path on this site.
+    People who chose a daily digest get it in the next digest; people who chose "off" only
+    see it in peerassist.
     """
     created = []
     for person in {p.pk: p for p in people}.values():
+        with translation.override(language_for_person(person)):
+            title_text, body_text = _written(title), _written(body)
         notification = Notification.objects.create(
             organisation_id=person.organisation_id,
             person=person,
             kind=kind,
-            title=title[:300],
-            body=body,
+            title=title_text[:300],
+            body=body_text,
             url=url,
         )
         created.append(notification)
@@ -153,14 +167,17 @@ def _send_digest(person: Person, now: datetime) -> bool:
     if not items:
         return False
     count = len(items)
-    send_email(
-        to=[person.email],
-        subject=ngettext(
+    language = language_for_person(person)
+    with translation.override(language):
+        subject = ngettext(
             "Your peerassist digest: %(count)d notification",
             "Your peerassist digest: %(count)d notifications",
             count,
-        )
-        % {"count": count},
+        ) % {"count": count}
+    send_email(
+        to=[person.email],
+        subject=subject,
+        language=language,
         template="notifications/email/digest",
         context={
             "person": person,

@@ -18,8 +18,9 @@ def _notifier(event: str) -> None:
         notify(
             Person.objects.filter(pk__in=told["person_ids"]),
             kind=event,
-            title=told["title"],
-            body=told.get("body", ""),
+            # Words, when the emitter sent them, are put in each reader's language.
+            title=told.get("title_words") or told["title"],
+            body=told.get("body_words") or told.get("body", ""),
             url=told.get("url", ""),
         )
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from peerassist.core.languages import language_for_person
 from peerassist.core.mail import absolute_url, send_email
 from peerassist.notifications.models import Notification
 
@@ -21,7 +22,8 @@ def email_notification(notification_id: int) -> bool:
     notification = Notification.objects.select_related("person").get(pk=notification_id)
     send_email(
         to=[notification.person.email],
-        subject=notification.title,
+        subject=notification.title,  # written in the reader's language (services.notify)
+        language=language_for_person(notification.person),
         template="notifications/email/notification",
         context={
             "notification": notification,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ def _stored_status(assist: PeerAssist) -> str:
     return assist.status
 
 
-def _notify(people: Iterable[Person], **kwargs: str) -> None:
+def _notify(people: Iterable[Person], **kwargs: Any) -> None:
     from peerassist.notifications.services import notify
 
     notify(list(people), **kwargs)

@@ -149,12 +149,14 @@ def action_remind(*, action_id: int, today: date) -> bool:
         _notify(
             [action.owner],
             kind="writeup.action_overdue",
-            title=_("Overdue action: %s") % action.title,
-            body=_(
-                "This action from the Peer Assist “%(assist)s” was due on %(due)s. Update its "
-                "status, or agree a new date with the home team."
-            )
-            % {"assist": assist.title, "due": format_when(action.due_on, style="day")},
+            title=lambda: _("Overdue action: %s") % action.title,
+            body=lambda: (
+                _(
+                    "This action from the Peer Assist “%(assist)s” was due on %(due)s. Update its "
+                    "status, or agree a new date with the home team."
+                )
+                % {"assist": assist.title, "due": format_when(action.due_on, style="day")}
+            ),
             url=reverse("writeups:conclusion", args=[assist.pk]) + f"#action-{action.pk}",
         )
         publish(

@@ -46,16 +46,18 @@ def followup_ask(*, followup_id: int, now: datetime) -> bool:
         assist = followup.assist
         home = selectors.people_by_role(assist=assist, role=Role.HOME_PEER)
         peers = selectors.people_by_role(assist=assist, role=Role.VISITING_PEER)
-        names = ", ".join(p.name for p in peers) or _("no visiting peers were recorded")
+        listed = ", ".join(p.name for p in peers)
         _notify(
             home,
             kind="writeup.followup_due",
-            title=_("Time to follow up on “%s”") % assist.title,
-            body=_(
-                "Did you follow up with the visiting peers (%(peers)s)? What did you do "
-                "differently as a result? Please also update each action."
-            )
-            % {"peers": names},
+            title=lambda: _("Time to follow up on “%s”") % assist.title,
+            body=lambda: (
+                _(
+                    "Did you follow up with the visiting peers (%(peers)s)? What did you do "
+                    "differently as a result? Please also update each action."
+                )
+                % {"peers": listed or _("no visiting peers were recorded")}
+            ),
             url=reverse("writeups:followup", args=[assist.pk]),
         )
     return True
@@ -114,13 +116,17 @@ def _tell_peers(followup: FollowUp, peers: list[Person], actions: list[Action]) 
         return
     assist = followup.assist
     done = [a.title for a in actions if a.status == ActionStatus.DONE]
-    body = _("What the home team did differently: %s") % (followup.what_changed or "—")
-    if done:
-        body += "\n" + _("Actions done: %s") % "; ".join(done)
+
+    def body() -> str:
+        text = _("What the home team did differently: %s") % (followup.what_changed or "—")
+        if done:
+            text += "\n" + _("Actions done: %s") % "; ".join(done)
+        return text
+
     _notify(
         peers,
         kind="writeup.advice_outcome",
-        title=_("What became of your advice on “%s”") % assist.title,
+        title=lambda: _("What became of your advice on “%s”") % assist.title,
         body=body,
         url=reverse("writeups:conclusion", args=[assist.pk]),
     )

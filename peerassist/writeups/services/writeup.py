@@ -153,17 +153,19 @@ def writeup_publish(
     _notify(
         participants,
         kind="writeup.published",
-        title=_("The write-up of “%s” is published") % assist.title,
-        body=_("The write-up of the Peer Assist you took part in is ready to read."),
+        title=lambda: _("The write-up of “%s” is published") % assist.title,
+        body=lambda: _("The write-up of the Peer Assist you took part in is ready to read."),
         url=url,
     )
     taking_part = {p.pk for p in participants}
     _notify(
         [p for p in recipients if p.pk not in taking_part],
         kind="writeup.published",
-        title=_("A Peer Assist write-up you might benefit from: “%s”") % assist.title,
-        body=_("%(who)s thought the write-up of this Peer Assist could help you.")
-        % {"who": writeup.published_by.name if writeup.published_by else _("Someone")},
+        title=lambda: _("A Peer Assist write-up you might benefit from: “%s”") % assist.title,
+        body=lambda: (
+            _("%(who)s thought the write-up of this Peer Assist could help you.")
+            % {"who": writeup.published_by.name if writeup.published_by else _("Someone")}
+        ),
         url=url,
     )
     publish(
