@@ -20,7 +20,7 @@ FRIENDLY = {
     "token": "Create, list or revoke personal API tokens.",
     "worker": "Run background work: emails, reminders, follow-ups, webhooks (keep it running).",
     "send-reminders": "Send whatever is due now and exit (for cron instead of a worker).",
-    "export": "Export a write-up: export <assist id> --format pdf|docx|md|html.",
+    "export": "Export a write-up: export <assist id> --format pdf|docx|md|html [--language fr].",
     "report": "The quarterly report: report --quarter 2026Q3 --format pdf|docx|html.",
     "reindex": "Rebuild the search index (with a progress bar).",
     "backup": "Back up the database and uploaded files: backup [file or directory].",

@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.parser import Parser
@@ -52,11 +53,11 @@ class ObjectBodyParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
-            raise BodyRefused("The request body must be a JSON object.")
+            raise BodyRefused(_("The request body must be a JSON object."))
         if _holds_nul(data):
             # PostgreSQL cannot store it (a 500 there); on SQLite it would be stored and
             # break the exports. The HTML forms refuse it the same way (Django's CharField).
-            raise BodyRefused("Text may not contain the NUL character (\\u0000).", status=422)
+            raise BodyRefused(_("Text may not contain the NUL character (\\u0000)."), status=422)
         return data
 
 
@@ -103,7 +104,7 @@ api = PeerassistAPI(
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     """401 says how to authenticate (RFC 6750), and whether the token sent was refused."""
-    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response = api.create_response(request, {"detail": _("Unauthorized")}, status=401)
     sent_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
     response["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent_token else "Bearer"
     return response
@@ -128,18 +129,22 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
     got_request_exception.send(sender=None, request=request)
     return api.create_response(
-        request, {"detail": "Something went wrong on our side; it has been logged."}, status=500
+        request,
+        {"detail": _("Something went wrong on our side; it has been logged.")},
+        status=500,
     )
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc) or _("You may not do this.")}, status=403
+    )
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+    return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
 
 
 def _loc(field: str | None) -> list[str]:
@@ -187,14 +192,14 @@ api.add_router("/", sso_router)
 
 def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
     """Under /api/v1/ even a wrong address gets a JSON answer, with the likely fix."""
-    detail = "No such API endpoint; see /api/v1/docs."
+    detail = _("No such API endpoint; see /api/v1/docs.")
     if not request.path.endswith("/"):
         try:
             match = resolve(request.path + "/")
         except Resolver404:
             match = None
         if match is not None and match.url_name != "unknown_endpoint":
-            detail = f"No such API endpoint; did you mean {request.path}/ ?"
+            detail = _("No such API endpoint; did you mean %(path)s/ ?") % {"path": request.path}
     return JsonResponse({"detail": detail}, status=404)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
@@ -367,7 +368,7 @@ def create_mini_assist(request: ApiRequest, meeting_id: Id, payload: MiniAssistI
         try:
             topic = selectors.topic_get(viewer=viewer, topic_id=payload.topic_id)
         except Topic.DoesNotExist:
-            raise Http404("No such topic in your organisation.") from None
+            raise Http404(_("No such topic in your organisation.")) from None
     assist = services.mini_assist_create(
         viewer=viewer, meeting=meeting, topic=topic, title=payload.title
     )

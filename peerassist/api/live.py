@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
@@ -100,7 +101,7 @@ def _actor(request: ApiRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Ac
     assist = get_assist_or_404(viewer=request.auth, assist_id=assist_id, message=NO_SUCH_ASSIST)
     actor = selectors.actor_for_user(assist=assist, user_id=request.auth.user.pk)
     if actor is None:
-        raise PermissionDenied("The live room is for the people taking part in this assist.")
+        raise PermissionDenied(_("The live room is for the people taking part in this assist."))
     return assist, actor
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -98,5 +99,5 @@ def mark_read(request: ApiRequest, notification_id: Id) -> Notification:
             viewer=request.auth, notification_id=notification_id
         )
     except Notification.DoesNotExist:
-        raise Http404("No such notification.") from None
+        raise Http404(_("No such notification.")) from None
     return services.notification_mark_read(viewer=request.auth, notification=notification)

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictBool
@@ -90,7 +91,7 @@ def get_person(request: ApiRequest, person_id: Id) -> Person:
     try:
         return selectors.person_get(viewer=viewer, person_id=person_id)
     except Person.DoesNotExist:
-        raise Http404("No such person in your organisation.") from None
+        raise Http404(_("No such person in your organisation.")) from None
 
 
 @router.post(
@@ -130,4 +131,4 @@ def get_unit(request: ApiRequest, unit_id: Id) -> Unit:
     try:
         return selectors.unit_list(viewer=viewer).get(pk=unit_id)
     except Unit.DoesNotExist:
-        raise Http404("No such unit in your organisation.") from None
+        raise Http404(_("No such unit in your organisation.")) from None

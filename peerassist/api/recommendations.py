@@ -6,6 +6,7 @@ assists the caller may see.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from peerassist.api.auth import ApiRequest
@@ -123,7 +124,7 @@ def assist_recommendations(
     viewer = request.auth
     assist = get_assist_or_404(viewer=viewer, assist_id=assist_id, message=NO_SUCH_ASSIST)
     if not viewer.is_member:
-        raise PermissionDenied("Only members of the organisation can see suggested peers.")
+        raise PermissionDenied(_("Only members of the organisation can see suggested peers."))
     found = recommend_for_assist(viewer=viewer, assist=assist, text=q.text, limit=q.limit)
     return {
         "suggestions": [_suggestion(s) for s in found.suggestions],

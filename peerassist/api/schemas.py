@@ -4,6 +4,7 @@ bounded ids and pages, and optional fields that may be left out but not sent as 
 from datetime import date
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Strict
@@ -24,7 +25,7 @@ BodyId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 def _text(value: Any) -> Any:
     # pydantic would read a number as a Unix time; the schema says a date is a string.
     if not isinstance(value, str):
-        raise ValueError("Send dates and times as text, e.g. 2026-09-30 or 2026-09-30T09:00Z.")
+        raise ValueError(_("Send dates and times as text, e.g. 2026-09-30 or 2026-09-30T09:00Z."))
     return value
 
 

@@ -8,6 +8,7 @@ to search for (or too long) is 422 with a message a person can act on.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from peerassist.api.auth import ApiRequest
@@ -53,7 +54,7 @@ class SearchOut(Schema):
 def _viewer(request: ApiRequest) -> Viewer:
     viewer = request.auth
     if not isinstance(viewer, Viewer):
-        raise PermissionDenied("Only members and guests of an organisation can search.")
+        raise PermissionDenied(_("Only members and guests of an organisation can search."))
     return viewer
 
 

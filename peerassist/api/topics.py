@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 from pydantic import StrictBool
 
@@ -190,14 +191,14 @@ def _give(viewer: Viewer, give_id: Id) -> Give:
     try:
         return selectors.give_get(viewer=viewer, give_id=give_id)
     except Give.DoesNotExist:
-        raise Http404("No such Give in your organisation.") from None
+        raise Http404(_("No such Give in your organisation.")) from None
 
 
 def _take(viewer: Viewer, take_id: Id) -> Take:
     try:
         return selectors.take_get(viewer=viewer, take_id=take_id)
     except Take.DoesNotExist:
-        raise Http404("No such Take in your organisation.") from None
+        raise Http404(_("No such Take in your organisation.")) from None
 
 
 def _offer_args(viewer: Viewer, payload: OfferIn) -> dict[str, Any]:

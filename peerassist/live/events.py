@@ -287,6 +287,8 @@ class GroupRef(TypedDict):
     name: str
     #: Who posts the group's insights in the plenary (a person id), or None.
     spokesperson_id: int | None
+    #: The language the group works in (ISO 639-1), or None: its notes carry it as `lang`.
+    language: str | None
 
 
 class State(TypedDict):

@@ -284,7 +284,12 @@ def room_state(
         "my_ballots": voting.my_ballots(assist_id=assist_id, person_id=actor.person_id),
         "focus_questions": assist.focus_questions,
         "groups": [
-            {"id": g.pk, "name": g.name, "spokesperson_id": g.spokesperson_id}
+            {
+                "id": g.pk,
+                "name": g.name,
+                "spokesperson_id": g.spokesperson_id,
+                "language": g.language_id,
+            }
             for g in assist.groups.order_by("order", "pk")
         ],
         "presence": presence,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from peerassist.api.schemas import NO_SUCH_ASSIST, Id
@@ -76,7 +77,7 @@ def _not_found_for(exc: ValidationError, *names: str) -> None:
 def _participation(assist: PeerAssist, participation_id: Id) -> Participation:
     found = selectors.participation_list_all(assist=assist).filter(pk=participation_id).first()
     if found is None:
-        raise Http404("This person does not take part in this assist.")
+        raise Http404(_("This person does not take part in this assist."))
     return found
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from peerassist.api.assists._common import _findings, _formats, _not_found_for, router
@@ -25,7 +26,7 @@ def get_format(request: ApiRequest, format_id: Id) -> Format:
     try:
         return _formats(request.auth).get(pk=format_id)
     except Format.DoesNotExist:
-        raise Http404("No such format.") from None
+        raise Http404(_("No such format.")) from None
 
 
 @router.post(

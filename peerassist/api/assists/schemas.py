@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import Strict, StrictBool, field_validator
 
@@ -136,7 +137,9 @@ class AssistUpdateIn(Schema):
     @classmethod
     def known_time_zone(cls, value: str) -> str:
         if value not in zoneinfo.available_timezones():
-            raise ValueError(f"{value} is not a time zone name such as Europe/Paris.")
+            raise ValueError(
+                _("%(value)s is not a time zone name such as Europe/Paris.") % {"value": value}
+            )
         return value
 
 

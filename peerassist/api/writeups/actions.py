@@ -1,6 +1,7 @@
 """Actions, connect-afterwards pairs and feedback."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from peerassist.api.auth import ApiRequest
@@ -31,7 +32,7 @@ def _one_action(assist: PeerAssist, action_id: Id) -> Action:
     try:
         return selectors.action_list(assist=assist).select_related("assist").get(pk=action_id)
     except Action.DoesNotExist:
-        raise Http404("No such action.") from None
+        raise Http404(_("No such action.")) from None
 
 
 @router.get(
@@ -121,7 +122,7 @@ def delete_pair(request: ApiRequest, assist_id: Id, pair_id: Id) -> Status[None]
     try:
         pair = selectors.connect_pair_list(assist=assist).select_related("assist").get(pk=pair_id)
     except ConnectPair.DoesNotExist:
-        raise Http404("No such pair.") from None
+        raise Http404(_("No such pair.")) from None
     services.connect_pair_remove(viewer=request.auth, pair=pair)
     return Status(204, None)
 

@@ -1,6 +1,7 @@
 """The follow-up check-in and its answer."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, Id
@@ -18,7 +19,7 @@ from peerassist.writeups.models import FollowUp
 def get_followup(request: ApiRequest, assist_id: Id) -> FollowUp:
     followup = selectors.followup_get(assist=_assist(request.auth, assist_id))
     if followup is None:
-        raise Http404("No follow-up is scheduled.")
+        raise Http404(_("No follow-up is scheduled."))
     return followup
 
 

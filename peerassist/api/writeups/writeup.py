@@ -1,6 +1,7 @@
 """The write-up: its text, page gauge, versions, redraft, restore and publishing."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from peerassist.api.auth import ApiRequest
 from peerassist.api.schemas import ErrorOut, Id
@@ -22,7 +23,7 @@ def _writeup(viewer: Viewer, assist_id: Id) -> WriteUp:
     try:
         return selectors.writeup_for_viewer(viewer=viewer, assist_id=assist_id)
     except WriteUp.DoesNotExist:
-        raise Http404("No write-up, or you may not read it.") from None
+        raise Http404(_("No write-up, or you may not read it.")) from None
 
 
 def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict[str, object]:
@@ -104,7 +105,7 @@ def get_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, obj
     writeup = _writeup(request.auth, assist_id)
     version = selectors.version_list(writeup=writeup).filter(number=number).first()
     if version is None:
-        raise Http404("No such version.")
+        raise Http404(_("No such version."))
     return {
         **_version_summary(version),
         "body": version.body,
@@ -120,7 +121,7 @@ def get_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, obj
 def restore_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, object]:
     writeup = _writeup(request.auth, assist_id)
     if not selectors.version_list(writeup=writeup).filter(number=number).exists():
-        raise Http404("No such version.")
+        raise Http404(_("No such version."))
     writeup = services.writeup_restore(viewer=request.auth, assist=writeup.assist, number=number)
     return _writeup_out(request.auth, writeup)
 

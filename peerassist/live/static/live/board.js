@@ -156,6 +156,13 @@ export function createBoard(room, { composer }) {
     return group ? group.name : "";
   }
 
+  // A note written in a breakout group that works in another language says so (WCAG 3.1.2).
+  function groupLanguage(groupId) {
+    const groups = (model.room && model.room.groups) || [];
+    const group = groups.find((g) => g.id === groupId);
+    return (group && group.language) || null;
+  }
+
   function personName(personId) {
     if (!ui.behalf || personId === null || personId === undefined) return "";
     const option = [...ui.behalf.options].find((o) => o.value === String(personId));
@@ -279,7 +286,8 @@ export function createBoard(room, { composer }) {
     const tags = (item.tags || []).length
       ? h("p", { className: "note-tags" }, ...item.tags.map((t) => h("span", { className: "tag", text: t })))
       : null;
-    const parts = [meta, h("p", { className: "note-text" }, linkify(item.text || "")), tags, state];
+    const text = h("p", { className: "note-text", lang: item.group_id ? groupLanguage(item.group_id) : null }, linkify(item.text || ""));
+    const parts = [meta, text, tags, state];
     if (actions.children.length) parts.push(actions);
     if (!item.pending && !item.failed && m.edit_any) parts.push(sortingTools(item));
     element.replaceChildren(...parts.filter(Boolean));

@@ -74,6 +74,10 @@ function start(root) {
     const found = ((model.room && model.room.groups) || []).find((g) => g.id === id);
     return found ? found.name : "";
   };
+  const groupLanguage = (id) => {
+    const found = ((model.room && model.room.groups) || []).find((g) => g.id === id);
+    return (found && found.language) || null;
+  };
   const isPlenary = (step) => Boolean(step && step.kinds_by_role && (step.kinds_by_role.spokesperson || []).length);
   const onThisScreen = (c, step) => groupId === null || c.group_id === groupId || isPlenary(step);
 
@@ -94,7 +98,7 @@ function start(root) {
         h("span", { className: "note-author", text: c.anonymous ? S.anonymous : (c.author && c.author.name) || "" }),
         c.answered ? h("span", { className: "answered-mark", text: ` · ${S.answered}` }) : null,
       ),
-      h("p", { className: "note-text" }, linkify(c.text || "")),
+      h("p", { className: "note-text", lang: c.group_id ? groupLanguage(c.group_id) : null }, linkify(c.text || "")),
     );
   }
 
@@ -141,7 +145,7 @@ function start(root) {
         c.group_id ? h("span", { className: "note-group", dataset: { testid: "note-group" }, text: ` · ${groupName(c.group_id)}` }) : null,
         c.starred ? h("span", { className: "star-mark" }, h("span", { "aria-hidden": "true", text: " ★ " }), S.starred) : null,
       ),
-      h("p", { className: "note-text" }, linkify(c.text || "")),
+      h("p", { className: "note-text", lang: c.group_id ? groupLanguage(c.group_id) : null }, linkify(c.text || "")),
     );
   }
 

@@ -3,9 +3,15 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from peerassist.reports import quarterly as reports
-from peerassist.writeups.management.commands._viewer import organisation_for, viewer_for
+from peerassist.writeups.management.commands._viewer import (
+    add_language_argument,
+    language_for,
+    organisation_for,
+    viewer_for,
+)
 
 
 class Command(BaseCommand):
@@ -25,8 +31,14 @@ class Command(BaseCommand):
             "--as", dest="email", help="Act as this person (only the assists they may see)."
         )
         parser.add_argument("--output", help="File to write (default: a name from the quarter).")
+        add_language_argument(parser)
 
     def handle(self, *args, **options):
+        language = language_for(language=options["language"], email=options["email"])
+        with translation.override(language):
+            return self._report(options)
+
+    def _report(self, options):
         try:
             quarter = reports.parse_quarter(options["quarter"])
             organisation = organisation_for(options["organisation"], options["email"])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import CommandError
 
-from peerassist.accounts.models import Membership, Organisation
+from peerassist.accounts.models import Membership, Organisation, User
 from peerassist.core.access import operator_viewer
+from peerassist.core.languages import language_for_user, supported_languages
 from peerassist.core.scoping import Viewer
 
 
@@ -45,3 +48,22 @@ def viewer_for(*, organisation: Organisation, email: str | None) -> Viewer:
     if membership is None:
         raise CommandError(f"{email} is not a member of '{organisation.slug}'.")
     return Viewer(user=membership.user, organisation=organisation, role=membership.role)
+
+
+def add_language_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--language",
+        choices=supported_languages(),
+        help=(
+            "The language of the file's labels and dates (default: the saved language of "
+            "the person in --as, else the site's default)."
+        ),
+    )
+
+
+def language_for(*, language: str | None, email: str | None) -> str:
+    """The language chosen with --language, else --as's saved one, else the site's default."""
+    if language:
+        return language
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    return language_for_user(user)

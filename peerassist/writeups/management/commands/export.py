@@ -2,10 +2,15 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from peerassist.assists.models import PeerAssist
 from peerassist.writeups.exports import FORMATS, writeup_export, writeup_for_export
-from peerassist.writeups.management.commands._viewer import viewer_for
+from peerassist.writeups.management.commands._viewer import (
+    add_language_argument,
+    language_for,
+    viewer_for,
+)
 from peerassist.writeups.models import WriteUp
 
 
@@ -21,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as", dest="email", help="Act as this person (only what they may read)."
         )
+        add_language_argument(parser)
 
     def handle(self, *args, **options):
         assist = PeerAssist.objects.select_related("organisation").filter(pk=options["assist"])
@@ -38,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Peer Assist {assist.pk} ('{assist.title}') has no write-up yet."
             ) from None
-        exported = writeup_export(writeup=writeup, fmt=options["format"])
+        language = language_for(language=options["language"], email=options["email"])
+        with translation.override(language):
+            exported = writeup_export(writeup=writeup, fmt=options["format"])
         output = options["output"] or exported.filename
         if output == "-":
             sys.stdout.buffer.write(exported.content)
