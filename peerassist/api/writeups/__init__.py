@@ -70,9 +70,7 @@ from peerassist.api.writeups.actions import (
     update_action,
 )
 from peerassist.api.writeups.writeup import (
-    _version_summary,
     _writeup,
-    _writeup_out,
     get_version,
     get_writeup,
     list_versions,
@@ -117,9 +115,7 @@ __all__ = [
     "_conclusion",
     "_feedback",
     "_one_action",
-    "_version_summary",
     "_writeup",
-    "_writeup_out",
     "answer_followup",
     "conclude",
     "create_action",

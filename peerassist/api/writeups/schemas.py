@@ -2,6 +2,7 @@
 selectors' views) directly: a field the model does not hold has a `resolve_<field>`."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -9,8 +10,9 @@ from pydantic import StrictBool, StrictInt
 
 from peerassist.api.schemas import BodyDate, BodyId, FindingOut, Id, Omittable, PersonRefOut
 from peerassist.assists.models import Status as AssistStatus
-from peerassist.writeups import rules
-from peerassist.writeups.models import Action, ActionStatus, WriteUpStatus
+from peerassist.writeups import diffing, length, rules, selectors
+from peerassist.writeups.markdown import render_markdown
+from peerassist.writeups.models import Action, ActionStatus, WriteUp, WriteUpStatus, WriteUpVersion
 
 
 class ContributionRefOut(Schema):
@@ -123,6 +125,17 @@ class AssistStatusOut(Schema):
     status: AssistStatus
 
 
+def _gauge(writeup: WriteUp) -> length.WriteupGauge:
+    """The pages the PDF takes, laid out (cached by content), as the editor's gauge shows;
+    worked out once per answer for the two fields that read it."""
+    found: length.WriteupGauge | None = getattr(writeup, "_api_gauge", None)
+    if found is None:
+        found = length.writeup_gauge(assist=writeup.assist, body=writeup.body, writeup=writeup)
+        writeup._api_gauge = found  # type: ignore[attr-defined]
+    return found
+
+
+# Read from the WriteUp; the request's viewer decides `can_edit`.
 class WriteUpOut(Schema):
     assist_id: Id
     status: WriteUpStatus
@@ -135,23 +148,55 @@ class WriteUpOut(Schema):
     shared_with_guests: bool
     can_edit: bool
 
+    @staticmethod
+    def resolve_html(obj: WriteUp) -> str:
+        return str(render_markdown(obj.body))
+
+    @staticmethod
+    def resolve_pages(obj: WriteUp) -> float:
+        return _gauge(obj)["pages"]
+
+    @staticmethod
+    def resolve_findings(obj: WriteUp) -> list[dict[str, Any]]:
+        return [f.as_dict() for f in _gauge(obj)["findings"]]
+
+    @staticmethod
+    def resolve_can_edit(obj: WriteUp, context: dict[str, Any]) -> bool:
+        return selectors.rights_for(viewer=context["request"].auth, assist=obj.assist).edit
+
 
 class WriteUpIn(Schema):
     body: str = Field(..., max_length=200_000)
     note: str = Field("", max_length=200)
 
 
+# Read from a WriteUpVersion.
 class VersionSummaryOut(Schema):
     number: int
     note: str
     created_at: datetime
     created_by: str | None
 
+    @staticmethod
+    def resolve_created_by(obj: WriteUpVersion) -> str | None:
+        return obj.created_by.email if obj.created_by else None
+
+
+class DiffLineOut(Schema):
+    op: str = Field(..., description='"add", "remove", "same" or "gap" (lines left out).')
+    text: str
+    old_number: int | None
+    new_number: int | None
+
 
 class VersionOut(VersionSummaryOut):
     body: str
-    #: A unified diff from this version to the current text.
-    diff: list[dict[str, str | int | None]]
+    #: A unified diff from this version to the write-up's current text.
+    diff: list[DiffLineOut]
+
+    @staticmethod
+    def resolve_diff(obj: WriteUpVersion) -> list[diffing.DiffLine]:
+        return diffing.diff_lines(obj.body, obj.writeup.body)
 
 
 class PublishIn(Schema):

@@ -14,8 +14,7 @@ from peerassist.api.writeups.schemas import (
     WriteUpOut,
 )
 from peerassist.core.scoping import Viewer
-from peerassist.writeups import diffing, length, selectors, services
-from peerassist.writeups.markdown import render_markdown
+from peerassist.writeups import selectors, services
 from peerassist.writeups.models import WriteUp, WriteUpVersion
 
 
@@ -26,40 +25,13 @@ def _writeup(viewer: Viewer, assist_id: Id) -> WriteUp:
         raise Http404(_("No write-up, or you may not read it.")) from None
 
 
-def _writeup_out(viewer: Viewer, writeup: WriteUp) -> dict[str, object]:
-    rights = selectors.rights_for(viewer=viewer, assist=writeup.assist)
-    # The pages the PDF takes, laid out (cached by content), as the editor's gauge shows.
-    gauge = length.writeup_gauge(assist=writeup.assist, body=writeup.body, writeup=writeup)
-    return {
-        "assist_id": writeup.assist_id,
-        "status": writeup.status,
-        "version": writeup.version,
-        "body": writeup.body,
-        "html": str(render_markdown(writeup.body)),
-        "pages": gauge["pages"],
-        "findings": [f.as_dict() for f in gauge["findings"]],
-        "published_at": writeup.published_at,
-        "shared_with_guests": writeup.shared_with_guests,
-        "can_edit": rights.edit,
-    }
-
-
-def _version_summary(version: WriteUpVersion) -> dict[str, object]:
-    return {
-        "number": version.number,
-        "note": version.note,
-        "created_at": version.created_at,
-        "created_by": version.created_by.email if version.created_by else None,
-    }
-
-
 @router.get(
     "/assists/{assist_id}/writeup",
     response={200: WriteUpOut, 404: ErrorOut},
     summary="The write-up (Markdown, HTML and its page gauge)",
 )
-def get_writeup(request: ApiRequest, assist_id: Id) -> dict[str, object]:
-    return _writeup_out(request.auth, _writeup(request.auth, assist_id))
+def get_writeup(request: ApiRequest, assist_id: Id) -> WriteUp:
+    return _writeup(request.auth, assist_id)
 
 
 @router.put(
@@ -67,12 +39,12 @@ def get_writeup(request: ApiRequest, assist_id: Id) -> dict[str, object]:
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Save the write-up's text as a new version",
 )
-def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn) -> dict[str, object]:
+def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn) -> WriteUp:
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_save(
         viewer=request.auth, assist=writeup.assist, body=payload.body, note=payload.note
     )
-    return _writeup_out(request.auth, writeup)
+    return writeup
 
 
 @router.post(
@@ -80,10 +52,10 @@ def put_writeup(request: ApiRequest, assist_id: Id, payload: WriteUpIn) -> dict[
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Draft (or redraft) the write-up from the session, as a new version",
 )
-def redraft_writeup(request: ApiRequest, assist_id: Id) -> dict[str, object]:
+def redraft_writeup(request: ApiRequest, assist_id: Id) -> WriteUp:
     assist = _assist(request.auth, assist_id)
     writeup = services.writeup_draft(viewer=request.auth, assist=assist)
-    return _writeup_out(request.auth, writeup)
+    return writeup
 
 
 @router.get(
@@ -91,9 +63,9 @@ def redraft_writeup(request: ApiRequest, assist_id: Id) -> dict[str, object]:
     response={200: list[VersionSummaryOut], 404: ErrorOut},
     summary="The write-up's versions, newest first",
 )
-def list_versions(request: ApiRequest, assist_id: Id) -> list[dict[str, object]]:
+def list_versions(request: ApiRequest, assist_id: Id) -> list[WriteUpVersion]:
     writeup = _writeup(request.auth, assist_id)
-    return [_version_summary(v) for v in selectors.version_list(writeup=writeup)]
+    return list(selectors.version_list(writeup=writeup).select_related("created_by"))
 
 
 @router.get(
@@ -101,16 +73,13 @@ def list_versions(request: ApiRequest, assist_id: Id) -> list[dict[str, object]]
     response={200: VersionOut, 404: ErrorOut},
     summary="One version, with its diff to the current text",
 )
-def get_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, object]:
+def get_version(request: ApiRequest, assist_id: Id, number: Id) -> WriteUpVersion:
     writeup = _writeup(request.auth, assist_id)
     version = selectors.version_list(writeup=writeup).filter(number=number).first()
     if version is None:
         raise Http404(_("No such version."))
-    return {
-        **_version_summary(version),
-        "body": version.body,
-        "diff": [line.__dict__ for line in diffing.diff_lines(version.body, writeup.body)],
-    }
+    version.writeup = writeup
+    return version
 
 
 @router.post(
@@ -118,12 +87,12 @@ def get_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, obj
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Make a version the current text again (as a new version)",
 )
-def restore_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str, object]:
+def restore_version(request: ApiRequest, assist_id: Id, number: Id) -> WriteUp:
     writeup = _writeup(request.auth, assist_id)
     if not selectors.version_list(writeup=writeup).filter(number=number).exists():
         raise Http404(_("No such version."))
     writeup = services.writeup_restore(viewer=request.auth, assist=writeup.assist, number=number)
-    return _writeup_out(request.auth, writeup)
+    return writeup
 
 
 @router.post(
@@ -131,7 +100,7 @@ def restore_version(request: ApiRequest, assist_id: Id, number: Id) -> dict[str,
     response={200: WriteUpOut, 403: ErrorOut, 404: ErrorOut, 422: dict},
     summary="Publish the write-up and send it to participants and chosen people",
 )
-def publish_writeup(request: ApiRequest, assist_id: Id, payload: PublishIn) -> dict[str, object]:
+def publish_writeup(request: ApiRequest, assist_id: Id, payload: PublishIn) -> WriteUp:
     writeup = _writeup(request.auth, assist_id)
     writeup = services.writeup_publish(viewer=request.auth, assist=writeup.assist, **payload.dict())
-    return _writeup_out(request.auth, writeup)
+    return writeup
