@@ -49,7 +49,6 @@ from peerassist.api.writeups._common import (
 )
 from peerassist.api.writeups.conclusion import (
     _attendance,
-    _conclusion,
     conclude,
     get_attendance,
     get_conclusion,
@@ -112,7 +111,6 @@ __all__ = [
     "_actions",
     "_assist",
     "_attendance",
-    "_conclusion",
     "_feedback",
     "_one_action",
     "_writeup",

@@ -9,10 +9,18 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from peerassist.api.schemas import BodyDate, BodyId, FindingOut, Id, Omittable, PersonRefOut
+from peerassist.assists.models import PeerAssist
 from peerassist.assists.models import Status as AssistStatus
 from peerassist.writeups import diffing, length, rules, selectors
 from peerassist.writeups.markdown import render_markdown
-from peerassist.writeups.models import Action, ActionStatus, WriteUp, WriteUpStatus, WriteUpVersion
+from peerassist.writeups.models import (
+    Action,
+    ActionStatus,
+    Conclusion,
+    WriteUp,
+    WriteUpStatus,
+    WriteUpVersion,
+)
 
 
 class ContributionRefOut(Schema):
@@ -97,6 +105,16 @@ class FollowUpOut(Schema):
     peers_told_at: datetime | None
 
 
+def _conclusion_of(assist: PeerAssist) -> Conclusion | None:
+    """The assist's conclusion, read once per answer for the fields that come from it."""
+    if not hasattr(assist, "_api_conclusion"):
+        assist._api_conclusion = selectors.conclusion_get(assist=assist)  # type: ignore[attr-defined]
+    found: Conclusion | None = assist._api_conclusion  # type: ignore[attr-defined]
+    return found
+
+
+# Read from the PeerAssist: its conclusion (which may not exist yet), follow-up, actions,
+# pairs and feedback; the request's viewer decides `can_edit`.
 class ConclusionOut(Schema):
     assist_id: Id
     assist_status: AssistStatus
@@ -110,6 +128,61 @@ class ConclusionOut(Schema):
     connect_pairs: list[PairOut]
     feedback: FeedbackListOut
     can_edit: bool
+
+    @staticmethod
+    def resolve_assist_id(obj: PeerAssist) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_assist_status(obj: PeerAssist) -> str:
+        return obj.status
+
+    @staticmethod
+    def resolve_learned(obj: PeerAssist) -> str:
+        conclusion = _conclusion_of(obj)
+        return conclusion.learned if conclusion else ""
+
+    @staticmethod
+    def resolve_do_differently(obj: PeerAssist) -> str:
+        conclusion = _conclusion_of(obj)
+        return conclusion.do_differently if conclusion else ""
+
+    @staticmethod
+    def resolve_shared_knowledge(obj: PeerAssist) -> str:
+        conclusion = _conclusion_of(obj)
+        return conclusion.shared_knowledge if conclusion else ""
+
+    @staticmethod
+    def resolve_followup_on(obj: PeerAssist) -> date | None:
+        conclusion = _conclusion_of(obj)
+        return conclusion.followup_on if conclusion else None
+
+    @staticmethod
+    def resolve_followup_at_next_meeting(obj: PeerAssist) -> bool:
+        conclusion = _conclusion_of(obj)
+        return conclusion.followup_at_next_meeting if conclusion else False
+
+    @staticmethod
+    def resolve_followup(obj: PeerAssist) -> Any:
+        return selectors.followup_get(assist=obj)
+
+    @staticmethod
+    def resolve_actions(obj: PeerAssist) -> list[Action]:
+        return list(selectors.action_list(assist=obj))
+
+    @staticmethod
+    def resolve_connect_pairs(obj: PeerAssist) -> list[Any]:
+        return list(selectors.connect_pair_list(assist=obj))
+
+    @staticmethod
+    def resolve_feedback(obj: PeerAssist) -> Any:
+        from peerassist.api.writeups._common import _feedback
+
+        return _feedback(obj)
+
+    @staticmethod
+    def resolve_can_edit(obj: PeerAssist, context: dict[str, Any]) -> bool:
+        return selectors.rights_for(viewer=context["request"].auth, assist=obj).edit
 
 
 class ConclusionIn(Schema):
@@ -210,11 +283,29 @@ class FollowUpAnswerIn(Schema):
     action_statuses: dict[Id, ActionStatus] = {}
 
 
+# Read from a selectors.AttendanceRow.
 class AttendanceOut(Schema):
     participation_id: int
     person_id: int
     name: str
     role: str
+
+    @staticmethod
+    def resolve_participation_id(obj: selectors.AttendanceRow) -> int:
+        return obj.participation.pk
+
+    @staticmethod
+    def resolve_person_id(obj: selectors.AttendanceRow) -> int:
+        return obj.participation.person_id
+
+    @staticmethod
+    def resolve_name(obj: selectors.AttendanceRow) -> str:
+        return obj.participation.person.name
+
+    @staticmethod
+    def resolve_role(obj: selectors.AttendanceRow) -> str:
+        return obj.participation.role
+
     present: bool = Field(
         ..., description="As recorded, else the guess the conclusion page shows ticked."
     )
