@@ -168,7 +168,7 @@ def test_invite_skips_people_who_are_already_members(admin, member, directory):
     )
     assert [m.user.email for m in report.invited] == ["bo@meridian.test"]
     assert [(p.pk, reason) for p, reason in report.skipped] == [
-        (member.person.pk, "is already a member")
+        (member.person.pk, f"{member.person.name} is already a member.")
     ]
 
 

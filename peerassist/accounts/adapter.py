@@ -32,7 +32,7 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError(
                 _(
                     "%(org)s signs its members in through single sign-on only: use the "
-                    "\u201cUse single sign-on\u201d button."
+                    "“Use single sign-on” button."
                 )
                 % {"org": config.organisation.name}
             )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peerassist.core.findings import Finding, Level
 
@@ -326,63 +327,104 @@ def breakout_findings(
             )
         size = len(members)
         if not GROUP_MIN <= size <= GROUP_MAX:
+            # Whole sentences (a translator must be able to reorder them), plural by size.
             if size > GROUP_MAX:
-                why = _("more than %(max)s, not everyone gets to speak. Split it.")
+                message = ngettext(
+                    "%(group)s has %(n)s person: more than %(max)s, not everyone gets to "
+                    "speak. Split it.",
+                    "%(group)s has %(n)s people: more than %(max)s, not everyone gets to "
+                    "speak. Split it.",
+                    size,
+                )
             elif language is not None and speakers[language] < GROUP_MIN:
-                why = _(
-                    "fewer than %(min)s, because only %(speakers)s people in the session "
-                    "speak %(language)s."
+                message = ngettext(
+                    "%(group)s has %(n)s person: fewer than %(min)s, because only "
+                    "%(speakers)s people in the session speak %(language)s.",
+                    "%(group)s has %(n)s people: fewer than %(min)s, because only "
+                    "%(speakers)s people in the session speak %(language)s.",
+                    size,
                 )
             elif sum(len(g.members) for g in groups) < GROUP_MIN * max(n_groups, 1):
-                why = _("fewer than %(min)s: there are too few people for this many groups.")
+                message = ngettext(
+                    "%(group)s has %(n)s person: fewer than %(min)s; there are too few "
+                    "people for this many groups.",
+                    "%(group)s has %(n)s people: fewer than %(min)s; there are too few "
+                    "people for this many groups.",
+                    size,
+                )
             else:
-                why = _("fewer than %(min)s. Move people in, or merge it with another group.")
+                message = ngettext(
+                    "%(group)s has %(n)s person: fewer than %(min)s. Move people in, or "
+                    "merge it with another group.",
+                    "%(group)s has %(n)s people: fewer than %(min)s. Move people in, or "
+                    "merge it with another group.",
+                    size,
+                )
             findings.append(
                 Finding(
                     Level.WARNING,
                     "group_size",
-                    _("%(group)s has %(n)s people: ") % {**args, "n": size}
-                    + why
+                    message
                     % {
+                        **args,
+                        "n": size,
                         "min": GROUP_MIN,
                         "max": GROUP_MAX,
                         "speakers": speakers[language or ""],
-                        "language": lang_name,
                     },
                     "groups",
                 )
             )
-        needs: list[tuple[str, str, list[Member], Callable[[Member], bool]]] = [
-            ("group_no_home_peer", _("home peer"), homes, _is_home_peer),
+        # One whole sentence per missing role and reason (no role glued into a sentence).
+        needs: list[tuple[str, list[Member], Callable[[Member], bool], tuple[str, str, str]]] = [
+            (
+                "group_no_home_peer",
+                homes,
+                _is_home_peer,
+                (
+                    _("%(group)s has no home peer: no home peer speaks %(language)s."),
+                    _(
+                        "%(group)s has no home peer: there are fewer home peers "
+                        "(%(count)s) than groups (%(groups)s)."
+                    ),
+                    _("%(group)s has no home peer: move one who speaks %(language)s here."),
+                ),
+            ),
             (
                 "group_no_recorder",
-                _("facilitator or note-taker to record notes"),
                 recorders,
                 _is_recorder,
+                (
+                    _(
+                        "%(group)s has no facilitator or note-taker to record notes: none "
+                        "of them speaks %(language)s."
+                    ),
+                    _(
+                        "%(group)s has no facilitator or note-taker to record notes: there "
+                        "are fewer of them (%(count)s) than groups (%(groups)s)."
+                    ),
+                    _(
+                        "%(group)s has no facilitator or note-taker to record notes: move "
+                        "one who speaks %(language)s here."
+                    ),
+                ),
             ),
         ]
-        for code, label_role, pool, has in needs:
+        for code, pool, has, (nobody_speaks, too_few, move_one) in needs:
             if any(has(m) for m in members):
                 continue
             fitting = [m for m in pool if language is None or language in m.languages]
             if not fitting:
-                why = _("no %(role)s speaks %(language)s.")
+                message = nobody_speaks
             elif len(pool) < n_groups:
-                why = _("there are fewer of them (%(count)s) than groups (%(groups)s).")
+                message = too_few
             else:
-                why = _("move one who speaks %(language)s here.")
+                message = move_one
             findings.append(
                 Finding(
                     Level.WARNING,
                     code,
-                    _("%(group)s has no %(role)s: ") % {**args, "role": label_role}
-                    + why
-                    % {
-                        "role": label_role,
-                        "language": lang_name,
-                        "count": len(pool),
-                        "groups": n_groups,
-                    },
+                    message % {**args, "count": len(pool), "groups": n_groups},
                     "groups",
                 )
             )

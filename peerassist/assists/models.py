@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerassist.accounts.models import Organisation
 from peerassist.assists.kinds import kinds_by_role
@@ -37,7 +38,7 @@ class ContributionKind(models.TextChoices):
     SURPRISE = "surprise", _("Surprise")
     EXPECTED_NOT_HEARD = "expected_not_heard", _("Expected but not heard")
     NEED_TO_KNOW = "need_to_know", _("Need to know")
-    SOURCE = "source", _("Source")
+    SOURCE = "source", pgettext_lazy("kind of contribution", "Source")
     ACTION_IDEA = "action_idea", _("Action idea")
 
 
@@ -142,7 +143,7 @@ class Mode(models.TextChoices):
 class Visibility(models.TextChoices):
     PARTICIPANTS = "participants", _("Participants only")
     ORGANISATION = "organisation", _("Everyone in the organisation")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("visibility of a Peer Assist", "Published")
 
 
 class PeerAssist(models.Model):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerassist.communities.models import Community, TopicSource, TopicStatus
 from peerassist.people.models import Person
@@ -65,7 +66,8 @@ class MeetingForm(forms.Form):
 
 
 def _people_choices(people: QuerySet[Person] | None) -> list[tuple[Any, StrOrPromise]]:
-    return [("", _("Me")), *(people.values_list("pk", "name") if people is not None else [])]
+    me = pgettext_lazy("in a list of people: the person filling in the form", "Me")
+    return [("", me), *(people.values_list("pk", "name") if people is not None else [])]
 
 
 class PlanningFields(forms.Form):
@@ -157,7 +159,9 @@ class TopicFilterForm(forms.Form):
         label=_("Community"), coerce=int, required=False, empty_value=None
     )
     source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("Any source")), *TopicSource.choices]
+        label=pgettext_lazy("where a topic came from", "Source"),
+        required=False,
+        choices=[("", _("Any source")), *TopicSource.choices],
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *TopicStatus.choices]

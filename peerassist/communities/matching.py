@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import Stemmer
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 WORD = re.compile(r"[^\W\d_]+")
 #: How much a synonym group counts, next to the word itself (1.0).
@@ -124,16 +125,20 @@ class Match:
     @property
     def reason(self) -> str:
         """Why the Give is suggested, in words: what both texts say and what is related."""
-        parts = []
+        # One whole sentence per case, so a translator can order it.
+        words = {"shared": _quoted(self.shared), "related": _quoted(self.related)}
+        if self.shared and self.related:
+            return _("both say %(shared)s; related: %(related)s") % words
         if self.shared:
-            parts.append(_("both say %(words)s") % {"words": _quoted(self.shared)})
+            return _("both say %(shared)s") % words
         if self.related:
-            parts.append(_("related: %(words)s") % {"words": _quoted(self.related)})
-        return "; ".join(parts)
+            return _("related: %(related)s") % words
+        return ""
 
 
 def _quoted(words: Sequence[str]) -> str:
-    return ", ".join(f"“{word}”" for word in words)
+    # The quotation marks are the language's own (« » in French).
+    return ", ".join(pgettext("a word quoted", "“%(word)s”") % {"word": word} for word in words)
 
 
 def match_take(

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerassist.accounts.models import Organisation
 from peerassist.assists.models import PeerAssist
@@ -82,7 +83,7 @@ class TopicStatus(models.TextChoices):
     SCREENED = "screened", _("Screened")
     SELECTED = "selected", _("Selected")
     TURNED_INTO_ASSIST = "turned_into_assist", _("Turned into a Peer Assist")
-    DROPPED = "dropped", _("Dropped")
+    DROPPED = "dropped", pgettext_lazy("status of a topic", "Dropped")
 
 
 class Topic(models.Model):

@@ -49,26 +49,29 @@ def _check_role(role: str) -> None:
 def _invite_one(
     *, organisation: Organisation, person: Person, role: str, invited_by: User | None
 ) -> Membership | str:
-    """The new or renewed membership for the person, or the reason they were skipped."""
+    """The new or renewed membership for the person, or the reason they were skipped (a whole
+    sentence naming them, so a translator can order it)."""
+    name = {"name": person.name}
     email = person.email.strip().lower()
     if not email:
-        return _("has no e-mail address")
+        return _("%(name)s has no e-mail address.") % name
     user = person.user
     if user is None:
         user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         taken = Person.objects.filter(organisation=organisation, user=user).exclude(pk=person.pk)
         if taken.exists():
-            return _("the account %(email)s is already linked to someone else") % {
-                "email": user.email
+            return _("%(name)s: the account %(email)s is already linked to someone else.") % {
+                **name,
+                "email": user.email,
             }
     membership = (
         Membership.objects.filter(user=user, organisation=organisation).first() if user else None
     )
     if membership is not None and membership.deactivated_at is None:
-        return _("is already a member")
+        return _("%(name)s is already a member.") % name
     if membership is not None:
-        return _("was deactivated: reactivate them instead")
+        return _("%(name)s was deactivated: reactivate them instead.") % name
     if user is None:
         first, _sep, last = person.name.strip().partition(" ")
         user = User.objects.create_user(email=email, first_name=first[:150], last_name=last[:150])
@@ -103,7 +106,9 @@ def member_invite_people(
     report = InviteReport()
     for person in people:
         if person.organisation_id != organisation.pk:
-            report.skipped.append((person, _("belongs to another organisation")))
+            report.skipped.append(
+                (person, _("%(name)s belongs to another organisation.") % {"name": person.name})
+            )
             continue
         outcome = _invite_one(
             organisation=organisation, person=person, role=role, invited_by=invited_by

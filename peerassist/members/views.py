@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -56,11 +57,15 @@ def invite(request: ViewerRequest) -> HttpResponse:
                 if report.invited:
                     messages.success(
                         request,
-                        _("Invited %(count)d people; each gets an e-mail to choose a password.")
+                        ngettext(
+                            "Invited %(count)d person; they get an e-mail to choose a password.",
+                            "Invited %(count)d people; each gets an e-mail to choose a password.",
+                            len(report.invited),
+                        )
                         % {"count": len(report.invited)},
                     )
-                for person, reason in report.skipped:
-                    messages.warning(request, f"{person.name}: {reason}")
+                for _person, reason in report.skipped:
+                    messages.warning(request, reason)
                 return redirect("members:list")
     else:
         form = InviteForm(people_choices=choices)

@@ -8,9 +8,9 @@ from peerassist.people.models import Person
 
 
 class Delivery(models.TextChoices):
-    IMMEDIATE = "immediate", _("Email each one as it happens")
-    DAILY = "daily", _("One email a day with everything")
-    OFF = "off", _("No email, only in peerassist")
+    IMMEDIATE = "immediate", _("E-mail each one as it happens")
+    DAILY = "daily", _("One e-mail a day with everything")
+    OFF = "off", _("No e-mail, only in peerassist")
 
 
 class Notification(models.Model):
@@ -40,7 +40,7 @@ class Preference(models.Model):
         Person, on_delete=models.CASCADE, related_name="notification_preference"
     )
     delivery = models.CharField(
-        _("email"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
+        _("e-mail"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
     digest_sent_on = models.DateField(null=True, blank=True)
 

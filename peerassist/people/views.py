@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
@@ -186,9 +187,12 @@ def import_people(request: ViewerRequest) -> HttpResponse:
         return _render_import(request, form, preview=preview, status=400)
     messages.success(
         request,
-        _(
+        ngettext(
+            "Imported %(rows)s person: %(created)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged.",
             "Imported %(rows)s people: %(created)s new, %(updated)s updated, "
-            "%(unchanged)s unchanged."
+            "%(unchanged)s unchanged.",
+            report.rows,
         )
         % {
             "rows": report.rows,

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from peerassist.assists.models import Participation, PeerAssist, Role, Status
 from peerassist.assists.selectors import assist_list
@@ -79,7 +80,11 @@ def assists_by_month(*, assists: Any, today: dt.date) -> Chart:
         id="assists-by-month",
         title=_("Peer Assists per month, by status"),
         kind="stacked_bar",
-        summary=_("%(total)s Peer Assists with a session in the last %(months)s months.")
+        summary=ngettext(
+            "%(total)s Peer Assist with a session in the last %(months)s months.",
+            "%(total)s Peer Assists with a session in the last %(months)s months.",
+            total,
+        )
         % {"total": total, "months": MONTHS},
         columns=[_("Month"), *[str(s.label) for s in statuses], _("Total")],
         rows=[[label, *month, sum(month)] for label, month in zip(labels, per_month, strict=True)],
@@ -135,7 +140,11 @@ def action_completion(*, assists: Any, today: dt.date) -> Chart:
     open_ = actions.exclude(status=ActionStatus.DONE)
     overdue = open_.filter(due_on__lt=today).count()
     still_open = open_.count() - overdue
-    labels = [_("Done"), _("Open"), _("Overdue")]
+    labels = [
+        pgettext("status of an action", "Done"),
+        pgettext("status of an action", "Open"),
+        _("Overdue"),
+    ]
     values = [done, still_open, overdue]
     total = sum(values)
     return Chart(
@@ -167,9 +176,18 @@ def topics_by_source(*, viewer: Viewer) -> Chart:
         id="topics-by-source",
         title=_("Topics by source"),
         kind="stacked_bar",
-        summary=_("%(total)s topics, %(became)s of them turned into a Peer Assist.")
+        summary=ngettext(
+            "%(total)s topic, %(became)s of them turned into a Peer Assist.",
+            "%(total)s topics, %(became)s of them turned into a Peer Assist.",
+            sum(became) + sum(other),
+        )
         % {"total": sum(became) + sum(other), "became": sum(became)},
-        columns=[_("Source"), _("Turned into a Peer Assist"), _("Other topics"), _("Total")],
+        columns=[
+            pgettext("where a topic came from", "Source"),
+            _("Turned into a Peer Assist"),
+            _("Other topics"),
+            _("Total"),
+        ],
         rows=[[label, b, o, b + o] for label, b, o in zip(labels, became, other, strict=True)],
         data={
             "categories": labels,

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from peerassist.search import text
 from peerassist.search.models import DocType
@@ -124,13 +126,28 @@ def build_brief(assist: Any) -> DocumentData:
     )
 
 
+def contribution_title(kind: str, assist_title: str) -> str:
+    """A note's search title, "Recommendation: <the Peer Assist's title>", in the active
+    language."""
+    from peerassist.assists.models import ContributionKind
+
+    label = ContributionKind(kind).label if kind in ContributionKind.values else kind
+    return pgettext(
+        "search result title: the kind of note, then the Peer Assist's title", "%(kind)s: %(title)s"
+    ) % {"kind": label, "title": assist_title}
+
+
 def build_contribution(contribution: Any) -> DocumentData | None:
     if contribution.deleted_at is not None or contribution.merged_into_id is not None:
         return None
     assist = contribution.assist
-    kind = contribution.get_kind_display()
+    # Stored in the default language whatever the request that indexes it speaks (a French
+    # request must not store a French title English readers then see); shown in the
+    # reader's language by selectors.search (contribution_title again, under their language).
+    with translation.override(settings.LANGUAGE_CODE):
+        title = contribution_title(contribution.kind, assist.title)
     return DocumentData(
-        title=f"{kind}: {assist.title}",
+        title=title,
         body=contribution.text,
         language=_assist_language(assist, contribution.text),
         organisation_id=assist.organisation_id,

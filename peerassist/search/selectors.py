@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.apps import apps
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -21,6 +22,7 @@ from peerassist.people.selectors import unit_with_descendant_ids
 from peerassist.search import text
 from peerassist.search.backends import Row, Where, get_backend
 from peerassist.search.models import DocType, SearchDocument
+from peerassist.search.providers import contribution_title
 
 PER_PAGE = 20
 MAX_PAGE = 50
@@ -151,7 +153,7 @@ def search(
             hits, counts, count, any_word = wide_hits, wide_counts, wide, True
     return SearchPage(
         query=q,
-        hits=hits,
+        hits=_in_reader_language(hits),
         count=count,
         counts_by_type=counts,
         page=page,
@@ -171,6 +173,27 @@ def search_documents(
     qs = visible_documents(viewer=viewer)
     if types:
         qs = qs.filter(doc_type__in=types)
-    return get_backend().search(
-        query=query, where=_compile(qs), language=None, limit=limit, offset=0
+    return _in_reader_language(
+        get_backend().search(query=query, where=_compile(qs), language=None, limit=limit, offset=0)
     )
+
+
+def _in_reader_language(hits: list[Row]) -> list[Row]:
+    """Titles the index stores in the default language, rebuilt in the active one: a note's
+    title names its kind ("Recommendation: …"), which the reader reads in their language."""
+    ids = [hit.object_id for hit in hits if hit.doc_type == DocType.CONTRIBUTION]
+    if not ids:
+        return hits
+    contribution = apps.get_model("live", "Contribution")
+    current = {
+        pk: (kind, title)
+        for pk, kind, title in contribution._default_manager.filter(pk__in=ids).values_list(
+            "pk", "kind", "assist__title"
+        )
+    }
+    return [
+        replace(hit, title=contribution_title(*current[hit.object_id]))
+        if hit.doc_type == DocType.CONTRIBUTION and hit.object_id in current
+        else hit
+        for hit in hits
+    ]

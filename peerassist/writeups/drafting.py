@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from peerassist.core.when import format_when
 
@@ -279,11 +279,15 @@ def _votes(data: SessionData, part: str) -> list[str]:
     """The dot-votes held in the steps whose notes go in this part of the write-up."""
     out: list[str] = []
     for vote in (v for v in data.votes if v.part == part):
-        summary = ngettext(
-            "%(dots)s dot each, %(n)s person voted.",
-            "%(dots)s dots each, %(n)s people voted.",
-            vote.ballots,
-        ) % {"dots": vote.dots, "n": vote.ballots}
+        # Two counts, each with its own plural, then one sentence a translator can reorder.
+        each = ngettext("%(dots)s dot each", "%(dots)s dots each", vote.dots) % {"dots": vote.dots}
+        voted = ngettext("%(n)s person voted", "%(n)s people voted", vote.ballots) % {
+            "n": vote.ballots
+        }
+        summary = pgettext(
+            "dot-vote summary: dots each person had, then how many voted",
+            "%(dots_each)s, %(voted)s.",
+        ) % {"dots_each": each, "voted": voted}
         out += [f"**{_('Dot-vote.')}** {summary}", ""]
         for text, dots in vote.results:
             count = ngettext("%(n)s dot", "%(n)s dots", dots) % {"n": dots}

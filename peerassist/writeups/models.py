@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerassist.assists.models import PeerAssist
 from peerassist.live.models import Contribution
@@ -36,10 +37,10 @@ class Conclusion(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status of an action", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    DONE = "done", pgettext_lazy("status of an action", "Done")
+    DROPPED = "dropped", pgettext_lazy("status of an action", "Dropped")
 
 
 class Action(models.Model):
@@ -125,7 +126,7 @@ class Feedback(models.Model):
 
 class WriteUpStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("status of a write-up", "Published")
 
 
 class WriteUp(models.Model):

@@ -24,7 +24,7 @@ def test_demo_organiser_signs_in_and_lands_on_home_with_people_count(
     page: Page, app_server: AppServer
 ) -> None:
     page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     screenshot(page, "login")
 
     sign_in(page, "organiser@meridian.example")

@@ -110,14 +110,14 @@ function start(root) {
     if (!vote) return;
     const text = (id) => ((room.contributions || []).find((c) => c.id === id) || {}).text || "";
     if (vote.status === "open") {
-      ui.voteHead.textContent = format(S.vote_projector_open, { ballots: vote.ballots });
+      ui.voteHead.textContent = format(S.vote_projector_open, { count: vote.ballots });
       ui.voteList.replaceChildren(...vote.note_ids.map((id) => h("li", { text: text(id) })));
       return;
     }
     const results = vote.results || {};
     const rows = vote.note_ids.map((id) => [id, results[id] || 0]).sort((a, b) => b[1] - a[1]);
     const top = Math.max(1, ...rows.map((r) => r[1]));
-    ui.voteHead.textContent = format(S.vote_results_head, { ballots: vote.ballots });
+    ui.voteHead.textContent = format(S.vote_results_head, { count: vote.ballots });
     ui.voteList.replaceChildren(
       ...rows.map(([id, n]) =>
         h(

@@ -128,7 +128,11 @@ export function createVoting(room) {
     const left = vote.dots - used(dots);
     const mine = myBallot(vote);
     const canVote = mayVote(vote);
-    setText(view.querySelector(".vote-head"), format(S.vote_open_head, { n: vote.dots, ballots: vote.ballots }));
+    setText(view.querySelector(".vote-head"), format(S.vote_open_head, {
+        n: vote.dots,
+        ballots: vote.ballots,
+        voted: format(S.voted_so_far, { count: vote.ballots }),
+      }));
     for (const item of view.querySelectorAll("li[data-note-id]")) {
       const id = Number(item.dataset.noteId);
       const n = dots[id] || 0;
@@ -169,7 +173,7 @@ export function createVoting(room) {
     return h(
       "div",
       { className: "vote closed", dataset: { voteId: vote.id, testid: "vote-results" } },
-      h("p", { className: "vote-head", text: format(S.vote_results_head, { ballots: vote.ballots }) }),
+      h("p", { className: "vote-head", text: format(S.vote_results_head, { ballots: vote.ballots, count: vote.ballots }) }),
       h(
         "ol",
         { className: "vote-results" },
