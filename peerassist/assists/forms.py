@@ -23,6 +23,7 @@ from peerassist.assists.models import (
     Visibility,
 )
 from peerassist.assists.page_data import assist_zone
+from peerassist.assists.shipped_formats import shipped_text
 from peerassist.core.when import time_zone_choices, validate_time_zone
 from peerassist.people.models import Language
 
@@ -118,7 +119,7 @@ class AgendaForm(forms.Form):
         self.steps = list(steps)
         for step in self.steps:
             self.fields[f"step_{step.pk}"] = forms.IntegerField(
-                label=_("Minutes for “%(step)s”") % {"step": step.name},
+                label=_("Minutes for “%(step)s”") % {"step": shipped_text(step.name)},
                 min_value=0,
                 max_value=2 * 24 * 60,
                 initial=step.duration_minutes,

@@ -14,7 +14,9 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.http import HttpRequest
+from django.http.cookie import parse_cookie
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerassist.assists.kinds import SPOKESPERSON
@@ -41,6 +43,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
     user_id: int | None
 
     async def connect(self) -> None:
+        # The socket speaks the page's language: its messages, reasons and the shipped
+        # formats' step titles and prompts (the context reaches the database threads too).
+        self.language = scope_language(self.scope)
+        with translation.override(self.language):
+            await self._connect()
+
+    async def _connect(self) -> None:
         self.assist_id = int(self.scope["url_route"]["kwargs"]["assist_id"])
         self.conn_id = uuid.uuid4().hex
         self.tokens = float(BUCKET_SIZE)
@@ -156,6 +165,10 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
     async def _send_rights(self, step_id: int | None) -> None:
         """Rights follow the step: tell this client what it may do in the new one (a timer
         changes only in a live session)."""
+        with translation.override(self.language):
+            await self._send_rights_now(step_id)
+
+    async def _send_rights_now(self, step_id: int | None) -> None:
         step = self.agenda.get(step_id) if step_id is not None else None
         # Asked only in steps that give spokespeople a say (a plenary), not at every tick.
         spoken = step is not None and bool(step_kinds_by_role(step).get(SPOKESPERSON))
@@ -175,6 +188,10 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
     # --- Messages from the client ---------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):
+            await self._receive(text_data)
+
+    async def _receive(self, text_data: str | None) -> None:
         if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
             await self._error("too_large", _("Messages are text of 16 KB at most."))
             return
@@ -437,6 +454,18 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         if self.actor.role == selectors.PROJECTOR:
             return None
         return {"person_id": self.actor.person_id, "name": self.actor.name, "role": self.actor.role}
+
+
+def scope_language(scope: dict[str, Any]) -> str:
+    """The language the pages choose for this browser: its language cookie, else its
+    Accept-Language (the same choice as LocaleMiddleware, from the handshake's headers)."""
+    request = HttpRequest()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            request.COOKIES = parse_cookie(value.decode("latin1"))
+        elif name == b"accept-language":
+            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin1")
+    return translation.get_language_from_request(request)
 
 
 def _optional_int(value: Any) -> int | None:

@@ -22,6 +22,7 @@ from peerassist.assists.models import (
     step_kinds_by_role,
 )
 from peerassist.assists.selectors import assist_get
+from peerassist.assists.shipped_formats import shipped_text, shipped_texts
 from peerassist.core.scoping import Viewer
 from peerassist.live import events, voting
 from peerassist.live import rights as rights_rules
@@ -177,7 +178,7 @@ def actor_rights(
     return rights_rules.rights_for(
         role=role,
         live=live,
-        step_name=step.name if step else None,
+        step_name=shipped_text(step.name) if step else None,
         kinds_by_role=step_kinds_by_role(step) if step else {},
         spokesperson_of=spokesperson_of,
     )
@@ -265,12 +266,12 @@ def room_state(
             {
                 "id": s.pk,
                 "order": s.order,
-                "name": s.name,
+                "name": shipped_text(s.name),
                 "phase": s.phase,
                 "runnable": s.phase == rules.RUNNABLE_PHASE,
                 "concluding": s.pk == concluding,
                 "minutes": s.duration_minutes,
-                "prompt_questions": s.prompt_questions if sees_prompts else [],
+                "prompt_questions": shipped_texts(s.prompt_questions) if sees_prompts else [],
                 "posting_roles": s.posting_roles,
                 "contribution_kinds": s.contribution_kinds,
                 "kinds_by_role": step_kinds_by_role(s),

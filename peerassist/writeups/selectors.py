@@ -28,6 +28,7 @@ from peerassist.assists.models import (
     taking_part_q,
 )
 from peerassist.assists.selectors import participation_list
+from peerassist.assists.shipped_formats import shipped_text
 from peerassist.core import access
 from peerassist.core.scoping import Viewer
 from peerassist.live.models import Contribution, Vote
@@ -361,7 +362,7 @@ def session_data(*, assist: PeerAssist) -> drafting.SessionData:
     return drafting.SessionData(
         title=assist.title,
         organisation=assist.organisation.name,
-        format_name=assist.format.name,
+        format_name=shipped_text(assist.format.name),
         held_on=assist.held_on
         or (timezone.localdate(assist.starts_at) if assist.starts_at else None),
         business_context=assist.business_context,
