@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerassist.accounts.models import Organisation
 from peerassist.notifications.models import Notification
@@ -36,8 +37,10 @@ def load(org: Organisation) -> None:
         items += [
             (
                 "demo.invited",
-                f"You are invited as {role} to “{assist.title}”",
-                "The home team would value your experience.",
+                # Product text, as a real notification's: the catalogue's, not the demo's.
+                _("You are invited as %(role)s to “%(title)s”")
+                % {"role": role, "title": assist.title},
+                _("The home team would value your experience."),
                 f"/assists/{assist.pk}/invitation/",
                 None,
                 2,
@@ -53,7 +56,7 @@ def load(org: Organisation) -> None:
         items.append(
             (
                 "demo.writeup",
-                f"The write-up of “{written.assist.title}” is published",
+                _("The write-up of “%s” is published") % written.assist.title,
                 "",
                 f"/assists/{written.assist_id}/writeup/",
                 now,
