@@ -104,7 +104,8 @@ def browser() -> Iterator[Browser]:
 
 
 def _new_page(browser: Browser, app_server: AppServer, **context_options: Any) -> Page:
-    context = browser.new_context(base_url=app_server.url, locale="en-GB", **context_options)
+    context_options.setdefault("locale", "en-GB")
+    context = browser.new_context(base_url=app_server.url, **context_options)
     context.set_default_timeout(5_000)
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
