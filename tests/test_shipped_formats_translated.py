@@ -92,6 +92,9 @@ def test_the_room_socket_speaks_the_browser_language():
     both = scope(("accept-language", "es"), ("cookie", "sessionid=x; django_language=fr"))
     assert scope_language(both) == "fr"
     assert scope_language(scope()) == "en"
+    # A language saved in the person's account wins, as on the pages.
+    saved = {**both, "user": type("User", (), {"language": "es"})()}
+    assert scope_language(saved) == "es"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

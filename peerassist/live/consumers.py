@@ -457,8 +457,14 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
 
 
 def scope_language(scope: dict[str, Any]) -> str:
-    """The language the pages choose for this browser: its language cookie, else its
-    Accept-Language (the same choice as LocaleMiddleware, from the handshake's headers)."""
+    """The language the pages choose: the person's saved language if their account has one,
+    else the browser's language cookie, else its Accept-Language (from the handshake)."""
+    saved = getattr(scope.get("user"), "language", "")
+    if saved:
+        try:
+            return translation.get_supported_language_variant(saved)
+        except LookupError:
+            pass
     request = HttpRequest()
     for name, value in scope.get("headers", []):
         if name == b"cookie":
