@@ -172,6 +172,8 @@ def test_french_and_spanish_readers_see_no_english_ui_text(
                 {"name": "django_language", "value": lang, "domain": host, "path": "/"},
             ]
             page = _new_page(browser, app_server, storage_state=state, locale=locale)
+            # Forty-odd pages in a row: a busy CI machine may take longer than 5 s for one.
+            page.set_default_navigation_timeout(30_000)
             try:
                 for path in paths:
                     response = page.goto(path, wait_until="load")
