@@ -86,3 +86,45 @@ def test_the_webhook_carries_the_emitters_payload_without_the_organisation(organ
         {"organisation_id": organiser.organisation.pk, "assist": {"id": assist.pk}},
     )
     assert Delivery.objects.get().payload == {"assist": {"id": assist.pk}}
+
+
+@pytest.mark.parametrize("kind", ["room.kick", "user.close"])
+def test_a_kick_or_close_that_fails_to_send_is_tried_again(
+    kind, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The bus refuses the first two sends (Redis stalled); the third reaches the hubs, so the
+    removed person's sockets are closed after all. A send that never gets through is logged
+    after the last try and the change stays committed."""
+    sent = []
+    refusals = iter([ConnectionError("redis stalled"), ConnectionError("redis stalled")])
+
+    async def bus(message):
+        refusal = next(refusals, None)
+        if refusal is not None:
+            raise refusal
+        sent.append(message)
+
+    monkeypatch.setattr(events, "local_delivery", bus)
+    monkeypatch.setattr(events, "CONTROL_RETRY_DELAYS", (0.01, 0.01, 0.01))
+    with django_capture_on_commit_callbacks(execute=True):
+        if kind == "room.kick":
+            events.room_kick_on_commit(assist_id=7, person_id=11)
+        else:
+            events.user_sockets_close_on_commit(user_id=5, reason="removed")
+        assert sent == []  # nothing before the change commits
+    assert [m["type"] for m in sent] == [kind]
+    assert caplog.text.count("trying again") == 2
+
+
+def test_a_kick_that_never_gets_through_is_logged_not_raised(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    async def bus(message):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(events, "local_delivery", bus)
+    monkeypatch.setattr(events, "CONTROL_RETRY_DELAYS", (0.01, 0.01))
+    with django_capture_on_commit_callbacks(execute=True):
+        events.room_kick_on_commit(assist_id=7, person_id=11)
+    assert caplog.text.count("trying again") == 2
+    assert "redis down" in caplog.text

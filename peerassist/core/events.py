@@ -7,7 +7,10 @@ one member per server process (Redis): never one message per client.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any, Literal, TypedDict
 
 from asgiref.sync import async_to_sync
@@ -15,6 +18,13 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 Delivery = Callable[[Mapping[str, Any]], Awaitable[None]]
+
+logger = logging.getLogger(__name__)
+
+#: A kick or a close must reach the servers, since someone's access has ended and no later
+#: event repairs a lost one (unlike room events, which the hubs fetch from the database).
+#: A send that fails (Redis stalled or restarting) is tried again after these pauses.
+CONTROL_RETRY_DELAYS = (0.2, 0.5, 1.0)
 
 #: Set by the live room's hub when it starts in this process.
 local_delivery: Delivery | None = None
@@ -74,9 +84,30 @@ def room_kick(*, assist_id: int, person_id: int) -> RoomKick:
     return {"type": "room.kick", "assist_id": assist_id, "person_id": person_id}
 
 
+def _control_on_commit(send: Callable[[], Awaitable[None]], what: str) -> None:
+    """Send a kick or a close once the change has committed, trying again on failure; the
+    last failure is logged, not raised (the change has committed; the request that made it
+    must not end in an error page)."""
+
+    def run() -> None:
+        for delay in (*CONTROL_RETRY_DELAYS, None):
+            try:
+                async_to_sync(send)()
+            except Exception:
+                if delay is None:
+                    raise
+                logger.warning("could not send %s; trying again in %.1f s", what, delay)
+                time.sleep(delay)
+            else:
+                return
+
+    transaction.on_commit(run, robust=True)
+
+
 def room_kick_on_commit(*, assist_id: int, person_id: int) -> None:
     """Close the person's sockets in the room once the change that ends their part commits."""
-    room_publish_on_commit(room_kick(assist_id=assist_id, person_id=person_id))
+    message = room_kick(assist_id=assist_id, person_id=person_id)
+    _control_on_commit(partial(room_publish, message), f"room.kick for assist {assist_id}")
 
 
 async def user_sockets_close(user_id: int, reason: str) -> None:
@@ -94,7 +125,9 @@ def user_sockets_close_on_commit(*, user_id: int, reason: str) -> None:
     """Close the user's sockets once the change that ends their access has committed (a
     failed publish is logged, not raised: the change itself has committed, and the request
     that made it must not end in an error page)."""
-    transaction.on_commit(lambda: async_to_sync(user_sockets_close)(user_id, reason), robust=True)
+    _control_on_commit(
+        partial(user_sockets_close, user_id, reason), f"user.close for user {user_id}"
+    )
 
 
 # --- Domain events: "after this happened" -----------------------------------------------------
