@@ -77,6 +77,38 @@ def test_the_issue_example_gets_a_home_peer_and_a_recorder_in_every_language_gro
     assert {f.code for f in findings} == {"group_size", "group_no_recorder"}
 
 
+def test_a_recorder_who_speaks_the_language_moves_to_the_group_that_has_none():
+    """Found by the 90-minute replay (tests/browser/test_replay_ninety_minute.py): 16 people, 3
+    recorders for 3 language groups, and the French-speaking note-taker stayed in the English
+    group because moving them dropped it from 6 to 5, leaving the French group without anyone
+    who may record notes. The move is a trade: one group of 6 before and after."""
+    spec = [
+        (HOME_PEER, ("en", "fr")),
+        (HOME_PEER, ("en", "es")),
+        (HOME_PEER, ("en",)),
+        (FACILITATOR, ("en", "es")),
+        (NOTE_TAKER, ("en", "fr")),
+        (NOTE_TAKER, ("en",)),
+        *[(VISITING_PEER, ("fr",))] * 4,
+        *[(VISITING_PEER, ("es",))] * 3,
+        *[(VISITING_PEER, ("en",))] * 3,
+    ]
+    members = _people(spec)
+    proposal = propose_groups(members)
+    by_id = {m.id: m for m in members}
+    assert sorted(g.language for g in proposal) == ["en", "es", "fr"]
+    assert sorted(i for g in proposal for i in g.member_ids) == list(range(16))
+    for group in proposal:
+        people = [by_id[i] for i in group.member_ids]
+        assert all(group.language in m.languages for m in people), group
+        assert any(m.kind == HOME_PEER for m in people), group
+        assert any(m.is_recorder for m in people), group
+    # As many groups of 6–8 as the languages allow (Spanish has only five speakers).
+    assert sum(GROUP_MIN <= len(g.member_ids) <= GROUP_MAX for g in proposal) == 1
+    findings = breakout_findings(_facts(members, proposal), members)
+    assert "group_no_recorder" not in {f.code for f in findings}
+
+
 def test_a_hand_move_into_a_group_whose_language_they_do_not_speak_is_a_finding():
     members = issue_example()
     proposal = propose_groups(members)
@@ -222,3 +254,64 @@ def test_proposing_explains_itself_and_a_bad_hand_move_shows_on_the_overview(org
     assert "does not speak" in response.content.decode()
     overview = client.get(reverse("assists:overview", args=[assist.pk])).content.decode()
     assert "Person 9 does not speak" in overview
+
+
+@pytest.mark.django_db
+def test_the_facilitator_divides_a_live_session_into_groups_but_never_unfiles_notes(org, organiser):
+    """The 90-minute format's first step, "Introduce the session and divide into groups", runs
+    in the live room (found by the replay: a live assist refused "Propose groups"). Once notes
+    are filed under the groups, a new proposal (which replaces the groups) is refused: the
+    notes would lose their group. Moving someone by hand still works."""
+    import uuid
+
+    from django.urls import reverse
+
+    from peerassist.assists.models import Participation
+    from peerassist.live.models import Contribution
+    from tests.factories import PeerAssistFactory, PersonFactory
+
+    assist = PeerAssistFactory(organisation=org, status="live")
+    Participation.objects.filter(assist=assist).delete()
+    created = {}
+    for member in issue_example():
+        person = PersonFactory(
+            organisation=org, name=f"Person {member.id}", languages=list(member.languages)
+        )
+        created[member.id] = Participation.objects.create(
+            assist=assist, person=person, role=member.kind
+        )
+    client = organiser.client()
+    url = reverse("assists:groups_propose", args=[assist.pk])
+    body = client.post(url, follow=True).content.decode()
+    assert "Proposed 3 breakout groups" in body
+    assert sorted(assist.groups.values_list("language_id", flat=True)) == ["en", "es", "fr"]
+
+    french = assist.groups.get(language_id="fr")
+    note = Contribution.objects.create(
+        assist=assist,
+        client_id=uuid.uuid4(),
+        kind="lesson",
+        text="Radio",
+        group=french,
+        author=created[9].person,
+    )
+    response = client.post(url, follow=True)
+    assert response.status_code == 400  # refused, with the reason on the People page
+    assert "Notes are already filed under these groups" in response.content.decode()
+    note.refresh_from_db()
+    assert note.group_id == french.pk
+    assert assist.groups.count() == 3
+
+    english_only = created[5]  # a visiting peer who speaks English only
+    english = assist.groups.get(language_id="en")
+    spanish = assist.groups.get(language_id="es")
+    english_only.refresh_from_db()
+    assert english_only.group_id == english.pk
+    response = client.post(
+        reverse("assists:group_assign", args=[assist.pk, english_only.pk]),
+        {"group_id": spanish.pk},
+        follow=True,
+    )
+    assert "Person 5 moved." in response.content.decode()
+    english_only.refresh_from_db()
+    assert english_only.group_id == spanish.pk

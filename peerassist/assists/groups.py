@@ -109,6 +109,17 @@ def _no_worse(before: tuple[bool, ...], after: tuple[bool, ...]) -> bool:
     return all(a or not b for b, a in zip(before, after, strict=True))
 
 
+def _better_together(
+    before: tuple[tuple[bool, ...], ...], after: tuple[tuple[bool, ...], ...], need: int
+) -> bool:
+    """Whether a move between two buckets leaves every rule met by no fewer of them, and the
+    rule `need` by more."""
+    count_before = [sum(flags) for flags in zip(*before, strict=True)]
+    count_after = [sum(flags) for flags in zip(*after, strict=True)]
+    no_fewer = all(a >= b for b, a in zip(count_before, count_after, strict=True))
+    return no_fewer and count_after[need] > count_before[need]
+
+
 def _repair(buckets: dict[str | None, list[Member]]) -> None:
     """Move people who speak several languages into buckets that lack a home peer, a
     recorder or the numbers for groups of 6–8, as long as their own bucket keeps what it has."""
@@ -138,9 +149,16 @@ def _repair(buckets: dict[str | None, list[Member]]) -> None:
                     for candidate in wanted:
                         rest = [m for m in donors if m is not candidate]
                         gains = [*buckets[language], candidate]
-                        if not _no_worse(_health(donors), _health(rest)):
-                            continue
-                        if not _no_worse(before, _health(gains)):
+                        kept = _no_worse(_health(donors), _health(rest)) and _no_worse(
+                            before, _health(gains)
+                        )
+                        # A trade also counts: the donor may lose what the bucket gains, if
+                        # no rule ends up met by fewer of the two and this one by more (a
+                        # note-taker who speaks French moves to the French group although the
+                        # English one falls to five: each still has one of the two of 6–8).
+                        if not kept and not _better_together(
+                            (_health(donors), before), (_health(rest), _health(gains)), need
+                        ):
                             continue
                         if _health(gains) == before and need != 2:
                             continue

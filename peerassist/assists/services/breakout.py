@@ -1,4 +1,9 @@
-"""Breakout groups: propose them, move people between them, add one."""
+"""Breakout groups: propose them, move people between them, add one.
+
+All of this stays possible while the session is live: the 90-minute format's first step is
+"Introduce the session and divide into groups", run in the room. A new proposal replaces the
+groups, though, so it is refused once notes are filed under them (they would lose their group).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,28 @@ from django.utils.translation import gettext as _
 from peerassist.assists.groups import Member, propose_groups
 from peerassist.assists.models import BreakoutGroup, Participation, PeerAssist, Role
 from peerassist.assists.services._common import _require_edit
+from peerassist.core.findings import Finding, Level, RuleViolation
 from peerassist.core.scoping import Viewer
 
 
 @transaction.atomic
 def groups_propose(*, viewer: Viewer, assist: PeerAssist) -> list[BreakoutGroup]:
     """Replace the breakout groups with a proposal: 6–8 peers each, mixed, by language."""
-    _require_edit(viewer, assist)
+    _require_edit(viewer, assist, allow_live=True)
+    if assist.groups.filter(contributions__isnull=False).exists():
+        raise RuleViolation(
+            [
+                Finding(
+                    Level.ERROR,
+                    "groups_hold_notes",
+                    _(
+                        "Notes are already filed under these groups: a new proposal would "
+                        "take them out of their groups. Move people by hand instead."
+                    ),
+                    "groups",
+                )
+            ]
+        )
     participations = list(
         Participation.objects.taking_part()
         .filter(assist=assist)
@@ -69,7 +89,7 @@ def group_assign(
     *, viewer: Viewer, assist: PeerAssist, participation_id: int, group_id: int | None
 ) -> Participation:
     """Move one participant to another group by hand (None: no group)."""
-    _require_edit(viewer, assist)
+    _require_edit(viewer, assist, allow_live=True)
     participation = (
         Participation.objects.taking_part().filter(assist=assist, pk=participation_id).first()
     )
@@ -97,7 +117,7 @@ def group_spokesperson_set(
     *, viewer: Viewer, assist: PeerAssist, group_id: int, person_id: int | None
 ) -> BreakoutGroup:
     """Name who speaks for a breakout group in the plenary (one of its members; None: nobody)."""
-    _require_edit(viewer, assist)
+    _require_edit(viewer, assist, allow_live=True)
     group = BreakoutGroup.objects.select_for_update().filter(assist=assist, pk=group_id).first()
     if group is None:
         raise ValidationError({"group_id": _("There is no such group in this assist.")})
@@ -120,7 +140,7 @@ def group_spokesperson_set(
 
 @transaction.atomic
 def group_create(*, viewer: Viewer, assist: PeerAssist, name: str) -> BreakoutGroup:
-    _require_edit(viewer, assist)
+    _require_edit(viewer, assist, allow_live=True)
     order = assist.groups.count() + 1
     return BreakoutGroup.objects.create(
         assist=assist, name=name.strip() or _("Group %(n)s") % {"n": order}, order=order

@@ -172,11 +172,17 @@ function start(root) {
   });
   room.model = model;
 
+  let firstHello = true;
   const socket = new LiveSocket({
     url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${root.dataset.wsPath}`,
     onOpen() {
       lastSent.clear();
-      socket.send({ type: "hello", last_seq: model.room ? model.lastSeq : 0 });
+      // The page's first hello asks for the whole room: the stored snapshot shows the room at
+      // once (offline too), but what changes without an event (the breakout groups made on
+      // the People page, the agenda) would stay as it was when the snapshot was taken.
+      // Reconnects within the page ask only for the events they missed.
+      socket.send({ type: "hello", last_seq: model.room && !firstHello ? model.lastSeq : 0 });
+      firstHello = false;
       flush();
       voting.flush();
     },
