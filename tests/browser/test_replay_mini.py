@@ -184,7 +184,7 @@ def test_a_mini_peer_assist_in_a_community_meeting_ends_from_step_five(
         expect(facilitator.get_by_text(re.compile("The session is concluded"))).to_be_visible()
 
         # The write-up, by the guide's steps, with the follow-up's date.
-        facilitator.goto(f"/assists/{room.assist_id}/writeup/")
+        facilitator.goto(f"/assists/{room.assist_id}/writeup/", timeout=30_000)
         draft = facilitator.get_by_test_id("draft")
         if draft.count():
             draft.click()

@@ -253,11 +253,14 @@ def test_ninety_minutes_in_three_language_groups_through_to_the_pdf(
         facilitator.goto(f"/assists/{assist_id}/conclusion/")
         facilitator.get_by_test_id("conclude").click()
         expect(facilitator.get_by_text(re.compile("The session is concluded"))).to_be_visible()
-        facilitator.goto(f"/assists/{assist_id}/writeup/")
+        # Drafting the write-up from the session can take seconds on a busy machine.
+        facilitator.goto(f"/assists/{assist_id}/writeup/", timeout=30_000)
         draft = facilitator.get_by_test_id("draft")
         if draft.count():
             draft.click()
-        response = facilitator.request.get(f"/reports/assists/{assist_id}/writeup.pdf")
+        response = facilitator.request.get(
+            f"/reports/assists/{assist_id}/writeup.pdf", timeout=30_000
+        )
         assert response.status == 200, response.text()[:500]
         pdf = flat(
             "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
