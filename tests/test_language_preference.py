@@ -250,6 +250,9 @@ def test_an_invitation_from_an_english_organiser_reaches_a_peer_in_the_peers_lan
     question = {"fr": "Viendrez-vous\u00a0?", "es": "¿Vendrá?"}[language]
     assert question in message.body and question in html
     assert "Will you come?" not in message.body and "Will you come?" not in html
+    # A label's colon follows the language's typography (a no-break space before it in French).
+    when = {"fr": "Quand\u00a0: ", "es": "Cuándo: "}[language]
+    assert when in message.body, message.body
     # The calendar file holds the session's own words (title, challenge) and its moment.
     (_name, content, _type) = message.attachments[0]
     event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
