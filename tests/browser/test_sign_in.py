@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
+from tests.browser.demo_data import server_shell
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -45,7 +46,13 @@ def test_demo_organiser_signs_in_and_lands_on_home_with_people_count(
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
     page: Page, app_server: AppServer
 ) -> None:
-    email = "member@meridian.example"
+    # An account of its own: the lock lasts, and later tests sign in as the demo's member.
+    email = server_shell(
+        app_server,
+        "from peerassist.accounts.models import Organisation\n"
+        "give_login('locked.out@meridian.example', Organisation.objects.get(slug='meridian'))\n"
+        "print(json.dumps('locked.out@meridian.example'))",
+    )
     for attempt in range(1, 6):
         sign_in(page, email, password=f"not-the-password-{attempt}")
         expect(page.get_by_text(WRONG_PASSWORD_MESSAGE), f"attempt {attempt}").to_be_visible()
