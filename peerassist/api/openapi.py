@@ -21,7 +21,8 @@ from peerassist.writeups.exports import FORMATS
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 DESCRIPTIONS = {
-    "400": "The request body could not be read: it must be a JSON object.",
+    "400": "The request could not be read: a body that is not a JSON object, or a NUL "
+    "character in the address.",
     "401": "No valid credentials: send `Authorization: Bearer <token>`.",
     "403": "You may not do this (your role, or a missing CSRF token in a browser session).",
     "404": "Nothing you may see has this id.",
@@ -51,15 +52,14 @@ def _error_response(status: str) -> dict[str, Any]:
 
 def expected_errors(path: str, method: str, operation: dict[str, Any]) -> set[str]:
     """The error statuses this operation can answer besides the ones it declares."""
-    statuses = {"500"}
+    # Any address may carry a NUL character, refused with 400 before the operation runs.
+    statuses = {"400", "500"}
     if operation.get("security"):
         statuses |= {"401", "403"}
     if "{" in path:
         statuses.add("404")
     if operation.get("parameters") or operation.get("requestBody") or method != "get":
         statuses.add("422")
-    if operation.get("requestBody"):
-        statuses.add("400")
     return statuses
 
 
