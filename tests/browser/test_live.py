@@ -147,7 +147,11 @@ def notes(page: Page, text: str) -> Locator:
 
 def post_note(page: Page, text: str, kind: str | None = None) -> None:
     if kind:
-        page.get_by_test_id("composer-kind").select_option(kind)
+        kinds = page.get_by_test_id("composer-kind")
+        # The kinds follow the step: after a change of step the server sends each person what
+        # they may now post, which on a busy machine with a full room takes more than 5 s.
+        expect(kinds.locator(f'option[value="{kind}"]')).to_be_attached(timeout=30_000)
+        kinds.select_option(kind)
     page.get_by_test_id("composer-text").fill(text)
     page.get_by_test_id("composer-post").click()
     expect(page.get_by_test_id("composer-text")).to_have_value("")
