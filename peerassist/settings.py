@@ -294,6 +294,9 @@ X_FRAME_OPTIONS = "DENY"
 # header from any client that reaches the server directly.
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+# The server makes one small PDF in the background when it starts, so that the first export
+# does not wait for WeasyPrint and the fonts to load (seconds). Off: PDF_WARM_UP=false.
+PDF_WARM_UP = env.bool("PDF_WARM_UP", default=True)
 # Probes come by IP over plain HTTP; HealthMiddleware answers them first, this is a backstop.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # /metrics (Prometheus): with a token, only `Authorization: Bearer <token>`; without one,

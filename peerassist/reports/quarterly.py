@@ -336,7 +336,7 @@ def report_html(report: Report, *, paged: bool = False) -> str:
 def report_pdf(report: Report) -> bytes:
     from peerassist.writeups.exports.pdf import html_to_pdf
 
-    return html_to_pdf(report_html(report, paged=True))
+    return html_to_pdf(report_html(report, paged=True), paged=True)
 
 
 def report_docx(report: Report) -> bytes:

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.cache import cache
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.formatting_structure import boxes
 
 from peerassist.assists.models import PeerAssist
 from peerassist.core.findings import Finding, Level
@@ -23,9 +21,11 @@ from peerassist.writeups.exports.document import (
     status_label,
     strip_leading_title,
 )
-from peerassist.writeups.exports.html import writeup_html
-from peerassist.writeups.exports.pdf import NoFetching
+from peerassist.writeups.exports.html import document_css, writeup_html
 from peerassist.writeups.models import WriteUp
+
+if TYPE_CHECKING:
+    from weasyprint.formatting_structure import boxes
 
 #: Past this share of the last allowed page, the gauge warns before the limit is crossed.
 NEARLY_FULL = 0.85
@@ -41,6 +41,8 @@ class Layout:
 
 def _bottom(box: boxes.Box) -> float:
     """The lowest edge of the text and images inside a box (its empty space excluded)."""
+    from weasyprint.formatting_structure import boxes
+
     if isinstance(box, boxes.LineBox | boxes.ReplacedBox):
         return float(box.position_y + box.margin_height())
     return max((_bottom(child) for child in getattr(box, "children", ())), default=0.0)
@@ -48,11 +50,18 @@ def _bottom(box: boxes.Box) -> float:
 
 def html_layout(html: str) -> Layout:
     """Lay out paged HTML as the PDF export does: its pages and how full the last one is."""
-    key = "writeup-layout:" + hashlib.sha256(html.encode()).hexdigest()
+    # The styles are applied apart from the HTML (parsed once per process): they are part
+    # of what is laid out, so part of the key.
+    styled = document_css(paged=True) + html
+    key = "writeup-layout:" + hashlib.sha256(styled.encode()).hexdigest()
     cached = cache.get(key)
     if isinstance(cached, tuple):
         return Layout(*cached)
-    document = HTML(string=html, base_url=None, url_fetcher=NoFetching()).render()
+    # WeasyPrint takes seconds to import: only when a layout is really made (not for the
+    # API's schemas or a command that never lays anything out).
+    from peerassist.writeups.exports.pdf import paged_layout
+
+    document = paged_layout(html)
     last = document.pages[-1]._page_box
     top = float(last.content_box_y())
     height = float(last.height) or 1.0

@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,8 @@ from peerassist.core.scoping import Viewer
 from peerassist.writeups.exports.document import ExportDocument, export_document
 from peerassist.writeups.models import WriteUp
 from peerassist.writeups.selectors import writeup_for_viewer
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,3 +122,25 @@ def writeup_download(
         request=request,
     )
     return exported
+
+
+def _pdf_warm_up() -> None:
+    try:
+        from peerassist.writeups.exports.pdf import pdf_warm_up
+
+        seconds = pdf_warm_up()
+    except Exception:  # a failed warm-up must not stop the server; the export will say why
+        logger.exception("PDF warm-up failed")
+        return
+    logger.info("PDF export warmed up in %.1f s", seconds)
+
+
+def pdf_warm_up_in_background() -> threading.Thread | None:
+    """Pay the first PDF's costs (loading WeasyPrint and the fonts: seconds) in a background
+    thread when the server starts, so the first person to export does not
+    (`PDF_WARM_UP=false` turns it off). Returns the thread, if one was started."""
+    if not settings.PDF_WARM_UP:
+        return None
+    thread = threading.Thread(target=_pdf_warm_up, name="pdf-warm-up", daemon=True)
+    thread.start()
+    return thread

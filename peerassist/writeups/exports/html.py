@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -33,14 +34,36 @@ def page_of_css() -> SafeString:
     return mark_safe(" ".join(parts))  # noqa: S308 - built from escaped strings only
 
 
+@lru_cache(maxsize=32)
+def _document_css(language: str, paged: bool) -> str:
+    context = {"page_of_css": page_of_css()}
+    css = [render_to_string("writeups/export/writeup.css", context)]
+    if paged:
+        css.append(render_to_string("writeups/export/paged.css", context))
+    return "\n".join(css)
+
+
+def document_css(*, paged: bool) -> str:
+    """The export's styles (and the page rules for print) in the current language.
+
+    Made once per language: only "Page N of M" depends on it.
+    """
+    return _document_css(get_language() or "en", paged)
+
+
 def render_template(template: str, context: dict[str, Any], *, paged: bool) -> str:
-    """Render a document template with the shared styles (and page rules for print)."""
+    """Render a document template with the shared styles, inline.
+
+    `paged` (for the PDF and the length gauge): the page without its styles — the PDF
+    applies the parsed stylesheet of `document_css(paged=True)`, cached per process, so
+    WeasyPrint does not parse the same CSS again for every document.
+    """
     return render_to_string(
         template,
         {
             **context,
             "paged": paged,
-            "page_of_css": page_of_css(),
+            "styles": "" if paged else mark_safe(document_css(paged=False)),  # noqa: S308 - our own template
             "language_code": get_language() or "en",
         },
     )

@@ -8,17 +8,31 @@ second template language. Fonts come from the system through fontconfig (Liberat
 DejaVu Sans as the fallback) and are embedded as subsets. Nothing is ever fetched: the
 `url_fetcher` refuses every URL, so a link or image in a write-up cannot make the server
 call out (SSRF) or read local files.
+
+Speed (issue 19): what does not depend on the document is made once per process, not once
+per PDF — the parsed stylesheets (one per language: only "Page N of M" differs), the URL
+fetcher (WeasyPrint's builds an SSL context when created, ~90 ms) and the font
+configuration (one per thread: Pango's font maps are not thread-safe). `pdf_warm_up()`
+pays the first-PDF costs (importing WeasyPrint, loading the fonts) ahead of the first
+export; the server calls it in the background when it starts (peerassist/asgi.py).
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+import threading
+import time
+from functools import lru_cache
+from typing import TYPE_CHECKING, NoReturn
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from peerassist.writeups.exports.document import ExportDocument
-from peerassist.writeups.exports.html import writeup_html
+from peerassist.writeups.exports.html import document_css, writeup_html
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 
 class NoFetching(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
@@ -28,14 +42,75 @@ class NoFetching(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hi
         raise ValueError(f"External resources are not loaded in exports: {url[:80]}")
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Lay out self-contained HTML on A4 pages."""
-    pdf: bytes | None = HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf()
+_per_thread = threading.local()
+
+
+def _fetcher() -> NoFetching:
+    """This thread's fetcher (it holds nothing, but WeasyPrint's base class is not
+    documented as thread-safe, and creating one costs an SSL context)."""
+    fetcher: NoFetching | None = getattr(_per_thread, "fetcher", None)
+    if fetcher is None:
+        fetcher = _per_thread.fetcher = NoFetching()
+    return fetcher
+
+
+def _font_config() -> FontConfiguration:
+    """This thread's font configuration, made once (fontconfig and Pango state)."""
+    config: FontConfiguration | None = getattr(_per_thread, "font_config", None)
+    if config is None:
+        config = _per_thread.font_config = FontConfiguration()
+    return config
+
+
+@lru_cache(maxsize=16)
+def _stylesheet(css: str) -> CSS:
+    """The parsed stylesheet for this CSS text (read-only once parsed, shared by threads)."""
+    return CSS(string=css, base_url=None, url_fetcher=NoFetching())
+
+
+def paged_stylesheets() -> list[CSS]:
+    """The export's styles with the page rules, parsed, in the current language."""
+    return [_stylesheet(document_css(paged=True))]
+
+
+def html_to_pdf(html: str, *, paged: bool = False) -> bytes:
+    """Lay out self-contained HTML on A4 pages.
+
+    `paged`: the HTML comes from `render_template(..., paged=True)`, whose styles are not
+    inline — the parsed, cached export stylesheet is applied instead.
+    """
+    pdf: bytes | None = HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf(
+        stylesheets=paged_stylesheets() if paged else None, font_config=_font_config()
+    )
     if pdf is None:  # only when given a target to write to
         raise RuntimeError("WeasyPrint returned no PDF")
     return pdf
 
 
+def paged_layout(html: str) -> Document:
+    """Lay out paged HTML (from `render_template(..., paged=True)`) without writing a PDF."""
+    return HTML(string=html, base_url=None, url_fetcher=_fetcher()).render(
+        stylesheets=paged_stylesheets(), font_config=_font_config()
+    )
+
+
 def writeup_pdf(doc: ExportDocument) -> bytes:
     """The write-up as a paged PDF report."""
-    return html_to_pdf(writeup_html(doc, paged=True))
+    return html_to_pdf(writeup_html(doc, paged=True), paged=True)
+
+
+#: A short paged document for the warm-up: two pages, bold, the page header and footer.
+WARM_UP_HTML = (
+    '<article class="document"><header class="title-block"><p class="kicker">Warm-up</p>'
+    "<h1>Warm-up</h1></header>"
+    + "<p><strong>Lorem ipsum</strong> dolor sit amet, consectetur adipiscing elit.</p>" * 60
+    + "</article>"
+)
+
+
+def pdf_warm_up() -> float:
+    """Make one small PDF so the next export does not pay the first-time costs (fonts,
+    stylesheet, WeasyPrint's lazy imports). Returns the seconds it took."""
+    started = time.perf_counter()
+    html_to_pdf(WARM_UP_HTML, paged=True)
+    return time.perf_counter() - started

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         "Make the quarterly report (the 'Hub report') of an organisation, a unit with its "
         "sub-units or a community, as PDF, DOCX or HTML."
     )
+    # The system checks load every URL, view and API schema (seconds) to make one file:
+    # `peerassist check` and `migrate` run them; an export need not (issue 19).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help="The quarter, e.g. 2026Q3.")

@@ -16,6 +16,9 @@ from peerassist.writeups.models import WriteUp
 
 class Command(BaseCommand):
     help = "Export the write-up of one Peer Assist as PDF, DOCX, Markdown or HTML."
+    # The system checks load every URL, view and API schema (seconds) to make one file:
+    # `peerassist check` and `migrate` run them; an export need not (issue 19).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("assist", type=int, help="The Peer Assist's id.")
