@@ -83,6 +83,47 @@ def test_pdf_fetches_no_external_resource():
     assert html_to_pdf(html).startswith(b"%PDF")
 
 
+def test_pdf_in_french_has_its_page_footer_in_french(writeup):
+    """The stylesheet is parsed once per language, not once per process: the footer follows
+    the reader's language from one PDF to the next."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        _reader, french = _pdf_text(writeup_export(writeup=writeup, fmt="pdf").content)
+    _reader, english = _pdf_text(writeup_export(writeup=writeup, fmt="pdf").content)
+    assert "Page 1 sur" in french, french[-200:]
+    assert "Page 1 of" in english and "Page 1 of" not in french
+
+
+def test_paged_html_leaves_its_styles_to_the_cached_stylesheet_and_the_html_export_keeps_them(
+    writeup,
+):
+    from peerassist.writeups.exports.document import export_document
+    from peerassist.writeups.exports.html import document_css, writeup_html
+    from peerassist.writeups.exports.pdf import paged_stylesheets
+
+    doc = export_document(writeup)
+    assert "<style>" not in writeup_html(doc, paged=True)
+    standalone = writeup_html(doc)
+    assert "<style>" in standalone and ".title-block" in standalone and "@page" not in standalone
+    assert "@page" in document_css(paged=True)
+    assert paged_stylesheets()[0] is paged_stylesheets()[0], "parsed once"
+
+
+def test_the_warm_up_makes_a_pdf_in_the_background_and_can_be_turned_off(settings, caplog):
+    from peerassist.writeups.exports import pdf_warm_up_in_background
+
+    settings.PDF_WARM_UP = False
+    assert pdf_warm_up_in_background() is None
+    settings.PDF_WARM_UP = True
+    with caplog.at_level("INFO", logger="peerassist.writeups.exports"):
+        thread = pdf_warm_up_in_background()
+        assert thread is not None
+        thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert "PDF export warmed up in" in caplog.text, caplog.text
+
+
 def test_docx_opens_with_the_title_headings_and_the_actions_table(writeup):
     exported = writeup_export(writeup=writeup, fmt="docx")
     assert exported.content_type.endswith("wordprocessingml.document")
