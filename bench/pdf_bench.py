@@ -274,12 +274,12 @@ def _first_call(which: str) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
-def bench_pdf(quick: bool) -> None:
+def bench_pdf(quick: bool, warm_n: int | None, report_n: int | None) -> None:
     from peerassist.reports.quarterly import report_pdf
     from peerassist.writeups.exports.pdf import writeup_pdf
 
-    warm_n = 5 if quick else 30
-    report_n = 10 if quick else 50
+    warm_n = warm_n or (5 if quick else 30)
+    report_n = report_n or (10 if quick else 50)
     doc = _documents(1)[0]
     bare = _bare_html([str(doc.body_html)])
 
@@ -343,8 +343,8 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
     )
 
 
-def bench_cli(quick: bool) -> None:
-    n = 3 if quick else 10
+def bench_cli(quick: bool, runs: int | None) -> None:
+    n = runs or (3 if quick else 10)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -421,6 +421,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small and short (CI)")
     parser.add_argument("--only", choices=("pdf", "cli"), help="one half only")
+    parser.add_argument("--warm", type=int, help="warm PDFs to time (default 30, quick 5)")
+    parser.add_argument("--report", type=int, help="write-ups in the report (50, quick 10)")
+    parser.add_argument("--cli-runs", type=int, help="runs of each command (10, quick 3)")
     parser.add_argument("--first-call", choices=("peerassist", "bare"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.first_call:
@@ -429,9 +432,9 @@ def main() -> int:
     if args.only != "cli":
         with tempfile.TemporaryDirectory() as tmp:
             _setup_django(Path(tmp))
-            bench_pdf(args.quick)
+            bench_pdf(args.quick, args.warm, args.report)
     if args.only != "pdf":
-        bench_cli(args.quick)
+        bench_cli(args.quick, args.cli_runs)
     if FAILURES:
         print(f"FAILED: {len(FAILURES)} wrong result(s)")
         return 1

@@ -19,17 +19,42 @@ export; the server calls it in the background when it starts (peerassist/asgi.py
 
 from __future__ import annotations
 
+import ctypes.util
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, NoReturn
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
-from peerassist.writeups.exports.document import ExportDocument
-from peerassist.writeups.exports.html import document_css, writeup_html
+@contextmanager
+def _libraries_by_file_name() -> Iterator[None]:
+    """While WeasyPrint loads its C libraries (Pango, HarfBuzz, fontconfig...), skip the
+    library search that cffi makes for each candidate name that is not a file name.
+
+    WeasyPrint tries several names per library ('libpango-1.0-0', 'pango-1.0-0',
+    'pango-1.0', 'libpango-1.0.so.0', ...); for each of the first ones cffi calls
+    `ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then gcc and ld, when the
+    name is not found: about twenty subprocesses, half a second or more of the first
+    export. Every list also holds the library's file name, which the dynamic loader finds
+    directly (its usual search path), so answering "not found" at once loses nothing.
+    """
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+with _libraries_by_file_name():
+    from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+from peerassist.writeups.exports.document import ExportDocument  # noqa: E402
+from peerassist.writeups.exports.html import document_css, writeup_html  # noqa: E402
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
