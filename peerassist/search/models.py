@@ -58,3 +58,29 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type} {self.object_id}: {self.title}"
+
+
+class SearchAccess(models.Model):
+    """Who may see a document, in a narrow row of its own: the search joins it to each match
+    instead of the wide document row (title, body, stems), and checks access on it.
+
+    `shared` is true when every member of the organisation may see the document (it belongs
+    to no assist, or to one shared with the organisation); otherwise only who takes part in
+    the assist (and organisers) may. Who takes part is not copied here: the query asks the
+    participations each time, so a person removed from an assist stops seeing it at once.
+    Kept in step by `services` (every write to the index, and an assist's visibility)."""
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.CASCADE, primary_key=True, related_name="access"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    doc_type = models.CharField(max_length=20, choices=DocType.choices)
+    assist = models.ForeignKey(
+        "assists.PeerAssist", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    shared = models.BooleanField()
+
+    def __str__(self) -> str:
+        return f"access to {self.document_id}"

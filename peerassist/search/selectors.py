@@ -1,8 +1,9 @@
 """Reads from the search index, always through what the viewer may see.
 
-Access control is part of the query itself: `visible_documents` is a queryset whose
-WHERE clause (organisation, the viewer's assists as a subquery, members-only types) is
-compiled and handed to the backend, which ranks, pages and counts inside it.
+Access control is part of the query itself: `visible_access` is a queryset on the narrow
+access rows whose WHERE clause (organisation; shared with every member, or of an assist the
+viewer takes part in, as a subquery; write-ups sent to them) is compiled and handed to the
+backend, which ranks, pages and counts inside it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -21,7 +23,7 @@ from peerassist.core.scoping import Viewer
 from peerassist.people.selectors import unit_with_descendant_ids
 from peerassist.search import text
 from peerassist.search.backends import Row, Where, get_backend
-from peerassist.search.models import DocType, SearchDocument
+from peerassist.search.models import DocType, SearchAccess, SearchDocument
 from peerassist.search.providers import contribution_title
 
 PER_PAGE = 20
@@ -74,10 +76,29 @@ class SearchPage:
         return (self.page - 1) * self.per_page + len(self.hits)
 
 
+def visible_access(*, viewer: Viewer) -> QuerySet[SearchAccess]:
+    """Access rows of the documents the viewer may see: their organisation's, and of those
+    the ones of an assist they may see (`access.assist_visible_q`: organisers all, members
+    those shared with the organisation and those they were asked to, guests only those);
+    members also see what belongs to no assist (people, topics, gives); published
+    write-ups reach the people they were sent to. `shared` is the assist's visibility (or
+    no assist), kept in step by the indexer; who takes part is asked here, every time."""
+    same_org = SearchAccess.objects.filter(organisation=viewer.organisation)
+    if viewer.can_manage_people:
+        return same_org
+    participation = apps.get_model("assists", "Participation")
+    asked = participation._default_manager.filter(person__user=viewer.user).values("assist_id")
+    allowed = Q(assist_id__in=asked)
+    if viewer.is_member:
+        allowed |= Q(shared=True)
+    allowed |= Q(doc_type=DocType.WRITEUP, assist_id__in=access.assist_ids_sent_writeup(viewer))
+    return same_org.filter(allowed)
+
+
 def visible_documents(*, viewer: Viewer) -> QuerySet[SearchDocument]:
-    """Index entries the viewer may see: their organisation's, and of those the ones of an
-    assist they may see; members also see people, topics and gives; published write-ups
-    reach the people they were sent to."""
+    """The same rule as `visible_access` on the document rows themselves, for a backend that
+    reads each match's document row anyway (PostgreSQL: its tsvector is there): the assists
+    the viewer may see as a subquery instead of the `shared` copy of their visibility."""
     allowed = Q(assist_id__in=access.assist_ids_visible(viewer))
     if viewer.is_member:
         allowed |= Q(assist__isnull=True)
@@ -85,9 +106,13 @@ def visible_documents(*, viewer: Viewer) -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(Q(organisation=viewer.organisation) & allowed)
 
 
-def _filtered(viewer: Viewer, filters: SearchFilters) -> QuerySet[SearchDocument]:
-    """What the viewer may see, with every filter but the type (counts are per type)."""
-    qs = visible_documents(viewer=viewer)
+def _visible(viewer: Viewer, *, narrow: bool) -> QuerySet[Any]:
+    return visible_access(viewer=viewer) if narrow else visible_documents(viewer=viewer)
+
+
+def _filters(viewer: Viewer, filters: SearchFilters) -> QuerySet[SearchDocument] | None:
+    """Every filter but the type (counts are per type), or None when there is none."""
+    qs = SearchDocument.objects.all()
     if filters.unit_id is not None:
         qs = qs.filter(unit_id__in=unit_with_descendant_ids(viewer=viewer, unit_id=filters.unit_id))
     if filters.community_id is not None:
@@ -98,10 +123,10 @@ def _filtered(viewer: Viewer, filters: SearchFilters) -> QuerySet[SearchDocument
         qs = qs.filter(date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(date__lte=filters.date_to)
-    return qs
+    return qs if qs.query.where else None
 
 
-def _compile(qs: QuerySet[SearchDocument]) -> Where:
+def _compile(qs: QuerySet[Any]) -> Where:
     compiler = qs.query.get_compiler(connection=connection)
     try:
         sql, params = qs.query.where.as_sql(compiler, connection)
@@ -110,6 +135,21 @@ def _compile(qs: QuerySet[SearchDocument]) -> Where:
     except FullResultSet:
         return Where(sql="1=1", params=())
     return Where(sql=sql or "1=1", params=tuple(params))
+
+
+def _where(viewer: Viewer, filters: SearchFilters | None = None, *, narrow: bool) -> Where:
+    """Access control (on the access rows when `narrow`, else on the documents) and the
+    filters (on the documents), compiled."""
+    allowed = _compile(_visible(viewer, narrow=narrow))
+    narrowed = _filters(viewer, filters) if filters else None
+    if narrowed is None:
+        return allowed
+    more = _compile(narrowed)
+    return Where(
+        sql=f"({allowed.sql}) AND ({more.sql})",
+        params=(*allowed.params, *more.params),
+        documents=True,
+    )
 
 
 def search(
@@ -126,9 +166,9 @@ def search(
     query = text.parse_query(q)
     language = text.normalise_language(filters.language)
     page = max(1, min(int(page), MAX_PAGE))
-    # Compiled once: building the access-control queryset costs about as much as a query.
-    where = _compile(_filtered(viewer, filters))
     backend = get_backend()
+    # Compiled once: building the access-control queryset costs about as much as a query.
+    where = _where(viewer, filters, narrow=backend.narrow_access)
     hits, counts = backend.page(
         query=query,
         where=where,
@@ -170,11 +210,12 @@ def search_documents(
     callers such as the recommender that need evidence, not a results page. Each Row has
     doc_type, object_id, title, snippet (safe HTML), url, date, score, assist_id, unit_id."""
     query = text.parse_query(q)
-    qs = visible_documents(viewer=viewer)
+    backend = get_backend()
+    qs = _visible(viewer, narrow=backend.narrow_access)
     if types:
         qs = qs.filter(doc_type__in=types)
     return _in_reader_language(
-        get_backend().search(query=query, where=_compile(qs), language=None, limit=limit, offset=0)
+        backend.search(query=query, where=_compile(qs), language=None, limit=limit, offset=0)
     )
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Model
 
+from peerassist.core.access import SHARED_VISIBILITIES
 from peerassist.search import text
-from peerassist.search.models import SearchDocument
+from peerassist.search.models import SearchAccess, SearchDocument
 from peerassist.search.providers import PROVIDERS, DocumentData, Provider, provider_for
 
 _COMPARED = ("title", "body", "language", "assist_id", "unit_id", "community_id", "date", "url")
@@ -34,6 +36,14 @@ def _values(data: DocumentData) -> dict[str, Any]:
     return values
 
 
+def _shared(assist_id: int | None) -> bool:
+    """May every member of the organisation see a document of this assist (or of none)?"""
+    if assist_id is None:
+        return True
+    assist = apps.get_model("assists.PeerAssist")
+    return assist.objects.filter(pk=assist_id, visibility__in=SHARED_VISIBILITIES).exists()
+
+
 def _write(doc_type: str, object_id: int, data: DocumentData | None) -> None:
     if data is None:
         SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
@@ -41,11 +51,52 @@ def _write(doc_type: str, object_id: int, data: DocumentData | None) -> None:
     values = _values(data)
     existing = SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).first()
     if existing is None:
-        SearchDocument.objects.create(doc_type=doc_type, object_id=object_id, **values)
+        existing = SearchDocument.objects.create(doc_type=doc_type, object_id=object_id, **values)
     elif any(getattr(existing, f) != values[f] for f in _COMPARED) or (
         existing.organisation_id != data.organisation_id
     ):
         SearchDocument.objects.filter(pk=existing.pk).update(**values)
+    access = {
+        "organisation_id": data.organisation_id,
+        "doc_type": doc_type,
+        "assist_id": data.assist_id,
+        "shared": _shared(data.assist_id),
+    }
+    current = SearchAccess.objects.filter(pk=existing.pk).values(*access).first()
+    if current != access:
+        SearchAccess.objects.update_or_create(document_id=existing.pk, defaults=access)
+
+
+def access_assist_sync(*, assist_id: int, visibility: str) -> None:
+    """An assist's visibility changed (or may have): its documents' audience follows at once."""
+    SearchAccess.objects.filter(assist_id=assist_id).update(
+        shared=visibility in SHARED_VISIBILITIES
+    )
+
+
+ACCESS_REBUILD_SQL = (
+    "INSERT INTO search_searchaccess (document_id, organisation_id, doc_type, assist_id, shared) "
+    "SELECT d.id, d.organisation_id, d.doc_type, d.assist_id, "
+    "(d.assist_id IS NULL OR a.visibility IN (%s, %s)) "
+    "FROM search_searchdocument d LEFT JOIN assists_peerassist a ON a.id = d.assist_id"
+)
+
+
+def search_access_rebuild(*, organisation_id: int | None = None) -> None:
+    """Recompute every document's access row from the documents and their assists, in one
+    statement (after bulk inserts, which send no signals, and by `search_reindex`)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if organisation_id is None:
+            cursor.execute("DELETE FROM search_searchaccess")
+            cursor.execute(ACCESS_REBUILD_SQL, list(SHARED_VISIBILITIES))
+        else:
+            cursor.execute(
+                "DELETE FROM search_searchaccess WHERE organisation_id = %s", [organisation_id]
+            )
+            cursor.execute(
+                ACCESS_REBUILD_SQL + " WHERE d.organisation_id = %s",
+                [*SHARED_VISIBILITIES, organisation_id],
+            )
 
 
 def document_sync(*, instance: Model) -> None:
@@ -124,4 +175,5 @@ def search_reindex(
                 doc_type=provider.doc_type, object_id__in=stale[start : start + chunk]
             ).delete()
         total_docs += len(seen)
+    search_access_rebuild(organisation_id=organisation_id)
     return total_docs

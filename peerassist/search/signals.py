@@ -41,6 +41,11 @@ def _assist_documents(assist_id: int) -> None:
     )
 
 
+def _assist_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        services.access_assist_sync(assist_id=instance.pk, visibility=instance.visibility)
+
+
 def _participation_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     if instance.role == "home_peer" and not kwargs.get("raw"):
         _assist_documents(instance.assist_id)
@@ -88,6 +93,7 @@ def connect() -> None:
     post_save.connect(_participation_changed, sender=participation, dispatch_uid="search.part.s")
     post_delete.connect(_participation_changed, sender=participation, dispatch_uid="search.part.d")
     assist = apps.get_model("assists.PeerAssist")
+    post_save.connect(_assist_saved, sender=assist, dispatch_uid="search.a.access")
     m2m_changed.connect(
         _assist_languages_changed, sender=assist.languages.through, dispatch_uid="search.a.lang"
     )

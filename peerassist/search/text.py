@@ -43,6 +43,8 @@ _STOPWORDS = {
 
 def fold(word: str) -> str:
     """Lower case without accents: "Réunion" → "reunion"."""
+    if word.isascii():  # most words: nothing to decompose (snippets fold every word shown)
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -28,7 +28,7 @@ SHARED = {
 #: Account data kept per account; travels with the accounts that travel.
 ACCOUNT_OWNED = ("account.EmailAddress", "socialaccount.SocialAccount", "mfa.Authenticator")
 #: Derived from the other rows: rebuilt by `peerassist reindex --org` after an import.
-DERIVED = ("search.SearchDocument",)
+DERIVED = ("search.SearchDocument", "search.SearchAccess")
 #: Ids written inside text: (model, field) → [(pattern with one id group, model of the id)].
 IDS_IN_TEXT: dict[tuple[str, str], list[tuple[re.Pattern[str], str]]] = {
     ("notifications.Notification", "url"): [

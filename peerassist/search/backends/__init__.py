@@ -18,10 +18,15 @@ from peerassist.search.text import ParsedQuery
 
 @dataclass(frozen=True)
 class Where:
-    """A compiled WHERE clause on search_searchdocument and its parameters."""
+    """A compiled WHERE clause and its parameters. For a backend with `narrow_access`, access
+    is on search_searchaccess (one narrow row per document) and conditions on
+    search_searchdocument (the filters by unit, community, language or date) come only with
+    `documents` set, so that the wide row is read per match only when they need it; for the
+    others, every condition is on search_searchdocument."""
 
     sql: str
     params: tuple[Any, ...]
+    documents: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,10 @@ class Row:
 
 
 class Backend(Protocol):
+    #: Whether access is checked on the narrow access rows (search_searchaccess) or on the
+    #: document rows: `selectors` compiles the conditions for the table the backend reads.
+    narrow_access: bool
+
     def search(
         self, *, query: ParsedQuery, where: Where, language: str | None, limit: int, offset: int
     ) -> list[Row]: ...
@@ -61,7 +70,7 @@ class Backend(Protocol):
         """Matches per type under `where`, and one page of those of `types` (all if empty)."""
         ...
 
-    def raw_search(self, *, text: str, limit: int) -> list[int]:
+    def raw_search(self, *, text: str, limit: int, configs: tuple[str, ...] = ()) -> list[int]:
         """The bare engine query with no access control: the benchmark's baseline."""
         ...
 

@@ -14,6 +14,7 @@ from django.db import connection
 
 from peerassist.search import text
 from peerassist.search.backends import Row, Where
+from peerassist.search.models import DocType
 from peerassist.search.text import ParsedQuery
 
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
@@ -22,10 +23,23 @@ _COLUMNS = (
     "search_searchdocument.id, doc_type, object_id, title, body, url, date, assist_id, "
     "unit_id, language"
 )
-# CROSS JOIN makes SQLite walk the FTS matches and look each document up by id; with a plain
-# JOIN the planner may walk the organisation's documents and run the MATCH once per document
-# (seconds at 100k documents instead of milliseconds).
-_FROM = "search_fts CROSS JOIN search_searchdocument ON search_searchdocument.id = search_fts.rowid"
+# CROSS JOIN makes SQLite walk the FTS matches and look each one's access row up by id; with
+# a plain JOIN the planner may walk the organisation's documents and run the MATCH once per
+# document (seconds at 100k documents instead of milliseconds). The access row is narrow:
+# the wide document row (title, body, stems) is read per match only for the filters that
+# need it, and otherwise only for the page shown.
+_FROM = (
+    "search_fts CROSS JOIN search_searchaccess "
+    "ON search_searchaccess.document_id = search_fts.rowid"
+)
+_FROM_DOCUMENTS = (
+    f"{_FROM} CROSS JOIN search_searchdocument ON search_searchdocument.id = search_fts.rowid"
+)
+_TYPES = tuple(DocType.values)
+
+
+def _from(where: Where) -> str:
+    return _FROM_DOCUMENTS if where.documents else _FROM
 
 
 def _languages(language: str | None) -> tuple[str, ...]:
@@ -84,32 +98,36 @@ def _rank(query: ParsedQuery, language: str | None) -> tuple[str, list[Any]]:
     if not phrase:
         return rank, []
     rank += (
-        " - (CASE WHEN search_searchdocument.id IN (SELECT rowid FROM search_fts "  # noqa: S608
+        " - (CASE WHEN search_fts.rowid IN (SELECT rowid FROM search_fts "  # noqa: S608
         f"WHERE search_fts MATCH %s) THEN {PHRASE_BONUS} ELSE 0 END)"
     )
     return rank, [phrase]
 
 
 class SqliteBackend:
+    #: Access conditions are on search_searchaccess, joined to each match (see `Where`).
+    narrow_access = True
+
     def search(
         self, *, query: ParsedQuery, where: Where, language: str | None, limit: int, offset: int
     ) -> list[Row]:
         rank, params = _rank(query, language)
         sql = (
-            f"SELECT {_COLUMNS}, {rank} AS rank FROM {_FROM} "  # noqa: S608
+            f"SELECT search_fts.rowid, {rank} AS rank FROM {_from(where)} "  # noqa: S608
             f"WHERE search_fts MATCH %s AND ({where.sql}) "
-            "ORDER BY rank, search_searchdocument.id LIMIT %s OFFSET %s"
+            "ORDER BY rank, search_fts.rowid LIMIT %s OFFSET %s"
         )
         params += [match_expression(query, language), *where.params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return _rows(rows, wanted_stems(query, language))
+            ranks = dict(cursor.fetchall())
+        return _documents(ranks, wanted_stems(query, language))
 
     def counts(self, *, query: ParsedQuery, where: Where, language: str | None) -> dict[str, int]:
         sql = (
-            f"SELECT doc_type, count(*) FROM {_FROM} "  # noqa: S608
-            f"WHERE search_fts MATCH %s AND ({where.sql}) GROUP BY doc_type"
+            "SELECT search_searchaccess.doc_type, count(*) "  # noqa: S608
+            f"FROM {_from(where)} WHERE search_fts MATCH %s AND ({where.sql}) "
+            "GROUP BY search_searchaccess.doc_type"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [match_expression(query, language), *where.params])
@@ -126,36 +144,32 @@ class SqliteBackend:
         offset: int,
     ) -> tuple[list[Row], dict[str, int]]:
         """Counts per type and one page of the given types, from a single pass over the
-        matches (each match costs a document lookup and the access check: do them once)."""
+        matches (each costs a bm25 score, the lookup of its narrow access row and the access
+        check: do them once); counted as one sum per type, with no grouping to sort."""
         rank, params = _rank(query, language)
         of_types = "doc_type IN ({})".format(", ".join(["%s"] * len(types))) if types else "1=1"
+        sums = ", ".join(["sum(doc_type = %s)"] * len(_TYPES))
+        nulls = ", ".join(["NULL"] * len(_TYPES))
         sql = (
             "WITH m AS MATERIALIZED ("  # noqa: S608
-            f"SELECT search_searchdocument.id AS id, doc_type, {rank} AS rank FROM {_FROM} "
+            "SELECT search_fts.rowid AS id, search_searchaccess.doc_type AS doc_type, "
+            f"{rank} AS rank FROM {_from(where)} "
             f"WHERE search_fts MATCH %s AND ({where.sql})) "
-            "SELECT 0, doc_type, count(*), NULL FROM m GROUP BY doc_type "
+            f"SELECT 0, NULL, NULL, {sums} FROM m "
             "UNION ALL SELECT * FROM ("
-            f"SELECT 1, doc_type, id, rank FROM m WHERE {of_types} ORDER BY rank, id "
+            f"SELECT 1, id, rank, {nulls} FROM m WHERE {of_types} ORDER BY rank, id "
             "LIMIT %s OFFSET %s)"
         )
-        params += [match_expression(query, language), *where.params, *types, limit, offset]
+        params += [match_expression(query, language), *where.params, *_TYPES]
+        params += [*types, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
-            counts = {doc_type: n for part, doc_type, n, _r in found if part == 0}
-            ranks = {doc_id: r for part, _t, doc_id, r in found if part == 1}
-            if not ranks:
-                return [], counts
-            cursor.execute(
-                f"SELECT {_COLUMNS}, 0 FROM search_searchdocument "  # noqa: S608
-                f"WHERE id IN ({', '.join(['%s'] * len(ranks))})",
-                list(ranks),
-            )
-            by_id = {r[0]: (*r[:-1], ranks[r[0]]) for r in cursor.fetchall()}
-        rows = [by_id[doc_id] for doc_id in ranks if doc_id in by_id]
-        return _rows(rows, wanted_stems(query, language)), counts
+        counts = {t: n for t, n in zip(_TYPES, found[0][3:], strict=True) if n}
+        ranks = {doc_id: r for _part, doc_id, r, *_nulls in found[1:]}
+        return _documents(ranks, wanted_stems(query, language)), counts
 
-    def raw_search(self, *, text: str, limit: int) -> list[int]:
+    def raw_search(self, *, text: str, limit: int, configs: tuple[str, ...] = ()) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
@@ -163,6 +177,20 @@ class SqliteBackend:
                 [text, limit],
             )
             return [r[0] for r in cursor.fetchall()]
+
+
+def _documents(ranks: dict[int, float], wanted: set[str]) -> list[Row]:
+    """The page's documents (read only now, for the page shown), in the order of `ranks`."""
+    if not ranks:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_COLUMNS}, 0 FROM search_searchdocument "  # noqa: S608
+            f"WHERE id IN ({', '.join(['%s'] * len(ranks))})",
+            list(ranks),
+        )
+        by_id = {r[0]: (*r[:-1], ranks[r[0]]) for r in cursor.fetchall()}
+    return _rows([by_id[doc_id] for doc_id in ranks if doc_id in by_id], wanted)
 
 
 def _rows(rows: list[tuple[Any, ...]], wanted: set[str]) -> list[Row]:

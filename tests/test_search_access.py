@@ -1,0 +1,89 @@
+"""Search access rows (search.models.SearchAccess): who may see each document, kept in step
+at once when an assist's visibility or its participants change, and rebuilt by reindex."""
+
+import pytest
+from django.core.management import call_command
+
+from peerassist.assists.models import Participation, Role, Visibility
+from peerassist.search import selectors, services
+from peerassist.search.models import SearchAccess, SearchDocument
+from tests.test_search_index import make_assist, note
+
+pytestmark = pytest.mark.django_db
+
+
+def counts(persona, q="zeppelin"):
+    return selectors.search(viewer=persona.viewer, q=q).counts_by_type
+
+
+@pytest.fixture
+def taking_part(org, member, admin):
+    """A private assist the member takes part in, with a brief and a note."""
+    assist = make_assist(
+        org, title="Zeppelin merger", challenge="Zeppelins.", visibility=Visibility.PARTICIPANTS
+    )
+    part = Participation.objects.create(
+        assist=assist, person=member.person, role=Role.VISITING_PEER
+    )
+    note(assist, "Zeppelin crews need training.", admin.person)
+    return {"assist": assist, "participation": part}
+
+
+def test_a_participant_removed_from_an_assist_stops_seeing_it_at_once(taking_part, member):
+    assert counts(member) == {"brief": 1, "contribution": 1}
+    taking_part["participation"].delete()
+    assert counts(member) == {}
+
+
+def test_a_person_added_to_an_assist_sees_it_at_once(org, member, admin):
+    assist = make_assist(org, title="Zeppelin", visibility=Visibility.PARTICIPANTS)
+    assert counts(member) == {}
+    Participation.objects.create(assist=assist, person=member.person, role=Role.VISITING_PEER)
+    assert counts(member) == {"brief": 1}
+
+
+# Who sees the assist's documents after its visibility changes: member (not taking part),
+# guest (taking part), organiser — the same answers as for the assist itself.
+VISIBILITY_TABLE = [
+    # visibility,              member, guest who takes part, organiser
+    (Visibility.PARTICIPANTS, False, True, True),
+    (Visibility.ORGANISATION, True, True, True),
+    (Visibility.PUBLISHED, True, True, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("visibility", "member_sees", "guest_sees", "organiser_sees"), VISIBILITY_TABLE
+)
+def test_changing_an_assist_s_visibility_changes_who_finds_it_at_once(
+    org, member, guest, organiser, visibility, member_sees, guest_sees, organiser_sees
+):
+    from tests.factories import PersonFactory
+
+    start = (
+        Visibility.ORGANISATION
+        if visibility == Visibility.PARTICIPANTS
+        else Visibility.PARTICIPANTS
+    )
+    assist = make_assist(org, title="Zeppelin plan", challenge="Zeppelins.", visibility=start)
+    Participation.objects.create(
+        assist=assist,
+        person=PersonFactory(organisation=org, user=guest.user, name="Guest"),
+        role=Role.VISITING_PEER,
+    )
+    assist.visibility = visibility
+    assist.save()
+    for persona, sees in ((member, member_sees), (guest, guest_sees), (organiser, organiser_sees)):
+        assert (counts(persona) == {"brief": 1}) is sees, persona.viewer.role
+
+
+def test_every_document_has_its_access_row_and_reindex_rebuilds_them(taking_part, member):
+    docs = set(SearchDocument.objects.values_list("pk", flat=True))
+    assert set(SearchAccess.objects.values_list("pk", flat=True)) == docs
+    SearchAccess.objects.all().delete()  # e.g. rows bulk-inserted without signals
+    assert counts(member) == {}
+    call_command("reindex", verbosity=0)
+    assert counts(member) == {"brief": 1, "contribution": 1}
+    services.search_access_rebuild()  # idempotent
+    assert SearchAccess.objects.count() == len(docs)
+    assert counts(member) == {"brief": 1, "contribution": 1}
