@@ -20,6 +20,7 @@ export; the server calls it in the background when it starts (peerassist/asgi.py
 from __future__ import annotations
 
 import ctypes.util
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -39,7 +40,11 @@ def _libraries_by_file_name() -> Iterator[None]:
     name is not found: about twenty subprocesses, half a second or more of the first
     export. Every list also holds the library's file name, which the dynamic loader finds
     directly (its usual search path), so answering "not found" at once loses nothing.
+    Linux only: elsewhere (macOS, Windows) the search is how the libraries are found.
     """
+    if not sys.platform.startswith("linux"):
+        yield
+        return
     original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
