@@ -35,6 +35,33 @@ def test_a_participant_removed_from_an_assist_stops_seeing_it_at_once(taking_par
     assert counts(member) == {}
 
 
+@pytest.mark.parametrize("how", ["instance", "queryset", "organisation"])
+def test_deleting_an_assist_with_a_home_peer_leaves_no_access_row_behind(org, member, how):
+    """The participations go with the assist, and a home peer's going re-indexes the brief:
+    that must not write an access row for the brief the same deletion removes."""
+    assist = make_assist(org, title="Zeppelin", visibility=Visibility.PARTICIPANTS)
+    Participation.objects.create(assist=assist, person=member.person, role=Role.HOME_PEER)
+    assist_id = assist.pk
+    assert SearchAccess.objects.filter(assist_id=assist_id).exists()
+    if how == "instance":
+        assist.delete()
+    elif how == "queryset":
+        type(assist).objects.filter(pk=assist_id).delete()
+    else:
+        org.delete()
+    assert not SearchAccess.objects.filter(assist_id=assist_id).exists()
+    documents = set(SearchDocument.objects.values_list("pk", flat=True))
+    assert set(SearchAccess.objects.values_list("document_id", flat=True)) <= documents
+
+
+def test_removing_a_home_peer_still_re_indexes_the_brief(org, member, admin):
+    assist = make_assist(org, title="Zeppelin", visibility=Visibility.ORGANISATION)
+    part = Participation.objects.create(assist=assist, person=member.person, role=Role.HOME_PEER)
+    brief = SearchDocument.objects.get(doc_type="brief", object_id=assist.pk)
+    part.delete()
+    assert SearchAccess.objects.filter(document_id=brief.pk, assist_id=assist.pk).exists()
+
+
 def test_a_person_added_to_an_assist_sees_it_at_once(org, member, admin):
     assist = make_assist(org, title="Zeppelin", visibility=Visibility.PARTICIPANTS)
     assert counts(member) == {}

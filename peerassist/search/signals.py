@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from peerassist.search import services
@@ -47,8 +47,18 @@ def _assist_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
 
 
 def _participation_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
-    if instance.role == "home_peer" and not kwargs.get("raw"):
-        _assist_documents(instance.assist_id)
+    if instance.role != "home_peer" or kwargs.get("raw") or _whole_assist_goes(kwargs):
+        return
+    _assist_documents(instance.assist_id)
+
+
+def _whole_assist_goes(kwargs: dict[str, Any]) -> bool:
+    """Is this participation deleted because its assist (or organisation) is? Then the
+    assist's documents go too: indexing them again would write access rows for documents
+    the same deletion has already collected (rows left pointing at nothing)."""
+    origin = kwargs.get("origin")
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model in (apps.get_model("assists.PeerAssist"), apps.get_model("accounts.Organisation"))
 
 
 def _assist_languages_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
