@@ -52,6 +52,8 @@ class Stats:
     reconnects: int = 0
     stars: int = 0
     timer_actions: int = 0
+    dropped: int = 0  # sockets the server closed (counted in errors too); the person rejoins
+    loop_lag: list[float] = field(default_factory=list)  # how late this process's timers fire
 
 
 class Participant:
@@ -69,6 +71,7 @@ class Participant:
         self.may_post = False
         self.state: dict[str, Any] = {}
         self.ready = asyncio.Event()
+        self.reconnecting = False
 
     async def connect(self) -> None:
         import websockets
@@ -93,16 +96,37 @@ class Participant:
         self.may_post = bool(may.get("post"))
         self.kinds = list(may.get("kinds") or [])
 
+    async def send(self, payload: str) -> None:
+        """Send on the current socket; if the server closed it, count that and rejoin (the
+        page does the same), so one dropped socket shows in the figures, not as a crash."""
+        import websockets
+
+        try:
+            await self.socket.send(payload)
+        except websockets.ConnectionClosed as closed:
+            await self._dropped(closed)
+
+    async def _dropped(self, closed: Exception) -> None:
+        if self.reconnecting:
+            return
+        self.stats.dropped += 1
+        self.stats.errors.append(f"participant {self.index}: socket closed ({closed})")
+        await self.reconnect()
+
     async def listen(self, stop: asyncio.Event) -> None:
         import websockets
 
         while not stop.is_set():
+            socket = self.socket
             try:
-                message = json.loads(await self.socket.recv())
-            except websockets.ConnectionClosed:
+                message = json.loads(await socket.recv())
+            except websockets.ConnectionClosed as closed:
                 if stop.is_set():
                     return
-                await asyncio.sleep(0.2)
+                if socket is self.socket and not self.reconnecting:
+                    await self._dropped(closed)
+                else:
+                    await asyncio.sleep(0.2)
                 continue
             kind = message["type"]
             now = time.perf_counter()
@@ -158,17 +182,21 @@ class Participant:
                 "on_behalf_of": None,
             }
         )
-        await self.socket.send(self.pending[client_id])
+        await self.send(self.pending[client_id])
 
     async def reconnect(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.socket.close()
-        await self.connect()
-        self.stats.reconnects += 1
-        # As the page does: notes not acknowledged yet go again, with the same client id (the
-        # server stores each client id once and acknowledges the copy).
-        for payload in list(self.pending.values()):
-            await self.socket.send(payload)
+        self.reconnecting = True
+        try:
+            with contextlib.suppress(Exception):
+                await self.socket.close()
+            await self.connect()
+            self.stats.reconnects += 1
+            # As the page does: notes not acknowledged yet go again, with the same client id
+            # (the server stores each client id once and acknowledges the copy).
+            for payload in list(self.pending.values()):
+                await self.socket.send(payload)
+        finally:
+            self.reconnecting = False
 
 
 async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
@@ -220,7 +248,7 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
                 target = random.choice(sorted(stats.acked))
                 contribution_id = facilitator.ids.get(target)
                 if contribution_id is not None:
-                    await facilitator.socket.send(
+                    await facilitator.send(
                         json.dumps(
                             {"type": "star", "contribution_id": contribution_id, "starred": True}
                         )
@@ -230,11 +258,19 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
             message: dict[str, Any] = {"type": "timer", "action": action}
             if action == "extend":
                 message["minutes"] = 1
-            await facilitator.socket.send(json.dumps(message))
+            await facilitator.send(json.dumps(message))
             stats.timer_actions += 1
 
+    async def loop_lag() -> None:
+        # This process plays every participant: if its own loop falls behind, the latencies
+        # measure the benchmark, not the servers. Reported beside them.
+        while time.monotonic() < deadline:
+            before = time.perf_counter()
+            await asyncio.sleep(0.1)
+            stats.loop_lag.append(time.perf_counter() - before - 0.1)
+
     started = time.monotonic()
-    await asyncio.gather(*(participant_loop(p) for p in people), facilitator_loop())
+    await asyncio.gather(*(participant_loop(p) for p in people), facilitator_loop(), loop_lag())
     elapsed = time.monotonic() - started
     # Let the last notes arrive everywhere: wait until every sent note is acknowledged and
     # every acknowledged one reached everyone (or the drain time runs out: then it counts).
@@ -297,6 +333,11 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
           f"reconnects {stats.reconnects}, replayed (ignored) {stats.redelivered}")  # fmt: skip
     print(f"  errors {len(stats.errors)}, lost {result['lost']}, duplicated {stats.duplicates}, "
           f"never acknowledged {result['unacked']}")  # fmt: skip
+    if stats.loop_lag:
+        lag = sorted(stats.loop_lag)
+        print(f"  this benchmark's own loop ran late by p50 {lag[len(lag) // 2] * 1000:.0f} ms, "
+              f"p99 {lag[int(0.99 * (len(lag) - 1))] * 1000:.0f} ms, max {lag[-1] * 1000:.0f} ms; "
+              f"sockets the servers closed {stats.dropped}")  # fmt: skip
     for name in ("a", "b"):
         start, end = result["memory_start"][name], result["memory_end"][name]
         growth = (end - start) / start * 100 if start else 0.0
