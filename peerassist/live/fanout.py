@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import time
@@ -29,6 +30,17 @@ from peerassist.live.events import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _hub_task(coroutine: Any) -> asyncio.Task[Any]:
+    """Start one of the hub's tasks (ticker, receiver, a room's writer, presence) in a context
+    of its own. The hub serves the whole process; a task inherits the context of whoever
+    starts it, and a socket's context holds that socket's database executor, which quits
+    when the socket closes: every database call the task made after that failed
+    ("CurrentThreadExecutor already quit or is broken"), and the failure was swallowed. In
+    the 90-minute replay the facilitator reopened the room, and from then on no spokesperson
+    learned that the plenary let them post their group's insight."""
+    return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
 
 
 PROCESS_ID = uuid.uuid4().hex
@@ -174,7 +186,7 @@ class Hub:
 
     async def join(self, socket: RoomSocket) -> None:
         if self.ticker is None or self.ticker.done():
-            self.ticker = asyncio.get_running_loop().create_task(self._tick())
+            self.ticker = _hub_task(self._tick())
         sockets = self.rooms.setdefault(socket.assist_id, set())
         first = not sockets
         sockets.add(socket)
@@ -209,7 +221,7 @@ class Hub:
         assert layer is not None  # noqa: S101
         self.channel = await layer.new_channel("hub.")
         await layer.group_add(events.HUBS_GROUP, self.channel)
-        self.receiver = asyncio.get_running_loop().create_task(self._receive(self.channel))
+        self.receiver = _hub_task(self._receive(self.channel))
 
     async def _receive(self, channel: str) -> None:
         layer = get_channel_layer()
@@ -249,9 +261,7 @@ class Hub:
             queue = self.outbox[assist_id] = asyncio.Queue()
         writer = self.writers.get(assist_id)
         if writer is None or writer.done():
-            self.writers[assist_id] = asyncio.get_running_loop().create_task(
-                self._write(assist_id, queue)
-            )
+            self.writers[assist_id] = _hub_task(self._write(assist_id, queue))
         queue.put_nowait(message)
 
     async def _close_user(self, user_id: int, reason: str) -> None:
@@ -297,15 +307,18 @@ class Hub:
         text = json.dumps(event, separators=(",", ":"))  # once for all of this process's sockets
         for socket in sockets:
             # A socket closing meanwhile must not stop the others.
-            with contextlib.suppress(Exception):
+            try:
                 await socket.send_event(event, text)
+            except Exception:
+                logger.warning("live: an event did not reach one socket of room %s",
+                               message["assist_id"], exc_info=True)  # fmt: skip
 
     def _local_entries(self, assist_id: int) -> list[PresenceEntry]:
         entries = [s.presence_entry() for s in self.rooms.get(assist_id, ())]
         return [e for e in entries if e is not None]
 
     def _announce_soon(self, assist_id: int) -> None:
-        task = asyncio.get_running_loop().create_task(self.announce(assist_id))
+        task = _hub_task(self.announce(assist_id))
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
