@@ -117,6 +117,35 @@ async def test_state_then_a_post_is_stored_before_everyone_sees_it(room_setup):
         await c.disconnect()
 
 
+async def test_rights_name_the_event_they_follow_so_a_late_replay_cannot_undo_a_step(
+    room_setup,
+):
+    """Each `me` carries the seq of the event it follows (PROTOCOL.md): the client keeps the
+    highest, since a reconnect's replay may answer after a step change made meanwhile."""
+    assist, people = room_setup
+    facilitator = await joined(assist, people[Role.FACILITATOR])
+    await receive_type(facilitator, "state")
+    visitor = await joined(assist, people[Role.VISITING_PEER])
+    state = await receive_type(visitor, "state")
+    await facilitator.send_json_to({"type": "timer", "action": "start"})
+    started = await receive_type(visitor, "event")
+    me = await receive_type(visitor, "me")
+    assert started["event"] == "timer.changed" and me["seq"] == started["seq"] > state["seq"]
+    await facilitator.send_json_to({"type": "timer", "action": "next"})
+    moved = await receive_type(visitor, "event")
+    assert (await receive_type(visitor, "me"))["seq"] == moved["seq"]
+    await visitor.disconnect()
+
+    # Back from the start's seq: the replay sends the step change, then rights with its seq.
+    again = await joined(assist, people[Role.VISITING_PEER], last_seq=started["seq"])
+    replayed = await receive_type(again, "event")
+    assert replayed["seq"] == moved["seq"]
+    me = await receive_type(again, "me")
+    assert me["seq"] == moved["seq"] and me["role"] == "visiting_peer"
+    for c in (facilitator, again):
+        await c.disconnect()
+
+
 async def test_a_retry_returns_the_saved_note_not_a_copy(room_setup):
     assist, people = room_setup
     facilitator = await joined(assist, people[Role.FACILITATOR])

@@ -156,19 +156,20 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         """A room event (`text` is its JSON, made once for all sockets of this process)."""
         await self.send(text_data=text)
         if event["event"] == "timer.changed":
-            await self._send_rights(event["data"]["step_id"])
+            await self._send_rights(event["data"]["step_id"], event["seq"])
 
     async def kick(self, reason: str = "") -> None:
         # The close reason is a short code the room turns into a sentence (see room.js).
         await self.close(code=4403, reason=reason or None)
 
-    async def _send_rights(self, step_id: int | None) -> None:
+    async def _send_rights(self, step_id: int | None, seq: int) -> None:
         """Rights follow the step: tell this client what it may do in the new one (a timer
-        changes only in a live session)."""
+        changes only in a live session). `seq` is the event's: the client keeps the rights
+        of the newest event, whichever arrives last (see on_hello)."""
         with translation.override(self.language):
-            await self._send_rights_now(step_id)
+            await self._send_rights_now(step_id, seq)
 
-    async def _send_rights_now(self, step_id: int | None) -> None:
+    async def _send_rights_now(self, step_id: int | None, seq: int) -> None:
         step = self.agenda.get(step_id) if step_id is not None else None
         # Asked only in steps that give spokespeople a say (a plenary), not at every tick.
         spoken = step is not None and bool(step_kinds_by_role(step).get(SPOKESPERSON))
@@ -179,7 +180,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             spokesperson_of=await self._spokesperson_of() if spoken else None,
         )
         await self._send(
-            {"type": "me", "may": allowed.as_dict(), "why": allowed.why, "role": self.actor.role}
+            {
+                "type": "me",
+                "may": allowed.as_dict(),
+                "why": allowed.why,
+                "role": self.actor.role,
+                "seq": seq,
+            }
         )
 
     async def _send(self, message: events.ServerMessage) -> None:
@@ -283,7 +290,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             return
         for event in missed:
             await self._send(event)
+        # Read after the missed events, so these rights are at least as new as the last of
+        # them; tagged with its seq. A step change committed meanwhile reaches this socket
+        # through the hub with its own rights and a higher seq: if those arrive first, the
+        # client keeps them rather than these (found by the 90-minute replay: a spokesperson
+        # who reconnected as the plenary began was left with the previous step's kinds).
         me = await in_db_thread(selectors.me_dict)(assist_id=self.assist_id, actor=self.actor)
+        seq = max([last_seq, *(int(event["seq"]) for event in missed)])
         await self._send(
             {
                 "type": "me",
@@ -292,6 +305,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 "role": me["role"],
                 "person_id": me["person_id"],
                 "name": me["name"],
+                "seq": seq,
             }
         )
 

@@ -327,6 +327,9 @@ class Me(TypedDict):
     role: str | None
     person_id: NotRequired[int | None]
     name: NotRequired[str]
+    #: The room event these rights follow (the `timer.changed`, or the last event a replay
+    #: sent): a client keeps the rights of the highest `seq`, whichever arrives last.
+    seq: int
 
 
 class Presence(TypedDict):

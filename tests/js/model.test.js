@@ -166,3 +166,39 @@ describe("snapshot", () => {
     }
   });
 });
+
+describe("rights (me)", () => {
+  const rights = (kinds) => ({ may: { post: true, kinds }, why: "" });
+
+  test("a replay's rights that arrive after a newer step's are ignored", () => {
+    const { model } = makeModel();
+    model.applyState(state(10));
+    // The step changes to the plenary (event 12) while the client reconnects; the hub's
+    // rights for event 12 arrive first, then the replay's, read before the change (11).
+    model.setMe({ type: "me", seq: 12, ...rights(["insight"]) });
+    model.setMe({ type: "me", seq: 11, ...rights(["practice"]) });
+    assert.deepEqual(model.room.me.may.kinds, ["insight"]);
+    assert.equal(model.room.me.seq, undefined, "the seq is not a right");
+  });
+
+  test("rights of the same or a newer event replace the current ones", () => {
+    const { model } = makeModel();
+    model.applyState(state(10));
+    model.setMe({ type: "me", seq: 10, ...rights(["practice"]) });
+    assert.deepEqual(model.room.me.may.kinds, ["practice"]);
+    model.setMe({ type: "me", seq: 14, ...rights(["insight"]) });
+    assert.deepEqual(model.room.me.may.kinds, ["insight"]);
+  });
+
+  test("a state read before the newest rights keeps those rights", () => {
+    const { model } = makeModel();
+    model.applyState({ ...state(10), me: rights(["practice"]) });
+    model.setMe({ type: "me", seq: 12, ...rights(["insight"]) });
+    model.applyState({ ...state(11), me: rights(["practice"]) });
+    assert.deepEqual(model.room.me.may.kinds, ["insight"]);
+    model.applyState({ ...state(13), me: rights(["question"]) });
+    assert.deepEqual(model.room.me.may.kinds, ["question"]);
+    model.setMe({ type: "me", seq: 12, ...rights(["insight"]) });
+    assert.deepEqual(model.room.me.may.kinds, ["question"]);
+  });
+});

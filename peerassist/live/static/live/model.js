@@ -30,8 +30,12 @@ export class RoomModel {
   applyState(message) {
     const { type, server_time, ...room } = message;
     room.contributions = room.contributions || [];
-    this.room = room;
     this.lastSeq = Number(message.seq) || 0;
+    // Rights that came with a newer event than this state (the state was read before a step
+    // change the hub has already announced) stay: the state's own are older.
+    if (this.newestMe && this.newestMe.seq > this.lastSeq) room.me = { ...(room.me || {}), ...this.newestMe.me };
+    else this.newestMe = { seq: this.lastSeq, me: room.me || {} };
+    this.room = room;
     for (const seq of [...this.buffer.keys()]) if (seq <= this.lastSeq) this.buffer.delete(seq);
     this.onChange("state");
     this.drain();
@@ -124,9 +128,19 @@ export class RoomModel {
     this.onChange("presence");
   }
 
+  /**
+   * Rights from a "me" message. Each names the room event it follows (`seq`): after a
+   * reconnect, the replay's rights can arrive after those of a step change made meanwhile,
+   * and the older must not win (PROTOCOL.md, "me").
+   */
   setMe(me) {
+    const { seq, ...rights } = me;
+    if (Number.isInteger(seq)) {
+      if (this.newestMe && seq < this.newestMe.seq) return;
+      this.newestMe = { seq, me: rights };
+    }
     if (!this.room) return;
-    this.room.me = { ...(this.room.me || {}), ...me };
+    this.room.me = { ...(this.room.me || {}), ...rights };
     this.onChange("me");
   }
 
