@@ -54,13 +54,30 @@ VISIBLE_TEXT = """() => {
   return texts;
 }"""
 
-# Everything a demo persona may open, with the ids of the demo's assists read once.
+# Everything a demo persona may open, with the ids of the demo's assists read once. The live
+# pages are those of a live assist made here for the demo's facilitator and home peer: earlier
+# browser tests on the same server take the demo's own live assist to its conclusion, where
+# its agenda, room and brief are closed (403).
 IDS_SCRIPT = """
-from peerassist.assists.models import PeerAssist
+from peerassist.assists.models import Format, Participation, PeerAssist
+from peerassist.assists.services import _copy_steps
 from peerassist.communities.models import Community, Topic
-# By title, not by status: earlier browser tests on the same server take other demo assists
-# live (the invited one, where the demo's facilitator has no part) or write them up.
-live = PeerAssist.objects.get(title="Flood-season messages for vulnerable customers")
+from peerassist.live.services import room_open
+from peerassist.people.models import Person
+demo = PeerAssist.objects.get(title="Flood-season messages for vulnerable customers")
+org = demo.organisation
+fmt = Format.objects.get(organisation=None, kind="four_part")
+live = PeerAssist.objects.create(
+    organisation=org, title="Translations check, live", format=fmt, status="live",
+    focus_questions=["How do we warn customers who speak little English?"],
+)
+_copy_steps(fmt, live)
+room_open(assist_id=live.pk)
+for email, role in (
+    ("facilitator@meridian.example", "facilitator"), ("homepeer@meridian.example", "home_peer")
+):
+    person = Person.objects.get(organisation=org, user__email=email)
+    Participation.objects.create(assist=live, person=person, role=role)
 done = PeerAssist.objects.get(title="A framework contract for asset data services")
 print(json.dumps({
     "live": live.pk, "done": done.pk,
