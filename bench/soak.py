@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import statistics
 import sys
@@ -39,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ASSIST_TITLE = "Flood-season messages for vulnerable customers"
+CPU_WATCHED = ("a", "b", "nginx", "worker")  # the stack's processes, by name
+RECONNECT_TRIES = 5  # a participant who cannot rejoin after this many tries leaves the room
 
 
 @dataclass
@@ -53,6 +56,9 @@ class Stats:
     stars: int = 0
     timer_actions: int = 0
     dropped: int = 0  # sockets the server closed (counted in errors too); the person rejoins
+    failed_joins: int = 0  # reconnects that failed (counted in errors too); tried again
+    gave_up: int = 0  # participants who could not rejoin after RECONNECT_TRIES attempts
+    presence: int = 0  # presence lists received (not parsed: see Participant.listen)
     loop_lag: list[float] = field(default_factory=list)  # how late this process's timers fire
 
 
@@ -72,6 +78,7 @@ class Participant:
         self.state: dict[str, Any] = {}
         self.ready = asyncio.Event()
         self.reconnecting = False
+        self.gone = False  # could not rejoin: stops posting; what they miss counts as lost
 
     async def connect(self) -> None:
         import websockets
@@ -119,17 +126,25 @@ class Participant:
         while not stop.is_set():
             socket = self.socket
             try:
-                message = json.loads(await socket.recv())
+                raw = await socket.recv()
             except websockets.ConnectionClosed as closed:
-                if stop.is_set():
+                if stop.is_set() or self.gone:
                     return
                 if socket is self.socket and not self.reconnecting:
                     await self._dropped(closed)
                 else:
                     await asyncio.sleep(0.2)
                 continue
-            kind = message["type"]
             now = time.perf_counter()
+            if raw[:24].replace(" ", "").startswith('{"type":"presence"'):
+                # Who is here: every browser reads its own copy, in parallel; this one process
+                # plays 300 browsers and would spend its time parsing 300 copies of a list of
+                # 300 people at each arrival, and report that as the servers' latency. The
+                # servers still write every copy, ahead of the notes queued behind them.
+                self.stats.presence += 1
+                continue
+            message = json.loads(raw)
+            kind = message["type"]
             if kind == "state":
                 self.state = message
                 self.last_seq = message["seq"]
@@ -166,7 +181,7 @@ class Participant:
                 self.stats.errors.append(f"participant {self.index}: {message.get('code')}")
 
     async def post(self, text: str) -> None:
-        if not self.may_post or not self.kinds:
+        if self.gone or not self.may_post or not self.kinds:
             return
         client_id = str(uuid.uuid4())
         self.stats.sent[client_id] = time.perf_counter()
@@ -185,16 +200,34 @@ class Participant:
         await self.send(self.pending[client_id])
 
     async def reconnect(self) -> None:
+        """Drop the socket and join again, as the page does after a network blip. A join that
+        fails (refused, timed out) is counted as an error and tried again after a pause, so
+        one slow handshake shows in the figures instead of ending the run."""
+        if self.gone:
+            return
         self.reconnecting = True
         try:
             with contextlib.suppress(Exception):
                 await self.socket.close()
-            await self.connect()
-            self.stats.reconnects += 1
-            # As the page does: notes not acknowledged yet go again, with the same client id
-            # (the server stores each client id once and acknowledges the copy).
-            for payload in list(self.pending.values()):
-                await self.socket.send(payload)
+            for attempt in range(RECONNECT_TRIES):
+                try:
+                    await self.connect()
+                    # As the page does: notes not acknowledged yet go again, with the same
+                    # client id (the server stores each client id once and acknowledges the
+                    # copy).
+                    for payload in list(self.pending.values()):
+                        await self.socket.send(payload)
+                except Exception as exc:  # any failure to join is one error, tried again
+                    self.stats.failed_joins += 1
+                    self.stats.errors.append(
+                        f"participant {self.index}: rejoining failed ({type(exc).__name__}: {exc})"
+                    )
+                    await asyncio.sleep(min(10.0, 2.0**attempt))
+                    continue
+                self.stats.reconnects += 1
+                return
+            self.gone = True
+            self.stats.gave_up += 1
         finally:
             self.reconnecting = False
 
@@ -228,6 +261,8 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
     await asyncio.sleep(1)
 
     memory_start = {name: stack.rss_kib(name) for name in ("a", "b")}
+    cpu_start = {name: stack.cpu_seconds(name) for name in CPU_WATCHED}
+    cpu_start["this benchmark"] = time.process_time()
     deadline = time.monotonic() + args.seconds
 
     async def participant_loop(p: Participant) -> None:
@@ -272,6 +307,8 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
     started = time.monotonic()
     await asyncio.gather(*(participant_loop(p) for p in people), facilitator_loop(), loop_lag())
     elapsed = time.monotonic() - started
+    cpu = {name: stack.cpu_seconds(name) - cpu_start[name] for name in CPU_WATCHED}
+    cpu["this benchmark"] = time.process_time() - cpu_start["this benchmark"]
     # Let the last notes arrive everywhere: wait until every sent note is acknowledged and
     # every acknowledged one reached everyone (or the drain time runs out: then it counts).
     drain_until = time.monotonic() + args.drain
@@ -300,6 +337,7 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
         "memory_start": memory_start,
         "memory_end": memory_end,
         "participants": len(people),
+        "cpu": {name: seconds / elapsed * 100 for name, seconds in cpu.items()},
     }
 
 
@@ -330,7 +368,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
     print(f"  note latency p50 {pct(0.5)}  p99 {pct(0.99)}  max {pct(1.0)}"
           + (f"  mean {statistics.mean(lat) * 1000:.1f} ms" if lat else ""))  # fmt: skip
     print(f"  stars {stats.stars}, timer actions {stats.timer_actions}, "
-          f"reconnects {stats.reconnects}, replayed (ignored) {stats.redelivered}")  # fmt: skip
+          f"reconnects {stats.reconnects}, replayed (ignored) {stats.redelivered}, "
+          f"presence lists received {stats.presence}")  # fmt: skip
     print(f"  errors {len(stats.errors)}, lost {result['lost']}, duplicated {stats.duplicates}, "
           f"never acknowledged {result['unacked']}")  # fmt: skip
     if stats.loop_lag:
@@ -338,6 +377,12 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
         print(f"  this benchmark's own loop ran late by p50 {lag[len(lag) // 2] * 1000:.0f} ms, "
               f"p99 {lag[int(0.99 * (len(lag) - 1))] * 1000:.0f} ms, max {lag[-1] * 1000:.0f} ms; "
               f"sockets the servers closed {stats.dropped}")  # fmt: skip
+    if stats.failed_joins:
+        print(f"  rejoins that failed {stats.failed_joins}; participants who gave up "
+              f"after {RECONNECT_TRIES} tries {stats.gave_up}")  # fmt: skip
+    shares = ", ".join(f"{name} {share:.0f} %" for name, share in result["cpu"].items())
+    print(f"  CPU while the room ran, % of one core (the machine has {os.cpu_count()}): "
+          f"{shares}")  # fmt: skip
     for name in ("a", "b"):
         start, end = result["memory_start"][name], result["memory_end"][name]
         growth = (end - start) / start * 100 if start else 0.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
 import ssl
@@ -171,6 +172,19 @@ class Stack:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         return 0
+
+    def cpu_seconds(self, name: str) -> float:
+        """CPU time (user + system) of a process and its children so far (nginx's workers
+        are children of its master), from /proc."""
+        tick = os.sysconf("SC_CLK_TCK")
+        pids, total = {self.procs[name].pid}, 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                pid, ppid = int(stat.parent.name), int(fields[1])
+                if pid in pids or ppid in pids:
+                    total += (int(fields[11]) + int(fields[12])) / tick
+        return total
 
     def stop(self) -> None:
         for proc in self.procs.values():
