@@ -136,6 +136,10 @@ NEVER_FOR_EXPORT = (HEAVY - {"weasyprint"}) | {
     "peerassist.live.consumers",
     "peerassist.webhooks.delivery",
     "uvicorn",
+    # Drafting a write-up from the session, not finding one (writeups.selectors).
+    "peerassist.writeups.drafting",
+    "peerassist.writeups.merging",
+    "peerassist.live.voting",
 }
 # What only some formats need: the PDF engine, the Word writer, the Markdown parser.
 ONLY_FOR = {
