@@ -81,3 +81,107 @@ def test_export_loads_neither_the_urls_nor_weasyprint_for_markdown(tmp_path):
     assert "There is no Peer Assist 4242." in errors
     assert "django.apps" in modules, "Django was set up"
     assert not HEAVY & modules, sorted(HEAVY & modules)
+
+
+# A write-up to export, made once per test worker in a database of its own (the command runs
+# in a subprocess, as people run it, so it cannot see the test database).
+MAKE_WRITEUP = """
+import datetime as dt
+from peerassist.accounts.models import Organisation
+from peerassist.assists.models import Format, PeerAssist
+from peerassist.writeups.models import WriteUp
+org = Organisation.objects.create(name="Meridian", slug="meridian")
+assist = PeerAssist.objects.create(
+    organisation=org, title="Fewer missed appointments", status="written_up",
+    visibility="organisation", format=Format.objects.get(organisation=None, kind="standard"),
+    starts_at=dt.datetime(2026, 7, 14, 9, 0, tzinfo=dt.UTC), time_zone="Europe/Madrid",
+)
+WriteUp.objects.create(
+    assist=assist, version=1, status="published",
+    published_at=dt.datetime(2026, 7, 20, 12, 0, tzinfo=dt.UTC),
+    body="## Our response\\n\\nWe call the day before.\\n\\n| Action | Owner |\\n|---|---|\\n"
+    "| Call | Ana |\\n",
+)
+print(assist.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def writeup_database(tmp_path_factory) -> tuple[dict[str, str], Path, str]:
+    """(environment, working directory, assist id) of a database holding one write-up."""
+    from tests.harness.app import run_cli, server_env
+
+    tmp = tmp_path_factory.mktemp("cli-export")
+    env = server_env(tmp)
+    run_cli(["migrate", "--no-input", "-v", "0", "--skip-checks"], env, tmp)
+    done = subprocess.run(
+        [str(PEERASSIST), "shell", "-c", MAKE_WRITEUP],
+        env=env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return env, tmp, done.stdout.strip().splitlines()[-1]
+
+
+# What an export never needs, whatever its format: the web server, its URLs and views, the
+# API, the live room's sockets. (`ninja` and `requests` are imported by Django's set-up
+# itself — ninja is an installed app for its docs assets, allauth's OpenID Connect provider
+# imports requests — so they cannot be left out without changing the installed apps.)
+NEVER_FOR_EXPORT = (HEAVY - {"weasyprint"}) | {
+    "peerassist.asgi",
+    "peerassist.api",
+    "peerassist.live.consumers",
+    "peerassist.webhooks.delivery",
+    "uvicorn",
+    # Drafting a write-up from the session, not finding one (writeups.selectors).
+    "peerassist.writeups.drafting",
+    "peerassist.writeups.merging",
+    "peerassist.live.voting",
+}
+# What only some formats need: the PDF engine, the Word writer, the Markdown parser.
+ONLY_FOR = {
+    "pdf": {"weasyprint", "fontTools", "peerassist.writeups.exports.pdf"},
+    "docx": {"docx", "peerassist.writeups.exports.docx"},
+    "markdown parser": {"markdown_it"},
+}
+UNWANTED = {
+    "md": NEVER_FOR_EXPORT | ONLY_FOR["pdf"] | ONLY_FOR["docx"] | ONLY_FOR["markdown parser"],
+    "html": NEVER_FOR_EXPORT | ONLY_FOR["pdf"] | ONLY_FOR["docx"],
+    "pdf": NEVER_FOR_EXPORT | ONLY_FOR["docx"],
+}
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_an_export_imports_only_what_its_format_needs(writeup_database, fmt):
+    """A real export (not only a refused one) stays clear of the server, the API and the
+    other formats' libraries: each of them costs start-up time (issue 19: < 1.5 s)."""
+    env, cwd, assist = writeup_database
+    output = cwd / f"out.{fmt}"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "peerassist.cli", "export", assist,
+         "--format", fmt, "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=cwd,
+    )  # fmt: skip
+    modules = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    errors = "\n".join(line for line in done.stderr.splitlines() if not line.startswith("import"))
+    assert done.returncode == 0, errors
+    assert output.stat().st_size > 200
+    if fmt == "pdf":
+        assert output.read_bytes().startswith(b"%PDF")
+        assert "weasyprint" in modules
+    else:
+        assert "Fewer missed appointments" in output.read_text()
+    unwanted = {m for m in modules for u in UNWANTED[fmt] if m == u or m.startswith(u + ".")}
+    assert not unwanted, sorted(unwanted)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre",
@@ -17,6 +20,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, 
 
 @cache
 def _parser() -> MarkdownIt:
+    # Imported here: the exports and the mails import this module, and a Markdown export or
+    # a command that renders nothing need not load the parser (issue 19, CLI start-up).
+    from markdown_it import MarkdownIt
+
     # Raw HTML off: a write-up is text, and what it says must not become markup.
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
         ["table", "strikethrough"]

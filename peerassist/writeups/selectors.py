@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -27,14 +28,10 @@ from peerassist.assists.models import (
     step_kinds_by_role,
     taking_part_q,
 )
-from peerassist.assists.selectors import participation_list
-from peerassist.assists.shipped_formats import shipped_text
 from peerassist.core import access
 from peerassist.core.scoping import Viewer
 from peerassist.live.models import Contribution, Vote
-from peerassist.live.voting import tally
 from peerassist.people.models import Person
-from peerassist.writeups import drafting, merging
 from peerassist.writeups.models import (
     Action,
     ActionStatus,
@@ -46,6 +43,13 @@ from peerassist.writeups.models import (
     WriteUpStatus,
     WriteUpVersion,
 )
+
+if TYPE_CHECKING:
+    from peerassist.writeups import drafting
+
+# Imported in the functions that use them: the session's participants and votes, the
+# drafting and merging of the write-up (~45 ms of imports) are not needed to find a
+# write-up, which is all an export does with this module (`peerassist export`, issue 19).
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
@@ -187,6 +191,8 @@ def attendance_list(*, assist: PeerAssist) -> list[AttendanceRow]:
     who never said yes."""
     from django.apps import apps
 
+    from peerassist.assists.selectors import participation_list
+
     invitation = apps.get_model("invitations", "Invitation")
     invited = invitation.objects.filter(
         assist_id=OuterRef("assist_id"), person_id=OuterRef("person_id"), cancelled_at=None
@@ -224,6 +230,8 @@ def people_taking_part(*, assist: PeerAssist, role: str) -> QuerySet[Person]:
 
 
 def people_by_role(*, assist: PeerAssist, role: str) -> list[Person]:
+    from peerassist.assists.selectors import participation_list
+
     return [p.person for p in participation_list(assist=assist) if p.role == role]
 
 
@@ -299,6 +307,9 @@ def _closed_votes(
     assist: PeerAssist, analysis: int | None, mini_parts: dict[int, str]
 ) -> list[drafting.VoteData]:
     """The closed dot-votes, each placed with the notes of the step it was held in."""
+    from peerassist.live.voting import tally
+    from peerassist.writeups import drafting
+
     votes = []
     for vote in Vote.objects.filter(assist=assist, closed_at__isnull=False).prefetch_related(
         "notes", "ballots"
@@ -323,6 +334,10 @@ def _closed_votes(
 
 def session_data(*, assist: PeerAssist) -> drafting.SessionData:
     """Everything the draft and the exports need about a session, in a handful of queries."""
+    from peerassist.assists.selectors import participation_list
+    from peerassist.assists.shipped_formats import shipped_text
+    from peerassist.writeups import drafting
+
     # "Who took part": those who attended, not everyone who was invited.
     participations: list[Participation] = list(
         participation_list(assist=assist).exclude(attended=False)
@@ -401,6 +416,8 @@ def _groups_data(
     assist: PeerAssist, participations: list[Participation]
 ) -> list[drafting.GroupData]:
     """The breakout groups with those of their members who took part, in the room's order."""
+    from peerassist.writeups import drafting
+
     groups = list(assist.groups.select_related("spokesperson").order_by("order", "pk"))
     return [
         drafting.GroupData(
@@ -424,6 +441,8 @@ def writeup_base(*, writeup: WriteUp) -> str:
 def conclusion_changes(*, assist: PeerAssist, writeup: WriteUp | None) -> list[str]:
     """The write-up's sections that the conclusion changed since it was last drafted (the
     editor offers to merge them); none while nothing changed."""
+    from peerassist.writeups import drafting, merging
+
     if writeup is None:
         return []
     fresh = drafting.draft_markdown(session_data(assist=assist))

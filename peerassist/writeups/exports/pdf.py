@@ -11,7 +11,8 @@ call out (SSRF) or read local files.
 
 Speed (issue 19): what does not depend on the document is made once per process, not once
 per PDF — the parsed stylesheets (one per language: only "Page N of M" differs), the URL
-fetcher (WeasyPrint's builds an SSL context when created, ~90 ms) and the font
+fetcher (WeasyPrint's builds an SSL context when created, ~20–90 ms; ours and those WeasyPrint
+makes while it is imported get one that loads no certificates) and the font
 configuration (one per thread: Pango's font maps are not thread-safe). `pdf_warm_up()`
 pays the first-PDF costs (importing WeasyPrint, loading the fonts) ahead of the first
 export; the server calls it in the background when it starts (peerassist/asgi.py).
@@ -20,13 +21,14 @@ export; the server calls it in the background when it starts (peerassist/asgi.py
 from __future__ import annotations
 
 import ctypes.util
+import ssl
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 
 @contextmanager
@@ -53,7 +55,38 @@ def _libraries_by_file_name() -> Iterator[None]:
         ctypes.util.find_library = original
 
 
-with _libraries_by_file_name():
+def _context_without_certificates(*_args: Any, **_kwargs: Any) -> ssl.SSLContext:
+    """A TLS client context that loads no CA certificates, for URL fetchers that never fetch.
+
+    Making the default context loads the system's CA bundle, about 20 ms each time on this
+    machine (OpenSSL 3), and WeasyPrint makes one for every fetcher, its own included. With no
+    certificate to trust and verification still required, an HTTPS request made with this
+    context could only fail: it never weakens a fetch, it just costs nothing to make.
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+@contextmanager
+def _default_fetchers_without_certificates() -> Iterator[None]:
+    """While WeasyPrint is imported, the fetchers it makes get `_context_without_certificates`.
+
+    Importing WeasyPrint parses its three user-agent stylesheets, each with a default URL
+    fetcher whose HTTPS handler makes the default SSL context: ~60 ms of the first PDF in
+    every process, for fetchers that are never used (those stylesheets are strings that
+    refer to no URL). `ssl._create_default_https_context` is the hook http.client and urllib
+    take that default from; it is restored at once. Another thread relying on that default
+    during the import (none in peerassist: webhooks make their own context, requests its own)
+    would get a context that trusts nothing: its HTTPS request would fail, not go unverified.
+    """
+    original = ssl._create_default_https_context
+    ssl._create_default_https_context = _context_without_certificates
+    try:
+        yield
+    finally:
+        ssl._create_default_https_context = original
+
+
+with _libraries_by_file_name(), _default_fetchers_without_certificates():
     from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
@@ -67,6 +100,10 @@ if TYPE_CHECKING:
 
 class NoFetching(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
     """A URL fetcher that fetches nothing: documents are self-contained."""
+
+    def __init__(self) -> None:
+        # No CA bundle to load (~20 ms) for a fetcher that never opens a connection.
+        super().__init__(ssl_context=_context_without_certificates())
 
     def fetch(self, url: str, headers: object = None) -> NoReturn:
         raise ValueError(f"External resources are not loaded in exports: {url[:80]}")
