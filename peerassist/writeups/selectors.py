@@ -3,7 +3,8 @@
 Every entry point takes the viewer. Who may see an assist and its write-up, and what they
 may do with them, is decided in `peerassist.core.access` (including its one exception: the
 people a published write-up was sent to may read it even when the assist is for its
-participants only).
+participants only). The session's participants and votes, drafting and merging are imported
+in the functions that use them (~45 ms): an export only finds a write-up (issue 19).
 """
 
 from __future__ import annotations
@@ -46,10 +47,6 @@ from peerassist.writeups.models import (
 
 if TYPE_CHECKING:
     from peerassist.writeups import drafting
-
-# Imported in the functions that use them: the session's participants and votes, the
-# drafting and merging of the write-up (~45 ms of imports) are not needed to find a
-# write-up, which is all an export does with this module (`peerassist export`, issue 19).
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
