@@ -95,9 +95,9 @@ class Hub:
         # Each socket's own queue and sender task: the room's writer hands a message to
         # every socket's queue and moves on, so one socket that is slow to read, or closing
         # (a send to a closing socket waits for its closing handshake), delays only itself.
-        # Before, the writer awaited each send in turn, and one participant leaving held up
-        # every note for everyone on the process by up to seconds (bench/soak.py, 300 people
-        # with presence churn: p99 0.6 s, max 2.5 s).
+        # Before, the writer awaited each send in turn: a send waits while the socket's
+        # buffer is full (a stalled network) or the socket is closing, and so did every
+        # other socket of the room on this process (tests/test_live_fanout_slow_socket.py).
         self.socket_queues: dict[RoomSocket, asyncio.Queue[SocketSend]] = {}
         self.socket_senders: dict[RoomSocket, asyncio.Task[None]] = {}
         # Limits (live/limits.py) count sockets from the moment they are admitted, before
