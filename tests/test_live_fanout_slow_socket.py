@@ -1,9 +1,9 @@
 """One socket that reads slowly, or is closing, must not hold up a room's other sockets.
 
-The room's writer used to await each socket's send in turn, and a send to a closing socket
-waits for its closing handshake: in bench/soak.py (300 people, some reconnecting) every note
-on a process waited up to 2.5 s whenever somebody left. Now each socket has its own queue
-(live/fanout.py, `Hub.socket_queues`). These tests drive the process's hub directly with
+The room's writer used to await each socket's send in turn, and a send waits while the
+socket's buffer is full (a stalled network) or while it is closing (its closing handshake):
+meanwhile every other socket of the room on that process waited too. Now each socket has its
+own queue (live/fanout.py, `Hub.socket_queues`). These tests drive the process's hub directly with
 stand-in sockets (the hub's contract is the `RoomSocket` protocol): no database is involved.
 """
 
