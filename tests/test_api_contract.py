@@ -5,6 +5,7 @@ regression tests; tests/test_api_schemathesis.py fuzzes the running server."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -118,6 +119,31 @@ def test_every_integer_a_client_sends_is_bounded(openapi):
         for media in operation.get("requestBody", {}).get("content", {}).values():
             walk(media["schema"], f"{method.upper()} {path} body")
     assert unbounded == []
+
+
+def test_text_in_the_address_is_documented_without_nul(openapi):
+    """The address may not carry a NUL character (400, test below). Each free-text query or
+    path parameter says so with a pattern, so that the document does not allow what the
+    server refuses (schemathesis sent `q=%00` as valid data and was answered 400)."""
+    from peerassist.api.openapi import NO_NUL
+
+    loose = []
+
+    def walk(schema: dict[str, Any], where: str) -> None:
+        for key in ("anyOf", "allOf", "oneOf"):
+            for option in schema.get(key, []):
+                walk(option, where)
+        if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
+            loose.append(where)
+        if schema.get("pattern") == NO_NUL:
+            assert re.fullmatch(schema["pattern"], "ann") and not re.fullmatch(
+                schema["pattern"], "a\x00nn"
+            )
+
+    for path, method, operation in _operations(openapi):
+        for parameter in operation.get("parameters", []):
+            walk(parameter["schema"], f"{method.upper()} {path} {parameter['name']}")
+    assert loose == []
 
 
 def test_the_api_role_enums_are_the_organisation_roles():

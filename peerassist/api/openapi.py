@@ -63,8 +63,24 @@ def expected_errors(path: str, method: str, operation: dict[str, Any]) -> set[st
     return statuses
 
 
+#: No NUL character: the address may not carry one (400, `core.errors.RefuseNulMiddleware`).
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _refuse_nul(schema: dict[str, Any]) -> None:
+    """Say in a parameter's schema that its text may not hold NUL: a plain string (no
+    pattern, format or list of values of its own) gets the NO_NUL pattern, also inside an
+    optional parameter's `anyOf`. Without it the document allows what the server refuses,
+    and a client generated from it (or schemathesis) sends it."""
+    for option in schema.get("anyOf", []):
+        _refuse_nul(option)
+    if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
+        schema["pattern"] = NO_NUL
+
+
 def document_errors(schema: dict[str, Any]) -> None:
-    """Add the common error answers to every operation; all errors use ErrorOut."""
+    """Add the common error answers to every operation; all errors use ErrorOut. Text in
+    the address (query and path parameters) is documented as holding no NUL character."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(error_schema.pop("$defs", {}))
@@ -76,6 +92,9 @@ def document_errors(schema: dict[str, Any]) -> None:
                 if status.startswith(("4", "5")):
                     responses[status] = _error_response(status)
             operation["responses"] = dict(sorted(responses.items()))
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in ("query", "path") and "schema" in parameter:
+                    _refuse_nul(parameter["schema"])
 
 
 def file_response(
