@@ -114,16 +114,8 @@ def writeup_database(tmp_path_factory) -> tuple[dict[str, str], Path, str]:
     tmp = tmp_path_factory.mktemp("cli-export")
     env = server_env(tmp)
     run_cli(["migrate", "--no-input", "-v", "0", "--skip-checks"], env, tmp)
-    done = subprocess.run(
-        [str(PEERASSIST), "shell", "-c", MAKE_WRITEUP],
-        env=env,
-        cwd=tmp,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return env, tmp, done.stdout.strip().splitlines()[-1]
+    made = run_cli(["shell", "-c", MAKE_WRITEUP], env, tmp, timeout=120)
+    return env, tmp, made.strip().splitlines()[-1]
 
 
 # What an export never needs, whatever its format: the web server, its URLs and views, the

@@ -66,7 +66,8 @@ def server_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 300) -> None:
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 300) -> str:
+    """Run `peerassist ARGS`; fail the test with its output if it fails; return its stdout."""
     result = subprocess.run(
         [str(PEERASSIST), *args],
         env=env,
@@ -81,6 +82,7 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 30
             f"`peerassist {' '.join(args)}` exited with {result.returncode}:\n"
             f"{result.stdout}\n{result.stderr}"
         )
+    return result.stdout
 
 
 def wait_healthy(
