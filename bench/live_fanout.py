@@ -281,6 +281,10 @@ def server_env(tmp: Path, db: Path, redis_url: str | None = None) -> dict[str, s
         PEERASSIST_VAR_DIR=str(tmp),
         STATIC_ROOT=str(static),
         PYTHONUNBUFFERED="1",
+        # The server loads WeasyPrint and its fonts in the background as it starts (the
+        # first PDF export must not wait seconds); the bench's clients connect at once, so
+        # that start-up would be measured as joining (about a tenth of the samples).
+        PDF_WARM_UP="false",
         # The bench measures fan-out, not the limits: one poster posts up to 25 notes a
         # second and rooms hold up to 5000 listeners.
         LIVE_MAX_SOCKETS_PER_ROOM="10000",
@@ -438,6 +442,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     acks: list[float] = field(default_factory=list)
     connect_s: float = 0.0
+    join_cpu: list[float] = field(default_factory=list)  # servers' CPU seconds while joining
     server_cpu: list[float] = field(default_factory=list)  # % of one core while posting
     bench_cpu: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -496,10 +501,15 @@ async def measure(
     sent: dict[str, float] = {}
     profilers: list[Proc] = []
     try:
+        profilers = start_profilers(args, servers, result, "join")
+        join_cpu = [s.cpu_seconds() for s in servers]
         started = time.perf_counter()
         connect_timeout = 60.0 if not args.quick else 20.0
         await connect_all(everyone, connect_timeout, time.monotonic() + 4 * connect_timeout)
         result.connect_s = time.perf_counter() - started
+        result.join_cpu = [s.cpu_seconds() - b for s, b in zip(servers, join_cpu, strict=True)]
+        for proc in profilers:
+            proc.stop(signal.SIGINT)
         settle_until = time.perf_counter() + SETTLE_MAX
         while time.perf_counter() < settle_until:  # let the presence updates die down
             if time.perf_counter() - max(traffic.last_rx, started) > SETTLE_QUIET:
@@ -574,7 +584,10 @@ async def measure(
     result.acks = [poster.acks[k] - sent[k] for k in sent if k in poster.acks]
 
 
-def start_profilers(args: argparse.Namespace, servers: list[Proc], result: Result) -> list[Proc]:
+def start_profilers(
+    args: argparse.Namespace, servers: list[Proc], result: Result, phase: str = ""
+) -> list[Proc]:
+    """py-spy on each server (`phase`: "join" while the clients connect, "" while posting)."""
     if not args.profile or result.setup == "bare":
         return []
     py_spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
@@ -585,7 +598,8 @@ def start_profilers(args: argparse.Namespace, servers: list[Proc], result: Resul
     out_dir.mkdir(parents=True, exist_ok=True)
     procs = []
     for i, server in enumerate(servers):
-        out = out_dir / f"{result.setup}-{result.listeners}-server{i + 1}.txt"
+        part = f"-{phase}" if phase else ""
+        out = out_dir / f"{result.setup}-{result.listeners}{part}-server{i + 1}.txt"
         argv = [py_spy, "record", "--pid", str(server.pid), "--rate", "250", "--format", "raw"]
         argv += ["--output", str(out), "--nonblocking"]
         procs.append(Proc(f"py-spy {server.name}", argv, dict(os.environ), out.with_suffix(".log")))
@@ -801,7 +815,10 @@ def main() -> int:
                 else:
                     print(
                         f"  p50 {ms(r.pct(0.5))} ms, p99 {ms(r.pct(0.99))} ms, "
-                        f"lost {r.lost}, duplicated {r.duplicated}",
+                        f"lost {r.lost}, duplicated {r.duplicated}; joining took "
+                        f"{r.connect_s:.1f} s and "
+                        + "+".join(f"{c:.1f}" for c in r.join_cpu)
+                        + " s of server CPU",
                         flush=True,
                     )
     finally:
