@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from peerassist.accounts.models import Membership
+from peerassist.accounts.models import Membership, User
 from peerassist.assists import rules
 from peerassist.assists.kinds import SPOKESPERSON
 from peerassist.assists.models import (
@@ -47,6 +48,12 @@ class Actor:
 
 def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
     """The user's part in the assist, or None if they may not be in its room."""
+    return _actor_and_participation(assist=assist, user_id=user_id)[0]
+
+
+def _actor_and_participation(
+    *, assist: PeerAssist, user_id: int
+) -> tuple[Actor | None, Participation | None]:
     membership = (
         Membership.objects.filter(
             user_id=user_id, organisation_id=assist.organisation_id, deactivated_at__isnull=True
@@ -55,7 +62,7 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
         .first()
     )
     if membership is None:
-        return None
+        return None, None
     participation = (
         Participation.objects.taking_part()
         .filter(assist=assist, person__user_id=user_id)
@@ -63,7 +70,8 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
         .first()
     )
     if participation is not None:
-        return Actor(participation.person_id, participation.person.name, participation.role)
+        actor = Actor(participation.person_id, participation.person.name, participation.role)
+        return actor, participation
     viewer = Viewer(
         user=membership.user, organisation=membership.organisation, role=membership.role
     )
@@ -71,9 +79,88 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
         try:
             assist_get(viewer=viewer, assist_id=assist.pk)
         except PeerAssist.DoesNotExist:
-            return None
-        return Actor(None, str(membership.user), "organiser")
-    return None
+            return None, None
+        return Actor(None, str(membership.user), "organiser"), None
+    return None, None
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """What a socket learns about its user as it connects, in one trip to the database."""
+
+    actor: Actor
+    #: Why they may still not connect ("" if nothing stops them).
+    why_not: str = ""
+    #: Their attendance is not recorded yet (the session is live and they take part).
+    attendance_due: bool = False
+    #: The room was never opened (`live.services.room_open` stores it).
+    room_missing: bool = False
+
+
+def room_entry(*, assist_id: int, user: User) -> RoomEntry | None:
+    """Who the user is in the assist's room (None: they may not be in it), whether anything
+    stops them connecting, and which writes their joining still needs. Someone taking part
+    (nearly everyone who joins) is read in one query; anyone else as `actor_for_user` reads
+    them."""
+    row = (
+        Participation.objects.taking_part()
+        .filter(assist_id=assist_id, person__user_id=user.pk)
+        .filter(
+            Exists(
+                Membership.objects.filter(
+                    user_id=user.pk,
+                    organisation_id=OuterRef("assist__organisation_id"),
+                    deactivated_at__isnull=True,
+                )
+            )
+        )
+        .values_list(
+            "person_id",
+            "person__name",
+            "role",
+            "attended",
+            "seen_in_room_at",
+            "assist__status",
+            "assist__organisation__require_two_factor",
+            "assist__room__id",
+        )
+        .first()
+    )
+    if row is None or row[6]:  # not taking part, or two-factor to check: read it all
+        return _room_entry_read(assist_id=assist_id, user=user)
+    person_id, name, role, attended, seen, status, _two_factor, room_id = row
+    return RoomEntry(
+        Actor(person_id, name, role),
+        attendance_due=status == Status.LIVE and (seen is None or attended is not True),
+        room_missing=room_id is None,
+    )
+
+
+def _room_entry_read(*, assist_id: int, user: User) -> RoomEntry | None:
+    from peerassist.accounts.selectors import two_factor_missing
+
+    assist = PeerAssist.objects.select_related("organisation", "room").filter(pk=assist_id).first()
+    if assist is None:
+        return None
+    actor, participation = _actor_and_participation(assist=assist, user_id=user.pk)
+    if actor is None:
+        return None
+    if two_factor_missing(user=user, organisation=assist.organisation):
+        return RoomEntry(actor, why_not="two_factor_required")
+    return RoomEntry(
+        actor,
+        attendance_due=(
+            participation is not None
+            and assist.status == Status.LIVE
+            and (participation.seen_in_room_at is None or participation.attended is not True)
+        ),
+        room_missing=not hasattr(assist, "room"),
+    )
+
+
+def agenda_steps(*, assist_id: int) -> dict[int, AssistStep]:
+    """The session's steps by id."""
+    return {s.pk: s for s in AssistStep.objects.filter(assist_id=assist_id)}
 
 
 def projector_token_for(*, assist_id: int, nonce: str) -> str:
@@ -249,17 +336,123 @@ def contribution_list(*, assist_id: int) -> QuerySet[Contribution]:
     return Contribution.objects.filter(assist_id=assist_id).select_related("author", "recorded_by")
 
 
+#: The roles that see the facilitators' prompt questions in the agenda.
+PROMPT_READERS = frozenset({"facilitator", "note_taker", "organiser"})
+
+
+def sees_prompts(actor: Actor) -> bool:
+    return actor.role in PROMPT_READERS
+
+
 def room_state(
     *, assist_id: int, actor: Actor, presence: list[events.PresenceEntry]
 ) -> events.State:
     """Everything a client needs to draw the room from scratch."""
+    snapshot = room_snapshot(assist_id=assist_id, prompts=sees_prompts(actor), kept=False)
+    personal = _personal(snapshot, actor)
+    now = timezone.now()
+    return {
+        "type": "state",
+        **snapshot.shared,  # type: ignore[typeddict-item]  # the keys are State's
+        "contributions": personal.contributions,
+        "presence": presence,
+        "timer": timer_dict(snapshot.room, now),
+        "my_ballots": personal.ballots,
+        "me": _me_of(snapshot, actor),
+        "server_time": now.isoformat(),
+    }
+
+
+# --- Joining a big room: one snapshot of the shared state, each socket's part on top -------
+#
+# 500 people opening the room at 9:00 each need its state. All of them share most of it (the
+# agenda in their language, with or without the prompt questions; the notes; the votes; the
+# groups), so the hub keeps that part, serialised once, for as long as the room has not
+# changed (`RoomSnapshot.fingerprint`, read again for each joiner); each socket adds only what
+# is its own: its rights, its ballots, its anonymous questions and upvotes, the timer and the
+# clock of the moment, and the presence list the hub keeps.
+
+
+def room_fingerprint(*, assist_id: int) -> tuple[object, ...]:
+    """What a room's shared state is made of and may change without a room event: its last
+    event number (every note, vote, timer and question change is one), and the assist's
+    title, status and focus questions, breakout groups and agenda, which are edited outside
+    the room. Three small reads; equal fingerprints mean equal shared states."""
+    head = (
+        PeerAssist.objects.filter(pk=assist_id)
+        .values_list("title", "status", "focus_questions", "updated_at", "room__last_seq")
+        .first()
+    )
+    groups = list(
+        BreakoutGroup.objects.filter(assist_id=assist_id)
+        .order_by("order", "pk")
+        .values_list("pk", "name", "spokesperson_id", "language_id")
+    )
+    steps = list(
+        AssistStep.objects.filter(assist_id=assist_id)
+        .order_by("order", "pk")
+        .values_list(*_STEP_COLUMNS)
+    )
+    return (head, groups, steps)
+
+
+_STEP_COLUMNS = tuple(f.attname for f in AssistStep._meta.concrete_fields)
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """The shared part of a room's `state` for one language and one view of the agenda."""
+
+    fingerprint: tuple[object, ...]
+    language: str
+    prompts: bool
+    #: The room as read (timer, current step, the assist's status): each socket's timer and
+    #: rights are worked out from it, without a query.
+    room: Room
+    #: seq, assist, agenda, anonymous_step_ids, votes, focus_questions, groups.
+    shared: dict[str, object]
+    #: The same, as JSON object members (no braces), made once.
+    shared_json: str
+    #: The notes as anyone sees them (no one's `mine` or `upvoted`), and as JSON.
+    contributions: list[events.ContributionData]
+    contributions_json: str
+    #: Each author's anonymous questions (only their own copy says `mine`).
+    anonymous_by_author: dict[int, frozenset[int]]
+    #: Whether anyone upvoted a question or cast a ballot here (else nobody's part needs a query).
+    any_upvotes: bool
+    any_ballots: bool
+    groups: list[events.GroupRef]
+
+    def fits(self, *, fingerprint: tuple[object, ...], language: str, prompts: bool) -> bool:
+        return (self.fingerprint, self.language, self.prompts) == (fingerprint, language, prompts)
+
+
+def room_snapshot(*, assist_id: int, prompts: bool, kept: bool = True) -> RoomSnapshot:
+    """Read the room's shared state (in the active language; with the agenda's prompt
+    questions if `prompts`). The fingerprint is read first, as the room's number was before:
+    what follows is at least as new as it (`kept=False`: used once, no fingerprint)."""
+    fingerprint = room_fingerprint(assist_id=assist_id) if kept else ()
     room = room_get(assist_id=assist_id)
     assist = room.assist
     steps = list(assist.steps.order_by("order"))
     concluding = rules.concluding_step([(s.pk, s.phase) for s in steps])
-    sees_prompts = actor.role in ("facilitator", "note_taker", "organiser")
-    return {
-        "type": "state",
+    notes = list(contribution_list(assist_id=assist_id))
+    contributions = [contribution_dict(c) for c in notes]
+    anonymous: dict[int, set[int]] = {}
+    for c in notes:
+        if c.anonymous and c.author_id is not None:
+            anonymous.setdefault(c.author_id, set()).add(c.pk)
+    votes = voting.vote_list(assist_id=assist_id)
+    groups: list[events.GroupRef] = [
+        {
+            "id": g.pk,
+            "name": g.name,
+            "spokesperson_id": g.spokesperson_id,
+            "language": g.language_id,
+        }
+        for g in assist.groups.order_by("order", "pk")
+    ]
+    shared: dict[str, object] = {
         "seq": room.last_seq,
         "assist": {"id": assist.pk, "title": assist.title, "status": assist.status},
         "agenda": [
@@ -271,31 +464,148 @@ def room_state(
                 "runnable": s.phase == rules.RUNNABLE_PHASE,
                 "concluding": s.pk == concluding,
                 "minutes": s.duration_minutes,
-                "prompt_questions": shipped_texts(s.prompt_questions) if sees_prompts else [],
+                "prompt_questions": shipped_texts(s.prompt_questions) if prompts else [],
                 "posting_roles": s.posting_roles,
                 "contribution_kinds": s.contribution_kinds,
                 "kinds_by_role": step_kinds_by_role(s),
             }
             for s in steps
         ],
-        "timer": timer_dict(room),
-        "contributions": contributions_for(assist_id, actor),
         "anonymous_step_ids": list(room.anonymous_step_ids or []),
-        "votes": voting.vote_list(assist_id=assist_id),
-        "my_ballots": voting.my_ballots(assist_id=assist_id, person_id=actor.person_id),
+        "votes": votes,
         "focus_questions": assist.focus_questions,
-        "groups": [
-            {
-                "id": g.pk,
-                "name": g.name,
-                "spokesperson_id": g.spokesperson_id,
-                "language": g.language_id,
-            }
-            for g in assist.groups.order_by("order", "pk")
-        ],
-        "presence": presence,
-        "me": _me(room, actor),
-        "server_time": timezone.now().isoformat(),
+        "groups": groups,
+    }
+    return RoomSnapshot(
+        fingerprint=fingerprint,
+        language=translation.get_language() or "",
+        prompts=prompts,
+        room=room,
+        shared=shared,
+        shared_json=_json(shared)[1:-1],
+        contributions=contributions,
+        contributions_json=_json(contributions),
+        anonymous_by_author={k: frozenset(v) for k, v in anonymous.items()},
+        any_upvotes=QuestionUpvote.objects.filter(contribution__assist_id=assist_id).exists(),
+        any_ballots=any(v["ballots"] for v in votes),
+        groups=groups,
+    )
+
+
+def joining_snapshot(*, assist_id: int, actor: Actor, kept: RoomSnapshot | None) -> RoomSnapshot:
+    """`kept` if the room has not changed since it was read (for this actor's language and
+    view of the agenda), else a new snapshot."""
+    prompts = sees_prompts(actor)
+    if kept is not None and kept.fits(
+        fingerprint=room_fingerprint(assist_id=assist_id),
+        language=translation.get_language() or "",
+        prompts=prompts,
+    ):
+        return kept
+    return room_snapshot(assist_id=assist_id, prompts=prompts)
+
+
+@dataclass(frozen=True)
+class _Personal:
+    contributions: list[events.ContributionData]
+    contributions_json: str
+    ballots: dict[str, events.BallotData]
+
+
+def _personal(snapshot: RoomSnapshot, actor: Actor) -> _Personal:
+    """The actor's own marks on the notes and their ballots (a query only if anyone here
+    upvoted or voted)."""
+    person_id = actor.person_id
+    if person_id is None:
+        return _Personal(snapshot.contributions, snapshot.contributions_json, {})
+    mine = snapshot.anonymous_by_author.get(person_id, frozenset())
+    upvoted: set[int] = set()
+    if snapshot.any_upvotes:
+        upvoted = set(
+            QuestionUpvote.objects.filter(
+                contribution__assist_id=snapshot.room.assist_id, person_id=person_id
+            ).values_list("contribution_id", flat=True)
+        )
+    ballots = (
+        voting.my_ballots(assist_id=snapshot.room.assist_id, person_id=person_id)
+        if snapshot.any_ballots
+        else {}
+    )
+    if not mine and not upvoted:
+        return _Personal(snapshot.contributions, snapshot.contributions_json, ballots)
+    notes: list[events.ContributionData] = []
+    for shared in snapshot.contributions:
+        if shared["id"] not in mine and shared["id"] not in upvoted:
+            notes.append(shared)
+            continue
+        note = shared.copy()
+        if shared["id"] in mine:
+            note["mine"] = True
+        if shared["id"] in upvoted:
+            note["upvoted"] = True
+        notes.append(note)
+    return _Personal(notes, _json(notes), ballots)
+
+
+def state_text(*, snapshot: RoomSnapshot, actor: Actor, presence_json: str) -> str:
+    """`room_state` as JSON for one socket, from the snapshot: its own part serialised, the
+    shared part pasted in as it was serialised once (`presence_json`: the hub's presence
+    list, serialised once per change)."""
+    personal = _personal(snapshot, actor)
+    now = timezone.now()
+    return "".join(
+        (
+            '{"type":"state",',
+            snapshot.shared_json,
+            ',"contributions":',
+            personal.contributions_json,
+            ',"presence":',
+            presence_json,
+            ',"timer":',
+            _json(timer_dict(snapshot.room, now)),
+            ',"my_ballots":',
+            _json(personal.ballots),
+            ',"me":',
+            _json(_me_of(snapshot, actor)),
+            ',"server_time":',
+            _json(now.isoformat()),
+            "}",
+        )
+    )
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _me_of(snapshot: RoomSnapshot, actor: Actor) -> events.MeData:
+    """`_me` from the snapshot: the group a spokesperson speaks for is the first of the
+    snapshot's groups (in their order) that names them, as `spokesperson_group` reads it."""
+    room = snapshot.room
+    step = room.current_step
+    spoken_for = None
+    if (
+        step is not None
+        and step_kinds_by_role(step).get(SPOKESPERSON)
+        and actor.role not in ("organiser", PROJECTOR)
+        and actor.person_id is not None
+    ):
+        spoken_for = next(
+            (g["name"] for g in snapshot.groups if g["spokesperson_id"] == actor.person_id),
+            None,
+        )
+    allowed = actor_rights(
+        actor=actor,
+        live=room.assist.status == Status.LIVE,
+        step=step,
+        spokesperson_of=spoken_for,
+    )
+    return {
+        "person_id": actor.person_id,
+        "name": actor.name,
+        "role": actor.role,
+        "may": allowed.as_dict(),
+        "why": allowed.why,
     }
 
 
