@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 
 from peerassist.assists.models import BreakoutGroup
 from peerassist.live import questions, selectors, services, votes
+from peerassist.live import state as live_state
 from peerassist.live.consumers import RoomConsumer
 from peerassist.live.fanout import hub
 from tests.writeups_support import make_scene
@@ -33,8 +34,8 @@ def _actor(scene, persona):
 
 def _from_snapshot(scene, persona, kept=None, presence="[]"):
     actor = _actor(scene, persona)
-    snapshot = selectors.joining_snapshot(assist_id=scene.assist.pk, actor=actor, kept=kept)
-    text = selectors.state_text(snapshot=snapshot, actor=actor, presence_json=presence)
+    snapshot = live_state.joining_snapshot(assist_id=scene.assist.pk, actor=actor, kept=kept)
+    text = live_state.state_text(snapshot=snapshot, actor=actor, presence_json=presence)
     return snapshot, json.loads(text)
 
 
@@ -111,7 +112,7 @@ def test_the_state_from_a_snapshot_is_the_state_read_from_scratch_for_every_role
     asked = _busy_room(scene)
     kept = None
     for persona in _personas(scene):
-        scratch = selectors.room_state(
+        scratch = live_state.room_state(
             assist_id=scene.assist.pk, actor=_actor(scene, persona), presence=[]
         )
         kept, state = _from_snapshot(scene, persona, kept)

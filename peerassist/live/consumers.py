@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from peerassist.assists.kinds import SPOKESPERSON
 from peerassist.assists.models import AssistStep, step_kinds_by_role
-from peerassist.live import events, limits, questions, selectors, services, votes
+from peerassist.live import events, limits, questions, selectors, services, state, votes
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
 
@@ -133,11 +133,11 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         joiner), with this socket's own part. The hub's snapshots are read and kept here, in
         the database thread, so that joiners queued behind the first use its snapshot."""
         key = (translation.get_language() or "", selectors.sees_prompts(self.actor))
-        snapshot = selectors.joining_snapshot(
+        snapshot = state.joining_snapshot(
             assist_id=self.assist_id, actor=self.actor, kept=hub.snapshot(self.assist_id, key)
         )
         hub.keep_snapshot(self.assist_id, snapshot)
-        return selectors.state_text(
+        return state.state_text(
             snapshot=snapshot, actor=self.actor, presence_json=presence_json
         )
 

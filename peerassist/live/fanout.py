@@ -31,7 +31,7 @@ from peerassist.live.events import (
 )
 
 if TYPE_CHECKING:
-    from peerassist.live import selectors
+    from peerassist.live import state
 
 logger = logging.getLogger(__name__)
 
@@ -114,9 +114,9 @@ class Hub:
         self.behind: dict[int, tuple[int, float]] = {}
         self.subscribed_at = time.monotonic()
         # Joining: each room's shared state, serialised once, per (language, sees the prompt
-        # questions) — see selectors.RoomSnapshot. Whoever uses one checks first that the
+        # questions) — see state.RoomSnapshot. Whoever uses one checks first that the
         # room has not changed since (its fingerprint); an event here drops them early.
-        self.snapshots: dict[int, dict[tuple[str, bool], selectors.RoomSnapshot]] = {}
+        self.snapshots: dict[int, dict[tuple[str, bool], state.RoomSnapshot]] = {}
         # The presence list as JSON, made once per change for every joiner's state.
         self.presence_texts: dict[int, str] = {}
         events.local_delivery = self.deliver_soon
@@ -428,12 +428,12 @@ class Hub:
                 self.presence_texts[assist_id] = text
         return text
 
-    def snapshot(self, assist_id: int, key: tuple[str, bool]) -> selectors.RoomSnapshot | None:
+    def snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
         """The room's kept snapshot for `key` (language, sees the prompts), if any. Called
         from the database thread too: a plain dict read."""
         return self.snapshots.get(assist_id, {}).get(key)
 
-    def keep_snapshot(self, assist_id: int, snapshot: selectors.RoomSnapshot) -> None:
+    def keep_snapshot(self, assist_id: int, snapshot: state.RoomSnapshot) -> None:
         if assist_id in self.rooms:
             self.snapshots.setdefault(assist_id, {})[(snapshot.language, snapshot.prompts)] = (
                 snapshot
