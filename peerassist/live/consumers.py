@@ -67,6 +67,12 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         user_id = None if token or user is None or not user.is_authenticated else user.pk
         refusal = limits.admit(hub, user_id=user_id, assist_id=self.assist_id)
         if refusal is not None:
+            # Only someone allowed in learns that a limit stops them (deny by default): who
+            # it is is read first, without recording anything.
+            entry, _steps = await self._enter(token, record=False)
+            if entry is None or entry.why_not:
+                await self.close(code=4403)
+                return
             logger.warning(
                 "live room socket refused (%s, limit %d): user %s, assist %s",
                 refusal.code,
@@ -102,12 +108,14 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         self.joined = True
 
     @in_db_thread
-    def _enter(self, token: str) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
+    def _enter(
+        self, token: str, *, record: bool = True
+    ) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
         """Who the socket acts as (None: refused), and the session's steps, kept for the
         socket's life: a `timer.changed` names the step whose rights the socket then tells
         its client, without a query per socket. Stores the room if it was never opened, and
         records the attendance of someone taking part in a live session, once (reconnecting
-        writes nothing)."""
+        writes nothing). `record=False`: who it is only, nothing stored."""
         entry: selectors.RoomEntry | None = None
         if token:
             target = selectors.projector_target(token=token)
@@ -118,7 +126,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             user = self.scope.get("user")
             if user is not None and user.is_authenticated:
                 entry = selectors.room_entry(assist_id=self.assist_id, user=user)
-        if entry is None or entry.why_not:
+        if entry is None or entry.why_not or not record:
             return entry, {}
         if entry.room_missing:
             services.room_open(assist_id=self.assist_id)
@@ -137,9 +145,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             assist_id=self.assist_id, actor=self.actor, kept=hub.snapshot(self.assist_id, key)
         )
         hub.keep_snapshot(self.assist_id, snapshot)
-        return state.state_text(
-            snapshot=snapshot, actor=self.actor, presence_json=presence_json
-        )
+        return state.state_text(snapshot=snapshot, actor=self.actor, presence_json=presence_json)
 
     @in_db_thread
     def _spokesperson_of(self) -> str | None:
