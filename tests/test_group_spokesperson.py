@@ -13,7 +13,8 @@ from peerassist.assists.models import BreakoutGroup, Format, Participation, Peer
 from peerassist.assists.services import _copy_steps, group_assign, group_spokesperson_set
 from peerassist.live import rights, services
 from peerassist.live.models import Contribution
-from peerassist.live.selectors import actor_for_user, room_state
+from peerassist.live.selectors import actor_for_user
+from peerassist.live.state import room_state
 from tests.conftest import make_persona
 from tests.factories import PersonFactory, UserFactory
 

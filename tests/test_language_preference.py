@@ -23,7 +23,8 @@ from peerassist.accounts.services import api_token_create, user_language_set
 from peerassist.assists.models import BreakoutGroup, Participation, Role
 from peerassist.core.languages import language_for_person, language_from_listed
 from peerassist.invitations import services as invitation_services
-from peerassist.live.selectors import Actor, room_state
+from peerassist.live.selectors import Actor
+from peerassist.live.state import room_state
 from peerassist.notifications.models import Notification
 from peerassist.people.models import Language
 from peerassist.writeups.services import writeup as writeup_services

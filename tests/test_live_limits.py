@@ -129,6 +129,36 @@ async def test_a_full_room_refuses_the_next_socket(room_setup):
         await communicator.disconnect()
 
 
+@override_settings(LIVE_MAX_SOCKETS_PER_ROOM=1)
+@pytest.mark.asyncio
+async def test_a_full_room_tells_only_someone_allowed_in_that_it_is_full(room_setup):
+    """The limits are counted before the database is asked who the socket is (one trip per
+    join); a socket a limit refuses is asked then, so an outsider learns nothing of the room:
+    no `room_full`, the same 4403 as when the room has space."""
+    from asgiref.sync import sync_to_async
+
+    from peerassist.accounts.models import Membership
+    from tests.factories import UserFactory
+
+    assist, people = room_setup
+
+    @sync_to_async
+    def outsider():
+        user = UserFactory(email="outsider@live.test")
+        Membership.objects.create(user=user, organisation=assist.organisation, role="member")
+        return user
+
+    stranger = await outsider()
+    first = await joined(assist, people[Role.HOME_PEER])
+    for user in (stranger, None):
+        _refused, connected, code = await connect(assist, user)
+        assert (connected, code) == (False, 4403)
+    assert hub.sockets_in_room[assist.pk] == 1  # the refused sockets were counted out again
+    member = await connect(assist, people[Role.VISITING_PEER])
+    assert (await member[0].receive_json_from(timeout=3))["code"] == "room_full"
+    await first.disconnect()
+
+
 @override_settings(LIVE_USER_MESSAGE_BURST=5, LIVE_USER_MESSAGES_PER_SECOND=0.01)
 @pytest.mark.asyncio
 async def test_messages_are_limited_per_user_across_all_their_sockets(room_setup, caplog):

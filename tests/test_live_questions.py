@@ -13,6 +13,7 @@ import pytest
 
 from peerassist.assists.models import PeerAssist, Status
 from peerassist.live import questions, selectors, services
+from peerassist.live import state as live_state
 from peerassist.live.models import Contribution, QuestionUpvote, RoomEvent
 from peerassist.writeups import services as writeup_services
 from tests.writeups_support import make_scene
@@ -77,11 +78,11 @@ def test_an_anonymous_question_names_nobody_but_its_author_sees_it_is_theirs(sce
 
     for persona in (scene.facilitator, scene.visiting, scene.note_taker, scene.observer):
         actor = selectors.actor_for_user(assist=scene.assist, user_id=persona.user.pk)
-        state = selectors.room_state(assist_id=scene.assist.pk, actor=actor, presence=[])
+        state = live_state.room_state(assist_id=scene.assist.pk, actor=actor, presence=[])
         seen = next(c for c in state["contributions"] if c["id"] == stored.pk)
         assert seen["author"] is None and "mine" not in seen, persona
     home = selectors.actor_for_user(assist=scene.assist, user_id=scene.home.user.pk)
-    state = selectors.room_state(assist_id=scene.assist.pk, actor=home, presence=[])
+    state = live_state.room_state(assist_id=scene.assist.pk, actor=home, presence=[])
     assert next(c for c in state["contributions"] if c["id"] == stored.pk)["mine"] is True
 
     # A retry gets the same note back, still marked as the poster's own.
@@ -247,7 +248,7 @@ def test_one_upvote_per_person_retries_change_nothing(scene):
     )
     assert Contribution.objects.get(pk=question["id"]).upvotes == 1
     visiting = selectors.actor_for_user(assist=scene.assist, user_id=scene.observer.user.pk)
-    state = selectors.room_state(assist_id=scene.assist.pk, actor=visiting, presence=[])
+    state = live_state.room_state(assist_id=scene.assist.pk, actor=visiting, presence=[])
     assert next(c for c in state["contributions"] if c["id"] == question["id"])["upvoted"]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from peerassist.assists.models import PeerAssist, Status
 from peerassist.live import selectors, services, votes, voting
+from peerassist.live import state as live_state
 from peerassist.live.models import Ballot, RoomEvent, Vote
 from peerassist.writeups import services as writeup_services
 from tests.writeups_support import make_scene, note
@@ -140,15 +141,15 @@ def test_results_stay_hidden_until_the_vote_closes(scene):
     assert cast_event.data == {"vote_id": vote["id"], "ballots": 1}
     for persona in (scene.facilitator, scene.home, scene.visiting):
         actor = selectors.actor_for_user(assist=scene.assist, user_id=persona.user.pk)
-        state = selectors.room_state(assist_id=scene.assist.pk, actor=actor, presence=[])
+        state = live_state.room_state(assist_id=scene.assist.pk, actor=actor, presence=[])
         assert state["votes"][0]["results"] is None and state["votes"][0]["ballots"] == 1
     # A person sees their own ballot back, nobody else's.
     home = selectors.actor_for_user(assist=scene.assist, user_id=scene.home.user.pk)
-    mine = selectors.room_state(assist_id=scene.assist.pk, actor=home, presence=[])["my_ballots"]
+    mine = live_state.room_state(assist_id=scene.assist.pk, actor=home, presence=[])["my_ballots"]
     assert mine[str(vote["id"])]["dots"] == {str(scene.options[0].pk): 3}
     visiting = selectors.actor_for_user(assist=scene.assist, user_id=scene.visiting.user.pk)
     assert (
-        selectors.room_state(assist_id=scene.assist.pk, actor=visiting, presence=[])["my_ballots"]
+        live_state.room_state(assist_id=scene.assist.pk, actor=visiting, presence=[])["my_ballots"]
         == {}
     )
 

@@ -17,7 +17,8 @@ from peerassist.assists.models import (
     Status,
 )
 from peerassist.live import services
-from peerassist.live.selectors import actor_for_user, room_state
+from peerassist.live.selectors import actor_for_user
+from peerassist.live.state import room_state
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

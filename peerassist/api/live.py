@@ -13,7 +13,7 @@ from peerassist.api.schemas import NO_SUCH_ASSIST, BodyId, ErrorOut, Id
 from peerassist.assists import selectors as assist_selectors
 from peerassist.assists.models import BreakoutGroup, ContributionKind, PeerAssist
 from peerassist.core.access import get_assist_or_404
-from peerassist.live import selectors, services
+from peerassist.live import selectors, services, state
 from peerassist.live.events import ContributionData, State
 
 router = Router(tags=["live room"])
@@ -112,7 +112,7 @@ def _actor(request: ApiRequest, assist_id: Id) -> tuple[PeerAssist, selectors.Ac
 )
 def room_state(request: ApiRequest, assist_id: Id) -> State:
     assist, actor = _actor(request, assist_id)
-    return selectors.room_state(assist_id=assist.pk, actor=actor, presence=[])
+    return state.room_state(assist_id=assist.pk, actor=actor, presence=[])
 
 
 @router.get(

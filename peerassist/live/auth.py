@@ -2,7 +2,10 @@
 
 Channels' AuthMiddlewareStack wraps every outgoing frame to save a changed session; the
 room never changes the session, and at 500 sockets that wrapper is a measurable part of
-each broadcast (bench/live_fanout.py), so this middleware only reads.
+each broadcast (bench/live_fanout.py), so this middleware only reads. It reads the
+session and its user in one trip to the database thread: channels runs a process's
+database calls on that one thread, so when 500 people open the room at once they queue
+there, and each trip counts.
 """
 
 from __future__ import annotations
@@ -10,21 +13,26 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from channels.auth import get_user
 from channels.middleware import BaseMiddleware
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 
 from peerassist.live.db import in_db_thread
 
 
 @in_db_thread
-def _load_session(key: str) -> Any:
+def _load_session(key: str) -> tuple[Any, Any]:
+    """The session and its user (AnonymousUser if it names none, or no longer verifies)."""
     engine = import_module(settings.SESSION_ENGINE)
     session = engine.SessionStore(key)
     session.load()  # fetch now, in the database thread
-    return session
+    # Django's own check, as a page request does (the session's auth hash, fallback keys).
+    request = HttpRequest()
+    request.session = session
+    return session, get_user(request)
 
 
 class SessionAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels is untyped
@@ -38,6 +46,5 @@ class SessionAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels i
         key = cookies.get(settings.SESSION_COOKIE_NAME)
         scope["user"] = AnonymousUser()
         if key:
-            scope["session"] = await _load_session(key)
-            scope["user"] = await get_user(scope)
+            scope["session"], scope["user"] = await _load_session(key)
         return await super().__call__(scope, receive, send)

@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerassist.assists.kinds import SPOKESPERSON
-from peerassist.assists.models import AssistStep, PeerAssist, step_kinds_by_role
-from peerassist.live import events, limits, questions, selectors, services, votes
+from peerassist.assists.models import AssistStep, step_kinds_by_role
+from peerassist.live import events, limits, questions, selectors, services, state, votes
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
 
@@ -57,19 +57,22 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         self.joined = False
         self.admitted = False
         self.limited = False
-        actor, user_id = await self._authenticate()
-        if actor is None:
-            await self.close(code=4403)
-            return
-        self.actor, self.user_id = actor, user_id
-        why_not = await self._refusal()
-        if why_not:
-            # Accept first so that the browser sees the code and the reason, which the room shows.
-            await self.accept()
-            await self.close(code=4403, reason=why_not)
-            return
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        token = (query.get("projector") or [""])[0]
+        user = self.scope.get("user")
+        # Counted in first (in memory, no await between check and count), so that the one
+        # trip to the database thread below can also record attendance: channels runs a
+        # process's database calls on that one thread, and 500 people opening the room at
+        # 9:00 queue there. A socket then refused for who it is is counted out again.
+        user_id = None if token or user is None or not user.is_authenticated else user.pk
         refusal = limits.admit(hub, user_id=user_id, assist_id=self.assist_id)
         if refusal is not None:
+            # Only someone allowed in learns that a limit stops them (deny by default): who
+            # it is is read first, without recording anything.
+            entry, _steps = await self._enter(token, record=False)
+            if entry is None or entry.why_not:
+                await self.close(code=4403)
+                return
             logger.warning(
                 "live room socket refused (%s, limit %d): user %s, assist %s",
                 refusal.code,
@@ -82,55 +85,67 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             await self._error(refusal.code, refusal.message)
             await self.close(code=limits.CLOSE_LIMIT, reason=refusal.code)
             return
-        self.admitted = True
+        self.user_id, self.admitted = user_id, True
+        entry, self.agenda = await self._enter(token)
+        if entry is None or entry.why_not:
+            self.admitted = False
+            limits.release(hub, user_id=user_id, assist_id=self.assist_id)
+            if entry is None:
+                await self.close(code=4403)
+                return
+            # Accept first so that the browser sees the code and the reason, which the room shows.
+            await self.accept()
+            await self.close(code=4403, reason=entry.why_not)
+            return
+        self.actor = entry.actor
         self.person_id = (
-            selectors.PROJECTOR_PERSON if actor.role == selectors.PROJECTOR else actor.person_id
+            selectors.PROJECTOR_PERSON
+            if self.actor.role == selectors.PROJECTOR
+            else self.actor.person_id
         )
-        self.agenda = await self._agenda()
         await self.accept()
         await hub.join(self)
         self.joined = True
-        if actor.person_id is not None:  # presence in the live session records attendance
-            await in_db_thread(services.attendance_seen)(
-                assist_id=self.assist_id, person_id=actor.person_id
-            )
 
     @in_db_thread
-    def _authenticate(self) -> tuple[selectors.Actor | None, int | None]:
-        query = parse_qs(self.scope.get("query_string", b"").decode())
-        token = (query.get("projector") or [""])[0]
+    def _enter(
+        self, token: str, *, record: bool = True
+    ) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
+        """Who the socket acts as (None: refused), and the session's steps, kept for the
+        socket's life: a `timer.changed` names the step whose rights the socket then tells
+        its client, without a query per socket. Stores the room if it was never opened, and
+        records the attendance of someone taking part in a live session, once (reconnecting
+        writes nothing). `record=False`: who it is only, nothing stored."""
+        entry: selectors.RoomEntry | None = None
         if token:
             target = selectors.projector_target(token=token)
-            if target is None or target.room.assist_id != self.assist_id:
-                return None, None
-            return selectors.Actor(None, _("Projector"), selectors.PROJECTOR), None
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            return None, None
-        assist = PeerAssist.objects.filter(pk=self.assist_id).first()
-        if assist is None:
-            return None, None
-        return selectors.actor_for_user(assist=assist, user_id=user.pk), user.pk
+            if target is not None and target.room.assist_id == self.assist_id:
+                projector = selectors.Actor(None, _("Projector"), selectors.PROJECTOR)
+                entry = selectors.RoomEntry(projector)
+        else:
+            user = self.scope.get("user")
+            if user is not None and user.is_authenticated:
+                entry = selectors.room_entry(assist_id=self.assist_id, user=user)
+        if entry is None or entry.why_not or not record:
+            return entry, {}
+        if entry.room_missing:
+            services.room_open(assist_id=self.assist_id)
+        if entry.attendance_due and entry.actor.person_id is not None:
+            services.attendance_seen(assist_id=self.assist_id, person_id=entry.actor.person_id)
+        return entry, selectors.agenda_steps(assist_id=self.assist_id)
 
     @in_db_thread
-    def _refusal(self) -> str:
-        """Why a user who is in the room may still not connect ("" if nothing stops them)."""
-        if self.user_id is None:
-            return ""
-        from peerassist.accounts.selectors import two_factor_missing
-
-        assist = PeerAssist.objects.select_related("organisation").get(pk=self.assist_id)
-        user = self.scope["user"]
-        if two_factor_missing(user=user, organisation=assist.organisation):
-            return "two_factor_required"
-        return ""
-
-    @in_db_thread
-    def _agenda(self) -> dict[int, AssistStep]:
-        """The session's steps, kept for the socket's life: a `timer.changed` names the step
-        whose rights the socket then tells its client, without a query per socket."""
-        services.room_open(assist_id=self.assist_id)
-        return {s.pk: s for s in AssistStep.objects.filter(assist_id=self.assist_id)}
+    def _state_text(self, presence_json: str) -> str:
+        """The room's state for this socket, as JSON: the hub's snapshot of the shared part
+        if the room has not changed since it was read (else a new one, kept for the next
+        joiner), with this socket's own part. The hub's snapshots are read and kept here, in
+        the database thread, so that joiners queued behind the first use its snapshot."""
+        key = (translation.get_language() or "", selectors.sees_prompts(self.actor))
+        snapshot = state.joining_snapshot(
+            assist_id=self.assist_id, actor=self.actor, kept=hub.snapshot(self.assist_id, key)
+        )
+        hub.keep_snapshot(self.assist_id, snapshot)
+        return state.state_text(snapshot=snapshot, actor=self.actor, presence_json=presence_json)
 
     @in_db_thread
     def _spokesperson_of(self) -> str | None:
@@ -281,12 +296,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            state = await in_db_thread(selectors.room_state)(
-                assist_id=self.assist_id,
-                actor=self.actor,
-                presence=hub.presence_list(self.assist_id),
-            )
-            await self._send(state)
+            await self.send(text_data=await self._state_text(hub.presence_json(self.assist_id)))
             return
         for event in missed:
             await self._send(event)

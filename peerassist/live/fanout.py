@@ -13,7 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
@@ -29,6 +29,9 @@ from peerassist.live.events import (
     bus_message_parse,
     room_presence,
 )
+
+if TYPE_CHECKING:
+    from peerassist.live import state
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +113,12 @@ class Hub:
         self.delivered: dict[int, int] = {}
         self.behind: dict[int, tuple[int, float]] = {}
         self.subscribed_at = time.monotonic()
+        # Joining: each room's shared state, serialised once, per (language, sees the prompt
+        # questions) — see state.RoomSnapshot. Whoever uses one checks first that the
+        # room has not changed since (its fingerprint); an event here drops them early.
+        self.snapshots: dict[int, dict[tuple[str, bool], state.RoomSnapshot]] = {}
+        # The presence list as JSON, made once per change for every joiner's state.
+        self.presence_texts: dict[int, str] = {}
         events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:
@@ -233,6 +242,8 @@ class Hub:
         else:
             del self.rooms[socket.assist_id]
             self.presence.pop(socket.assist_id, None)
+            self.presence_texts.pop(socket.assist_id, None)
+            self.snapshots.pop(socket.assist_id, None)
             self.delivered.pop(socket.assist_id, None)
             self.behind.pop(socket.assist_id, None)
             self._announce_soon(socket.assist_id)  # others drop this process's entries
@@ -367,6 +378,7 @@ class Hub:
                     self._to_socket(socket, socket.kick)
             return
         event = message["event"]
+        self.snapshots.pop(message["assist_id"], None)  # stale now (its fingerprint says so too)
         # Written even if catch_up already did: clients skip a number they have.
         self.delivered[message["assist_id"]] = max(
             event["seq"], self.delivered.get(message["assist_id"], 0)
@@ -407,6 +419,26 @@ class Hub:
                 merged.setdefault(entry["person_id"] or entry["name"], entry)
         return sorted(merged.values(), key=lambda e: e["name"])
 
+    def presence_json(self, assist_id: int) -> str:
+        """`presence_list` as JSON, made once per change of it (each joiner's state has it)."""
+        text = self.presence_texts.get(assist_id)
+        if text is None:
+            text = json.dumps(self.presence_list(assist_id), separators=(",", ":"))
+            if assist_id in self.rooms:
+                self.presence_texts[assist_id] = text
+        return text
+
+    def snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
+        """The room's kept snapshot for `key` (language, sees the prompts), if any. Called
+        from the database thread too: a plain dict read."""
+        return self.snapshots.get(assist_id, {}).get(key)
+
+    def keep_snapshot(self, assist_id: int, snapshot: state.RoomSnapshot) -> None:
+        if assist_id in self.rooms:
+            self.snapshots.setdefault(assist_id, {})[(snapshot.language, snapshot.prompts)] = (
+                snapshot
+            )
+
     async def _on_presence(self, message: RoomPresenceMessage) -> None:
         assist_id = message["assist_id"]
         known = self.presence.setdefault(assist_id, {})
@@ -416,6 +448,7 @@ class Hub:
             known[sender] = message["entries"]
         else:
             known.pop(sender, None)
+        self.presence_texts.pop(assist_id, None)
         if is_new and sender != PROCESS_ID and assist_id in self.rooms:
             await self.announce(assist_id)  # a newcomer process learns about us too
         presence: Presence = {"type": "presence", "presence": self.presence_list(assist_id)}

@@ -6,12 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from peerassist.accounts.models import Membership
-from peerassist.assists import rules
+from peerassist.accounts.models import Membership, User
 from peerassist.assists.kinds import SPOKESPERSON
 from peerassist.assists.models import (
     AssistStep,
@@ -22,9 +21,9 @@ from peerassist.assists.models import (
     step_kinds_by_role,
 )
 from peerassist.assists.selectors import assist_get
-from peerassist.assists.shipped_formats import shipped_text, shipped_texts
+from peerassist.assists.shipped_formats import shipped_text
 from peerassist.core.scoping import Viewer
-from peerassist.live import events, voting
+from peerassist.live import events
 from peerassist.live import rights as rights_rules
 from peerassist.live.models import Contribution, QuestionUpvote, Room, RoomEvent
 from peerassist.live.timer import timer_payload
@@ -47,6 +46,12 @@ class Actor:
 
 def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
     """The user's part in the assist, or None if they may not be in its room."""
+    return _actor_and_participation(assist=assist, user_id=user_id)[0]
+
+
+def _actor_and_participation(
+    *, assist: PeerAssist, user_id: int
+) -> tuple[Actor | None, Participation | None]:
     membership = (
         Membership.objects.filter(
             user_id=user_id, organisation_id=assist.organisation_id, deactivated_at__isnull=True
@@ -55,7 +60,7 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
         .first()
     )
     if membership is None:
-        return None
+        return None, None
     participation = (
         Participation.objects.taking_part()
         .filter(assist=assist, person__user_id=user_id)
@@ -63,7 +68,8 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
         .first()
     )
     if participation is not None:
-        return Actor(participation.person_id, participation.person.name, participation.role)
+        actor = Actor(participation.person_id, participation.person.name, participation.role)
+        return actor, participation
     viewer = Viewer(
         user=membership.user, organisation=membership.organisation, role=membership.role
     )
@@ -71,9 +77,88 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
         try:
             assist_get(viewer=viewer, assist_id=assist.pk)
         except PeerAssist.DoesNotExist:
-            return None
-        return Actor(None, str(membership.user), "organiser")
-    return None
+            return None, None
+        return Actor(None, str(membership.user), "organiser"), None
+    return None, None
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """What a socket learns about its user as it connects, in one trip to the database."""
+
+    actor: Actor
+    #: Why they may still not connect ("" if nothing stops them).
+    why_not: str = ""
+    #: Their attendance is not recorded yet (the session is live and they take part).
+    attendance_due: bool = False
+    #: The room was never opened (`live.services.room_open` stores it).
+    room_missing: bool = False
+
+
+def room_entry(*, assist_id: int, user: User) -> RoomEntry | None:
+    """Who the user is in the assist's room (None: they may not be in it), whether anything
+    stops them connecting, and which writes their joining still needs. Someone taking part
+    (nearly everyone who joins) is read in one query; anyone else as `actor_for_user` reads
+    them."""
+    row = (
+        Participation.objects.taking_part()
+        .filter(assist_id=assist_id, person__user_id=user.pk)
+        .filter(
+            Exists(
+                Membership.objects.filter(
+                    user_id=user.pk,
+                    organisation_id=OuterRef("assist__organisation_id"),
+                    deactivated_at__isnull=True,
+                )
+            )
+        )
+        .values_list(
+            "person_id",
+            "person__name",
+            "role",
+            "attended",
+            "seen_in_room_at",
+            "assist__status",
+            "assist__organisation__require_two_factor",
+            "assist__room__id",
+        )
+        .first()
+    )
+    if row is None or row[6]:  # not taking part, or two-factor to check: read it all
+        return _room_entry_read(assist_id=assist_id, user=user)
+    person_id, name, role, attended, seen, status, _two_factor, room_id = row
+    return RoomEntry(
+        Actor(person_id, name, role),
+        attendance_due=status == Status.LIVE and (seen is None or attended is not True),
+        room_missing=room_id is None,
+    )
+
+
+def _room_entry_read(*, assist_id: int, user: User) -> RoomEntry | None:
+    from peerassist.accounts.selectors import two_factor_missing
+
+    assist = PeerAssist.objects.select_related("organisation", "room").filter(pk=assist_id).first()
+    if assist is None:
+        return None
+    actor, participation = _actor_and_participation(assist=assist, user_id=user.pk)
+    if actor is None:
+        return None
+    if two_factor_missing(user=user, organisation=assist.organisation):
+        return RoomEntry(actor, why_not="two_factor_required")
+    return RoomEntry(
+        actor,
+        attendance_due=(
+            participation is not None
+            and assist.status == Status.LIVE
+            and (participation.seen_in_room_at is None or participation.attended is not True)
+        ),
+        room_missing=not hasattr(assist, "room"),
+    )
+
+
+def agenda_steps(*, assist_id: int) -> dict[int, AssistStep]:
+    """The session's steps by id."""
+    return {s.pk: s for s in AssistStep.objects.filter(assist_id=assist_id)}
 
 
 def projector_token_for(*, assist_id: int, nonce: str) -> str:
@@ -249,54 +334,12 @@ def contribution_list(*, assist_id: int) -> QuerySet[Contribution]:
     return Contribution.objects.filter(assist_id=assist_id).select_related("author", "recorded_by")
 
 
-def room_state(
-    *, assist_id: int, actor: Actor, presence: list[events.PresenceEntry]
-) -> events.State:
-    """Everything a client needs to draw the room from scratch."""
-    room = room_get(assist_id=assist_id)
-    assist = room.assist
-    steps = list(assist.steps.order_by("order"))
-    concluding = rules.concluding_step([(s.pk, s.phase) for s in steps])
-    sees_prompts = actor.role in ("facilitator", "note_taker", "organiser")
-    return {
-        "type": "state",
-        "seq": room.last_seq,
-        "assist": {"id": assist.pk, "title": assist.title, "status": assist.status},
-        "agenda": [
-            {
-                "id": s.pk,
-                "order": s.order,
-                "name": shipped_text(s.name),
-                "phase": s.phase,
-                "runnable": s.phase == rules.RUNNABLE_PHASE,
-                "concluding": s.pk == concluding,
-                "minutes": s.duration_minutes,
-                "prompt_questions": shipped_texts(s.prompt_questions) if sees_prompts else [],
-                "posting_roles": s.posting_roles,
-                "contribution_kinds": s.contribution_kinds,
-                "kinds_by_role": step_kinds_by_role(s),
-            }
-            for s in steps
-        ],
-        "timer": timer_dict(room),
-        "contributions": contributions_for(assist_id, actor),
-        "anonymous_step_ids": list(room.anonymous_step_ids or []),
-        "votes": voting.vote_list(assist_id=assist_id),
-        "my_ballots": voting.my_ballots(assist_id=assist_id, person_id=actor.person_id),
-        "focus_questions": assist.focus_questions,
-        "groups": [
-            {
-                "id": g.pk,
-                "name": g.name,
-                "spokesperson_id": g.spokesperson_id,
-                "language": g.language_id,
-            }
-            for g in assist.groups.order_by("order", "pk")
-        ],
-        "presence": presence,
-        "me": _me(room, actor),
-        "server_time": timezone.now().isoformat(),
-    }
+#: The roles that see the facilitators' prompt questions in the agenda.
+PROMPT_READERS = frozenset({"facilitator", "note_taker", "organiser"})
+
+
+def sees_prompts(actor: Actor) -> bool:
+    return actor.role in PROMPT_READERS
 
 
 def contributions_for(assist_id: int, actor: Actor) -> list[events.ContributionData]:
