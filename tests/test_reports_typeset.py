@@ -194,3 +194,15 @@ def test_a_ragged_table_is_squared_and_its_longest_column_takes_the_width():
     assert table["rows"] == [[[{"v": "a"}], []]]
     assert table["align"] == ["center", None]
     assert table["widths"] == ["auto", "fr"]
+
+
+def test_the_warm_up_makes_a_report_in_the_background_and_can_be_turned_off(settings, caplog):
+    settings.PDF_WARM_UP = False
+    assert typeset.typeset_warm_up_in_background() is None
+    settings.PDF_WARM_UP = True
+    with caplog.at_level("INFO", logger="peerassist.reports.typeset"):
+        thread = typeset.typeset_warm_up_in_background()
+        assert thread is not None
+        thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert "Quarterly report PDF (typst) warmed up in" in caplog.text, caplog.text
