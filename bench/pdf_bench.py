@@ -17,8 +17,14 @@ memory):
   and URL fetcher per PDF, flex boxes in the title block) — what the caching saves.
 - the first PDF in a fresh process (importing WeasyPrint and loading the fonts included),
   in a subprocess, against a fresh process making the bare baseline PDF;
-- the quarterly report of 50 write-ups (`--quick`: 10) against the bare baseline of the
-  same bodies in one unstyled document.
+- the quarterly report of 50 write-ups (`--quick`: 10), laid out by typst
+  (`reports/typeset/`), against the bare WeasyPrint baseline of the same bodies in one
+  unstyled document (kept from before issue 19) and against bare typst: the same bodies'
+  Markdown, split at blank lines, as plain paragraphs through typst with no template (its
+  floor). typst rows: median of 3, layout forgotten between runs (typst memoises it for
+  the process: a repeat of the same document would take a tenth of the time). Also shown:
+  the first report in the process (the compiler made, the fonts scanned) and the report
+  the way it was made before (its HTML through WeasyPrint).
 
 CLI (subprocesses, best and median of N runs): `python -c pass` and `python -c "import
 django"` as the baselines; `peerassist --version`, `--help`, and `peerassist export` of a
