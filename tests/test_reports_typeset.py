@@ -206,3 +206,12 @@ def test_the_warm_up_makes_a_report_in_the_background_and_can_be_turned_off(sett
         thread.join(timeout=120)
     assert not thread.is_alive()
     assert "Quarterly report PDF (typst) warmed up in" in caplog.text, caplog.text
+
+
+def test_a_word_too_long_for_a_line_wraps_and_copies_as_written():
+    word = "https://example.org/" + "a1b2c3" * 40
+    pdf = reports.report_pdf(_report([_doc("Long", f"See {word} and | in a cell.")]))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[1].extract_text()
+    assert word in re.sub(r"\s+", "", text), "broken into lines, not into other characters"
+    assert len([line for line in text.splitlines() if "a1b2c3" in line]) >= 2, "it wraps"
