@@ -130,6 +130,10 @@ def test_each_writeup_starts_a_page_with_its_title_and_a_table_in_its_body():
     for cell in ("Action", "Owner", "Agree the logger spacing", "Ana Ruiz", "2026-12-11", "Noor"):
         assert cell in text
     assert "Page 3 of 3" in text
+    # The running header: the organisation and the kicker of the write-up on the page.
+    assert "Meridian Water" in reader.pages[1].extract_text()
+    assert "Peer Assist write-up" in reader.pages[2].extract_text()
+    assert "Peer Assist write-up" not in reader.pages[0].extract_text()
 
 
 def test_every_font_is_embedded():
