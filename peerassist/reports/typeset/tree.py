@@ -89,7 +89,8 @@ class _Builder:
         self.stack: list[list[Block]] = [self.root]  # where the next block goes
         self.lists: list[Block] = []
         self.heading: int | None = None
-        self.table: Block | None = None
+        self.table: Block = {}  # the table being read, while in_table
+        self.in_table = False
         self.in_head = False
 
     def build(self, tokens: list[Token]) -> list[Block]:
@@ -111,7 +112,7 @@ class _Builder:
 
     def _on_inline(self, token: Token) -> None:
         runs = inline_runs(token.children or [])
-        if self.table is not None:
+        if self.in_table:
             row = self.table["head" if self.in_head else "rows"][-1]
             row[-1].extend(runs)
         elif self.heading is not None:
@@ -161,6 +162,7 @@ class _Builder:
 
     def _on_table_open(self, token: Token) -> None:
         self.table = {"t": "table", "head": [], "rows": [], "align": []}
+        self.in_table = True
 
     def _on_thead_open(self, token: Token) -> None:
         self.in_head = True
@@ -169,11 +171,9 @@ class _Builder:
         self.in_head = False
 
     def _on_tr_open(self, token: Token) -> None:
-        assert self.table is not None  # noqa: S101 - markdown-it nests tr in a table
         self.table["head" if self.in_head else "rows"].append([])
 
     def _on_th_open(self, token: Token) -> None:
-        assert self.table is not None  # noqa: S101 - markdown-it nests th/td in a table
         self.table["head" if self.in_head else "rows"][-1].append([])
         if self.in_head:
             match = _ALIGN.search(str(token.attrGet("style") or ""))
@@ -182,9 +182,8 @@ class _Builder:
     _on_td_open = _on_th_open
 
     def _on_table_close(self, token: Token) -> None:
-        assert self.table is not None  # noqa: S101 - opened above
         self._add(_squared(self.table))
-        self.table = None
+        self.in_table = False
 
 
 def _squared(table: Block) -> Block:
