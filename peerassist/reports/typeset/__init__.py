@@ -2,9 +2,10 @@
 WeasyPrint alone needed 3–20 s for the same bodies, depending on the machine's load).
 
 Why typst here and WeasyPrint for a single write-up: a report is long (about two pages per
-write-up), and WeasyPrint's layout time grows with it; typst lays out a hundred pages in a
-fraction of a second. The single write-up's PDF stays on WeasyPrint (writeups/exports/pdf.py,
-it meets its goal), and so does the report's HTML export.
+write-up), and WeasyPrint's layout time grows with it; typst lays out a hundred pages in
+well under a second on a quiet machine (0.6–1.1 s at load 5–9, bench/README.md). The
+single write-up's PDF stays on WeasyPrint (writeups/exports/pdf.py, it meets its goal), and
+so does the report's HTML export.
 
 How: `report.typ` (this package's data) is the template; `data.py` turns a `Report` into
 one JSON document, its bodies as block trees (`tree.py`), passed as `sys.inputs.data`, so
@@ -50,6 +51,8 @@ def _compiler() -> tuple[typst.Compiler, dict[str, list[str]]]:
         "sans": [f for f in SANS if f.lower() in have] or ["DejaVu Sans"],
         "mono": [f for f in MONO if f.lower() in have] or ["DejaVu Sans Mono"],
     }
+    # The template by path: typst-py 0.15.2 compiled a template given as bytes once, then
+    # failed ("file not found ... __typst_py_bytes__.typ") on the next compile.
     compiler = typst.Compiler(input=str(TEMPLATE), root=str(TEMPLATE.parent), font_paths=fonts)
     return compiler, chosen
 
