@@ -17,8 +17,14 @@ memory):
   and URL fetcher per PDF, flex boxes in the title block) — what the caching saves.
 - the first PDF in a fresh process (importing WeasyPrint and loading the fonts included),
   in a subprocess, against a fresh process making the bare baseline PDF;
-- the quarterly report of 50 write-ups (`--quick`: 10) against the bare baseline of the
-  same bodies in one unstyled document.
+- the quarterly report of 50 write-ups (`--quick`: 10), laid out by typst
+  (`reports/typeset/`), against the bare WeasyPrint baseline of the same bodies in one
+  unstyled document (kept from before issue 19) and against bare typst: the same bodies'
+  Markdown, split at blank lines, as plain paragraphs through typst with no template (its
+  floor). typst rows: median of 3, layout forgotten between runs (typst memoises it for
+  the process: a repeat of the same document would take a tenth of the time). Also shown:
+  the first report in the process (the compiler made, the fonts scanned) and the report
+  the way it was made before (its HTML through WeasyPrint).
 
 CLI (subprocesses, best and median of N runs): `python -c pass` and `python -c "import
 django"` as the baselines; `peerassist --version`, `--help`, and `peerassist export` of a
@@ -179,6 +185,33 @@ def _bare_pdf(html: str) -> bytes:
     )
 
 
+#: The bare typst baseline's document: the given texts as plain paragraphs, one page break
+#: between bodies, in the report's font; no template, no styles, no header or footer.
+BARE_TYPST = """#let bodies = json(bytes(sys.inputs.data))
+#set text(font: "DejaVu Sans", size: 10pt)
+#for (i, paragraphs) in bodies.enumerate() {
+  if i > 0 { pagebreak() }
+  for p in paragraphs { par(p) }
+}
+"""
+
+
+def _bare_typst_compiler(tmp: Path):
+    """One compiler, made once, as peerassist keeps one (fonts scanned once)."""
+    import typst
+
+    source = tmp / "bare.typ"
+    source.write_text(BARE_TYPST, encoding="utf-8")
+    return typst.Compiler(input=str(source), root=str(tmp), font_paths=typst.Fonts())
+
+
+def _bare_typst_pdf(compiler, bodies: list[str]) -> bytes:
+    """The typst baseline: each body's Markdown source, split at blank lines, as paragraphs
+    (the same text, unparsed) laid out by typst with no template: typst's floor here."""
+    paragraphs = [[p for p in body.split("\n\n") if p.strip()] for body in bodies]
+    return compiler.compile(format="pdf", sys_inputs={"data": json.dumps(paragraphs)})
+
+
 def _uncached_pdf(doc) -> bytes:
     """The styled write-up made as before issue 19: styles inline and parsed for every PDF,
     a new font configuration and URL fetcher each time, flex boxes in the title block."""
@@ -219,8 +252,12 @@ def _check_pdf(pdf: bytes, *, pages: int | None, min_pages: int = 1, texts: list
     embedded = []
     for page in reader.pages[:2]:
         for font in page["/Resources"]["/Font"].values():
-            descendant = font.get_object()["/DescendantFonts"][0].get_object()
-            embedded.append("/FontFile2" in descendant["/FontDescriptor"].get_object())
+            font = font.get_object()
+            if font["/Subtype"] == "/Type3":  # glyphs drawn in the file (typst: emoji)
+                continue
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            embedded.append(bool({"/FontFile2", "/FontFile3"} & set(descriptor)))
     _check(bool(embedded) and all(embedded), "a font is not embedded")
 
 
@@ -242,7 +279,9 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _ratio(value: float, base: float) -> str:
-    return f"{value / base:.1f}x" if base > 0 else "-"
+    if base <= 0:
+        return "-"
+    return f"{value / base:.2f}x" if value / base < 0.1 else f"{value / base:.1f}x"
 
 
 def first_call_child(which: str) -> None:
@@ -275,7 +314,8 @@ def _first_call(which: str) -> float:
 
 
 def bench_pdf(quick: bool, warm_n: int | None, report_n: int | None) -> None:
-    from peerassist.reports.quarterly import report_pdf
+    from peerassist.reports.quarterly import report_pdf, report_pdf_weasyprint
+    from peerassist.reports.typeset import _forget
     from peerassist.writeups.exports.pdf import writeup_pdf
 
     warm_n = warm_n or (5 if quick else 30)
@@ -317,24 +357,49 @@ def bench_pdf(quick: bool, warm_n: int | None, report_n: int | None) -> None:
 
     report = _report(report_n)
     started = time.perf_counter()
-    report_bytes = report_pdf(report)
-    report_s = time.perf_counter() - started
+    report_bytes = report_pdf(report)  # the first in this process: the compiler is made
+    first_report_s = time.perf_counter() - started
     _check_pdf(
         report_bytes,
         pages=None,
         min_pages=report_n + 1,
-        texts=[TITLE, f"{TITLE} ({report_n})", "In figures"],
+        texts=[TITLE, f"{TITLE} ({report_n})", "In figures", "Page 1 of "],
     )
-    bare_report = _bare_html([str(d.body_html) for d in _documents(report_n)])
-    started = time.perf_counter()
-    _bare_pdf(bare_report)
-    bare_report_s = time.perf_counter() - started
-    print(f"PDF: quarterly report of {report_n} write-ups")
-    print(
-        f"  peerassist {report_s:6.2f} s   bare WeasyPrint {bare_report_s:6.2f} s   "
-        f"{_ratio(report_s, bare_report_s)} the baseline"
-        + (f"   (goal < {GOALS['report_s']:.0f} s at 50)" if report_n == 50 else "")
-    )
+    documents = _documents(report_n)
+    bare_report = _bare_html([str(d.body_html) for d in documents])
+    with tempfile.TemporaryDirectory() as tmp:
+        typst_compiler = _bare_typst_compiler(Path(tmp))
+        bodies = [d.body_markdown for d in documents]
+        _check_pdf(
+            _bare_typst_pdf(typst_compiler, bodies), pages=None, min_pages=report_n, texts=[]
+        )
+        # Interleaved, 3 each (the WeasyPrint ones: 1, they take seconds).
+        ours_r: list[float] = []
+        typst_floor: list[float] = []
+        for _ in range(3):
+            # report_pdf makes typst forget each report (reports/typeset/); the baseline's
+            # layout is forgotten the same way, untimed: no run reuses an earlier one's.
+            ours_r += _times(lambda: report_pdf(report), 1)
+            typst_floor += _times(lambda: _bare_typst_pdf(typst_compiler, bodies), 1)
+            _forget()
+    weasy_floor = _times(lambda: _bare_pdf(bare_report), 1)[0]
+    before_s = _times(lambda: report_pdf_weasyprint(report), 1)[0]
+    ours_s, typst_s = statistics.median(ours_r), statistics.median(typst_floor)
+    print(f"PDF: quarterly report of {report_n} write-ups (s; typst rows: median of 3)")
+    print(f"  {'':38} {'s':>6}  vs bare WeasyPrint  vs bare typst")
+    for label, value in (
+        ("bare WeasyPrint (baseline)", weasy_floor),
+        ("bare typst (typst's floor)", typst_s),
+        ("peerassist (typst)", ours_s),
+        ("peerassist, first in this process", first_report_s),
+        ("as before issue 19 (WeasyPrint)", before_s),
+    ):
+        print(
+            f"  {label:38} {value:6.2f}  {_ratio(value, weasy_floor):>17}"
+            f"  {_ratio(value, typst_s):>12}"
+        )
+    if report_n == 50:
+        print(f"  goal: peerassist < {GOALS['report_s']:.0f} s at 50")
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,7 @@ from peerassist.core.metrics import WebSocketGauge  # noqa: E402
 from peerassist.live.auth import SessionAuthMiddleware  # noqa: E402
 from peerassist.live.origin import OriginValidator  # noqa: E402
 from peerassist.live.routing import websocket_urlpatterns  # noqa: E402
+from peerassist.reports.typeset import typeset_warm_up_in_background  # noqa: E402
 from peerassist.writeups.exports import pdf_warm_up_in_background  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -31,3 +32,5 @@ application = ProtocolTypeRouter(
 # The first PDF export after start-up would otherwise wait seconds for WeasyPrint and the
 # fonts to load: load them now, off the request path (PDF_WARM_UP=false turns it off).
 pdf_warm_up_in_background()
+# The same for the quarterly report's engine (typst: its fonts and template, ~0.3–0.5 s).
+typeset_warm_up_in_background()

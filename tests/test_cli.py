@@ -138,11 +138,17 @@ ONLY_FOR = {
     "pdf": {"weasyprint", "fontTools", "peerassist.writeups.exports.pdf"},
     "docx": {"docx", "peerassist.writeups.exports.docx"},
     "markdown parser": {"markdown_it"},
+    # The quarterly report's PDF engine: a write-up's export never needs it.
+    "report pdf": {"typst", "peerassist.reports.typeset"},
 }
 UNWANTED = {
-    "md": NEVER_FOR_EXPORT | ONLY_FOR["pdf"] | ONLY_FOR["docx"] | ONLY_FOR["markdown parser"],
-    "html": NEVER_FOR_EXPORT | ONLY_FOR["pdf"] | ONLY_FOR["docx"],
-    "pdf": NEVER_FOR_EXPORT | ONLY_FOR["docx"],
+    "md": NEVER_FOR_EXPORT
+    | ONLY_FOR["pdf"]
+    | ONLY_FOR["docx"]
+    | ONLY_FOR["markdown parser"]
+    | ONLY_FOR["report pdf"],
+    "html": NEVER_FOR_EXPORT | ONLY_FOR["pdf"] | ONLY_FOR["docx"] | ONLY_FOR["report pdf"],
+    "pdf": NEVER_FOR_EXPORT | ONLY_FOR["docx"] | ONLY_FOR["report pdf"],
 }
 
 

@@ -334,6 +334,16 @@ def report_html(report: Report, *, paged: bool = False) -> str:
 
 
 def report_pdf(report: Report) -> bytes:
+    """The report's PDF, laid out by typst (reports/typeset/: a hundred pages in well under
+    a second; WeasyPrint, which makes the single write-up's PDF, took seconds)."""
+    from peerassist.reports.typeset import report_pdf_typst
+
+    return report_pdf_typst(report)
+
+
+def report_pdf_weasyprint(report: Report) -> bytes:
+    """The report's PDF as it was made before issue 19: its HTML through WeasyPrint (kept
+    for comparison in bench/pdf_bench.py)."""
     from peerassist.writeups.exports.pdf import html_to_pdf
 
     return html_to_pdf(report_html(report, paged=True), paged=True)

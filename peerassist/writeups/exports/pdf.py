@@ -7,7 +7,8 @@ HTML with print styles; CSS paged media gives us `@page` margins, running header
 second template language. Fonts come from the system through fontconfig (Liberation Sans,
 DejaVu Sans as the fallback) and are embedded as subsets. Nothing is ever fetched: the
 `url_fetcher` refuses every URL, so a link or image in a write-up cannot make the server
-call out (SSRF) or read local files.
+call out (SSRF) or read local files. The quarterly report's PDF is laid out by typst instead
+(reports/typeset/): a hundred pages took WeasyPrint seconds.
 
 Speed (issue 19): what does not depend on the document is made once per process, not once
 per PDF — the parsed stylesheets (one per language: only "Page N of M" differs), the URL
