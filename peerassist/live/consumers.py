@@ -134,6 +134,21 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             services.attendance_seen(assist_id=self.assist_id, person_id=entry.actor.person_id)
         return entry, selectors.agenda_steps(assist_id=self.assist_id)
 
+    async def _joining_state(self) -> str:
+        """The room's state for this socket, as JSON. When the hub's snapshot of the room was
+        checked against the database a moment ago and this socket's own part needs no read,
+        it is made here, without a trip to the database thread: channels runs a process's
+        database calls on that one thread, and 500 people opening the room at once queue
+        there."""
+        presence_json = hub.presence_json(self.assist_id)
+        key = (translation.get_language() or "", selectors.sees_prompts(self.actor))
+        snapshot = hub.fresh_snapshot(self.assist_id, key)
+        if snapshot is not None and not snapshot.personal_needs_reads(self.actor):
+            return state.state_text(
+                snapshot=snapshot, actor=self.actor, presence_json=presence_json
+            )
+        return await self._state_text(presence_json)
+
     @in_db_thread
     def _state_text(self, presence_json: str) -> str:
         """The room's state for this socket, as JSON: the hub's snapshot of the shared part
@@ -296,7 +311,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            await self.send(text_data=await self._state_text(hub.presence_json(self.assist_id)))
+            await self.send(text_data=await self._joining_state())
             return
         for event in missed:
             await self._send(event)
