@@ -327,12 +327,14 @@ async def test_a_joiner_right_after_another_gets_the_state_without_the_database(
 def test_a_snapshot_older_than_a_delivered_event_is_neither_kept_nor_used(scene, monkeypatch):
     """The drop on delivery can come between a snapshot's read (database thread) and its
     keeping: the hub compares the snapshot's number with the last event it wrote out."""
-    from peerassist.live.fanout import Hub
-
     _start(scene)
-    fresh_hub = Hub()
     assist_id = scene.assist.pk
-    fresh_hub.rooms[assist_id] = set()  # the room has sockets on this process
+    # The process's hub, with this room's part of it set aside for the test (a second Hub
+    # would take over the process's event delivery).
+    fresh_hub = hub
+    monkeypatch.setattr(hub, "rooms", {assist_id: set()})  # the room has sockets here
+    monkeypatch.setattr(hub, "delivered", {})
+    monkeypatch.setattr(hub, "snapshots", {})
     actor = _actor(scene, scene.visiting)
     snapshot = live_state.joining_snapshot(assist_id=assist_id, actor=actor, kept=None)
     key = (snapshot.language, snapshot.prompts)
