@@ -281,3 +281,68 @@ async def test_joiners_share_a_snapshot_per_view_and_an_event_drops_it(org):
         for communicator in sockets:
             await communicator.disconnect()
     assert assist.pk not in hub.snapshots
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.asyncio
+async def test_a_joiner_right_after_another_gets_the_state_without_the_database(org, monkeypatch):
+    """Within SNAPSHOT_TRUSTED_S of a fingerprint read, a joiner whose own part needs no read
+    gets its state from the hub's snapshot in the event loop: no trip to the database
+    thread, where 500 joiners would queue. The state is the one read from scratch."""
+    from peerassist.live import fanout
+
+    scene = await sync_to_async(make_scene)(org)
+    await sync_to_async(_start)(scene)
+    assist = scene.assist
+    trips = []
+    read_snapshot = live_state.joining_snapshot
+
+    def counting(*, assist_id, actor, kept):  # runs only in the database thread's path
+        trips.append(actor.role)
+        return read_snapshot(assist_id=assist_id, actor=actor, kept=kept)
+
+    monkeypatch.setattr(live_state, "joining_snapshot", counting)
+    sockets = []
+    try:
+        communicator, _visiting = await _state(assist, scene.visiting.user)
+        sockets.append(communicator)
+        communicator, home = await _state(assist, scene.home.user)
+        sockets.append(communicator)
+        assert trips == ["visiting_peer"]  # the home peer's came from the kept snapshot
+        actor = await sync_to_async(_actor)(scene, scene.home)
+        scratch = await sync_to_async(live_state.room_state)(
+            assist_id=assist.pk, actor=actor, presence=home["presence"]
+        )
+        assert _comparable(home) == _comparable(scratch)
+        # Past the trusted time the fingerprint is read again (and the snapshot kept anew).
+        monkeypatch.setattr(fanout, "SNAPSHOT_TRUSTED_S", 0.0)
+        communicator, _observer = await _state(assist, scene.observer.user)
+        sockets.append(communicator)
+        assert trips == ["visiting_peer", "observer"]
+    finally:
+        for communicator in sockets:
+            await communicator.disconnect()
+
+
+def test_a_snapshot_older_than_a_delivered_event_is_neither_kept_nor_used(scene, monkeypatch):
+    """The drop on delivery can come between a snapshot's read (database thread) and its
+    keeping: the hub compares the snapshot's number with the last event it wrote out."""
+    _start(scene)
+    assist_id = scene.assist.pk
+    # The process's hub, with this room's part of it set aside for the test (a second Hub
+    # would take over the process's event delivery).
+    fresh_hub = hub
+    monkeypatch.setattr(hub, "rooms", {assist_id: set()})  # the room has sockets here
+    monkeypatch.setattr(hub, "delivered", {})
+    monkeypatch.setattr(hub, "snapshots", {})
+    actor = _actor(scene, scene.visiting)
+    snapshot = live_state.joining_snapshot(assist_id=assist_id, actor=actor, kept=None)
+    key = (snapshot.language, snapshot.prompts)
+    fresh_hub.keep_snapshot(assist_id, snapshot)
+    assert fresh_hub.fresh_snapshot(assist_id, key) is snapshot
+    fresh_hub.delivered[assist_id] = snapshot.seq + 1  # an event newer than the snapshot
+    assert fresh_hub.fresh_snapshot(assist_id, key) is None
+    fresh_hub.snapshots.clear()
+    fresh_hub.keep_snapshot(assist_id, snapshot)
+    assert fresh_hub.snapshots == {}
+    assert fresh_hub.fresh_snapshot(assist_id, key) is None

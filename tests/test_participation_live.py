@@ -10,6 +10,7 @@ from peerassist.assists.models import Format, Participation, PeerAssist, Role, R
 from peerassist.invitations import services as invitation_services
 from peerassist.invitations import tokens
 from peerassist.invitations.models import Invitation
+from peerassist.live import attendance
 from peerassist.live.consumers import RoomConsumer
 from tests.factories import PersonFactory, UserFactory
 
@@ -62,10 +63,34 @@ async def test_presence_in_the_live_room_records_attendance(room):
     assert before == (None, None)
     communicator, connected, _ = await connect(assist, users[Role.HOME_PEER])
     assert connected
+    await attendance.batch.flush()  # written with the others who came in that moment
     present, seen = await sync_to_async(attended)(assist, Role.HOME_PEER)
     assert present is True and seen is not None
     assert await sync_to_async(attended)(assist, Role.VISITING_PEER) == (None, None)
     await communicator.disconnect()
+
+
+async def test_people_joining_together_are_recorded_in_one_write(room, monkeypatch):
+    """500 people opening the room at 9:00: their attendance is written together, one UPDATE
+    a moment after the first of them came in, not one each on the database thread."""
+    assist, users, _invitation = room
+    writes = []
+    write = attendance.attendance_seen_many
+
+    def counting(*, assist_id, person_ids):
+        writes.append(sorted(person_ids))
+        return write(assist_id=assist_id, person_ids=person_ids)
+
+    monkeypatch.setattr(attendance, "attendance_seen_many", counting)
+    sockets = [await connect(assist, users[role]) for role in (Role.HOME_PEER, Role.VISITING_PEER)]
+    assert all(connected for _communicator, connected, _code in sockets)
+    await attendance.batch.flush()
+    assert len(writes) == 1 and len(writes[0]) == 2
+    for role in (Role.HOME_PEER, Role.VISITING_PEER):
+        present, seen = await sync_to_async(attended)(assist, role)
+        assert present is True and seen is not None
+    for communicator, _connected, _code in sockets:
+        await communicator.disconnect()
 
 
 async def test_declining_closes_the_open_socket_and_the_door(room):

@@ -14,14 +14,22 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.http.cookie import parse_cookie
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerassist.assists.kinds import SPOKESPERSON
 from peerassist.assists.models import AssistStep, step_kinds_by_role
-from peerassist.live import events, limits, questions, selectors, services, state, votes
+from peerassist.live import (
+    attendance,
+    events,
+    joining,
+    limits,
+    questions,
+    selectors,
+    services,
+    votes,
+)
+from peerassist.live.auth import scope_language
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
 
@@ -60,10 +68,10 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         query = parse_qs(self.scope.get("query_string", b"").decode())
         token = (query.get("projector") or [""])[0]
         user = self.scope.get("user")
-        # Counted in first (in memory, no await between check and count), so that the one
-        # trip to the database thread below can also record attendance: channels runs a
-        # process's database calls on that one thread, and 500 people opening the room at
-        # 9:00 queue there. A socket then refused for who it is is counted out again.
+        # Counted in first (in memory, no await between check and count), so that joining
+        # takes one trip to the database thread below: channels runs a process's database
+        # calls on that one thread, and 500 people opening the room at 9:00 queue there.
+        # A socket then refused for who it is is counted out again.
         user_id = None if token or user is None or not user.is_authenticated else user.pk
         refusal = limits.admit(hub, user_id=user_id, assist_id=self.assist_id)
         if refusal is not None:
@@ -106,46 +114,16 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         await self.accept()
         await hub.join(self)
         self.joined = True
+        if entry.attendance_due and self.actor.person_id is not None:
+            attendance.batch.add(assist_id=self.assist_id, person_id=self.actor.person_id)
 
     @in_db_thread
     def _enter(
         self, token: str, *, record: bool = True
     ) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
-        """Who the socket acts as (None: refused), and the session's steps, kept for the
-        socket's life: a `timer.changed` names the step whose rights the socket then tells
-        its client, without a query per socket. Stores the room if it was never opened, and
-        records the attendance of someone taking part in a live session, once (reconnecting
-        writes nothing). `record=False`: who it is only, nothing stored."""
-        entry: selectors.RoomEntry | None = None
-        if token:
-            target = selectors.projector_target(token=token)
-            if target is not None and target.room.assist_id == self.assist_id:
-                projector = selectors.Actor(None, _("Projector"), selectors.PROJECTOR)
-                entry = selectors.RoomEntry(projector)
-        else:
-            user = self.scope.get("user")
-            if user is not None and user.is_authenticated:
-                entry = selectors.room_entry(assist_id=self.assist_id, user=user)
-        if entry is None or entry.why_not or not record:
-            return entry, {}
-        if entry.room_missing:
-            services.room_open(assist_id=self.assist_id)
-        if entry.attendance_due and entry.actor.person_id is not None:
-            services.attendance_seen(assist_id=self.assist_id, person_id=entry.actor.person_id)
-        return entry, selectors.agenda_steps(assist_id=self.assist_id)
-
-    @in_db_thread
-    def _state_text(self, presence_json: str) -> str:
-        """The room's state for this socket, as JSON: the hub's snapshot of the shared part
-        if the room has not changed since it was read (else a new one, kept for the next
-        joiner), with this socket's own part. The hub's snapshots are read and kept here, in
-        the database thread, so that joiners queued behind the first use its snapshot."""
-        key = (translation.get_language() or "", selectors.sees_prompts(self.actor))
-        snapshot = state.joining_snapshot(
-            assist_id=self.assist_id, actor=self.actor, kept=hub.snapshot(self.assist_id, key)
+        return joining.enter(
+            assist_id=self.assist_id, token=token, user=self.scope.get("user"), record=record
         )
-        hub.keep_snapshot(self.assist_id, snapshot)
-        return state.state_text(snapshot=snapshot, actor=self.actor, presence_json=presence_json)
 
     @in_db_thread
     def _spokesperson_of(self) -> str | None:
@@ -296,7 +274,9 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            await self.send(text_data=await self._state_text(hub.presence_json(self.assist_id)))
+            await self.send(
+                text_data=await joining.joining_state(assist_id=self.assist_id, actor=self.actor)
+            )
             return
         for event in missed:
             await self._send(event)
@@ -478,24 +458,6 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         if self.actor.role == selectors.PROJECTOR:
             return None
         return {"person_id": self.actor.person_id, "name": self.actor.name, "role": self.actor.role}
-
-
-def scope_language(scope: dict[str, Any]) -> str:
-    """The language the pages choose: the person's saved language if their account has one,
-    else the browser's language cookie, else its Accept-Language (from the handshake)."""
-    saved = getattr(scope.get("user"), "language", "")
-    if saved:
-        try:
-            return translation.get_supported_language_variant(saved)
-        except LookupError:
-            pass
-    request = HttpRequest()
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            request.COOKIES = parse_cookie(value.decode("latin1"))
-        elif name == b"accept-language":
-            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin1")
-    return translation.get_language_from_request(request)
 
 
 def _optional_int(value: Any) -> int | None:

@@ -63,6 +63,11 @@ RESUBSCRIBE_EVERY = 60.0
 SOCKET_BACKLOG = 1000
 #: The close code for a socket that fell too far behind (RFC 6455: try again later).
 CLOSE_TOO_SLOW = 1013
+#: How long a room's snapshot is used for joiners without reading its fingerprint again
+#: (seconds). 500 people opening the room at 9:00 then cost the database a few reads in
+#: all instead of three each (issue 19); an edit of the agenda made outside the room in
+#: that second reaches them on their next reconnect, as it does the people already in.
+SNAPSHOT_TRUSTED_S = 1.0
 
 type SocketSend = Callable[[], Awaitable[None]]
 
@@ -114,9 +119,10 @@ class Hub:
         self.behind: dict[int, tuple[int, float]] = {}
         self.subscribed_at = time.monotonic()
         # Joining: each room's shared state, serialised once, per (language, sees the prompt
-        # questions) — see state.RoomSnapshot. Whoever uses one checks first that the
-        # room has not changed since (its fingerprint); an event here drops them early.
-        self.snapshots: dict[int, dict[tuple[str, bool], state.RoomSnapshot]] = {}
+        # questions) — see state.RoomSnapshot — with the monotonic time its fingerprint was
+        # last read. An event here drops them; within SNAPSHOT_TRUSTED_S of that read a
+        # joiner uses one without asking the database (see `fresh_snapshot`).
+        self.snapshots: dict[int, dict[tuple[str, bool], tuple[state.RoomSnapshot, float]]] = {}
         # The presence list as JSON, made once per change for every joiner's state.
         self.presence_texts: dict[int, str] = {}
         events.local_delivery = self.deliver_soon
@@ -429,14 +435,37 @@ class Hub:
         return text
 
     def snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
-        """The room's kept snapshot for `key` (language, sees the prompts), if any. Called
-        from the database thread too: a plain dict read."""
-        return self.snapshots.get(assist_id, {}).get(key)
+        """The room's kept snapshot for `key` (language, sees the prompts), if any, for the
+        caller to check against the room's fingerprint. Called from the database thread: a
+        plain dict read."""
+        kept = self.snapshots.get(assist_id, {}).get(key)
+        return kept[0] if kept is not None else None
+
+    def fresh_snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
+        """The kept snapshot for `key` if it can be used without asking the database: its
+        fingerprint was read less than SNAPSHOT_TRUSTED_S ago and no event newer than it has
+        reached this process. Events keep a room's `seq` (and drop the snapshots); what
+        changes without one (the agenda, groups, title, edited outside the room) reaches
+        joiners at most that much later — the sockets already in the room learn of it only
+        when they reconnect."""
+        kept = self.snapshots.get(assist_id, {}).get(key)
+        if kept is None:
+            return None
+        snapshot, checked = kept
+        if time.monotonic() - checked > SNAPSHOT_TRUSTED_S:
+            return None
+        if snapshot.seq < self.delivered.get(assist_id, 0):
+            return None
+        return snapshot
 
     def keep_snapshot(self, assist_id: int, snapshot: state.RoomSnapshot) -> None:
-        if assist_id in self.rooms:
+        """Keep a snapshot whose fingerprint was just read (database thread). One older than
+        an event this process has already written out is not kept: the drop on delivery may
+        have come between its read and now."""
+        if assist_id in self.rooms and snapshot.seq >= self.delivered.get(assist_id, 0):
             self.snapshots.setdefault(assist_id, {})[(snapshot.language, snapshot.prompts)] = (
-                snapshot
+                snapshot,
+                time.monotonic(),
             )
 
     async def _on_presence(self, message: RoomPresenceMessage) -> None:

@@ -99,6 +99,8 @@ class RoomSnapshot:
     fingerprint: tuple[object, ...]
     language: str
     prompts: bool
+    #: The room's last event number when it was read.
+    seq: int
     #: The room as read (timer, current step, the assist's status): each socket's timer and
     #: rights are worked out from it, without a query.
     room: Room
@@ -115,6 +117,10 @@ class RoomSnapshot:
     any_upvotes: bool
     any_ballots: bool
     groups: list[events.GroupRef]
+
+    def personal_needs_reads(self, actor: Actor) -> bool:
+        """Whether an actor's own part needs the database (their upvotes or ballots)."""
+        return actor.person_id is not None and (self.any_upvotes or self.any_ballots)
 
     def fits(self, *, fingerprint: tuple[object, ...], language: str, prompts: bool) -> bool:
         return (self.fingerprint, self.language, self.prompts) == (fingerprint, language, prompts)
@@ -173,6 +179,7 @@ def room_snapshot(*, assist_id: int, prompts: bool, kept: bool = True) -> RoomSn
         fingerprint=fingerprint,
         language=translation.get_language() or "",
         prompts=prompts,
+        seq=room.last_seq,
         room=room,
         shared=shared,
         shared_json=_json(shared)[1:-1],

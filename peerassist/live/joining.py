@@ -1,0 +1,69 @@
+"""Joining the live room: who a new socket acts as, and the room's state it starts from.
+
+Channels runs a server process's database calls on one thread, and when 500 people open
+the room at 9:00 their joins queue there (issue 19, bench/live_fanout.py). So a join takes
+one trip to that thread (`enter`: who, and the session's steps), its attendance is written
+with the others' (`attendance.batch`), and its state usually none: `joining_state` pastes
+it together from the hub's snapshot of the room's shared part (`state.RoomSnapshot`) while
+that snapshot was checked against the database less than a second ago.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from peerassist.accounts.models import User
+from peerassist.assists.models import AssistStep
+from peerassist.live import selectors, services, state
+from peerassist.live.db import in_db_thread
+from peerassist.live.fanout import hub
+
+
+def enter(
+    *, assist_id: int, token: str, user: User | None, record: bool = True
+) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
+    """Who the socket acts as (None: refused), and the session's steps, kept for the
+    socket's life: a `timer.changed` names the step whose rights the socket then tells its
+    client, without a query per socket. Stores the room if it was never opened.
+    `record=False`: who it is only, nothing stored. Database thread."""
+    entry: selectors.RoomEntry | None = None
+    if token:
+        target = selectors.projector_target(token=token)
+        if target is not None and target.room.assist_id == assist_id:
+            projector = selectors.Actor(None, _("Projector"), selectors.PROJECTOR)
+            entry = selectors.RoomEntry(projector)
+    elif user is not None and user.is_authenticated:
+        entry = selectors.room_entry(assist_id=assist_id, user=user)
+    if entry is None or entry.why_not or not record:
+        return entry, {}
+    if entry.room_missing:
+        services.room_open(assist_id=assist_id)
+    return entry, selectors.agenda_steps(assist_id=assist_id)
+
+
+async def joining_state(*, assist_id: int, actor: selectors.Actor) -> str:
+    """The room's state for a socket, as JSON. When the hub's snapshot of the room was
+    checked against the database a moment ago and the socket's own part needs no read, it
+    is made here in the event loop, without a trip to the database thread."""
+    presence_json = hub.presence_json(assist_id)
+    key = (translation.get_language() or "", selectors.sees_prompts(actor))
+    snapshot = hub.fresh_snapshot(assist_id, key)
+    if snapshot is not None and not snapshot.personal_needs_reads(actor):
+        return state.state_text(snapshot=snapshot, actor=actor, presence_json=presence_json)
+    return await in_db_thread(state_read)(
+        assist_id=assist_id, actor=actor, presence_json=presence_json
+    )
+
+
+def state_read(*, assist_id: int, actor: selectors.Actor, presence_json: str) -> str:
+    """The room's state for a socket, as JSON: the hub's snapshot of the shared part if the
+    room has not changed since it was read (else a new one, kept for the next joiner), with
+    the socket's own part. The hub's snapshots are read and kept here, in the database
+    thread, so that joiners queued behind the first use its snapshot."""
+    key = (translation.get_language() or "", selectors.sees_prompts(actor))
+    snapshot = state.joining_snapshot(
+        assist_id=assist_id, actor=actor, kept=hub.snapshot(assist_id, key)
+    )
+    hub.keep_snapshot(assist_id, snapshot)
+    return state.state_text(snapshot=snapshot, actor=actor, presence_json=presence_json)
