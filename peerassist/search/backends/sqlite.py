@@ -21,7 +21,7 @@ TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 PHRASE_BONUS = 1000.0
 _COLUMNS = (
     "search_searchdocument.id, doc_type, object_id, title, body, url, date, assist_id, "
-    "unit_id, language"
+    "unit_id, language, title_stems, body_stems"
 )
 # CROSS JOIN makes SQLite walk the FTS matches and look each one's access row up by id; with
 # a plain JOIN the planner may walk the organisation's documents and run the MATCH once per
@@ -200,16 +200,25 @@ def _rows(rows: list[tuple[Any, ...]], wanted: set[str]) -> list[Row]:
             doc_type=r[1],
             object_id=r[2],
             title=r[3],
-            snippet=text.marked_to_html(text.snippet(r[4] or r[3], r[9], wanted)),
+            snippet=text.marked_to_html(_snippet(r, wanted)),
             url=r[5],
             date=_date(r[6]),
-            score=round(-r[10], 4),
+            score=round(-r[12], 4),
             assist_id=r[7],
             unit_id=r[8],
             language=r[9],
         )
         for r in rows
     ]
+
+
+def _snippet(r: tuple[Any, ...], wanted: set[str]) -> str:
+    """From the body (else the title), with the stems the index holds for it: stemming the
+    text again was most of a snippet's cost."""
+    body, title, language, title_stems, body_stems = r[4], r[3], r[9], r[10], r[11]
+    if body:
+        return text.snippet(body, language, wanted, text_stems=body_stems)
+    return text.snippet(title, language, wanted, text_stems=title_stems)
 
 
 def _date(value: object) -> dt.date | None:
