@@ -147,7 +147,9 @@ def _access_where(viewer: Viewer, *, narrow: bool) -> Where:
     querysets costs more than a typical search query. The SQL depends only on the key (the
     role picks the rule; the organisation and user ids are its parameters); who takes part
     in which assist, and which write-ups were sent to whom, stay subqueries in it, asked
-    at every search, so a change there counts at once (tests/test_search_access.py)."""
+    at every search, so a change there counts at once (tests/test_search_access.py). Should
+    a rule in `core.access` ever branch in Python on stored data rather than on the role,
+    that data belongs in the key."""
     key = (connection.vendor, narrow, viewer.role, viewer.organisation.pk, viewer.user.pk)
     where = _access_cache.get(key)
     if where is None:
