@@ -62,6 +62,35 @@ def test_removing_a_home_peer_still_re_indexes_the_brief(org, member, admin):
     assert SearchAccess.objects.filter(document_id=brief.pk, assist_id=assist.pk).exists()
 
 
+def test_the_access_clause_compiled_once_per_viewer_still_asks_who_takes_part(
+    taking_part, member, org, admin
+):
+    """`selectors` keeps each viewer's compiled access clause: the participations (and sent
+    write-ups) stay subqueries in it, and another role is another clause."""
+    from peerassist.accounts.models import Role as OrgRole
+    from peerassist.core.scoping import Viewer
+
+    assert counts(member) == {"brief": 1, "contribution": 1}
+    assert counts(member) == {"brief": 1, "contribution": 1}  # the clause kept, reused
+    taking_part["participation"].delete()
+    assert counts(member) == {}
+    Participation.objects.create(
+        assist=taking_part["assist"], person=member.person, role=Role.VISITING_PEER
+    )
+    assert counts(member) == {"brief": 1, "contribution": 1}
+    shared = make_assist(org, title="Zeppelin depot", visibility=Visibility.ORGANISATION)
+    assert counts(member) == {"brief": 2, "contribution": 1}
+    as_guest = Viewer(user=member.user, organisation=org, role=OrgRole.GUEST)
+    # The same user as a guest: only what they take part in, not the shared assist.
+    assert selectors.search(viewer=as_guest, q="zeppelin").counts_by_type == {
+        "brief": 1,
+        "contribution": 1,
+    }
+    assert shared.pk not in {
+        h.assist_id for h in selectors.search(viewer=as_guest, q="zeppelin").hits
+    }
+
+
 def test_a_person_added_to_an_assist_sees_it_at_once(org, member, admin):
     assist = make_assist(org, title="Zeppelin", visibility=Visibility.PARTICIPANTS)
     assert counts(member) == {}

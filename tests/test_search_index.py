@@ -129,6 +129,22 @@ def test_snippets_mark_the_matches_and_escape_everything_else(member, org, direc
     assert "&amp;" in hit.snippet
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aeéçñ ,.-'ﬁ½Ǆ\u0301Zvalve"), max_size=60),
+    st.sampled_from(["en", "fr", "es"]),
+)
+def test_a_snippet_from_the_stored_stems_is_the_snippet_from_the_text(body, language):
+    """The SQLite backend hands `snippet` the stems the index holds instead of stemming the
+    text again: same result, whatever the text (and when they do not fit it, it stems)."""
+    from peerassist.search import text
+
+    wanted = {text.stem(w, language) for w in ("valve", "ça", "año")}
+    expected = text.snippet(body, language, wanted)
+    assert text.snippet(body, language, wanted, text_stems=text.stems(body, language)) == expected
+    assert text.snippet(body, language, wanted, text_stems="not these stems") == expected
+
+
 def test_words_between_angle_brackets_are_text_and_found(member, org, directory):
     assist = make_assist(org, title="Safety", challenge="x")
     contribution = note(assist, "Check the <gasket> first.", directory["people"]["ana"])

@@ -82,5 +82,17 @@ class SearchAccess(models.Model):
     )
     shared = models.BooleanField()
 
+    class Meta:
+        # Django declares the key `bigint PRIMARY KEY`, which SQLite keeps as an index beside
+        # the table's own rowid: looking a match's row up by document was two B-tree searches
+        # (the key, then the row). This index holds every column the search reads, so the
+        # lookup is one, in a smaller index (issue 19; PostgreSQL does not use it).
+        indexes = [
+            models.Index(
+                fields=["document", "organisation", "shared", "doc_type", "assist"],
+                name="search_access_covering",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"access to {self.document_id}"

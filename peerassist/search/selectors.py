@@ -137,10 +137,32 @@ def _compile(qs: QuerySet[Any]) -> Where:
     return Where(sql=sql or "1=1", params=tuple(params))
 
 
+#: The access clause compiled per viewer (see `_access_where`), at most this many kept.
+_ACCESS_CACHE_SIZE = 1024
+_access_cache: dict[tuple[Any, ...], Where] = {}
+
+
+def _access_where(viewer: Viewer, *, narrow: bool) -> Where:
+    """`_visible` compiled to SQL, once per viewer and process: building and compiling the
+    querysets costs more than a typical search query. The SQL depends only on the key (the
+    role picks the rule; the organisation and user ids are its parameters); who takes part
+    in which assist, and which write-ups were sent to whom, stay subqueries in it, asked
+    at every search, so a change there counts at once (tests/test_search_access.py). Should
+    a rule in `core.access` ever branch in Python on stored data rather than on the role,
+    that data belongs in the key."""
+    key = (connection.vendor, narrow, viewer.role, viewer.organisation.pk, viewer.user.pk)
+    where = _access_cache.get(key)
+    if where is None:
+        if len(_access_cache) >= _ACCESS_CACHE_SIZE:
+            _access_cache.clear()
+        where = _access_cache[key] = _compile(_visible(viewer, narrow=narrow))
+    return where
+
+
 def _where(viewer: Viewer, filters: SearchFilters | None = None, *, narrow: bool) -> Where:
     """Access control (on the access rows when `narrow`, else on the documents) and the
     filters (on the documents), compiled."""
-    allowed = _compile(_visible(viewer, narrow=narrow))
+    allowed = _access_where(viewer, narrow=narrow)
     narrowed = _filters(viewer, filters) if filters else None
     if narrowed is None:
         return allowed

@@ -31,7 +31,7 @@ def _values(data: DocumentData) -> dict[str, Any]:
         "url": data.url[:300],
     }
     if connection.vendor == "sqlite":  # PostgreSQL builds its tsvector itself
-        values["title_stems"] = text.stems(data.title, data.language)
+        values["title_stems"] = text.stems(values["title"], data.language)
         values["body_stems"] = text.stems(data.body, data.language)
     return values
 

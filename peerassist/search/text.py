@@ -181,13 +181,19 @@ def marked_to_html(text: str) -> str:
     return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
-def snippet(text: str, language: str, wanted: set[str], *, words: int = 28) -> str:
-    """A window of `text` around the most matched stems, matches between markers."""
+def snippet(
+    text: str, language: str, wanted: set[str], *, words: int = 28, text_stems: str = ""
+) -> str:
+    """A window of `text` around the most matched stems, matches between markers.
+    `text_stems` is `stems(text, language)` when the caller has it (the SQLite index stores
+    it): the text is then not stemmed again, the most costly part of a snippet."""
     tokens = list(WORD.finditer(text))
     if not tokens:
         return ""
-    stemmer = _stemmer(language)
-    token_stems = [fold(s) for s in stemmer.stemWords([t.group().lower() for t in tokens])]
+    token_stems = text_stems.split()
+    if len(token_stems) != len(tokens):  # not given, or not from this text
+        stemmer = _stemmer(language)
+        token_stems = [fold(s) for s in stemmer.stemWords([t.group().lower() for t in tokens])]
     found = [s in wanted for s in token_stems]
     best_start, best_score = 0, 0
     for start in (i for i, hit in enumerate(found) if hit):
