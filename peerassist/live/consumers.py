@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerassist.assists.kinds import SPOKESPERSON
-from peerassist.assists.models import AssistStep, step_kinds_by_role
+from peerassist.assists.models import step_kinds_by_role
 from peerassist.live import (
     attendance,
     events,
@@ -51,13 +51,6 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
     user_id: int | None
 
     async def connect(self) -> None:
-        # The socket speaks the page's language: its messages, reasons and the shipped
-        # formats' step titles and prompts (the context reaches the database threads too).
-        self.language = scope_language(self.scope)
-        with translation.override(self.language):
-            await self._connect()
-
-    async def _connect(self) -> None:
         self.assist_id = int(self.scope["url_route"]["kwargs"]["assist_id"])
         self.conn_id = uuid.uuid4().hex
         self.tokens = float(BUCKET_SIZE)
@@ -67,20 +60,37 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         self.limited = False
         query = parse_qs(self.scope.get("query_string", b"").decode())
         token = (query.get("projector") or [""])[0]
-        user = self.scope.get("user")
-        # Counted in first (in memory, no await between check and count), so that joining
-        # takes one trip to the database thread below: channels runs a process's database
-        # calls on that one thread, and 500 people opening the room at 9:00 queue there.
-        # A socket then refused for who it is is counted out again.
-        user_id = None if token or user is None or not user.is_authenticated else user.pk
+        # The socket speaks the page's language: its messages, reasons and the shipped
+        # formats' step titles and prompts (the context reaches the database threads too).
+        # The person's saved language wins once the session says who they are.
+        self.language = scope_language(self.scope)
+        with translation.override(self.language):
+            user, entry, self.agenda = await in_db_thread(joining.enter)(
+                assist_id=self.assist_id,
+                token=token,
+                user=self.scope.get("user"),
+                session_key=self.scope.get("session_key", ""),
+            )
+        self.scope["user"] = user
+        self.language = scope_language(self.scope)
+        with translation.override(self.language):
+            await self._connect(token, user, entry)
+
+    async def _connect(self, token: str, user: Any, entry: selectors.RoomEntry | None) -> None:
+        if entry is None:
+            await self.close(code=4403)
+            return
+        if entry.why_not:
+            # Accept first so that the browser sees the code and the reason, which the room shows.
+            await self.accept()
+            await self.close(code=4403, reason=entry.why_not)
+            return
+        # Only someone allowed in learns that a limit stops them (deny by default). Counted
+        # in memory, no await between the check and the count, so two sockets connecting at
+        # once cannot both take the last place.
+        user_id = None if token or not user.is_authenticated else user.pk
         refusal = limits.admit(hub, user_id=user_id, assist_id=self.assist_id)
         if refusal is not None:
-            # Only someone allowed in learns that a limit stops them (deny by default): who
-            # it is is read first, without recording anything.
-            entry, _steps = await self._enter(token, record=False)
-            if entry is None or entry.why_not:
-                await self.close(code=4403)
-                return
             logger.warning(
                 "live room socket refused (%s, limit %d): user %s, assist %s",
                 refusal.code,
@@ -94,17 +104,6 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
             await self.close(code=limits.CLOSE_LIMIT, reason=refusal.code)
             return
         self.user_id, self.admitted = user_id, True
-        entry, self.agenda = await self._enter(token)
-        if entry is None or entry.why_not:
-            self.admitted = False
-            limits.release(hub, user_id=user_id, assist_id=self.assist_id)
-            if entry is None:
-                await self.close(code=4403)
-                return
-            # Accept first so that the browser sees the code and the reason, which the room shows.
-            await self.accept()
-            await self.close(code=4403, reason=entry.why_not)
-            return
         self.actor = entry.actor
         self.person_id = (
             selectors.PROJECTOR_PERSON
@@ -116,14 +115,6 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         self.joined = True
         if entry.attendance_due and self.actor.person_id is not None:
             attendance.batch.add(assist_id=self.assist_id, person_id=self.actor.person_id)
-
-    @in_db_thread
-    def _enter(
-        self, token: str, *, record: bool = True
-    ) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
-        return joining.enter(
-            assist_id=self.assist_id, token=token, user=self.scope.get("user"), record=record
-        )
 
     @in_db_thread
     def _spokesperson_of(self) -> str | None:

@@ -2,7 +2,8 @@
 
 Channels runs a server process's database calls on one thread, and when 500 people open
 the room at 9:00 their joins queue there (issue 19, bench/live_fanout.py). So a join takes
-one trip to that thread (`enter`: who, and the session's steps), its attendance is written
+one trip to that thread (`enter`: the session, its user, who that is in the room, the
+session's steps), its attendance is written
 with the others' (`attendance.batch`), and its state usually none: `joining_state` pastes
 it together from the hub's snapshot of the room's shared part (`state.RoomSnapshot`) while
 that snapshot was checked against the database less than a second ago.
@@ -10,36 +11,45 @@ that snapshot was checked against the database less than a second ago.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from peerassist.accounts.models import User
 from peerassist.assists.models import AssistStep
 from peerassist.live import selectors, services, state
+from peerassist.live.auth import session_user
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
 
 
 def enter(
-    *, assist_id: int, token: str, user: User | None, record: bool = True
-) -> tuple[selectors.RoomEntry | None, dict[int, AssistStep]]:
-    """Who the socket acts as (None: refused), and the session's steps, kept for the
-    socket's life: a `timer.changed` names the step whose rights the socket then tells its
-    client, without a query per socket. Stores the room if it was never opened.
-    `record=False`: who it is only, nothing stored. Database thread."""
+    *, assist_id: int, token: str, user: Any, session_key: str
+) -> tuple[Any, selectors.RoomEntry | None, dict[int, AssistStep]]:
+    """Everything a new socket needs from the database, in one trip to its thread: the user
+    (`user`, or read from the session with `session_key`: AnonymousUser if none), who the
+    socket acts as (None: refused) and the session's steps, kept for the socket's life: a
+    `timer.changed` names the step whose rights the socket then tells its client, without a
+    query per socket. Stores the room if it was never opened. A projector link (`token`)
+    acts as the projector, whoever is signed in."""
     entry: selectors.RoomEntry | None = None
     if token:
+        user = AnonymousUser()
         target = selectors.projector_target(token=token)
         if target is not None and target.room.assist_id == assist_id:
             projector = selectors.Actor(None, _("Projector"), selectors.PROJECTOR)
             entry = selectors.RoomEntry(projector)
-    elif user is not None and user.is_authenticated:
-        entry = selectors.room_entry(assist_id=assist_id, user=user)
-    if entry is None or entry.why_not or not record:
-        return entry, {}
+    else:
+        if user is None:
+            user = session_user(session_key) if session_key else AnonymousUser()
+        if user.is_authenticated:
+            entry = selectors.room_entry(assist_id=assist_id, user=user)
+    if entry is None or entry.why_not:
+        return user, entry, {}
     if entry.room_missing:
         services.room_open(assist_id=assist_id)
-    return entry, selectors.agenda_steps(assist_id=assist_id)
+    return user, entry, selectors.agenda_steps(assist_id=assist_id)
 
 
 async def joining_state(*, assist_id: int, actor: selectors.Actor) -> str:
