@@ -296,8 +296,15 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            await self.send(text_data=await self._state_text(hub.presence_json(self.assist_id)))
+            # Through the hub, in order with the presence changes it queues for this socket:
+            # the state carries the view read here, and what changed since follows it.
+            view = hub.presence_view(self.assist_id)
+            text = await self._state_text(hub.presence_json(self.assist_id))
+            await hub.send_state(self, text, view)
             return
+        # The client's presence list is as old as its last connection: the whole list, in
+        # order with the changes that follow.
+        await hub.send_presence(self)
         for event in missed:
             await self._send(event)
         # Read after the missed events, so these rights are at least as new as the last of

@@ -22,6 +22,7 @@ from peerassist.core.events import RoomKick
 from peerassist.live.events import (
     LiveEvent,
     Presence,
+    PresenceChanged,
     PresenceEntry,
     RoomEventMessage,
     RoomPresenceMessage,
@@ -65,6 +66,23 @@ SOCKET_BACKLOG = 1000
 CLOSE_TOO_SLOW = 1013
 
 type SocketSend = Callable[[], Awaitable[None]]
+#: Who is present in a room as this process last told its sockets, by key (`presence_key`).
+type PresenceView = Mapping[int | str, PresenceEntry]
+
+
+def presence_key(entry: PresenceEntry) -> int | str:
+    """One entry per person (several sockets, several processes), or per name without one."""
+    return entry["person_id"] or entry["name"]
+
+
+def presence_changed(old: PresenceView, new: PresenceView) -> PresenceChanged | None:
+    """What turns `old` into `new` (None: nothing): entries new or different, keys gone."""
+    joined = [entry for key, entry in new.items() if old.get(key) != entry]
+    left = [key for key in old if key not in new]
+    if not joined and not left:
+        return None
+    joined.sort(key=lambda e: e["name"])
+    return {"type": "presence.changed", "joined": joined, "left": left}
 
 
 class RoomSocket(Protocol):
@@ -89,6 +107,11 @@ class Hub:
         # Who is present, per room and per server process: each process announces only its
         # own sockets, so no process ever overwrites another's (no shared read-modify-write).
         self.presence: dict[int, dict[str, list[PresenceEntry]]] = {}
+        # What this process's sockets were last told, merged across processes, per room:
+        # each change goes out as the difference to it (`presence.changed`), and a joiner's
+        # state carries it. Replaced, never changed in place: a joiner keeps the one its
+        # state was made from, and is then sent what changed since (`send_state`).
+        self.presence_views: dict[int, PresenceView] = {}
         self.announcing: set[int] = set()
         self.background: set[asyncio.Task[None]] = set()
         self.outbox: dict[
@@ -117,7 +140,7 @@ class Hub:
         # questions) — see state.RoomSnapshot. Whoever uses one checks first that the
         # room has not changed since (its fingerprint); an event here drops them early.
         self.snapshots: dict[int, dict[tuple[str, bool], state.RoomSnapshot]] = {}
-        # The presence list as JSON, made once per change for every joiner's state.
+        # The presence view as a JSON list, made once per change for every joiner's state.
         self.presence_texts: dict[int, str] = {}
         events.local_delivery = self.deliver_soon
 
@@ -242,6 +265,7 @@ class Hub:
         else:
             del self.rooms[socket.assist_id]
             self.presence.pop(socket.assist_id, None)
+            self.presence_views.pop(socket.assist_id, None)
             self.presence_texts.pop(socket.assist_id, None)
             self.snapshots.pop(socket.assist_id, None)
             self.delivered.pop(socket.assist_id, None)
@@ -411,13 +435,21 @@ class Hub:
             room_presence(assist_id, PROCESS_ID, self._local_entries(assist_id))
         )
 
-    def presence_list(self, assist_id: int) -> list[PresenceEntry]:
-        """Everyone present in the room, once each, across all processes."""
+    def _merged(self, assist_id: int) -> dict[int | str, PresenceEntry]:
+        """Everyone present in the room, once each, across all processes, by key."""
         merged: dict[int | str, PresenceEntry] = {}
         for entries in self.presence.get(assist_id, {}).values():
             for entry in entries:
-                merged.setdefault(entry["person_id"] or entry["name"], entry)
-        return sorted(merged.values(), key=lambda e: e["name"])
+                merged.setdefault(presence_key(entry), entry)
+        return merged
+
+    def presence_view(self, assist_id: int) -> PresenceView:
+        """Who this process's sockets of the room were last told is present."""
+        return self.presence_views.get(assist_id, {})
+
+    def presence_list(self, assist_id: int) -> list[PresenceEntry]:
+        """The presence view as the clients show it: sorted by name."""
+        return sorted(self.presence_view(assist_id).values(), key=lambda e: e["name"])
 
     def presence_json(self, assist_id: int) -> str:
         """`presence_list` as JSON, made once per change of it (each joiner's state has it)."""
@@ -427,6 +459,46 @@ class Hub:
             if assist_id in self.rooms:
                 self.presence_texts[assist_id] = text
         return text
+
+    async def send_state(self, socket: RoomSocket, text: str, view: PresenceView) -> None:
+        """Send a joiner its `state` (`text`, made with the presence `view`) in order with
+        what the hub queued for it, and return once it is written (or the socket left).
+
+        The state goes through the socket's own queue, and the changes to presence since
+        `view` (read before the state was made, which took a trip to the database thread)
+        right behind it, in the same step: every `presence.changed` queued later is a change
+        from the view the client then has. One queued before the state reaches the client
+        first and is overwritten by the state, so none is lost or applied twice."""
+        self._to_socket(socket, functools.partial(socket.send_text, text))
+        self._presence_since(socket, view)
+        await self._written(socket)
+
+    async def send_presence(self, socket: RoomSocket) -> None:
+        """Send a socket the whole presence list, in order with the changes queued for it
+        (after a replay, the client's list is older than the changes the hub sends now)."""
+        presence: Presence = {"type": "presence", "presence": self.presence_list(socket.assist_id)}
+        self._to_socket(socket, functools.partial(socket.send_text, json.dumps(presence)))
+        await self._written(socket)
+
+    def _presence_since(self, socket: RoomSocket, view: PresenceView) -> None:
+        changed = presence_changed(view, self.presence_view(socket.assist_id))
+        if changed is not None:
+            text = json.dumps(changed, separators=(",", ":"))
+            self._to_socket(socket, functools.partial(socket.send_text, text))
+
+    async def _written(self, socket: RoomSocket) -> None:
+        """Wait until the socket's sender has written all it has queued now (or is gone)."""
+        sender = self.socket_senders.get(socket)
+        if sender is None or socket not in self.socket_queues:
+            return
+        done = asyncio.get_running_loop().create_future()
+
+        async def mark() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self._to_socket(socket, mark)
+        await asyncio.wait({done, sender}, return_when=asyncio.FIRST_COMPLETED)
 
     def snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
         """The room's kept snapshot for `key` (language, sees the prompts), if any. Called
@@ -440,7 +512,13 @@ class Hub:
             )
 
     async def _on_presence(self, message: RoomPresenceMessage) -> None:
+        """Merge one process's entries, and send this process's sockets what changed, as
+        one text for all of them. From updating the view to queueing its change for every
+        socket nothing awaits: a joiner's state is made from one view or the next, never
+        from one whose change it is then sent again, or not at all (`send_state`)."""
         assist_id = message["assist_id"]
+        if assist_id not in self.rooms:
+            return  # no socket here any more (its last one left while this was on its way)
         known = self.presence.setdefault(assist_id, {})
         sender = message["process_id"]
         is_new = sender not in known
@@ -448,13 +526,18 @@ class Hub:
             known[sender] = message["entries"]
         else:
             known.pop(sender, None)
-        self.presence_texts.pop(assist_id, None)
-        if is_new and sender != PROCESS_ID and assist_id in self.rooms:
-            await self.announce(assist_id)  # a newcomer process learns about us too
-        presence: Presence = {"type": "presence", "presence": self.presence_list(assist_id)}
-        text = json.dumps(presence)
-        for socket in list(self.rooms.get(assist_id, ())):
-            self._to_socket(socket, functools.partial(socket.send_text, text))
+        view = self._merged(assist_id)
+        changed = presence_changed(self.presence_view(assist_id), view)
+        if changed is not None:
+            self.presence_views[assist_id] = view
+            self.presence_texts.pop(assist_id, None)
+            text = json.dumps(changed, separators=(",", ":"))
+            for socket in list(self.rooms.get(assist_id, ())):
+                self._to_socket(socket, functools.partial(socket.send_text, text))
+        if is_new and sender != PROCESS_ID:
+            # A newcomer process learns about us too; in the background, so that the room's
+            # writer does not wait out the announcement's quarter of a second.
+            self._announce_soon(assist_id)
 
 
 hub = Hub()
