@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from peerassist.live.fanout import hub, presence_changed
+from peerassist.live.fanout import hub
+from peerassist.live.presence import presence_changed
 
 ROOM = 987_654_322  # no such assist: the hub only keys its rooms by the number
 
@@ -132,7 +133,7 @@ async def _leave(*sockets: StandIn) -> None:
     if writer is not None:
         writer.cancel()
     hub.outbox.pop(ROOM, None)
-    hub.presence.pop(ROOM, None)
+    hub.presence.forget(ROOM)
 
 
 def test_a_change_names_who_joined_who_left_and_whose_entry_changed() -> None:
@@ -169,8 +170,8 @@ async def test_sockets_get_changes_not_the_whole_list() -> None:
             "joined": [],
             "left": [2],
         }
-        assert applied(alice.texts) == hub.presence_list(ROOM)
-        assert [p["name"] for p in hub.presence_list(ROOM)] == ["Alice", "Cleo"]
+        assert applied(alice.texts) == hub.presence.sorted(ROOM)
+        assert [p["name"] for p in hub.presence.sorted(ROOM)] == ["Alice", "Cleo"]
         # The same view again (a process repeating itself) changes nothing: nothing is sent.
         await hand_out(other_process("p2", (3, "Cleo")))
         await asyncio.sleep(0.05)
@@ -198,7 +199,7 @@ async def test_a_change_made_while_a_state_is_being_made_reaches_the_joiner_once
         await settled()  # bob's own arrival, then Dana leaves
         await hand_out(other_process("p2"))
         await until(lambda: [p["name"] for p in applied(bob.texts) or []] == ["Alice", "Bob"])
-        assert applied(alice.texts) == applied(bob.texts) == hub.presence_list(ROOM)
+        assert applied(alice.texts) == applied(bob.texts) == hub.presence.sorted(ROOM)
     finally:
         await _leave(alice, bob)
 
@@ -219,8 +220,8 @@ async def test_a_replay_sends_the_whole_list_in_order_with_the_changes() -> None
         await settled()
         kinds = [json.loads(t)["type"] for t in back.texts]
         assert "presence" in kinds and kinds.index("presence") > 0
-        assert applied(back.texts) == applied(alice.texts) == hub.presence_list(ROOM)
-        assert [p["name"] for p in hub.presence_list(ROOM)] == ["Alice", "Cleo"]
+        assert applied(back.texts) == applied(alice.texts) == hub.presence.sorted(ROOM)
+        assert [p["name"] for p in hub.presence.sorted(ROOM)] == ["Alice", "Cleo"]
     finally:
         await _leave(alice, back)
 
@@ -267,7 +268,7 @@ async def test_joiners_leavers_and_other_processes_in_any_order_agree_with_the_h
             await asyncio.sleep(rng.choice([0.0, 0.0, 0.01, 0.1]))
         await asyncio.gather(*joins)
         await settled()
-        expected = hub.presence_list(ROOM)
+        expected = hub.presence.sorted(ROOM)
         assert {p["person_id"] for p in expected} == {s.person_id for s in here} | {
             p for people in others.values() for p, _ in people
         }
@@ -286,5 +287,5 @@ async def test_the_last_socket_leaving_forgets_the_view() -> None:
     assert hub.presence_view(ROOM)
     await hub.leave(alice)  # type: ignore[arg-type]
     await settled()
-    assert ROOM not in hub.presence_views and ROOM not in hub.presence
+    assert ROOM not in hub.presence.views and ROOM not in hub.presence.by_process
     await _leave()

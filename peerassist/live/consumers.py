@@ -14,8 +14,6 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.http.cookie import parse_cookie
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from peerassist.assists.models import AssistStep, step_kinds_by_role
 from peerassist.live import events, limits, questions, selectors, services, state, votes
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
+from peerassist.live.language import scope_language
 
 logger = logging.getLogger(__name__)
 
@@ -296,15 +295,12 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            # Through the hub, in order with the presence changes it queues for this socket:
-            # the state carries the view read here, and what changed since follows it.
+            # Through the hub, in order with the presence changes it queues (see send_state).
             view = hub.presence_view(self.assist_id)
             text = await self._state_text(hub.presence_json(self.assist_id))
             await hub.send_state(self, text, view)
             return
-        # The client's presence list is as old as its last connection: the whole list, in
-        # order with the changes that follow.
-        await hub.send_presence(self)
+        await hub.send_presence(self)  # the client's list is from its last connection
         for event in missed:
             await self._send(event)
         # Read after the missed events, so these rights are at least as new as the last of
@@ -485,24 +481,6 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
         if self.actor.role == selectors.PROJECTOR:
             return None
         return {"person_id": self.actor.person_id, "name": self.actor.name, "role": self.actor.role}
-
-
-def scope_language(scope: dict[str, Any]) -> str:
-    """The language the pages choose: the person's saved language if their account has one,
-    else the browser's language cookie, else its Accept-Language (from the handshake)."""
-    saved = getattr(scope.get("user"), "language", "")
-    if saved:
-        try:
-            return translation.get_supported_language_variant(saved)
-        except LookupError:
-            pass
-    request = HttpRequest()
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            request.COOKIES = parse_cookie(value.decode("latin1"))
-        elif name == b"accept-language":
-            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin1")
-    return translation.get_language_from_request(request)
 
 
 def _optional_int(value: Any) -> int | None:

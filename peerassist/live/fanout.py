@@ -22,7 +22,6 @@ from peerassist.core.events import RoomKick
 from peerassist.live.events import (
     LiveEvent,
     Presence,
-    PresenceChanged,
     PresenceEntry,
     RoomEventMessage,
     RoomPresenceMessage,
@@ -30,6 +29,7 @@ from peerassist.live.events import (
     bus_message_parse,
     room_presence,
 )
+from peerassist.live.presence import PresenceView, RoomsPresence, changed_text
 
 if TYPE_CHECKING:
     from peerassist.live import state
@@ -66,23 +66,6 @@ SOCKET_BACKLOG = 1000
 CLOSE_TOO_SLOW = 1013
 
 type SocketSend = Callable[[], Awaitable[None]]
-#: Who is present in a room as this process last told its sockets, by key (`presence_key`).
-type PresenceView = Mapping[int | str, PresenceEntry]
-
-
-def presence_key(entry: PresenceEntry) -> int | str:
-    """One entry per person (several sockets, several processes), or per name without one."""
-    return entry["person_id"] or entry["name"]
-
-
-def presence_changed(old: PresenceView, new: PresenceView) -> PresenceChanged | None:
-    """What turns `old` into `new` (None: nothing): entries new or different, keys gone."""
-    joined = [entry for key, entry in new.items() if old.get(key) != entry]
-    left = [key for key in old if key not in new]
-    if not joined and not left:
-        return None
-    joined.sort(key=lambda e: e["name"])
-    return {"type": "presence.changed", "joined": joined, "left": left}
 
 
 class RoomSocket(Protocol):
@@ -104,14 +87,9 @@ class Hub:
         self.channel: str | None = None
         self.receiver: asyncio.Task[None] | None = None
         self.ticker: asyncio.Task[None] | None = None
-        # Who is present, per room and per server process: each process announces only its
-        # own sockets, so no process ever overwrites another's (no shared read-modify-write).
-        self.presence: dict[int, dict[str, list[PresenceEntry]]] = {}
-        # What this process's sockets were last told, merged across processes, per room:
-        # each change goes out as the difference to it (`presence.changed`), and a joiner's
-        # state carries it. Replaced, never changed in place: a joiner keeps the one its
-        # state was made from, and is then sent what changed since (`send_state`).
-        self.presence_views: dict[int, PresenceView] = {}
+        # Who is present, per room and per server process (each announces only its own
+        # sockets), and what this process's sockets were last told (live/presence.py).
+        self.presence = RoomsPresence()
         self.announcing: set[int] = set()
         self.background: set[asyncio.Task[None]] = set()
         self.outbox: dict[
@@ -140,8 +118,6 @@ class Hub:
         # questions) — see state.RoomSnapshot. Whoever uses one checks first that the
         # room has not changed since (its fingerprint); an event here drops them early.
         self.snapshots: dict[int, dict[tuple[str, bool], state.RoomSnapshot]] = {}
-        # The presence view as a JSON list, made once per change for every joiner's state.
-        self.presence_texts: dict[int, str] = {}
         events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:
@@ -264,9 +240,7 @@ class Hub:
             self._announce_soon(socket.assist_id)
         else:
             del self.rooms[socket.assist_id]
-            self.presence.pop(socket.assist_id, None)
-            self.presence_views.pop(socket.assist_id, None)
-            self.presence_texts.pop(socket.assist_id, None)
+            self.presence.forget(socket.assist_id)
             self.snapshots.pop(socket.assist_id, None)
             self.delivered.pop(socket.assist_id, None)
             self.behind.pop(socket.assist_id, None)
@@ -435,30 +409,13 @@ class Hub:
             room_presence(assist_id, PROCESS_ID, self._local_entries(assist_id))
         )
 
-    def _merged(self, assist_id: int) -> dict[int | str, PresenceEntry]:
-        """Everyone present in the room, once each, across all processes, by key."""
-        merged: dict[int | str, PresenceEntry] = {}
-        for entries in self.presence.get(assist_id, {}).values():
-            for entry in entries:
-                merged.setdefault(presence_key(entry), entry)
-        return merged
-
     def presence_view(self, assist_id: int) -> PresenceView:
         """Who this process's sockets of the room were last told is present."""
-        return self.presence_views.get(assist_id, {})
-
-    def presence_list(self, assist_id: int) -> list[PresenceEntry]:
-        """The presence view as the clients show it: sorted by name."""
-        return sorted(self.presence_view(assist_id).values(), key=lambda e: e["name"])
+        return self.presence.view(assist_id)
 
     def presence_json(self, assist_id: int) -> str:
-        """`presence_list` as JSON, made once per change of it (each joiner's state has it)."""
-        text = self.presence_texts.get(assist_id)
-        if text is None:
-            text = json.dumps(self.presence_list(assist_id), separators=(",", ":"))
-            if assist_id in self.rooms:
-                self.presence_texts[assist_id] = text
-        return text
+        """That view as JSON, made once per change of it (each joiner's state has it)."""
+        return self.presence.json(assist_id, keep=assist_id in self.rooms)
 
     async def send_state(self, socket: RoomSocket, text: str, view: PresenceView) -> None:
         """Send a joiner its `state` (`text`, made with the presence `view`) in order with
@@ -476,14 +433,16 @@ class Hub:
     async def send_presence(self, socket: RoomSocket) -> None:
         """Send a socket the whole presence list, in order with the changes queued for it
         (after a replay, the client's list is older than the changes the hub sends now)."""
-        presence: Presence = {"type": "presence", "presence": self.presence_list(socket.assist_id)}
+        presence: Presence = {
+            "type": "presence",
+            "presence": self.presence.sorted(socket.assist_id),
+        }
         self._to_socket(socket, functools.partial(socket.send_text, json.dumps(presence)))
         await self._written(socket)
 
     def _presence_since(self, socket: RoomSocket, view: PresenceView) -> None:
-        changed = presence_changed(view, self.presence_view(socket.assist_id))
-        if changed is not None:
-            text = json.dumps(changed, separators=(",", ":"))
+        text = changed_text(view, self.presence.view(socket.assist_id))
+        if text is not None:
             self._to_socket(socket, functools.partial(socket.send_text, text))
 
     async def _written(self, socket: RoomSocket) -> None:
@@ -519,19 +478,9 @@ class Hub:
         assist_id = message["assist_id"]
         if assist_id not in self.rooms:
             return  # no socket here any more (its last one left while this was on its way)
-        known = self.presence.setdefault(assist_id, {})
         sender = message["process_id"]
-        is_new = sender not in known
-        if message["entries"]:
-            known[sender] = message["entries"]
-        else:
-            known.pop(sender, None)
-        view = self._merged(assist_id)
-        changed = presence_changed(self.presence_view(assist_id), view)
-        if changed is not None:
-            self.presence_views[assist_id] = view
-            self.presence_texts.pop(assist_id, None)
-            text = json.dumps(changed, separators=(",", ":"))
+        is_new, text = self.presence.update(assist_id, sender, message["entries"])
+        if text is not None:
             for socket in list(self.rooms.get(assist_id, ())):
                 self._to_socket(socket, functools.partial(socket.send_text, text))
         if is_new and sender != PROCESS_ID:
