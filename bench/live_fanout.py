@@ -367,6 +367,7 @@ class Client:
             if left <= 0:
                 break
             raw = await asyncio.wait_for(self.ws.recv(), left)
+            self.received_bytes += len(raw)
             message = json.loads(raw)
             if message.get("type") == "state":
                 self.reader = asyncio.create_task(self._read())
@@ -443,6 +444,7 @@ class Result:
     acks: list[float] = field(default_factory=list)
     connect_s: float = 0.0
     join_cpu: list[float] = field(default_factory=list)  # servers' CPU seconds while joining
+    join_mb: float = 0.0  # what the clients received while joining and settling (states, presence)
     server_cpu: list[float] = field(default_factory=list)  # % of one core while posting
     bench_cpu: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -515,6 +517,7 @@ async def measure(
             if time.perf_counter() - max(traffic.last_rx, started) > SETTLE_QUIET:
                 break
             await asyncio.sleep(0.05)
+        result.join_mb = sum(c.received_bytes for c in everyone) / 1e6
 
         profilers = start_profilers(args, servers, result)
         cpu_before = [s.cpu_seconds() for s in servers]
@@ -818,7 +821,8 @@ def main() -> int:
                         f"lost {r.lost}, duplicated {r.duplicated}; joining took "
                         f"{r.connect_s:.1f} s and "
                         + "+".join(f"{c:.1f}" for c in r.join_cpu)
-                        + " s of server CPU",
+                        + f" s of server CPU; the clients received {r.join_mb:.1f} MB "
+                        "while joining and settling",
                         flush=True,
                     )
     finally:

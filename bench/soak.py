@@ -64,7 +64,9 @@ class Stats:
     dropped: int = 0  # sockets the server closed (counted in errors too); the person rejoins
     failed_joins: int = 0  # reconnects that failed (counted in errors too); tried again
     gave_up: int = 0  # participants who could not rejoin after RECONNECT_TRIES attempts
-    presence: int = 0  # presence lists received (not parsed: see Participant.listen)
+    presence: int = 0  # whole presence lists received (not parsed: see Participant.listen)
+    presence_changes: int = 0  # `presence.changed` received (not parsed either)
+    presence_bytes: int = 0  # both, as received
     loop_lag: list[float] = field(default_factory=list)  # how late this process's timers fire
 
 
@@ -142,12 +144,18 @@ class Participant:
                     await asyncio.sleep(0.2)
                 continue
             now = time.perf_counter()
-            if raw[:24].replace(" ", "").startswith('{"type":"presence"'):
+            head = raw[:32].replace(" ", "")
+            if head.startswith('{"type":"presence'):
                 # Who is here: every browser reads its own copy, in parallel; this one process
                 # plays 300 browsers and would spend its time parsing 300 copies of a list of
-                # 300 people at each arrival, and report that as the servers' latency. The
-                # servers still write every copy, ahead of the notes queued behind them.
-                self.stats.presence += 1
+                # 300 people at each arrival (servers of before issue 19, or after a replay),
+                # and report that as the servers' latency. The servers still write every copy,
+                # ahead of the notes queued behind them. Changes are counted apart.
+                if head.startswith('{"type":"presence.changed"'):
+                    self.stats.presence_changes += 1
+                else:
+                    self.stats.presence += 1
+                self.stats.presence_bytes += len(raw)
                 continue
             message = json.loads(raw)
             kind = message["type"]
@@ -391,7 +399,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
               f"(not in the figures above)")  # fmt: skip
     print(f"  stars {stats.stars}, timer actions {stats.timer_actions}, "
           f"reconnects {stats.reconnects}, replayed (ignored) {stats.redelivered}, "
-          f"presence lists received {stats.presence}")  # fmt: skip
+          f"presence: whole lists received {stats.presence}, changes {stats.presence_changes}, "
+          f"{stats.presence_bytes / 1e6:.1f} MB in all")  # fmt: skip
     print(f"  errors {len(stats.errors)}, lost {result['lost']}, duplicated {stats.duplicates}, "
           f"never acknowledged {result['unacked']}")  # fmt: skip
     if stats.loop_lag:

@@ -348,7 +348,7 @@ async def test_every_frame_a_socket_receives_matches_its_type(org, bus):
     await facilitator.send_json_to({"type": "timer", "action": "sideways"})
     await until(facilitator, "error")
     visitor = await connect(people[Role.VISITING_PEER])
-    await until(facilitator, "presence")
+    await until(facilitator, "presence.changed")  # (the replay above sent a `presence`)
     # A ballot is answered with `ballot` (to the voter only).
     vote = await sync_to_async(_open_vote)(assist, people[Role.FACILITATOR].pk)
     await visitor.send_json_to({"type": "hello", "last_seq": 0})

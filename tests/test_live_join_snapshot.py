@@ -289,7 +289,7 @@ async def test_a_joiner_right_after_another_gets_the_state_without_the_database(
     """Within SNAPSHOT_TRUSTED_S of a fingerprint read, a joiner whose own part needs no read
     gets its state from the hub's snapshot in the event loop: no trip to the database
     thread, where 500 joiners would queue. The state is the one read from scratch."""
-    from peerassist.live import fanout
+    from peerassist.live import snapshots
 
     scene = await sync_to_async(make_scene)(org)
     await sync_to_async(_start)(scene)
@@ -315,7 +315,7 @@ async def test_a_joiner_right_after_another_gets_the_state_without_the_database(
         )
         assert _comparable(home) == _comparable(scratch)
         # Past the trusted time the fingerprint is read again (and the snapshot kept anew).
-        monkeypatch.setattr(fanout, "SNAPSHOT_TRUSTED_S", 0.0)
+        monkeypatch.setattr(snapshots, "SNAPSHOT_TRUSTED_S", 0.0)
         communicator, _observer = await _state(assist, scene.observer.user)
         sockets.append(communicator)
         assert trips == ["visiting_peer", "observer"]
@@ -324,25 +324,23 @@ async def test_a_joiner_right_after_another_gets_the_state_without_the_database(
             await communicator.disconnect()
 
 
-def test_a_snapshot_older_than_a_delivered_event_is_neither_kept_nor_used(scene, monkeypatch):
+def test_a_snapshot_older_than_a_delivered_event_is_neither_kept_nor_used(scene):
     """The drop on delivery can come between a snapshot's read (database thread) and its
-    keeping: the hub compares the snapshot's number with the last event it wrote out."""
+    keeping: the snapshot's number is compared with the last event written out here."""
+    from peerassist.live.snapshots import RoomSnapshots
+
     _start(scene)
     assist_id = scene.assist.pk
-    # The process's hub, with this room's part of it set aside for the test (a second Hub
-    # would take over the process's event delivery).
-    fresh_hub = hub
-    monkeypatch.setattr(hub, "rooms", {assist_id: set()})  # the room has sockets here
-    monkeypatch.setattr(hub, "delivered", {})
-    monkeypatch.setattr(hub, "snapshots", {})
+    kept = RoomSnapshots()
     actor = _actor(scene, scene.visiting)
     snapshot = live_state.joining_snapshot(assist_id=assist_id, actor=actor, kept=None)
     key = (snapshot.language, snapshot.prompts)
-    fresh_hub.keep_snapshot(assist_id, snapshot)
-    assert fresh_hub.fresh_snapshot(assist_id, key) is snapshot
-    fresh_hub.delivered[assist_id] = snapshot.seq + 1  # an event newer than the snapshot
-    assert fresh_hub.fresh_snapshot(assist_id, key) is None
-    fresh_hub.snapshots.clear()
-    fresh_hub.keep_snapshot(assist_id, snapshot)
-    assert fresh_hub.snapshots == {}
-    assert fresh_hub.fresh_snapshot(assist_id, key) is None
+    kept.keep(assist_id, snapshot, delivered=snapshot.seq)
+    assert kept.fresh(assist_id, key, delivered=snapshot.seq) is snapshot
+    assert kept.get(assist_id, key) is snapshot
+    # An event newer than the snapshot was written out: not used without a check.
+    assert kept.fresh(assist_id, key, delivered=snapshot.seq + 1) is None
+    kept.drop(assist_id)
+    kept.keep(assist_id, snapshot, delivered=snapshot.seq + 1)
+    assert assist_id not in kept
+    assert kept.get(assist_id, key) is None

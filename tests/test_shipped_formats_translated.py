@@ -9,8 +9,8 @@ from django.utils import translation
 
 from peerassist.assists.models import AssistStep, Format
 from peerassist.assists.shipped_formats import SHIPPED, SHIPPED_TEXTS, shipped_text
-from peerassist.live.auth import scope_language
 from peerassist.live.consumers import RoomConsumer
+from peerassist.live.language import scope_language
 from tests.test_assist_pages import plan, team  # noqa: F401  (the fixture is used by name)
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}

@@ -1,5 +1,4 @@
-"""WebSocket authentication by the session cookie, read once at connect; the language of a
-socket from its handshake.
+"""WebSocket authentication by the session cookie, read once at connect.
 
 Channels' AuthMiddlewareStack wraps every outgoing frame to save a changed session; the
 room never changes the session, and at 500 sockets that wrapper is a measurable part of
@@ -20,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import get_user
 from django.http import HttpRequest
 from django.http.cookie import parse_cookie
-from django.utils import translation
 
 
 def session_user(key: str) -> Any:
@@ -46,21 +44,3 @@ class SessionAuthMiddleware(BaseMiddleware):  # type: ignore[misc]  # channels i
         scope.pop("user", None)  # only the session says who this is
         scope["session_key"] = key or ""
         return await super().__call__(scope, receive, send)
-
-
-def scope_language(scope: dict[str, Any]) -> str:
-    """The language the pages choose: the person's saved language if their account has one,
-    else the browser's language cookie, else its Accept-Language (from the handshake)."""
-    saved = getattr(scope.get("user"), "language", "")
-    if saved:
-        try:
-            return translation.get_supported_language_variant(saved)
-        except LookupError:
-            pass
-    request = HttpRequest()
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            request.COOKIES = parse_cookie(value.decode("latin1"))
-        elif name == b"accept-language":
-            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin1")
-    return translation.get_language_from_request(request)

@@ -29,9 +29,9 @@ from peerassist.live import (
     services,
     votes,
 )
-from peerassist.live.auth import scope_language
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
+from peerassist.live.language import scope_language
 
 logger = logging.getLogger(__name__)
 
@@ -265,10 +265,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
                 assist_id=self.assist_id, seq=last_seq
             )
         if missed is None:
-            await self.send(
-                text_data=await joining.joining_state(assist_id=self.assist_id, actor=self.actor)
-            )
+            # Through the hub, in order with the presence changes it queues (see send_state):
+            # the state is made from `view` (joining_state reads it before any await).
+            view = hub.presence_view(self.assist_id)
+            text = await joining.joining_state(assist_id=self.assist_id, actor=self.actor)
+            await hub.send_state(self, text, view)
             return
+        await hub.send_presence(self)  # the client's list is from its last connection
         for event in missed:
             await self._send(event)
         # Read after the missed events, so these rights are at least as new as the last of

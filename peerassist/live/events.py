@@ -1,7 +1,8 @@
 """The live room's messages, typed: one TypedDict per kind.
 
 - Server → browser (live/PROTOCOL.md): the sequenced room events (`type: "event"`, told
-  apart by `event`), and `state`, `ack`, `me`, `presence`, `error`, `pong`.
+  apart by `event`), and `state`, `ack`, `me`, `presence`, `presence.changed`, `error`,
+  `pong`.
 - Server process → server process (the bus, core/events.py's transport): told apart by
   `type`. Lower apps close sockets with `room.kick` and `user.close`, built in core (they may
   not import the live room); the live room broadcasts `room.event` and `room.presence`.
@@ -333,8 +334,22 @@ class Me(TypedDict):
 
 
 class Presence(TypedDict):
+    """Everyone present, in full: after a replay (`hello` with a `last_seq`), and from a
+    server of the previous version at every change."""
+
     type: Literal["presence"]
     presence: list[PresenceEntry]
+
+
+class PresenceChanged(TypedDict):
+    """Who arrived and who left since the list this socket has (its `state`'s or its last
+    `presence`, and the changes after it, in order): `joined` holds entries to add or to
+    replace, `left` the keys to drop. An entry's key is its `person_id`, or its name when it
+    has none."""
+
+    type: Literal["presence.changed"]
+    joined: list[PresenceEntry]
+    left: list[int | str]
 
 
 class Error(TypedDict):
@@ -359,7 +374,7 @@ class Pong(TypedDict):
     server_time: str
 
 
-ServerMessage = LiveEvent | State | Ack | Me | Presence | Error | Ballot | Pong
+ServerMessage = LiveEvent | State | Ack | Me | Presence | PresenceChanged | Error | Ballot | Pong
 
 #: Each server → browser message's TypedDicts, by its `type` ("event": one per kind).
 SERVER_MESSAGE_TYPES: dict[str, tuple[type, ...]] = {}

@@ -29,9 +29,11 @@ from peerassist.live.events import (
     bus_message_parse,
     room_presence,
 )
+from peerassist.live.presence import PresenceView, RoomsPresence, changed_text
+from peerassist.live.snapshots import RoomSnapshots
 
 if TYPE_CHECKING:
-    from peerassist.live import state
+    pass
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +65,6 @@ RESUBSCRIBE_EVERY = 60.0
 SOCKET_BACKLOG = 1000
 #: The close code for a socket that fell too far behind (RFC 6455: try again later).
 CLOSE_TOO_SLOW = 1013
-#: How long a room's snapshot is used for joiners without reading its fingerprint again
-#: (seconds). 500 people opening the room at 9:00 then cost the database a few reads in
-#: all instead of three each (issue 19); an edit of the agenda made outside the room in
-#: that second reaches them on their next reconnect, as it does the people already in.
-SNAPSHOT_TRUSTED_S = 1.0
 
 type SocketSend = Callable[[], Awaitable[None]]
 
@@ -91,9 +88,9 @@ class Hub:
         self.channel: str | None = None
         self.receiver: asyncio.Task[None] | None = None
         self.ticker: asyncio.Task[None] | None = None
-        # Who is present, per room and per server process: each process announces only its
-        # own sockets, so no process ever overwrites another's (no shared read-modify-write).
-        self.presence: dict[int, dict[str, list[PresenceEntry]]] = {}
+        # Who is present, per room and per server process (each announces only its own
+        # sockets), and what this process's sockets were last told (live/presence.py).
+        self.presence = RoomsPresence()
         self.announcing: set[int] = set()
         self.background: set[asyncio.Task[None]] = set()
         self.outbox: dict[
@@ -118,13 +115,8 @@ class Hub:
         self.delivered: dict[int, int] = {}
         self.behind: dict[int, tuple[int, float]] = {}
         self.subscribed_at = time.monotonic()
-        # Joining: each room's shared state, serialised once, per (language, sees the prompt
-        # questions) — see state.RoomSnapshot — with the monotonic time its fingerprint was
-        # last read. An event here drops them; within SNAPSHOT_TRUSTED_S of that read a
-        # joiner uses one without asking the database (see `fresh_snapshot`).
-        self.snapshots: dict[int, dict[tuple[str, bool], tuple[state.RoomSnapshot, float]]] = {}
-        # The presence list as JSON, made once per change for every joiner's state.
-        self.presence_texts: dict[int, str] = {}
+        # Joining: each room's shared state, kept for joiners (live/snapshots.py).
+        self.snapshots = RoomSnapshots()
         events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:
@@ -247,9 +239,8 @@ class Hub:
             self._announce_soon(socket.assist_id)
         else:
             del self.rooms[socket.assist_id]
-            self.presence.pop(socket.assist_id, None)
-            self.presence_texts.pop(socket.assist_id, None)
-            self.snapshots.pop(socket.assist_id, None)
+            self.presence.forget(socket.assist_id)
+            self.snapshots.drop(socket.assist_id)
             self.delivered.pop(socket.assist_id, None)
             self.behind.pop(socket.assist_id, None)
             self._announce_soon(socket.assist_id)  # others drop this process's entries
@@ -384,7 +375,7 @@ class Hub:
                     self._to_socket(socket, socket.kick)
             return
         event = message["event"]
-        self.snapshots.pop(message["assist_id"], None)  # stale now (its fingerprint says so too)
+        self.snapshots.drop(message["assist_id"])  # stale now (its fingerprint says so too)
         # Written even if catch_up already did: clients skip a number they have.
         self.delivered[message["assist_id"]] = max(
             event["seq"], self.delivered.get(message["assist_id"], 0)
@@ -417,73 +408,73 @@ class Hub:
             room_presence(assist_id, PROCESS_ID, self._local_entries(assist_id))
         )
 
-    def presence_list(self, assist_id: int) -> list[PresenceEntry]:
-        """Everyone present in the room, once each, across all processes."""
-        merged: dict[int | str, PresenceEntry] = {}
-        for entries in self.presence.get(assist_id, {}).values():
-            for entry in entries:
-                merged.setdefault(entry["person_id"] or entry["name"], entry)
-        return sorted(merged.values(), key=lambda e: e["name"])
+    def presence_view(self, assist_id: int) -> PresenceView:
+        """Who this process's sockets of the room were last told is present."""
+        return self.presence.view(assist_id)
 
     def presence_json(self, assist_id: int) -> str:
-        """`presence_list` as JSON, made once per change of it (each joiner's state has it)."""
-        text = self.presence_texts.get(assist_id)
-        if text is None:
-            text = json.dumps(self.presence_list(assist_id), separators=(",", ":"))
-            if assist_id in self.rooms:
-                self.presence_texts[assist_id] = text
-        return text
+        """That view as JSON, made once per change of it (each joiner's state has it)."""
+        return self.presence.json(assist_id, keep=assist_id in self.rooms)
 
-    def snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
-        """The room's kept snapshot for `key` (language, sees the prompts), if any, for the
-        caller to check against the room's fingerprint. Called from the database thread: a
-        plain dict read."""
-        kept = self.snapshots.get(assist_id, {}).get(key)
-        return kept[0] if kept is not None else None
+    async def send_state(self, socket: RoomSocket, text: str, view: PresenceView) -> None:
+        """Send a joiner its `state` (`text`, made with the presence `view`) in order with
+        what the hub queued for it, and return once it is written (or the socket left).
 
-    def fresh_snapshot(self, assist_id: int, key: tuple[str, bool]) -> state.RoomSnapshot | None:
-        """The kept snapshot for `key` if it can be used without asking the database: its
-        fingerprint was read less than SNAPSHOT_TRUSTED_S ago and no event newer than it has
-        reached this process. Events keep a room's `seq` (and drop the snapshots); what
-        changes without one (the agenda, groups, title, edited outside the room) reaches
-        joiners at most that much later — the sockets already in the room learn of it only
-        when they reconnect."""
-        kept = self.snapshots.get(assist_id, {}).get(key)
-        if kept is None:
-            return None
-        snapshot, checked = kept
-        if time.monotonic() - checked > SNAPSHOT_TRUSTED_S:
-            return None
-        if snapshot.seq < self.delivered.get(assist_id, 0):
-            return None
-        return snapshot
+        The state goes through the socket's own queue, and the changes to presence since
+        `view` (read before the state was made, which took a trip to the database thread)
+        right behind it, in the same step: every `presence.changed` queued later is a change
+        from the view the client then has. One queued before the state reaches the client
+        first and is overwritten by the state, so none is lost or applied twice."""
+        self._to_socket(socket, functools.partial(socket.send_text, text))
+        self._presence_since(socket, view)
+        await self._written(socket)
 
-    def keep_snapshot(self, assist_id: int, snapshot: state.RoomSnapshot) -> None:
-        """Keep a snapshot whose fingerprint was just read (database thread). One older than
-        an event this process has already written out is not kept: the drop on delivery may
-        have come between its read and now."""
-        if assist_id in self.rooms and snapshot.seq >= self.delivered.get(assist_id, 0):
-            self.snapshots.setdefault(assist_id, {})[(snapshot.language, snapshot.prompts)] = (
-                snapshot,
-                time.monotonic(),
-            )
+    async def send_presence(self, socket: RoomSocket) -> None:
+        """Send a socket the whole presence list, in order with the changes queued for it
+        (after a replay, the client's list is older than the changes the hub sends now)."""
+        presence: Presence = {
+            "type": "presence",
+            "presence": self.presence.sorted(socket.assist_id),
+        }
+        self._to_socket(socket, functools.partial(socket.send_text, json.dumps(presence)))
+        await self._written(socket)
+
+    def _presence_since(self, socket: RoomSocket, view: PresenceView) -> None:
+        text = changed_text(view, self.presence.view(socket.assist_id))
+        if text is not None:
+            self._to_socket(socket, functools.partial(socket.send_text, text))
+
+    async def _written(self, socket: RoomSocket) -> None:
+        """Wait until the socket's sender has written all it has queued now (or is gone)."""
+        sender = self.socket_senders.get(socket)
+        if sender is None or socket not in self.socket_queues:
+            return
+        done = asyncio.get_running_loop().create_future()
+
+        async def mark() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self._to_socket(socket, mark)
+        await asyncio.wait({done, sender}, return_when=asyncio.FIRST_COMPLETED)
 
     async def _on_presence(self, message: RoomPresenceMessage) -> None:
+        """Merge one process's entries, and send this process's sockets what changed, as
+        one text for all of them. From updating the view to queueing its change for every
+        socket nothing awaits: a joiner's state is made from one view or the next, never
+        from one whose change it is then sent again, or not at all (`send_state`)."""
         assist_id = message["assist_id"]
-        known = self.presence.setdefault(assist_id, {})
+        if assist_id not in self.rooms:
+            return  # no socket here any more (its last one left while this was on its way)
         sender = message["process_id"]
-        is_new = sender not in known
-        if message["entries"]:
-            known[sender] = message["entries"]
-        else:
-            known.pop(sender, None)
-        self.presence_texts.pop(assist_id, None)
-        if is_new and sender != PROCESS_ID and assist_id in self.rooms:
-            await self.announce(assist_id)  # a newcomer process learns about us too
-        presence: Presence = {"type": "presence", "presence": self.presence_list(assist_id)}
-        text = json.dumps(presence)
-        for socket in list(self.rooms.get(assist_id, ())):
-            self._to_socket(socket, functools.partial(socket.send_text, text))
+        is_new, text = self.presence.update(assist_id, sender, message["entries"])
+        if text is not None:
+            for socket in list(self.rooms.get(assist_id, ())):
+                self._to_socket(socket, functools.partial(socket.send_text, text))
+        if is_new and sender != PROCESS_ID:
+            # A newcomer process learns about us too; in the background, so that the room's
+            # writer does not wait out the announcement's quarter of a second.
+            self._announce_soon(assist_id)
 
 
 hub = Hub()

@@ -58,7 +58,7 @@ async def joining_state(*, assist_id: int, actor: selectors.Actor) -> str:
     is made here in the event loop, without a trip to the database thread."""
     presence_json = hub.presence_json(assist_id)
     key = (translation.get_language() or "", selectors.sees_prompts(actor))
-    snapshot = hub.fresh_snapshot(assist_id, key)
+    snapshot = hub.snapshots.fresh(assist_id, key, delivered=hub.delivered.get(assist_id, 0))
     if snapshot is not None and not snapshot.personal_needs_reads(actor):
         return state.state_text(snapshot=snapshot, actor=actor, presence_json=presence_json)
     return await in_db_thread(state_read)(
@@ -73,7 +73,8 @@ def state_read(*, assist_id: int, actor: selectors.Actor, presence_json: str) ->
     thread, so that joiners queued behind the first use its snapshot."""
     key = (translation.get_language() or "", selectors.sees_prompts(actor))
     snapshot = state.joining_snapshot(
-        assist_id=assist_id, actor=actor, kept=hub.snapshot(assist_id, key)
+        assist_id=assist_id, actor=actor, kept=hub.snapshots.get(assist_id, key)
     )
-    hub.keep_snapshot(assist_id, snapshot)
+    if assist_id in hub.rooms:  # the room still has sockets here
+        hub.snapshots.keep(assist_id, snapshot, delivered=hub.delivered.get(assist_id, 0))
     return state.state_text(snapshot=snapshot, actor=actor, presence_json=presence_json)

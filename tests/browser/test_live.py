@@ -433,3 +433,28 @@ def test_on_behalf_of_applies_to_one_note_and_says_who_the_next_is_for(
     post_note(facilitator, mine, kind="insight")
     expect(notes(facilitator, mine)).not_to_contain_text(peer)
     screenshot(facilitator, "live-behalf-reset")
+
+
+def test_who_is_here_follows_arrivals_and_departures_sorted_by_name(
+    app_server: AppServer, live_room: Room, pages: OpenPage
+) -> None:
+    """The list comes whole in the state, then as changes (`presence.changed`)."""
+    facilitator = enter_room(pages("facilitator"), live_room)
+    people = facilitator.get_by_test_id("presence").locator("li")
+    names = {role: live_room.people[role]["name"] for role in live_room.people}
+    expect(people.filter(has_text=names["facilitator"])).to_have_count(1)
+    home = enter_room(pages("home_peer"), live_room)
+    visitor = enter_room(pages("visiting_peer"), live_room)
+    # Everyone once, in name order, on the facilitator's page and on the latecomer's.
+    for page in (facilitator, visitor):
+        expect(page.get_by_test_id("presence").locator("li")).to_contain_text(
+            sorted(names.values())
+        )
+    expect(people.filter(has_text=names["visiting_peer"])).to_have_count(1)
+    visitor.close()  # its socket closes with the page
+    expect(people.filter(has_text=names["visiting_peer"])).to_have_count(0)
+    expect(people.filter(has_text=names["home_peer"])).to_have_count(1)
+    home.reload()  # a fresh state: the list comes whole again
+    expect(home.get_by_test_id("presence").locator("li")).to_contain_text(
+        sorted([names["facilitator"], names["home_peer"]])
+    )

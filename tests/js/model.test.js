@@ -202,3 +202,61 @@ describe("rights (me)", () => {
     assert.deepEqual(model.room.me.may.kinds, ["question"]);
   });
 });
+
+describe("presence", () => {
+  const ann = { person_id: 1, name: "Ann", role: "home_peer" };
+  const bob = { person_id: 2, name: "Bob", role: "visiting_peer" };
+  const cleo = { person_id: 3, name: "Cleo", role: "home_peer" };
+  const guest = { person_id: null, name: "Guest", role: null };
+  const names = (model) => model.room.presence.map((p) => p.name);
+
+  function withPresence(presence) {
+    const made = makeModel();
+    made.model.applyState({ ...state(1), presence });
+    return made;
+  }
+
+  test("a change adds who joined and drops who left, sorted by name", () => {
+    const { model, changes } = withPresence([bob, cleo]);
+    model.changePresence({ type: "presence.changed", joined: [ann, guest], left: [3] });
+    assert.deepEqual(names(model), ["Ann", "Bob", "Guest"]);
+    model.changePresence({ type: "presence.changed", joined: [], left: ["Guest", 1] });
+    assert.deepEqual(names(model), ["Bob"]);
+    assert.equal(changes.filter((c) => c === "presence").length, 2);
+  });
+
+  test("an entry that changed replaces the one with its key, never doubles it", () => {
+    const { model } = withPresence([ann, bob]);
+    model.changePresence({ joined: [{ ...ann, role: "facilitator" }], left: [] });
+    assert.deepEqual(model.room.presence, [{ ...ann, role: "facilitator" }, bob]);
+  });
+
+  test("names sort by code point, as the server sorts them", () => {
+    const { model } = withPresence([]);
+    model.changePresence({ joined: [{ person_id: 5, name: "émile" }, { person_id: 6, name: "Zoë" }, { person_id: 7, name: "adam" }], left: [] });
+    assert.deepEqual(names(model), ["Zoë", "adam", "émile"]);
+  });
+
+  test("a change before the first state is not applied: the state brings the list", () => {
+    const { model } = makeModel();
+    model.changePresence({ joined: [ann], left: [] });
+    assert.equal(model.room, null);
+    model.applyState({ ...state(1), presence: [bob] });
+    assert.deepEqual(names(model), ["Bob"]);
+  });
+
+  test("the whole list (after a replay, or from an older server) replaces the changed one", () => {
+    const { model } = withPresence([ann]);
+    model.changePresence({ joined: [bob], left: [] });
+    model.setPresence([cleo, ann]);
+    assert.deepEqual(names(model), ["Ann", "Cleo"]);
+    model.changePresence({ joined: [], left: [1] });
+    assert.deepEqual(names(model), ["Cleo"]);
+  });
+
+  test("a key may be a number (person_id) or a name, and they do not collide", () => {
+    const { model } = withPresence([{ person_id: null, name: "7", role: null }, { person_id: 7, name: "Seven", role: null }]);
+    model.changePresence({ joined: [], left: [7] });
+    assert.deepEqual(names(model), ["7"]);
+  });
+});

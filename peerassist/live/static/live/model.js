@@ -122,9 +122,24 @@ export class RoomModel {
     return true;
   }
 
+  /** The whole presence list (a `presence` message: after a replay, or from an older server). */
   setPresence(presence) {
     if (!this.room) return;
-    this.room.presence = presence || [];
+    this.room.presence = sortedByName(presence || []);
+    this.onChange("presence");
+  }
+
+  /**
+   * Who joined and who left since the list this client has (`presence.changed`): `joined`
+   * entries are added, or replace the one with their key; `left` keys are dropped. A change
+   * that arrives before the first state has nothing to apply to: the state brings the list.
+   */
+  changePresence({ joined, left }) {
+    if (!this.room) return;
+    const people = new Map((this.room.presence || []).map((p) => [presenceKey(p), p]));
+    for (const key of Array.isArray(left) ? left : []) people.delete(key);
+    for (const entry of Array.isArray(joined) ? joined : []) people.set(presenceKey(entry), entry);
+    this.room.presence = sortedByName([...people.values()]);
     this.onChange("presence");
   }
 
@@ -159,4 +174,14 @@ export class RoomModel {
   currentStep() {
     return this.room && this.room.timer ? this.step(this.room.timer.step_id) : null;
   }
+}
+
+/** One entry per person, or per name for those without one (as the server merges them). */
+export function presenceKey(entry) {
+  return entry.person_id || entry.name; // as the server: `person_id or name`
+}
+
+/** Sorted by name as the server sorts (by code point, not by the reader's language). */
+function sortedByName(people) {
+  return [...people].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

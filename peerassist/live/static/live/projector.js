@@ -54,6 +54,7 @@ function start(root) {
       if (message.type === "state") model.applyState(message);
       else if (message.type === "event") model.applyEvent(message);
       else if (message.type === "presence") model.setPresence(message.presence);
+      else if (message.type === "presence.changed") model.changePresence(message);
     },
     onStatus: renderStatus,
     onRefused() {

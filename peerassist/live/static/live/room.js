@@ -230,6 +230,9 @@ function start(root) {
       case "presence":
         model.setPresence(message.presence);
         break;
+      case "presence.changed":
+        model.changePresence(message);
+        break;
       case "ballot":
         voting.confirmed(message);
         break;
