@@ -1,7 +1,7 @@
 """Soak: one live room, many participants, through nginx, for minutes, on the production stack
-(tests/harness/stack.py: nginx with deploy/nginx.conf, two `peerassist serve` processes, the
-worker, PostgreSQL, Redis). Participants are visiting peers, each on their own account and
-socket, split across both servers by nginx; they post notes at a realistic rate (one every
+(tests/harness/stack.py: nginx with deploy/nginx.conf, two `peerassist serve` processes, or
+one with `--servers 1`, the worker, PostgreSQL, Redis). Participants are visiting peers,
+each on their own account and socket, split across the servers by nginx; they post notes at a realistic rate (one every
 `--note-every` seconds each, jittered: 60 s by default, 10 s in the quick mode), the
 facilitator stars notes and works the timer, and a few participants drop and reconnect
 (presence churn, replay from their last `seq`).
@@ -15,6 +15,7 @@ end (growth in %).
                                          # lost or duplicated notes, never on speed)
     python bench/soak.py --participants 100 --seconds 120
     python bench/soak.py --note-every 20 # the stress figure: 15 notes a second in one room
+    python bench/soak.py --servers 1     # the same room on one server process
 
 The quick mode runs the servers with DEBUG=true, only to skip a minute of collectstatic (the
 live room does not touch static files); the full run uses DEBUG=false and collects them.
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ASSIST_TITLE = "Flood-season messages for vulnerable customers"
-CPU_WATCHED = ("a", "b", "nginx", "worker")  # the stack's processes, by name
+OTHERS_WATCHED = ("nginx", "worker")  # the stack's other processes, by name
 RECONNECT_TRIES = 5  # a participant who cannot rejoin after this many tries leaves the room
 
 
@@ -278,8 +279,12 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
     await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in people)), 60)
     await asyncio.sleep(1)
 
-    memory_start = {name: stack.rss_kib(name) for name in ("a", "b")}
-    cpu_start = {name: stack.cpu_seconds(name) for name in CPU_WATCHED}
+    from tests.harness.stack import SERVER_NAMES
+
+    servers = SERVER_NAMES[: args.servers]
+    watched = (*servers, *OTHERS_WATCHED)
+    memory_start = {name: stack.rss_kib(name) for name in servers}
+    cpu_start = {name: stack.cpu_seconds(name) for name in watched}
     cpu_start["this benchmark"] = time.process_time()
     deadline = time.monotonic() + args.seconds
 
@@ -331,7 +336,7 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
     started = time.monotonic()
     await asyncio.gather(*(participant_loop(p) for p in people), facilitator_loop(), loop_lag())
     elapsed = time.monotonic() - started
-    cpu = {name: stack.cpu_seconds(name) - cpu_start[name] for name in CPU_WATCHED}
+    cpu = {name: stack.cpu_seconds(name) - cpu_start[name] for name in watched}
     cpu["this benchmark"] = time.process_time() - cpu_start["this benchmark"]
     # Let the last notes arrive everywhere: wait until every sent note is acknowledged and
     # every acknowledged one reached everyone (or the drain time runs out: then it counts).
@@ -340,7 +345,7 @@ async def run_room(stack: Any, setup: dict[str, Any], args: argparse.Namespace) 
         if set(stats.sent) <= stats.acked and all(stats.acked <= p.received for p in people):
             break
         await asyncio.sleep(0.5)
-    memory_end = {name: stack.rss_kib(name) for name in ("a", "b")}
+    memory_end = {name: stack.rss_kib(name) for name in servers}
     stop.set()
 
     async def close(p: Participant) -> None:
@@ -414,7 +419,7 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
     shares = ", ".join(f"{name} {share:.0f} %" for name, share in result["cpu"].items())
     print(f"  CPU while the room ran, % of one core (the machine has {os.cpu_count()}): "
           f"{shares}")  # fmt: skip
-    for name in ("a", "b"):
+    for name in result["memory_start"]:
         start, end = result["memory_start"][name], result["memory_end"][name]
         growth = (end - start) / start * 100 if start else 0.0
         print(f"  server {name}: memory {start / 1024:.0f} MiB -> {end / 1024:.0f} MiB "
@@ -435,6 +440,13 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--drain", type=float, default=120.0, help="seconds to wait for the last notes"
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="peerassist server processes behind nginx (default 2)",
     )
     parser.add_argument(
         "--churn", type=float, default=0.02, help="chance a person reconnects after a note"
@@ -462,7 +474,9 @@ def main() -> int:
             static, extra = collect_static(tmp), {}
         extra.update(LIVE_MAX_SOCKETS_PER_ROOM="5000")
         try:
-            with running_stack(tmp, static_root=static, env_extra=extra) as stack:
+            with running_stack(
+                tmp, static_root=static, env_extra=extra, servers=args.servers
+            ) as stack:
                 setup = prepare(stack, args.participants)
                 result = asyncio.run(run_room(stack, setup, args))
         except ServiceUnavailable as exc:

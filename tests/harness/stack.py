@@ -198,12 +198,22 @@ class Stack:
                 proc.wait()
 
 
+#: The stack's server processes, by name.
+SERVER_NAMES = ("a", "b")
+
+
 @contextlib.contextmanager
 def running_stack(
-    tmp: Path, *, static_root: Path, env_extra: dict[str, str] | None = None, demo: bool = True
+    tmp: Path,
+    *,
+    static_root: Path,
+    env_extra: dict[str, str] | None = None,
+    demo: bool = True,
+    servers: int = 2,
 ) -> Iterator[Stack]:
-    """PostgreSQL, Redis, the database migrated (and the demo loaded), two servers, the
-    worker and nginx; everything stopped and deleted afterwards."""
+    """PostgreSQL, Redis, the database migrated (and the demo loaded), two servers ("a" and
+    "b"; `servers=1`: "a" only), the worker and nginx; everything stopped and deleted
+    afterwards."""
     nginx = nginx_binary()
     http_port, https_port = free_port(), free_port()
     site = f"https://127.0.0.1:{https_port}"
@@ -229,11 +239,12 @@ def running_stack(
             stack.cli("migrate", "--no-input", "-v", "0")
             if demo:
                 stack.cli("demo", "--quiet")
-            stack.serve("a")
-            stack.serve("b")
+            names = SERVER_NAMES[:servers]
+            for name in names:
+                stack.serve(name)
             stack.start("worker", [str(PEERASSIST), "worker", "--interval", "5"])
             make_certificate(tmp)
-            conf = nginx_conf(tmp, http_port, https_port, [stack.ports["a"], stack.ports["b"]])
+            conf = nginx_conf(tmp, http_port, https_port, [stack.ports[n] for n in names])
             proc = stack.start(
                 "nginx", [nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"]
             )
