@@ -1,10 +1,10 @@
 """Soak: one live room, many participants, through nginx, for minutes, on the production stack
 (tests/harness/stack.py: nginx with deploy/nginx.conf, two `peerassist serve` processes, or
 one with `--servers 1`, the worker, PostgreSQL, Redis). Participants are visiting peers,
-each on their own account and socket, split across the servers by nginx; they post notes at a realistic rate (one every
-`--note-every` seconds each, jittered: 60 s by default, 10 s in the quick mode), the
-facilitator stars notes and works the timer, and a few participants drop and reconnect
-(presence churn, replay from their last `seq`).
+each on their own account and socket, split across the servers by nginx; they post notes at
+a realistic rate (one every `--note-every` seconds each, jittered: 60 s by default, 10 s in
+the quick mode), the facilitator stars notes and works the timer, and a few participants
+drop and reconnect (presence churn, replay from their last `seq`).
 
 Prints p50/p99/max note latency (a participant's send to every other participant's receipt
 of the event), errors, lost and duplicated deliveries, and each server's memory at start and
@@ -391,7 +391,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> int:
         return f"{lat[min(len(lat) - 1, int(q * len(lat)))] * 1000:.1f} ms"
 
     print(f"soak: {result['participants']} participants, {result['elapsed']:.0f} s, "
-          f"through nginx to 2 server processes (PostgreSQL, Redis)")  # fmt: skip
+          f"through nginx to {args.servers} server process{'es' * (args.servers > 1)} "
+          f"(PostgreSQL, Redis)")  # fmt: skip
     print(f"  notes sent {len(stats.sent)}, acknowledged {len(stats.acked)}, "
           f"deliveries measured {len(lat)}")  # fmt: skip
     print(f"  note latency p50 {pct(0.5)}  p99 {pct(0.99)}  max {pct(1.0)}"
