@@ -22,6 +22,7 @@ import pytest
 
 from peerassist.live.fanout import hub
 from peerassist.live.presence import presence_changed
+from tests.test_live_fanout_slow_socket import hand_out, until
 
 ROOM = 987_654_322  # no such assist: the hub only keys its rooms by the number
 
@@ -92,18 +93,6 @@ def other_process(process: str, *people: tuple[int | None, str]) -> dict[str, An
         "process_id": process,
         "entries": [{"person_id": p, "name": n, "role": "home_peer"} for p, n in people],
     }
-
-
-async def hand_out(message: dict[str, Any]) -> None:
-    await hub.deliver(message)  # type: ignore[arg-type]
-    await asyncio.sleep(0)
-
-
-async def until(condition, seconds: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
 
 
 async def joined_with_state(socket: StandIn, during=None) -> None:

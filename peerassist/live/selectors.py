@@ -383,8 +383,8 @@ def events_since(*, assist_id: int, seq: int) -> list[events.LiveEvent] | None:
     return [events.live_event(seq=r.seq, kind=r.type, data=r.data, server_time=now) for r in rows]
 
 
-def _me(room: Room, actor: Actor) -> events.MeData:
-    allowed = room_rights(room=room, actor=actor)
+def me_data(actor: Actor, allowed: rights_rules.Rights) -> events.MeData:
+    """Who the actor is in the room and what they may do (`state`'s `me`)."""
     return {
         "person_id": actor.person_id,
         "name": actor.name,
@@ -392,6 +392,10 @@ def _me(room: Room, actor: Actor) -> events.MeData:
         "may": allowed.as_dict(),
         "why": allowed.why,
     }
+
+
+def _me(room: Room, actor: Actor) -> events.MeData:
+    return me_data(actor, room_rights(room=room, actor=actor))
 
 
 def me_dict(*, assist_id: int, actor: Actor) -> events.MeData:

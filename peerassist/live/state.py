@@ -31,6 +31,7 @@ from peerassist.live.selectors import (
     actor_rights,
     contribution_dict,
     contribution_list,
+    me_data,
     room_get,
     sees_prompts,
     timer_dict,
@@ -300,10 +301,4 @@ def _me_of(snapshot: RoomSnapshot, actor: Actor) -> events.MeData:
         step=step,
         spokesperson_of=spoken_for,
     )
-    return {
-        "person_id": actor.person_id,
-        "name": actor.name,
-        "role": actor.role,
-        "may": allowed.as_dict(),
-        "why": allowed.why,
-    }
+    return me_data(actor, allowed)
