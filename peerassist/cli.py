@@ -81,9 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         args = ["help"]
     command = args[0].replace("-", "_") if args[0] in FRIENDLY else args[0]
 
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["peerassist", command, *args[1:]])
+    try:
+        execute_from_command_line(["peerassist", command, *args[1:]])
+    except ImproperlyConfigured as error:
+        # A setting missing or wrong (SECRET_KEY unset with DEBUG off, a bad DATABASE_URL):
+        # the settings' own message says what to set; a traceback would bury it.
+        print(f"peerassist: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -20,6 +20,26 @@ def test_version_names_peerassist_then_django_and_python(flag):
     assert done.stderr == ""
 
 
+def test_a_setting_missing_is_one_line_naming_it_not_a_traceback(tmp_path):
+    """SECRET_KEY unset with DEBUG off: the command says what to set, and exits with 2."""
+    import os
+
+    env = dict(os.environ)  # SECRET_KEY empty: a .env file does not override the environment
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="",
+        PEERASSIST_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="peerassist.settings",
+    )
+    done = subprocess.run(
+        [str(PEERASSIST), "check"],
+        capture_output=True, text=True, timeout=120, check=False, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("peerassist: SECRET_KEY is not set"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_version_and_help_do_not_set_up_django():
     """Both answer before Django and the apps are imported (a fraction of a second)."""
     probe = (
