@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
     try:
         execute_from_command_line(["peerassist", command, *args[1:]])
@@ -91,7 +92,22 @@ def main(argv: list[str] | None = None) -> int:
         # the settings' own message says what to set; a traceback would bury it.
         print(f"peerassist: {error}", file=sys.stderr)
         return 2
+    except DatabaseError as error:
+        if not _missing_table(error):
+            raise
+        print(
+            f"peerassist: the database has no such table ({error}). It is new or older than "
+            "this version: run 'peerassist migrate' first.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
+
+
+def _missing_table(error: Exception) -> bool:
+    """SQLite's "no such table", PostgreSQL's "relation ... does not exist"."""
+    text = str(error)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 if __name__ == "__main__":

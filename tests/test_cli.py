@@ -40,6 +40,25 @@ def test_a_setting_missing_is_one_line_naming_it_not_a_traceback(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_a_database_not_migrated_yet_says_to_migrate(tmp_path):
+    import os
+
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "PEERASSIST_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3",
+        "DJANGO_SETTINGS_MODULE": "peerassist.settings",
+    }
+    done = subprocess.run(
+        [str(PEERASSIST), "report", "--quarter", "2026Q4"],
+        capture_output=True, text=True, timeout=120, check=False, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "run 'peerassist migrate' first" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_version_and_help_do_not_set_up_django():
     """Both answer before Django and the apps are imported (a fraction of a second)."""
     probe = (

@@ -60,8 +60,8 @@ class Command(BaseCommand):
             sys.stdout.buffer.write(content)
             return
         Path(output).write_bytes(content)
-        figures = report.figures
+        held = report.figures.assists_held
         self.stdout.write(
             f"Wrote {output}: {report.quarter.label}, {report.scope_label}; "
-            f"{figures.assists_held} assists, {len(report.written_up)} written up."
+            f"{held} assist{'s' * (held != 1)}, {len(report.written_up)} written up."
         )
