@@ -47,7 +47,8 @@ SETUPS = {
     "one": "peerassist, 1 process",
     "redis": "peerassist, 2 processes + Redis",
 }
-TARGETS = {"one": 2.0, "redis": 3.0}  # p99 as a multiple of the bare relay's p99, at most
+#: Issue 19: p99 as a multiple of the bare relay's p99 at N = 500, at most (wave 1: 2x, 3x).
+TARGETS = {"one": 1.5, "redis": 2.0}
 CONNECT_BATCH = 25  # listeners connecting at once
 SETTLE_QUIET = 0.5  # seconds without traffic before posting starts (presence storm over)
 SETTLE_MAX = 30.0
@@ -688,7 +689,7 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
             continue
         ratio = r.pct(0.99) / base.pct(0.99)
         target = TARGETS[r.setup]
-        verdict = "ok" if ratio <= target else f"ABOVE the {target:.0f}x target"
+        verdict = "ok" if ratio <= target else f"ABOVE the {target:g}x target"
         lines.append(
             f"  N={r.listeners:<4} {SETUPS[r.setup]:<32} p99 {ratio:5.1f}x bare  ({verdict})"
         )
