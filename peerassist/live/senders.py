@@ -70,6 +70,8 @@ def hub_task(coroutine: Any) -> asyncio.Task[Any]:
 
 
 class Senders:
+    """The queues and sender tasks of one process's sockets (the hub has one)."""
+
     def __init__(self) -> None:
         self.queues: dict[RoomSocket, asyncio.Queue[SocketSend]] = {}
         self.tasks: dict[RoomSocket, asyncio.Task[None]] = {}
