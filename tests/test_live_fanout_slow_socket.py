@@ -3,7 +3,7 @@
 The room's writer used to await each socket's send in turn, and a send waits while the
 socket's buffer is full (a stalled network) or while it is closing (its closing handshake):
 meanwhile every other socket of the room on that process waited too. Now each socket has its
-own queue (live/fanout.py, `Hub.socket_queues`). These tests drive the process's hub directly with
+own queue (live/senders.py, `Hub.senders`). These tests drive the process's hub directly with
 stand-in sockets (the hub's contract is the `RoomSocket` protocol): no database is involved.
 """
 
@@ -14,14 +14,17 @@ from typing import Any
 
 import pytest
 
-from peerassist.live import fanout
-from peerassist.live.fanout import CLOSE_TOO_SLOW, hub
+from peerassist.live import senders
+from peerassist.live.fanout import hub
+from peerassist.live.senders import CLOSE_TOO_SLOW
 
 ROOM = 987_654_321  # no such assist: the hub only keys its rooms by the number
 
 
 class StandIn:
     """A socket as the hub sees it. `stalled` ones never finish a send."""
+
+    frame_writer = None  # messages go through its queue (see test_live_frames.py)
 
     def __init__(self, person_id: int, *, stalled: bool = False) -> None:
         self.assist_id = ROOM
@@ -98,14 +101,14 @@ async def test_a_stalled_socket_does_not_delay_the_others_and_order_is_kept():
         assert stalled.texts == []
         # Leaving ends the stalled socket's sender, stuck in its send, with nothing left over.
         await _leave(stalled)
-        assert stalled not in hub.socket_queues and stalled not in hub.socket_senders
+        assert stalled not in hub.senders.queues and stalled not in hub.senders.tasks
     finally:
         await _leave(*fast)
 
 
 @pytest.mark.asyncio
 async def test_a_socket_that_falls_too_far_behind_is_closed_so_it_reconnects(monkeypatch):
-    monkeypatch.setattr(fanout, "SOCKET_BACKLOG", 3)
+    monkeypatch.setattr(senders, "SOCKET_BACKLOG", 3)
     stalled, fast = StandIn(1, stalled=True), StandIn(2)
     await hub.join(stalled)  # type: ignore[arg-type]
     await hub.join(fast)  # type: ignore[arg-type]
@@ -118,7 +121,7 @@ async def test_a_socket_that_falls_too_far_behind_is_closed_so_it_reconnects(mon
         assert fast.closed_with is None
         # Nothing more is queued for the closed one.
         await hand_out(note(8))
-        assert stalled not in hub.socket_queues
+        assert stalled not in hub.senders.queues
     finally:
         await _leave(stalled, fast)
 

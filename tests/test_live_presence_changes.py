@@ -28,6 +28,8 @@ ROOM = 987_654_322  # no such assist: the hub only keys its rooms by the number
 
 
 class StandIn:
+    frame_writer = None  # messages go through its queue (see test_live_frames.py)
+
     def __init__(self, person_id: int | None, name: str) -> None:
         self.assist_id = ROOM
         self.person_id = person_id
@@ -243,7 +245,7 @@ async def test_joiners_leavers_and_other_processes_in_any_order_agree_with_the_h
                 joins.append(asyncio.create_task(joined_with_state(socket, lambda w=wait: late(w))))
             elif roll < 0.5 and len(here) > 2:
                 gone = here.pop(rng.randrange(len(here)))
-                await until(lambda s=gone: s in hub.socket_queues)
+                await until(lambda s=gone: s in hub.senders.queues)
                 await hub.leave(gone)  # type: ignore[arg-type]
             else:
                 process = rng.choice(["p2", "p3"])

@@ -7,13 +7,15 @@ one member per server process (Redis): never one message per client.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, Literal, TypedDict
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
@@ -73,8 +75,73 @@ def room_publish_on_commit(message: Mapping[str, Any]) -> None:
     """Publish once the current transaction has committed: stored before it is broadcast.
     A publish that fails (Redis unreachable) is logged, not raised: the change is committed
     and its author gets the acknowledgement; each server's hub finds a room event in the
-    database and delivers it (live/fanout.py, catch-up)."""
-    transaction.on_commit(lambda: async_to_sync(room_publish)(message), robust=True)
+    database and delivers it (live/fanout.py, catch-up).
+
+    In a server process the committing thread (the live room's database thread, or a page's
+    request thread) hands the message to its event loop's outbox and goes on: it does not
+    wait for the loop, busy writing the previous note to 500 sockets, to take it (issue 19:
+    that wait held the next note's save and its author's acknowledgement). One outbox per
+    loop, emptied by one task in order, keeps the room's events in the order they were
+    committed. Elsewhere (a command, the worker) it publishes before returning, as before."""
+    transaction.on_commit(lambda: _publish_committed(message), robust=True)
+
+
+def _publish_committed(message: Mapping[str, Any]) -> None:
+    loop = _server_loop()
+    if loop is None:
+        async_to_sync(room_publish)(message)
+        return
+    try:
+        loop.call_soon_threadsafe(_outbox_put, message)
+    except RuntimeError:  # the loop closed meanwhile (the server is stopping)
+        async_to_sync(room_publish)(message)
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop this thread does synchronous work for (asgiref records it in
+    each thread it runs sync code in), or None (no server, or this is the loop's thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return None  # called on the loop itself: async_to_sync refuses, as before
+    local = SyncToAsync.threadlocal
+    if getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop: asyncio.AbstractEventLoop | None = getattr(local, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() and not loop.is_closed() else None
+
+
+_outbox: asyncio.Queue[Mapping[str, Any]] | None = None
+_outbox_task: asyncio.Task[None] | None = None
+
+
+def _outbox_put(message: Mapping[str, Any]) -> None:
+    """On the loop: queue `message` for the outbox task (started on first use)."""
+    global _outbox, _outbox_task
+    loop = asyncio.get_running_loop()
+    if (
+        _outbox is None
+        or _outbox_task is None
+        or _outbox_task.done()
+        or (_outbox_task.get_loop() is not loop)
+    ):
+        _outbox = asyncio.Queue()
+        _outbox_task = loop.create_task(_outbox_drain(_outbox))
+    _outbox.put_nowait(message)
+
+
+async def _outbox_drain(queue: asyncio.Queue[Mapping[str, Any]]) -> None:
+    while True:
+        message = await queue.get()
+        try:
+            await room_publish(message)
+        except Exception:
+            logger.exception(
+                "could not publish a room event (assist %s); the hubs will fetch it",
+                message.get("assist_id"),
+            )
 
 
 def room_kick(*, assist_id: int, person_id: int) -> RoomKick:

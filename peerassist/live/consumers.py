@@ -31,6 +31,8 @@ from peerassist.live import (
 )
 from peerassist.live.db import in_db_thread
 from peerassist.live.fanout import hub
+from peerassist.live.frames import SCOPE_KEY as FRAME_WRITER
+from peerassist.live.frames import FrameWriter
 from peerassist.live.language import scope_language
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
     async def connect(self) -> None:
         self.assist_id = int(self.scope["url_route"]["kwargs"]["assist_id"])
         self.conn_id = uuid.uuid4().hex
+        # Set by live/frames.DirectFrames under uvicorn: room events as one shared frame.
+        self.frame_writer: FrameWriter | None = self.scope.get(FRAME_WRITER)
         self.tokens = float(BUCKET_SIZE)
         self.refilled = time.monotonic()
         self.joined = False
@@ -139,7 +143,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels is
     async def send_event(self, event: events.LiveEvent, text: str) -> None:
         """A room event (`text` is its JSON, made once for all sockets of this process)."""
         await self.send(text_data=text)
-        if event["event"] == "timer.changed":
+        if event["event"] == "timer.changed":  # one of fanout.PER_SOCKET_EVENTS
             await self._send_rights(event["data"]["step_id"], event["seq"])
 
     async def kick(self, reason: str = "") -> None:

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import functools
 import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from peerassist.core import events
 from peerassist.core.events import RoomKick
+from peerassist.live.collector import ArrivalsCollector
 from peerassist.live.events import (
-    LiveEvent,
     Presence,
     PresenceEntry,
     RoomEventMessage,
@@ -30,23 +29,13 @@ from peerassist.live.events import (
     room_presence,
 )
 from peerassist.live.presence import PresenceView, RoomsPresence, changed_text
+from peerassist.live.senders import RoomSocket, Senders, hub_task
 from peerassist.live.snapshots import RoomSnapshots
 
 if TYPE_CHECKING:
     pass
 
 logger = logging.getLogger(__name__)
-
-
-def _hub_task(coroutine: Any) -> asyncio.Task[Any]:
-    """Start one of the hub's tasks (ticker, receiver, a room's writer, presence) in a context
-    of its own. The hub serves the whole process; a task inherits the context of whoever
-    starts it, and a socket's context holds that socket's database executor, which quits
-    when the socket closes: every database call the task made after that failed
-    ("CurrentThreadExecutor already quit or is broken"), and the failure was swallowed. In
-    the 90-minute replay the facilitator reopened the room, and from then on no spokesperson
-    learned that the plenary let them post their group's insight."""
-    return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
 
 
 PROCESS_ID = uuid.uuid4().hex
@@ -58,28 +47,9 @@ CATCH_UP_AFTER = 3.0
 #: How often the hub renews its group memberships (Redis may have restarted empty, and a
 #: membership expires after a day).
 RESUBSCRIBE_EVERY = 60.0
-#: How many messages may wait for one socket before the hub gives up on it: a client that
-#: reads this slowly (a stalled network) is closed with 1013, "try again later", and the
-#: page reconnects and replays what it missed, instead of the server holding an ever
-#: longer queue for it.
-SOCKET_BACKLOG = 1000
-#: The close code for a socket that fell too far behind (RFC 6455: try again later).
-CLOSE_TOO_SLOW = 1013
-
-type SocketSend = Callable[[], Awaitable[None]]
-
-
-class RoomSocket(Protocol):
-    assist_id: int
-    person_id: int | None
-    user_id: int | None
-
-    def presence_entry(self) -> PresenceEntry | None: ...
-
-    async def send_text(self, text: str) -> None: ...
-    async def send_event(self, event: LiveEvent, text: str) -> None: ...
-    async def kick(self, reason: str = "") -> None: ...
-    async def close(self, code: int | None = None, reason: str | None = None) -> None: ...
+#: Events after which each socket is sent something of its own (a new step's rights, see
+#: consumers.send_event): they go through the sockets' queues, never as a shared frame.
+PER_SOCKET_EVENTS = frozenset({"timer.changed"})
 
 
 class Hub:
@@ -97,14 +67,8 @@ class Hub:
             int, asyncio.Queue[RoomEventMessage | RoomPresenceMessage | RoomKick]
         ] = {}
         self.writers: dict[int, asyncio.Task[None]] = {}
-        # Each socket's own queue and sender task: the room's writer hands a message to
-        # every socket's queue and moves on, so one socket that is slow to read, or closing
-        # (a send to a closing socket waits for its closing handshake), delays only itself.
-        # Before, the writer awaited each send in turn: a send waits while the socket's
-        # buffer is full (a stalled network) or the socket is closing, and so did every
-        # other socket of the room on this process (tests/test_live_fanout_slow_socket.py).
-        self.socket_queues: dict[RoomSocket, asyncio.Queue[SocketSend]] = {}
-        self.socket_senders: dict[RoomSocket, asyncio.Task[None]] = {}
+        # Each socket's own queue and sender task (live/senders.py).
+        self.senders = Senders()
         # Limits (live/limits.py) count sockets from the moment they are admitted, before
         # they join, so that two sockets connecting at once cannot both take the last place.
         self.sockets_of_user: dict[int, int] = {}
@@ -117,6 +81,8 @@ class Hub:
         self.subscribed_at = time.monotonic()
         # Joining: each room's shared state, kept for joiners (live/snapshots.py).
         self.snapshots = RoomSnapshots()
+        # Full garbage collections after a burst of arrivals, not mid-discussion.
+        self.collector = ArrivalsCollector(lambda: len(self.senders))
         events.local_delivery = self.deliver_soon
 
     def _distributed(self) -> bool:
@@ -212,13 +178,12 @@ class Hub:
 
     async def join(self, socket: RoomSocket) -> None:
         if self.ticker is None or self.ticker.done():
-            self.ticker = _hub_task(self._tick())
+            self.ticker = hub_task(self._tick())
         sockets = self.rooms.setdefault(socket.assist_id, set())
         first = not sockets
         sockets.add(socket)
-        queue: asyncio.Queue[SocketSend] = asyncio.Queue()
-        self.socket_queues[socket] = queue
-        self.socket_senders[socket] = _hub_task(self._send_loop(socket, queue))
+        self.senders.open(socket)
+        self.collector.changed()
         if first and self._distributed():
             await self._ensure_receiver()
             layer = get_channel_layer()
@@ -227,10 +192,8 @@ class Hub:
         self._announce_soon(socket.assist_id)
 
     async def leave(self, socket: RoomSocket) -> None:
-        self.socket_queues.pop(socket, None)
-        sender = self.socket_senders.pop(socket, None)
-        if sender is not None and sender is not asyncio.current_task():
-            sender.cancel()
+        if self.senders.close(socket):
+            self.collector.changed()
         sockets = self.rooms.get(socket.assist_id)
         if not sockets:
             return
@@ -255,7 +218,7 @@ class Hub:
         assert layer is not None  # noqa: S101
         self.channel = await layer.new_channel("hub.")
         await layer.group_add(events.HUBS_GROUP, self.channel)
-        self.receiver = _hub_task(self._receive(self.channel))
+        self.receiver = hub_task(self._receive(self.channel))
 
     async def _receive(self, channel: str) -> None:
         layer = get_channel_layer()
@@ -295,7 +258,7 @@ class Hub:
             queue = self.outbox[assist_id] = asyncio.Queue()
         writer = self.writers.get(assist_id)
         if writer is None or writer.done():
-            self.writers[assist_id] = _hub_task(self._write(assist_id, queue))
+            self.writers[assist_id] = hub_task(self._write(assist_id, queue))
         queue.put_nowait(message)
 
     async def _close_user(self, user_id: int, reason: str) -> None:
@@ -324,42 +287,6 @@ class Hub:
         self.outbox.pop(assist_id, None)
         self.writers.pop(assist_id, None)
 
-    async def _send_loop(self, socket: RoomSocket, queue: asyncio.Queue[SocketSend]) -> None:
-        """Write one socket's messages in the order the room's writer queued them."""
-        while True:
-            send = await queue.get()
-            # A socket closing meanwhile must not stop its sender: leave() ends it.
-            try:
-                await send()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("live: a message did not reach one socket of room %s",
-                               socket.assist_id, exc_info=True)  # fmt: skip
-
-    def _to_socket(self, socket: RoomSocket, send: SocketSend) -> None:
-        """Queue `send` for `socket` and return at once (see `socket_queues`)."""
-        queue = self.socket_queues.get(socket)
-        if queue is None:  # left meanwhile
-            return
-        if queue.qsize() >= SOCKET_BACKLOG:
-            logger.warning(
-                "live: a socket of room %s fell %d messages behind; closed so that it "
-                "reconnects and catches up",
-                socket.assist_id,
-                queue.qsize(),
-            )
-            self.socket_queues.pop(socket, None)
-            task = _hub_task(self._close_slow(socket))
-            self.background.add(task)
-            task.add_done_callback(self.background.discard)
-            return
-        queue.put_nowait(send)
-
-    async def _close_slow(self, socket: RoomSocket) -> None:
-        with contextlib.suppress(Exception):
-            await socket.close(code=CLOSE_TOO_SLOW)
-
     async def deliver(self, message: RoomEventMessage | RoomPresenceMessage | RoomKick) -> None:
         """Hand one bus message to each of this process's sockets of the room (their own
         queues keep each socket's messages in order)."""
@@ -372,7 +299,7 @@ class Hub:
         if message["type"] == "room.kick":
             for socket in sockets:
                 if socket.person_id == message["person_id"]:
-                    self._to_socket(socket, socket.kick)
+                    self.senders.to_socket(socket, socket.kick)
             return
         event = message["event"]
         self.snapshots.drop(message["assist_id"])  # stale now (its fingerprint says so too)
@@ -381,15 +308,18 @@ class Hub:
             event["seq"], self.delivered.get(message["assist_id"], 0)
         )
         text = json.dumps(event, separators=(",", ":"))  # once for all of this process's sockets
-        for socket in sockets:
-            self._to_socket(socket, functools.partial(socket.send_event, event, text))
+        if event["event"] in PER_SOCKET_EVENTS:
+            for socket in sockets:
+                self.senders.to_socket(socket, functools.partial(socket.send_event, event, text))
+            return
+        self.senders.to_all(sockets, text, lambda s: functools.partial(s.send_event, event, text))
 
     def _local_entries(self, assist_id: int) -> list[PresenceEntry]:
         entries = [s.presence_entry() for s in self.rooms.get(assist_id, ())]
         return [e for e in entries if e is not None]
 
     def _announce_soon(self, assist_id: int) -> None:
-        task = _hub_task(self.announce(assist_id))
+        task = hub_task(self.announce(assist_id))
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
@@ -425,9 +355,9 @@ class Hub:
         right behind it, in the same step: every `presence.changed` queued later is a change
         from the view the client then has. One queued before the state reaches the client
         first and is overwritten by the state, so none is lost or applied twice."""
-        self._to_socket(socket, functools.partial(socket.send_text, text))
+        self.senders.to_socket(socket, functools.partial(socket.send_text, text))
         self._presence_since(socket, view)
-        await self._written(socket)
+        await self.senders.written(socket)
 
     async def send_presence(self, socket: RoomSocket) -> None:
         """Send a socket the whole presence list, in order with the changes queued for it
@@ -436,27 +366,13 @@ class Hub:
             "type": "presence",
             "presence": self.presence.sorted(socket.assist_id),
         }
-        self._to_socket(socket, functools.partial(socket.send_text, json.dumps(presence)))
-        await self._written(socket)
+        self.senders.to_socket(socket, functools.partial(socket.send_text, json.dumps(presence)))
+        await self.senders.written(socket)
 
     def _presence_since(self, socket: RoomSocket, view: PresenceView) -> None:
         text = changed_text(view, self.presence.view(socket.assist_id))
         if text is not None:
-            self._to_socket(socket, functools.partial(socket.send_text, text))
-
-    async def _written(self, socket: RoomSocket) -> None:
-        """Wait until the socket's sender has written all it has queued now (or is gone)."""
-        sender = self.socket_senders.get(socket)
-        if sender is None or socket not in self.socket_queues:
-            return
-        done = asyncio.get_running_loop().create_future()
-
-        async def mark() -> None:
-            if not done.done():
-                done.set_result(None)
-
-        self._to_socket(socket, mark)
-        await asyncio.wait({done, sender}, return_when=asyncio.FIRST_COMPLETED)
+            self.senders.to_socket(socket, functools.partial(socket.send_text, text))
 
     async def _on_presence(self, message: RoomPresenceMessage) -> None:
         """Merge one process's entries, and send this process's sockets what changed, as
@@ -469,8 +385,11 @@ class Hub:
         sender = message["process_id"]
         is_new, text = self.presence.update(assist_id, sender, message["entries"])
         if text is not None:
-            for socket in list(self.rooms.get(assist_id, ())):
-                self._to_socket(socket, functools.partial(socket.send_text, text))
+            self.senders.to_all(
+                list(self.rooms.get(assist_id, ())),
+                text,
+                lambda s: functools.partial(s.send_text, text),
+            )
         if is_new and sender != PROCESS_ID:
             # A newcomer process learns about us too; in the background, so that the room's
             # writer does not wait out the announcement's quarter of a second.
