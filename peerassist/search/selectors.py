@@ -22,7 +22,7 @@ from peerassist.core import access
 from peerassist.core.scoping import Viewer
 from peerassist.people.selectors import unit_with_descendant_ids
 from peerassist.search import text
-from peerassist.search.backends import Row, Where, get_backend
+from peerassist.search.backends import Audience, Row, Where, get_backend
 from peerassist.search.models import DocType, SearchAccess, SearchDocument
 from peerassist.search.providers import contribution_title
 
@@ -174,6 +174,20 @@ def _where(viewer: Viewer, filters: SearchFilters | None = None, *, narrow: bool
     )
 
 
+def _audience(viewer: Viewer) -> Audience:
+    """The same rule as `visible_access`, for a backend whose index knows each document's
+    organisation and `shared` (SQLite's keyed rowids): organisers see all of the
+    organisation's, members its shared documents; the rest needs `visible_access`. `check`
+    is the rule on the document rows (`visible_documents`, which asks the assists, not
+    `shared`), for the page shown."""
+    return Audience(
+        organisation_id=viewer.organisation.pk,
+        sees_all=viewer.can_manage_people,
+        sees_shared=viewer.is_member,
+        check=_access_where(viewer, narrow=False),
+    )
+
+
 def search(
     *,
     viewer: Viewer,
@@ -191,6 +205,7 @@ def search(
     backend = get_backend()
     # Compiled once: building the access-control queryset costs about as much as a query.
     where = _where(viewer, filters, narrow=backend.narrow_access)
+    audience = _audience(viewer) if backend.narrow_access else None
     hits, counts = backend.page(
         query=query,
         where=where,
@@ -198,6 +213,7 @@ def search(
         language=language,
         limit=per_page,
         offset=(page - 1) * per_page,
+        audience=audience,
     )
     count = sum(n for t, n in counts.items() if not filters.types or t in filters.types)
     any_word = False
@@ -209,6 +225,7 @@ def search(
             language=language,
             limit=per_page,
             offset=(page - 1) * per_page,
+            audience=audience,
         )
         wide = sum(n for t, n in wide_counts.items() if not filters.types or t in filters.types)
         if wide > count:
