@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -126,17 +127,24 @@ def wanted_stems(query: ParsedQuery, language: str | None) -> set[str]:
     return {text.stem(w, lang) for w in query.words for lang in _languages(language)}
 
 
-def _rank(query: ParsedQuery, language: str | None) -> tuple[str, list[Any]]:
-    """bm25 with the title weighing more, minus a bonus when the words come as a phrase."""
+def _rank(
+    query: ParsedQuery, language: str | None, rowids: tuple[int, int] | None = None
+) -> tuple[str, list[Any]]:
+    """bm25 with the title weighing more, minus a bonus when the words come as a phrase
+    (looked for only among `rowids`, when given: the query ranks no others)."""
     rank = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
     phrase = phrase_expression(query, language)
     if not phrase:
         return rank, []
+    among = " AND rowid BETWEEN %s AND %s" if rowids else ""
     rank += (
         " - (CASE WHEN search_fts.rowid IN (SELECT rowid FROM search_fts "  # noqa: S608
-        f"WHERE search_fts MATCH %s) THEN {PHRASE_BONUS} ELSE 0 END)"
+        f"WHERE search_fts MATCH %s{among}) THEN {PHRASE_BONUS} ELSE 0 END)"
     )
-    return rank, [phrase]
+    return rank, [phrase, *(rowids or ())]
+
+
+Rank = Callable[[tuple[int, int]], tuple[str, list[Any]]]
 
 
 class SqliteBackend:
@@ -184,7 +192,10 @@ class SqliteBackend:
         the organisation's; a member's: its shared ones) are counted and ranked from the
         index alone, and only the others are looked up and checked; the best of both make
         the page, whose documents are checked again against the full access rule."""
-        rank = _rank(query, language)
+
+        def rank(rowids: tuple[int, int]) -> tuple[str, list[Any]]:
+            return _rank(query, language, rowids)
+
         match = match_expression(query, language)
         top = offset + limit
         if audience is None:
@@ -193,11 +204,12 @@ class SqliteBackend:
             org = key_range(audience.organisation_id)
             counts, ranked = _checked(rank, match, where, types, org, top)
         elif audience.sees_all:
-            counts, ranked = _keyed(rank, match, types, key_range(audience.organisation_id), top)
+            halves = [key_range(audience.organisation_id, shared=s) for s in (False, True)]
+            counts, ranked = _keyed(rank, match, types, halves, top)
         else:
             shared = key_range(audience.organisation_id, shared=True)
             others = key_range(audience.organisation_id, shared=False)
-            counts, ranked = _keyed(rank, match, types, shared, top)
+            counts, ranked = _keyed(rank, match, types, [shared], top)
             more_counts, more = _checked(rank, match, where, types, others, top)
             for doc_type, n in more_counts.items():
                 counts[doc_type] = counts.get(doc_type, 0) + n
@@ -226,7 +238,7 @@ def _of_types(column: str, types: tuple[object, ...]) -> str:
 
 
 def _checked(
-    rank: tuple[str, list[Any]],
+    rank: Rank,
     match: str,
     where: Where,
     types: tuple[str, ...],
@@ -236,7 +248,7 @@ def _checked(
     """The matches whose rowid is in `rowids`, each looked up and checked under `where`
     once (a materialised CTE: the bm25 score, the lookup of its narrow access row and the
     check), counted by type (a GROUP BY on it), and the best `top` of `types`."""
-    rank_sql, rank_params = rank
+    rank_sql, rank_params = rank(rowids)
     sql = (
         "WITH m AS MATERIALIZED ("  # noqa: S608
         f"SELECT {_DOC_ID} AS id, search_searchaccess.doc_type AS doc_type, "
@@ -259,35 +271,49 @@ def _checked(
 
 
 def _keyed(
-    rank: tuple[str, list[Any]],
+    rank: Rank,
     match: str,
     types: tuple[str, ...],
-    rowids: tuple[int, int],
+    halves: list[tuple[int, int]],
     top: int,
 ) -> tuple[dict[str, int], Ranked]:
-    """The matches whose rowid is in `rowids`, from the index alone: counted by the type
-    in their key (no bm25, no lookup), and the best `top` of `types`."""
-    rank_sql, rank_params = rank
-    type_of = f"((search_fts.rowid >> {TYPE_SHIFT}) & 7)"
+    """The matches whose rowid is in `halves` (ranges of one organisation with `shared`
+    fixed), from the index alone: counted per type, one FTS5 count per type's rowid range
+    (no bm25, no lookup; at p95 half the time of one GROUP BY on the type in the key), and
+    the best `top` of `types`."""
+    rank_sql, rank_params = rank((halves[0][0], halves[-1][1]))
+    ranges = [
+        (code, lo | code << TYPE_SHIFT, lo | code << TYPE_SHIFT | ID_MASK)
+        for lo, _hi in halves
+        for code in range(len(TYPE_CODES))
+    ]
+    counting = " UNION ALL ".join(
+        [
+            "SELECT 0, %s, count(*) FROM search_fts "
+            "WHERE search_fts MATCH %s AND search_fts.rowid BETWEEN %s AND %s"
+        ]
+        * len(ranges)
+    )
     codes = tuple(TYPE_CODES.index(t) for t in types if t in TYPE_CODES)
     if types and not codes:
         codes = (-1,)
+    type_of = f"((search_fts.rowid >> {TYPE_SHIFT}) & 7)"
     sql = (
-        f"SELECT 0, {type_of}, count(*) FROM search_fts "  # noqa: S608
-        "WHERE search_fts MATCH %s AND search_fts.rowid BETWEEN %s AND %s GROUP BY 2 "
-        "UNION ALL SELECT * FROM ("
+        f"{counting} UNION ALL SELECT * FROM ("  # noqa: S608
         f"SELECT 1, {_DOC_ID} AS id, {rank_sql} AS rank FROM search_fts "
         "WHERE search_fts MATCH %s AND search_fts.rowid BETWEEN %s AND %s "
         f"AND {_of_types(type_of, codes)} ORDER BY rank, id LIMIT %s)"
     )
-    params = [match, *rowids, *rank_params, match, *rowids, *codes, top]
+    params: list[Any] = [x for code, lo, hi in ranges for x in (code, match, lo, hi)]
+    params += [*rank_params, match, halves[0][0], halves[-1][1], *codes, top]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    return (
-        {TYPE_CODES[code]: n for part, code, n in found if part == 0},
-        [(doc_id, r) for part, doc_id, r in found if part == 1],
-    )
+    counts: dict[str, int] = {}
+    for part, code, n in found:
+        if part == 0 and n:
+            counts[TYPE_CODES[code]] = counts.get(TYPE_CODES[code], 0) + n
+    return counts, [(doc_id, r) for part, doc_id, r in found if part == 1]
 
 
 def _documents(ranks: dict[int, float], wanted: set[str], check: Where | None = None) -> list[Row]:
