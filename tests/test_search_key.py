@@ -58,6 +58,8 @@ def assert_keys_in_step() -> None:
     key of its access row (and FTS5's own check of index against content passes)."""
     if connection.vendor != "sqlite":
         return
+    from peerassist.search.backends.sqlite import document_key
+
     documents = SearchDocument.objects.values_list("pk", "organisation_id", "doc_type", "assist")
     access = SearchAccess.objects.values_list("pk", "organisation_id", "doc_type", "assist")
     assert set(documents) == set(access)
@@ -67,6 +69,15 @@ def assert_keys_in_step() -> None:
     for assist_id, shared in SearchAccess.objects.values_list("assist_id", "shared"):
         assert shared is (assist_id not in private), assist_id
     assert index_keys() == expected_keys()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT document_id, fts_key FROM search_searchaccess")
+        keyed = dict(cursor.fetchall())
+    assert keyed == {
+        doc: document_key(org, shared, doc_type, doc)
+        for doc, org, shared, doc_type in SearchAccess.objects.values_list(
+            "document_id", "organisation_id", "shared", "doc_type"
+        )
+    }
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
 
@@ -279,11 +290,15 @@ def test_the_migration_keys_the_existing_rows(private, member, organiser):
 
 @sqlite_only
 def test_every_trigger_is_there():
-    """A migration that rebuilds one of their tables on SQLite drops its triggers."""
+    """A migration that rebuilds one of their tables on SQLite drops its triggers (and the
+    access row's generated key column, with its index)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
         names = {r[0] for r in cursor.fetchall()}
-    assert set(key_migration.TRIGGERS) <= names
+        cursor.execute("SELECT name FROM pragma_table_xinfo('search_searchaccess')")
+        columns = {r[0] for r in cursor.fetchall()}
+    assert {*key_migration.TRIGGERS, "search_access_by_key"} <= names
+    assert "fts_key" in columns
 
 
 @sqlite_only

@@ -20,7 +20,8 @@ The FTS table's external content is the view `search_fts_source` (the key and th
 so `rebuild` and `integrity-check` compare the index with the access rows. A later
 migration that rebuilds search_searchdocument, search_searchaccess or assists_peerassist on
 SQLite (Django copies a table to alter it) drops its triggers: it must create them again
-(`tests/test_search_key.py` checks they are all there).
+and the access row's generated column `fts_key` with its index (`tests/test_search_key.py`
+checks they are all there).
 """
 
 from importlib import import_module
@@ -143,6 +144,18 @@ TRIGGERS = {
         BEFORE DELETE ON search_searchaccess BEGIN {_fts("delete", "old.document_id")} END""",
 }
 
+# The key as a column of the access row (generated, not stored) with an index on it, so
+# that a search walking the matches in key order looks their access rows up in the same
+# order: joined by document id, consecutive lookups landed on different pages of the
+# index (a guest's join: p95 7.7 against 4.6 ms on the SQL alone, 100,000 documents).
+KEY_COLUMN = [
+    "ALTER TABLE search_searchaccess ADD COLUMN fts_key INTEGER "
+    f"GENERATED ALWAYS AS ({key('search_searchaccess').replace('search_searchaccess.', '')}) "
+    "VIRTUAL",
+    "CREATE INDEX search_access_by_key ON search_searchaccess "
+    "(fts_key, organisation_id, shared, doc_type, assist_id)",
+]
+
 VIEW = f"""CREATE VIEW search_fts_source AS
     SELECT {key("a")} AS key, a.document_id AS document_id, d.title_stems, d.body_stems
     FROM search_searchaccess a JOIN search_searchdocument d ON d.id = a.document_id"""
@@ -172,6 +185,8 @@ def forward(apps, schema_editor):
         cursor.execute(f"SELECT count(*) FROM search_searchaccess a WHERE {_out_of_range('a')}")
         if cursor.fetchone()[0]:
             raise RuntimeError("search key out of range: document id, organisation id or type")
+        for sql in KEY_COLUMN:
+            cursor.execute(sql)
         cursor.execute(VIEW)
         cursor.execute(FTS)
         for sql in TRIGGERS.values():
@@ -187,6 +202,10 @@ def backward(apps, schema_editor):
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         cursor.execute("DROP TABLE IF EXISTS search_fts")
         cursor.execute("DROP VIEW IF EXISTS search_fts_source")
+        cursor.execute("DROP INDEX IF EXISTS search_access_by_key")
+        cursor.execute("SELECT 1 FROM pragma_table_xinfo('search_searchaccess') WHERE name = 'fts_key'")
+        if cursor.fetchone():
+            cursor.execute("ALTER TABLE search_searchaccess DROP COLUMN fts_key")
         for sql in _fts_0002.SQLITE_FORWARD:
             cursor.execute(sql)
 
