@@ -16,13 +16,13 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from peerassist.core import access
 from peerassist.core.scoping import Viewer
 from peerassist.people.selectors import unit_with_descendant_ids
 from peerassist.search import text
-from peerassist.search.backends import Row, Where, get_backend
+from peerassist.search.backends import Audience, Row, Where, get_backend
 from peerassist.search.models import DocType, SearchAccess, SearchDocument
 from peerassist.search.providers import contribution_title
 
@@ -106,6 +106,19 @@ def visible_documents(*, viewer: Viewer) -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(Q(organisation=viewer.organisation) & allowed)
 
 
+def page_check(*, viewer: Viewer) -> QuerySet[SearchDocument]:
+    """The rule of `visible_documents`, asked of each document rather than as the set of
+    every assist the viewer may see (a member's is most of the organisation's, which a
+    subquery would gather at every search): for the few documents of a page, each one's
+    assist is looked up (`access.assist_visible_q`)."""
+    assists = apps.get_model("assists", "PeerAssist")._default_manager
+    allowed = Q(Exists(assists.filter(access.assist_visible_q(viewer), pk=OuterRef("assist_id"))))
+    if viewer.is_member:
+        allowed |= Q(assist__isnull=True)
+    allowed |= Q(doc_type=DocType.WRITEUP, assist_id__in=access.assist_ids_sent_writeup(viewer))
+    return SearchDocument.objects.filter(Q(organisation=viewer.organisation) & allowed)
+
+
 def _visible(viewer: Viewer, *, narrow: bool) -> QuerySet[Any]:
     return visible_access(viewer=viewer) if narrow else visible_documents(viewer=viewer)
 
@@ -142,7 +155,7 @@ _ACCESS_CACHE_SIZE = 1024
 _access_cache: dict[tuple[Any, ...], Where] = {}
 
 
-def _access_where(viewer: Viewer, *, narrow: bool) -> Where:
+def _access_where(viewer: Viewer, *, narrow: bool, page: bool = False) -> Where:
     """`_visible` compiled to SQL, once per viewer and process: building and compiling the
     querysets costs more than a typical search query. The SQL depends only on the key (the
     role picks the rule; the organisation and user ids are its parameters); who takes part
@@ -150,12 +163,13 @@ def _access_where(viewer: Viewer, *, narrow: bool) -> Where:
     at every search, so a change there counts at once (tests/test_search_access.py). Should
     a rule in `core.access` ever branch in Python on stored data rather than on the role,
     that data belongs in the key."""
-    key = (connection.vendor, narrow, viewer.role, viewer.organisation.pk, viewer.user.pk)
+    key = (connection.vendor, narrow, page, viewer.role, viewer.organisation.pk, viewer.user.pk)
     where = _access_cache.get(key)
     if where is None:
         if len(_access_cache) >= _ACCESS_CACHE_SIZE:
             _access_cache.clear()
-        where = _access_cache[key] = _compile(_visible(viewer, narrow=narrow))
+        qs = page_check(viewer=viewer) if page else _visible(viewer, narrow=narrow)
+        where = _access_cache[key] = _compile(qs)
     return where
 
 
@@ -171,6 +185,20 @@ def _where(viewer: Viewer, filters: SearchFilters | None = None, *, narrow: bool
         sql=f"({allowed.sql}) AND ({more.sql})",
         params=(*allowed.params, *more.params),
         documents=True,
+    )
+
+
+def _audience(viewer: Viewer) -> Audience:
+    """The same rule as `visible_access`, for a backend whose index knows each document's
+    organisation and `shared` (SQLite's keyed rowids): organisers see all of the
+    organisation's, members its shared documents; the rest needs `visible_access`. `check`
+    is the rule on the document rows (`page_check`, which asks the assists, not `shared`),
+    for the page shown."""
+    return Audience(
+        organisation_id=viewer.organisation.pk,
+        sees_all=viewer.can_manage_people,
+        sees_shared=viewer.is_member,
+        check=_access_where(viewer, narrow=False, page=True),
     )
 
 
@@ -191,6 +219,7 @@ def search(
     backend = get_backend()
     # Compiled once: building the access-control queryset costs about as much as a query.
     where = _where(viewer, filters, narrow=backend.narrow_access)
+    audience = _audience(viewer) if backend.narrow_access else None
     hits, counts = backend.page(
         query=query,
         where=where,
@@ -198,6 +227,7 @@ def search(
         language=language,
         limit=per_page,
         offset=(page - 1) * per_page,
+        audience=audience,
     )
     count = sum(n for t, n in counts.items() if not filters.types or t in filters.types)
     any_word = False
@@ -209,6 +239,7 @@ def search(
             language=language,
             limit=per_page,
             offset=(page - 1) * per_page,
+            audience=audience,
         )
         wide = sum(n for t, n in wide_counts.items() if not filters.types or t in filters.types)
         if wide > count:

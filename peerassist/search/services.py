@@ -83,10 +83,15 @@ ACCESS_REBUILD_SQL = (
 
 
 def search_access_rebuild(*, organisation_id: int | None = None) -> None:
-    """Recompute every document's access row from the documents and their assists, in one
-    statement (after bulk inserts, which send no signals, and by `search_reindex`)."""
+    """Recompute every document's access row from the documents and their assists (after
+    bulk inserts, which send no signals, and by `search_reindex`). PostgreSQL: in one
+    statement. SQLite: only the rows that differ (its triggers keep the access rows and
+    the FTS keys in step already, and each access row changed moves an FTS row), then,
+    for the whole index, the FTS index is rebuilt from the access rows' keys."""
     with transaction.atomic(), connection.cursor() as cursor:
-        if organisation_id is None:
+        if connection.vendor == "sqlite":
+            _sqlite_access_rebuild(cursor, organisation_id)
+        elif organisation_id is None:
             cursor.execute("DELETE FROM search_searchaccess")
             cursor.execute(ACCESS_REBUILD_SQL, list(SHARED_VISIBILITIES))
         else:
@@ -97,6 +102,46 @@ def search_access_rebuild(*, organisation_id: int | None = None) -> None:
                 ACCESS_REBUILD_SQL + " WHERE d.organisation_id = %s",
                 [*SHARED_VISIBILITIES, organisation_id],
             )
+
+
+_SQLITE_ACCESS = (
+    "SELECT d.id AS id, d.organisation_id AS organisation_id, d.doc_type AS doc_type, "
+    "d.assist_id AS assist_id, (d.assist_id IS NULL OR a.visibility IN (%s, %s)) AS shared "
+    "FROM search_searchdocument d LEFT JOIN assists_peerassist a ON a.id = d.assist_id"
+)
+
+
+def _sqlite_access_rebuild(cursor: Any, organisation_id: int | None) -> None:
+    scope, scoped = (
+        ("", [])
+        if organisation_id is None
+        else (" WHERE d.organisation_id = %s", [organisation_id])
+    )
+    of_org = "" if organisation_id is None else " AND search_searchaccess.organisation_id = %s"
+    cursor.execute(
+        "DELETE FROM search_searchaccess WHERE NOT EXISTS (SELECT 1 FROM "  # noqa: S608
+        f"search_searchdocument d WHERE d.id = search_searchaccess.document_id){of_org}",
+        scoped,
+    )
+    cursor.execute(
+        f"UPDATE search_searchaccess SET organisation_id = s.organisation_id, "  # noqa: S608
+        "doc_type = s.doc_type, assist_id = s.assist_id, shared = s.shared "
+        f"FROM ({_SQLITE_ACCESS}{scope}) s WHERE s.id = search_searchaccess.document_id "
+        "AND (s.organisation_id IS NOT search_searchaccess.organisation_id "
+        "OR s.doc_type IS NOT search_searchaccess.doc_type "
+        "OR s.assist_id IS NOT search_searchaccess.assist_id "
+        "OR s.shared IS NOT search_searchaccess.shared)",
+        [*SHARED_VISIBILITIES, *scoped],
+    )
+    cursor.execute(
+        "INSERT INTO search_searchaccess "  # noqa: S608
+        "(document_id, organisation_id, doc_type, assist_id, shared) "
+        f"SELECT * FROM ({_SQLITE_ACCESS}{scope}) s WHERE NOT EXISTS "
+        "(SELECT 1 FROM search_searchaccess WHERE document_id = s.id)",
+        [*SHARED_VISIBILITIES, *scoped],
+    )
+    if organisation_id is None:
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
 
 
 def document_sync(*, instance: Model) -> None:

@@ -30,6 +30,20 @@ class Where:
 
 
 @dataclass(frozen=True)
+class Audience:
+    """Who searches, for a backend that can narrow the matches by who may see them before
+    the access clause (SQLite's keyed rowids): the viewer's organisation; whether they see
+    all of it (organisers) or its shared documents (members) without a look at who takes
+    part; and `check`, the full access rule on the document rows, compiled, which every
+    page shown is checked against again."""
+
+    organisation_id: int
+    sees_all: bool
+    sees_shared: bool
+    check: Where
+
+
+@dataclass(frozen=True)
 class Row:
     id: int
     doc_type: str
@@ -66,8 +80,10 @@ class Backend(Protocol):
         language: str | None,
         limit: int,
         offset: int,
+        audience: Audience | None = None,
     ) -> tuple[list[Row], dict[str, int]]:
-        """Matches per type under `where`, and one page of those of `types` (all if empty)."""
+        """Matches per type under `where`, and one page of those of `types` (all if empty).
+        `audience` (when given) describes the same viewer as `where`."""
         ...
 
     def raw_search(self, *, text: str, limit: int, configs: tuple[str, ...] = ()) -> list[int]:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 
 from peerassist.search import text
-from peerassist.search.backends import Row, Where
+from peerassist.search.backends import Audience, Row, Where
 from peerassist.search.text import ParsedQuery
 
 CONFIGS = {"en": "pa_english", "fr": "pa_french", "es": "pa_spanish"}
@@ -130,6 +130,7 @@ class PostgresBackend:
         language: str | None,
         limit: int,
         offset: int,
+        audience: Audience | None = None,  # for SQLite's keyed rowids; unused here
     ) -> tuple[list[Row], dict[str, int]]:
         """Counts per type and one page of the given types from one pass over the matches
         (each is access-checked and ranked once), then headlines for that page only."""
