@@ -81,7 +81,7 @@ class Hub:
         self.subscribed_at = time.monotonic()
         # Joining: each room's shared state, kept for joiners (live/snapshots.py).
         self.snapshots = RoomSnapshots()
-        # Full garbage collections after a burst of arrivals, not mid-discussion.
+        # Full garbage collections a little at a time while people arrive (live/collector.py).
         self.collector = ArrivalsCollector(lambda: len(self.senders))
         events.local_delivery = self.deliver_soon
 
