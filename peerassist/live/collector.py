@@ -8,14 +8,15 @@ the collector tracks: 60–160 ms on the development machine with the whole even
 the database thread stopped — mid-discussion, the note being posted at that moment arrives
 that much later for everyone (bench/live_fanout.py showed it as the p99).
 
-So the hub does that work while people arrive, a little at a time: every `FREEZE_AFTER`
-new sockets it collects once and then *freezes* what is left (`gc.freeze`: the objects
-alive now are moved out of the collector's sight; reference counting still frees them).
-Start-up's own objects are frozen already (core/startup.py), so each of these collections
-walks only what was made since the last one (the last 50 sockets' objects): a few
-milliseconds on a join, instead of one long stop later. When the process is down to less
-than half the sockets it froze with, everything is handed back to the collector
-(`gc.unfreeze`), so the garbage of sockets that closed is collected as usual.
+So while people arrive, every `FREEZE_AFTER` new sockets, the hub collects the young
+generations (cheap: they hold only what was made since the last young collection) and
+*freezes* what is left (`gc.freeze`: the objects alive now are moved out of the
+collector's sight; reference counting still frees them). Start-up's own objects are frozen
+already (core/startup.py), so later full collections walk only what was made since. The
+cost: cyclic garbage that had already reached the oldest generation is frozen with the
+rest and waits; when the process is down to less than half the sockets it froze with,
+everything is handed back to the collector (`gc.unfreeze`), and the next full collection
+frees it (at the end of a session, when a stop matters least).
 
 `decide` is the rule (a pure function); `ArrivalsCollector` applies it from the hub.
 """
@@ -37,41 +38,50 @@ FREEZE_AFTER = 50
 Action = Literal["freeze", "unfreeze"]
 
 
-def decide(*, sockets: int, frozen_with: int, freeze_after: int = FREEZE_AFTER) -> Action | None:
-    """What to do now that this process has `sockets` open, and had `frozen_with` when it
-    last froze (0: nothing frozen since the last hand-back)."""
+def decide(
+    *, sockets: int, frozen_with: int, arrivals: int, freeze_after: int = FREEZE_AFTER
+) -> Action | None:
+    """What to do now that this process has `sockets` open, had `frozen_with` when it last
+    froze (0: nothing frozen since the last hand-back), and `arrivals` sockets joined since
+    it last froze or handed back."""
     if frozen_with and sockets < frozen_with / 2:
         return "unfreeze"
-    if sockets - frozen_with >= freeze_after:
+    if arrivals >= freeze_after:
         return "freeze"
     return None
 
 
 class ArrivalsCollector:
-    """Applies `decide` each time the number of sockets changes."""
+    """Applies `decide` each time a socket joins or leaves."""
 
     def __init__(self, count: Callable[[], int], *, freeze_after: int = FREEZE_AFTER) -> None:
         self.count = count
         self.freeze_after = freeze_after
         self.frozen_with = 0
+        self.arrivals = 0
 
-    def changed(self) -> None:
-        """A socket joined or left (call after the hub counted it)."""
+    def changed(self, *, joined: bool) -> None:
+        """A socket joined (or left); call after the hub counted it."""
+        if joined:
+            self.arrivals += 1
         sockets = self.count()
         action = decide(
-            sockets=sockets, frozen_with=self.frozen_with, freeze_after=self.freeze_after
+            sockets=sockets,
+            frozen_with=self.frozen_with,
+            arrivals=self.arrivals,
+            freeze_after=self.freeze_after,
         )
         if action == "unfreeze":
             gc.unfreeze()
-            self.frozen_with = 0
+            self.frozen_with = self.arrivals = 0
         elif action == "freeze":
             started = time.perf_counter()
-            gc.collect()
+            gc.collect(1)
             gc.freeze()
-            self.frozen_with = sockets
+            self.frozen_with, self.arrivals = sockets, 0
+            # (not gc.get_freeze_count(): it walks every frozen object, ~30 ms at 500 sockets)
             logger.info(
-                "live: %d sockets open; collected and froze (%d objects frozen) in %.0f ms",
+                "live: %d sockets open; young objects collected and the rest frozen in %.1f ms",
                 sockets,
-                gc.get_freeze_count(),
                 (time.perf_counter() - started) * 1000,
             )

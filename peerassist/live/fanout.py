@@ -183,7 +183,7 @@ class Hub:
         first = not sockets
         sockets.add(socket)
         self.senders.open(socket)
-        self.collector.changed()
+        self.collector.changed(joined=True)
         if first and self._distributed():
             await self._ensure_receiver()
             layer = get_channel_layer()
@@ -193,7 +193,7 @@ class Hub:
 
     async def leave(self, socket: RoomSocket) -> None:
         if self.senders.close(socket):
-            self.collector.changed()
+            self.collector.changed(joined=False)
         sockets = self.rooms.get(socket.assist_id)
         if not sockets:
             return
