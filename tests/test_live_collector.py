@@ -3,8 +3,8 @@ and start-up's settling (core/startup.py), issue 19."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
+import weakref
 
 import pytest
 
@@ -19,54 +19,62 @@ def nothing_frozen_after():
 
 
 @pytest.mark.parametrize(
-    ("sockets", "frozen_with", "quiet", "expected"),
+    ("sockets", "frozen_with", "arrivals", "expected"),
     [
-        (10, 0, True, None),  # a small room: not worth a full collection
-        (50, 0, False, None),  # still arriving
-        (50, 0, True, "freeze"),
-        (520, 500, True, None),  # 20 more since the freeze: not yet
-        (560, 500, True, "freeze"),
-        (260, 500, False, None),  # half have left: not yet under half
-        (249, 500, False, "unfreeze"),
-        (249, 500, True, "unfreeze"),
-        (0, 0, True, None),
+        (10, 0, 10, None),  # a small room: not worth it
+        (49, 0, 49, None),
+        (50, 0, 50, "freeze"),
+        (520, 500, 20, None),  # 20 more since the freeze: not yet
+        (550, 500, 50, "freeze"),
+        (500, 500, 60, "freeze"),  # as many left as came: the newcomers' objects still count
+        (260, 500, 0, None),  # half have left: not yet under half
+        (249, 500, 0, "unfreeze"),
+        (249, 500, 80, "unfreeze"),
+        (248, 0, 0, None),  # just handed back: nothing until new people come
+        (0, 0, 0, None),
     ],
 )
-def test_the_rule(sockets, frozen_with, quiet, expected):
-    assert decide(sockets=sockets, frozen_with=frozen_with, quiet=quiet) == expected
+def test_the_rule(sockets, frozen_with, arrivals, expected):
+    assert decide(sockets=sockets, frozen_with=frozen_with, arrivals=arrivals) == expected
 
 
-@pytest.mark.asyncio
-async def test_once_arrivals_stop_it_collects_and_freezes_and_hands_back_when_they_leave():
+class Node:
+    me: object
+
+
+def test_it_freezes_every_few_arrivals_and_hands_back_when_they_leave():
     gc.unfreeze()
     sockets = [0]
-    collector = ArrivalsCollector(lambda: sockets[0], quiet_s=0.05, freeze_after=5)
-    try:
-        for _ in range(5):
-            sockets[0] += 1
-            collector.changed()
-            await asyncio.sleep(0.01)  # arriving: the timer moves on each time
-            assert gc.get_freeze_count() == 0
-        cycle: list[object] = []
-        cycle.append(cycle)  # garbage only a collection frees
-        del cycle
-        await asyncio.sleep(0.1)
-        assert gc.get_freeze_count() > 0  # collected, then frozen
-        assert collector.frozen_with == 5
-        sockets[0] = 2  # fewer than half are left
-        collector.changed()
-        assert gc.get_freeze_count() == 0 and collector.frozen_with == 0
-    finally:
-        collector.stop()
+    collector = ArrivalsCollector(lambda: sockets[0], freeze_after=5)
+    for _ in range(4):
+        sockets[0] += 1
+        collector.changed(joined=True)
+    assert gc.get_freeze_count() == 0
+    young = Node()
+    young.me = young  # garbage a young collection frees
+    gone = weakref.ref(young)
+    del young
+    sockets[0] += 1
+    collector.changed(joined=True)
+    assert gone() is None  # collected first, not frozen with what is alive
+    assert gc.get_freeze_count() > 0
+    assert collector.frozen_with == 5 and collector.arrivals == 0
+    sockets[0] = 3
+    collector.changed(joined=False)
+    assert gc.get_freeze_count() > 0  # 3 of 5: not under half
+    sockets[0] = 2  # fewer than half are left
+    collector.changed(joined=False)
+    assert gc.get_freeze_count() == 0 and collector.frozen_with == 0
+    sockets[0] = 1
+    collector.changed(joined=False)  # leaving does not freeze again
+    assert gc.get_freeze_count() == 0
 
 
-@pytest.mark.asyncio
-async def test_a_room_that_stays_small_is_never_collected_out_of_turn():
+def test_a_room_that_stays_small_is_never_frozen():
     gc.unfreeze()
-    collector = ArrivalsCollector(lambda: 3, quiet_s=0.01, freeze_after=5)
-    collector.changed()
-    await asyncio.sleep(0.05)
-    assert collector.timer is None and gc.get_freeze_count() == 0
+    collector = ArrivalsCollector(lambda: 3, freeze_after=5)
+    collector.changed(joined=True)
+    assert gc.get_freeze_count() == 0 and collector.frozen_with == 0
 
 
 def test_settling_after_start_up_freezes_what_is_there():
@@ -75,6 +83,9 @@ def test_settling_after_start_up_freezes_what_is_there():
     assert gc.get_freeze_count() > 0
 
 
-def test_settling_is_off_with_the_warm_ups(settings):
+def test_settling_runs_without_the_pdf_warm_ups(settings):
+    gc.unfreeze()
     settings.PDF_WARM_UP = False
-    assert startup.settle_in_background() is None
+    thread = startup.settle_in_background(None, None)
+    thread.join(10)
+    assert gc.get_freeze_count() > 0

@@ -7,8 +7,8 @@ collection would walk them again, stopping the process for tens of milliseconds 
 (issue 19; see also live/collector.py for the live room's own objects). Reference counting
 still frees frozen objects; only cycles among them stay.
 
-`PDF_WARM_UP=false` turns it off with the PDF warm-ups (tests, benchmarks that start
-clients at once)."""
+It runs whether or not the PDF warm-ups do (`PDF_WARM_UP`): the live room's collections
+(live/collector.py) count on start-up's objects being frozen already."""
 
 from __future__ import annotations
 
@@ -44,13 +44,9 @@ def _settle_after(warm_ups: tuple[threading.Thread | None, ...]) -> None:
     )
 
 
-def settle_in_background(*warm_ups: threading.Thread | None) -> threading.Thread | None:
-    """`settle` in a background thread once `warm_ups` are done (`PDF_WARM_UP=false` turns
-    it off). Returns the thread, if one was started."""
-    from django.conf import settings
-
-    if not settings.PDF_WARM_UP:
-        return None
+def settle_in_background(*warm_ups: threading.Thread | None) -> threading.Thread:
+    """`settle` in a background thread once `warm_ups` (those started) are done. Returns
+    the thread."""
     thread = threading.Thread(
         target=_settle_after, args=(warm_ups,), name="start-up-settle", daemon=True
     )

@@ -1,4 +1,4 @@
-"""Python's full garbage collections, kept away from a room's discussion (issue 19).
+"""Python's full garbage collections, kept small and away from a room's discussion (issue 19).
 
 Each socket of the live room keeps a few hundred objects for as long as it is open (its
 consumer, scope, queue, sender task, the agenda it reads): 500 people opening the room at
@@ -8,20 +8,21 @@ the collector tracks: 60–160 ms on the development machine with the whole even
 the database thread stopped — mid-discussion, the note being posted at that moment arrives
 that much later for everyone (bench/live_fanout.py showed it as the p99).
 
-So the hub does that work at a moment of its choosing: once the arrivals stop
-(`QUIET_S` after the last join, and only after `FREEZE_AFTER` new sockets), it collects
-once and then *freezes* what is left (`gc.freeze`: the objects alive now are moved out of
-the collector's sight; reference counting still frees them). Later full collections walk
-only what was created since. When the room empties to less than half of what was frozen,
-everything is handed back to the collector (`gc.unfreeze`), so the garbage of sockets that
-closed is collected as usual.
+So while people arrive, every `FREEZE_AFTER` new sockets, the hub collects the young
+generations (cheap: they hold only what was made since the last young collection) and
+*freezes* what is left (`gc.freeze`: the objects alive now are moved out of the
+collector's sight; reference counting still frees them). Start-up's own objects are frozen
+already (core/startup.py), so later full collections walk only what was made since. The
+cost: cyclic garbage that had already reached the oldest generation is frozen with the
+rest and waits; when the process is down to less than half the sockets it froze with,
+everything is handed back to the collector (`gc.unfreeze`), and the next full collection
+frees it (at the end of a session, when a stop matters least).
 
 `decide` is the rule (a pure function); `ArrivalsCollector` applies it from the hub.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import time
@@ -30,8 +31,6 @@ from typing import Literal
 
 logger = logging.getLogger(__name__)
 
-# Seconds without a new socket before the arrivals count as over.
-QUIET_S = 0.5
 # New sockets since the last freeze that are worth a collection (smaller rooms leave too few
 # objects for a full collection to matter).
 FREEZE_AFTER = 50
@@ -40,73 +39,49 @@ Action = Literal["freeze", "unfreeze"]
 
 
 def decide(
-    *, sockets: int, frozen_with: int, quiet: bool, freeze_after: int = FREEZE_AFTER
+    *, sockets: int, frozen_with: int, arrivals: int, freeze_after: int = FREEZE_AFTER
 ) -> Action | None:
-    """What to do now that this process has `sockets` open, `frozen_with` of them when it
-    last froze (0: nothing frozen), and the arrivals are over (`quiet`) or not."""
+    """What to do now that this process has `sockets` open, had `frozen_with` when it last
+    froze (0: nothing frozen since the last hand-back), and `arrivals` sockets joined since
+    it last froze or handed back."""
     if frozen_with and sockets < frozen_with / 2:
         return "unfreeze"
-    if quiet and sockets - frozen_with >= freeze_after:
+    if arrivals >= freeze_after:
         return "freeze"
     return None
 
 
 class ArrivalsCollector:
-    """Applies `decide` each time the number of sockets changes, and `QUIET_S` after the
-    last arrival (one timer, moved on at each arrival)."""
+    """Applies `decide` each time a socket joins or leaves."""
 
-    def __init__(
-        self,
-        count: Callable[[], int],
-        *,
-        quiet_s: float = QUIET_S,
-        freeze_after: int = FREEZE_AFTER,
-    ) -> None:
+    def __init__(self, count: Callable[[], int], *, freeze_after: int = FREEZE_AFTER) -> None:
         self.count = count
-        self.quiet_s = quiet_s
         self.freeze_after = freeze_after
         self.frozen_with = 0
-        self.timer: asyncio.TimerHandle | None = None
+        self.arrivals = 0
 
-    def changed(self) -> None:
-        """A socket joined or left (call after the hub counted it)."""
-        sockets = self.count()
-        if decide(sockets=sockets, frozen_with=self.frozen_with, quiet=False) == "unfreeze":
-            self._unfreeze()
-            return
-        if sockets - self.frozen_with >= self.freeze_after:
-            if self.timer is not None:
-                self.timer.cancel()
-            self.timer = asyncio.get_running_loop().call_later(self.quiet_s, self._settle)
-
-    def _settle(self) -> None:
-        self.timer = None
+    def changed(self, *, joined: bool) -> None:
+        """A socket joined (or left); call after the hub counted it."""
+        if joined:
+            self.arrivals += 1
         sockets = self.count()
         action = decide(
             sockets=sockets,
             frozen_with=self.frozen_with,
-            quiet=True,
+            arrivals=self.arrivals,
             freeze_after=self.freeze_after,
         )
         if action == "unfreeze":
-            self._unfreeze()
+            gc.unfreeze()
+            self.frozen_with = self.arrivals = 0
         elif action == "freeze":
             started = time.perf_counter()
-            gc.collect()
+            gc.collect(1)
             gc.freeze()
-            self.frozen_with = sockets
+            self.frozen_with, self.arrivals = sockets, 0
+            # (not gc.get_freeze_count(): it walks every frozen object, ~30 ms at 500 sockets)
             logger.info(
-                "live: %d sockets open; collected and froze %d objects in %.0f ms",
+                "live: %d sockets open; young objects collected and the rest frozen in %.1f ms",
                 sockets,
-                gc.get_freeze_count(),
                 (time.perf_counter() - started) * 1000,
             )
-
-    def _unfreeze(self) -> None:
-        gc.unfreeze()
-        self.frozen_with = 0
-
-    def stop(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None

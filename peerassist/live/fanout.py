@@ -81,7 +81,7 @@ class Hub:
         self.subscribed_at = time.monotonic()
         # Joining: each room's shared state, kept for joiners (live/snapshots.py).
         self.snapshots = RoomSnapshots()
-        # Full garbage collections after a burst of arrivals, not mid-discussion.
+        # Full garbage collections a little at a time while people arrive (live/collector.py).
         self.collector = ArrivalsCollector(lambda: len(self.senders))
         events.local_delivery = self.deliver_soon
 
@@ -183,7 +183,7 @@ class Hub:
         first = not sockets
         sockets.add(socket)
         self.senders.open(socket)
-        self.collector.changed()
+        self.collector.changed(joined=True)
         if first and self._distributed():
             await self._ensure_receiver()
             layer = get_channel_layer()
@@ -193,7 +193,7 @@ class Hub:
 
     async def leave(self, socket: RoomSocket) -> None:
         if self.senders.close(socket):
-            self.collector.changed()
+            self.collector.changed(joined=False)
         sockets = self.rooms.get(socket.assist_id)
         if not sockets:
             return
