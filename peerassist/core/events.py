@@ -8,6 +8,7 @@ one member per server process (Redis): never one message per client.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import time
@@ -128,7 +129,9 @@ def _outbox_put(message: Mapping[str, Any]) -> None:
         or (_outbox_task.get_loop() is not loop)
     ):
         _outbox = asyncio.Queue()
-        _outbox_task = loop.create_task(_outbox_drain(_outbox))
+        # A context of its own, not that of the thread that happened to publish first
+        # (as live/senders.hub_task does for the hub's tasks).
+        _outbox_task = loop.create_task(_outbox_drain(_outbox), context=contextvars.Context())
     _outbox.put_nowait(message)
 
 

@@ -37,11 +37,8 @@ def _settle_after(warm_ups: tuple[threading.Thread | None, ...]) -> None:
     except Exception:  # start-up help must never take the server down
         logger.exception("Settling after start-up failed")
         return
-    logger.info(
-        "Start-up settled in %.2f s (%d objects frozen)",
-        seconds,
-        gc.get_freeze_count(),
-    )
+    # (not gc.get_freeze_count() here: it walks every frozen object, holding the GIL)
+    logger.info("Start-up settled in %.2f s (collected, then froze)", seconds)
 
 
 def settle_in_background(*warm_ups: threading.Thread | None) -> threading.Thread:
