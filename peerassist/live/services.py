@@ -26,6 +26,7 @@ from peerassist.assists.models import (
     Status,
     step_kinds_by_role,
 )
+from peerassist.core import deferred
 from peerassist.core.events import room_kick_on_commit
 from peerassist.live import events
 from peerassist.live import rights as rights_rules
@@ -92,7 +93,8 @@ def contribution_post(
             "too_long", _("A note can have %(max)s characters at most.") % {"max": MAX_TEXT}
         )
     try:
-        with transaction.atomic():
+        # Indexed for search once committed and published (core/deferred.py).
+        with deferred.after(), transaction.atomic():
             room = _locked_room(assist_id)
             actor = _actor(room, user_id)
             allowed = room_rights(room=room, actor=actor)

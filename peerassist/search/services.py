@@ -1,18 +1,25 @@
 """Writes to the search index. Called from signal handlers (see `signals`) inside the
-transaction that changed the row, so the index never disagrees with what was committed."""
+transaction that changed the row, so the index never disagrees with what was committed.
+
+One exception, for speed: a note posted in the live room is indexed just after its
+transaction commits (core/deferred.py), so that the 500 people in the room get it without
+waiting for the index (issue 19). If the process dies between the two, the note is in the
+room and the record but not yet in search until `notes_catch_up` (a periodic job, every
+few minutes) indexes it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, Q
 
 from peerassist.core.access import SHARED_VISIBILITIES
 from peerassist.search import text
-from peerassist.search.models import SearchAccess, SearchDocument
+from peerassist.search.models import DocType, SearchAccess, SearchDocument
 from peerassist.search.providers import PROVIDERS, DocumentData, Provider, provider_for
 
 _COMPARED = ("title", "body", "language", "assist_id", "unit_id", "community_id", "date", "url")
@@ -151,6 +158,39 @@ def document_sync(*, instance: Model) -> None:
         return
     fresh = provider.queryset().filter(pk=instance.pk).first()
     _write(provider.doc_type, int(instance.pk), provider.build(fresh) if fresh else None)
+
+
+#: How far back `notes_catch_up` looks: notes are posted in rooms that are live now or
+#: were a moment ago.
+CATCH_UP_DAYS = 2
+
+
+def notes_catch_up(*, now: datetime) -> int:
+    """Index the notes of recently live assists that are missing from the index (their
+    process died between saving and indexing them, see core/deferred.py). Idempotent; returns
+    how many it indexed."""
+    assists = apps.get_model("assists.PeerAssist")
+    notes = apps.get_model("live.Contribution")
+    recent = assists.objects.filter(
+        Q(status="live")
+        | Q(status="concluded", updated_at__gte=now - timedelta(days=CATCH_UP_DAYS))
+    )
+    missing = list(
+        notes.objects.filter(
+            assist__in=recent.values("pk"), deleted_at__isnull=True, merged_into__isnull=True
+        )
+        .filter(
+            ~Exists(
+                SearchDocument.objects.filter(
+                    doc_type=DocType.CONTRIBUTION, object_id=OuterRef("pk")
+                )
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    if missing:
+        documents_sync(doc_type=DocType.CONTRIBUTION, object_ids=missing)
+    return len(missing)
 
 
 def document_remove(*, doc_type: str, object_id: int) -> None:

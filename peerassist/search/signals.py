@@ -7,12 +7,14 @@ Bulk writes send no signals: their callers use `services.documents_sync` or `rei
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from peerassist.core import deferred
 from peerassist.search import services
 from peerassist.search.models import DocType
 from peerassist.search.providers import PROVIDERS
@@ -21,7 +23,8 @@ from peerassist.search.providers import PROVIDERS
 def _sync(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # loaddata: the rows may not all be there yet; run `reindex` afterwards
         return
-    services.document_sync(instance=instance)
+    if not deferred.defer(functools.partial(services.document_sync, instance=instance)):
+        services.document_sync(instance=instance)  # (a live note: after its commit)
 
 
 def _remove(doc_type: str):  # type: ignore[no-untyped-def]
