@@ -32,12 +32,12 @@ def room_open(*, assist_id: int) -> Room:
 
 def room_lock(assist_id: int) -> Room:
     """The room, stored if new, locked until the transaction ends: its row orders events."""
-    room_open(assist_id=assist_id)
-    return (
-        Room.objects.select_for_update(of=("self",))
-        .select_related("assist", "current_step")
-        .get(assist_id=assist_id)
-    )
+    rooms = Room.objects.select_for_update(of=("self",)).select_related("assist", "current_step")
+    try:
+        return rooms.get(assist_id=assist_id)
+    except Room.DoesNotExist:  # first use: one query less for every write after it
+        room_open(assist_id=assist_id)
+        return rooms.get(assist_id=assist_id)
 
 
 @overload

@@ -52,6 +52,18 @@ def actor_for_user(*, assist: PeerAssist, user_id: int) -> Actor | None:
 def _actor_and_participation(
     *, assist: PeerAssist, user_id: int
 ) -> tuple[Actor | None, Participation | None]:
+    # Someone taking part (nearly everyone who writes in the room) in one query: every note
+    # reads this inside its transaction (issue 19). Anyone else as before.
+    participation = (
+        Participation.objects.taking_part()
+        .filter(assist=assist, person__user_id=user_id)
+        .filter(_active_member(user_id, assist.organisation_id))
+        .select_related("person")
+        .first()
+    )
+    if participation is not None:
+        actor = Actor(participation.person_id, participation.person.name, participation.role)
+        return actor, participation
     membership = (
         Membership.objects.filter(
             user_id=user_id, organisation_id=assist.organisation_id, deactivated_at__isnull=True
@@ -61,15 +73,6 @@ def _actor_and_participation(
     )
     if membership is None:
         return None, None
-    participation = (
-        Participation.objects.taking_part()
-        .filter(assist=assist, person__user_id=user_id)
-        .select_related("person")
-        .first()
-    )
-    if participation is not None:
-        actor = Actor(participation.person_id, participation.person.name, participation.role)
-        return actor, participation
     viewer = Viewer(
         user=membership.user, organisation=membership.organisation, role=membership.role
     )
@@ -95,6 +98,15 @@ class RoomEntry:
     room_missing: bool = False
 
 
+def _active_member(user_id: int, organisation_id: int | OuterRef) -> Exists:
+    """The user is an active member of that organisation (taking part needs it too)."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=user_id, organisation_id=organisation_id, deactivated_at__isnull=True
+        )
+    )
+
+
 def room_entry(*, assist_id: int, user: User) -> RoomEntry | None:
     """Who the user is in the assist's room (None: they may not be in it), whether anything
     stops them connecting, and which writes their joining still needs. Someone taking part
@@ -103,15 +115,7 @@ def room_entry(*, assist_id: int, user: User) -> RoomEntry | None:
     row = (
         Participation.objects.taking_part()
         .filter(assist_id=assist_id, person__user_id=user.pk)
-        .filter(
-            Exists(
-                Membership.objects.filter(
-                    user_id=user.pk,
-                    organisation_id=OuterRef("assist__organisation_id"),
-                    deactivated_at__isnull=True,
-                )
-            )
-        )
+        .filter(_active_member(user.pk, OuterRef("assist__organisation_id")))
         .values_list(
             "person_id",
             "person__name",
