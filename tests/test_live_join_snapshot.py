@@ -324,6 +324,44 @@ async def test_a_joiner_right_after_another_gets_the_state_without_the_database(
             await communicator.disconnect()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.asyncio
+async def test_joiners_share_the_agenda_read_while_the_room_has_sockets(org, monkeypatch):
+    """Each socket keeps the session's steps for its life; people arriving together share
+    one read of them (kept like the snapshots: a second at most, dropped by an event and
+    when the room empties here)."""
+    from peerassist.live import snapshots
+
+    scene = await sync_to_async(make_scene)(org)
+    await sync_to_async(_start)(scene)
+    assist = scene.assist
+    reads = []
+    read_agenda = selectors.agenda_steps
+
+    def counting(*, assist_id):
+        reads.append(assist_id)
+        return read_agenda(assist_id=assist_id)
+
+    monkeypatch.setattr(selectors, "agenda_steps", counting)
+    sockets = []
+    try:
+        for persona in (scene.visiting, scene.home, scene.observer):
+            communicator, state = await _state(assist, persona.user)
+            sockets.append(communicator)
+        # The first joiner's read is not kept (nothing would drop it if it left at once).
+        assert len(reads) == 2
+        steps = hub.snapshots.agenda(assist.pk)
+        assert steps is not None and {s["id"] for s in state["agenda"]} == set(steps)
+        monkeypatch.setattr(snapshots, "SNAPSHOT_TRUSTED_S", 0.0)
+        communicator, _later = await _state(assist, scene.note_taker.user)
+        sockets.append(communicator)
+        assert len(reads) == 3  # past the trusted time: read again
+    finally:
+        for communicator in sockets:
+            await communicator.disconnect()
+    assert hub.snapshots.agenda(assist.pk) is None and assist.pk not in hub.snapshots.agendas
+
+
 def test_a_snapshot_older_than_a_delivered_event_is_neither_kept_nor_used(scene):
     """The drop on delivery can come between a snapshot's read (database thread) and its
     keeping: the snapshot's number is compared with the last event written out here."""

@@ -3,7 +3,7 @@
 Channels runs a server process's database calls on one thread, and when 500 people open
 the room at 9:00 their joins queue there (issue 19, bench/live_fanout.py). So a join takes
 one trip to that thread (`enter`: the session, its user, who that is in the room, the
-session's steps), its attendance is written
+session's steps, read about once a second), its attendance is written
 with the others' (`attendance.batch`), and its state usually none: `joining_state` pastes
 it together from the hub's snapshot of the room's shared part (`state.RoomSnapshot`) while
 that snapshot was checked against the database less than a second ago.
@@ -49,7 +49,18 @@ def enter(
         return user, entry, {}
     if entry.room_missing:
         services.room_open(assist_id=assist_id)
-    return user, entry, selectors.agenda_steps(assist_id=assist_id)
+    return user, entry, _agenda(assist_id)
+
+
+def _agenda(assist_id: int) -> dict[int, AssistStep]:
+    """The session's steps: read at most about once a second while people arrive (the
+    hub's snapshots keep them while the room has sockets here)."""
+    steps = hub.snapshots.agenda(assist_id)
+    if steps is None:
+        steps = selectors.agenda_steps(assist_id=assist_id)
+        if assist_id in hub.rooms:  # else nothing would drop it when the room empties
+            hub.snapshots.keep_agenda(assist_id, steps)
+    return steps
 
 
 async def joining_state(*, assist_id: int, actor: selectors.Actor) -> str:

@@ -6,7 +6,9 @@ fingerprint was last read. An event reaching the process drops the room's snapsh
 joiner uses one without asking the database while it was checked less than
 SNAPSHOT_TRUSTED_S ago and no event newer than it has been written out here (`fresh`);
 otherwise the database thread checks its fingerprint (`get`), and keeps what it read
-(`keep`). Plain dict work: the database thread and the event loop both call it.
+(`keep`). The session's steps, which every joiner reads for its socket's life
+(`joining.enter`), are kept the same way (`agenda`, `keep_agenda`). Plain dict work: the
+database thread and the event loop both call it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from peerassist.assists.models import AssistStep
     from peerassist.live.state import RoomSnapshot
 
 #: How long a room's snapshot is used for joiners without reading its fingerprint again
@@ -29,6 +32,7 @@ type Key = tuple[str, bool]  # (language, sees the prompt questions)
 class RoomSnapshots:
     def __init__(self) -> None:
         self.kept: dict[int, dict[Key, tuple[RoomSnapshot, float]]] = {}
+        self.agendas: dict[int, tuple[dict[int, AssistStep], float]] = {}
 
     def __contains__(self, assist_id: int) -> bool:
         return assist_id in self.kept
@@ -39,6 +43,19 @@ class RoomSnapshots:
     def drop(self, assist_id: int) -> None:
         """The room changed (an event), or has no socket here any more."""
         self.kept.pop(assist_id, None)
+        self.agendas.pop(assist_id, None)
+
+    def agenda(self, assist_id: int) -> dict[int, AssistStep] | None:
+        """The session's steps by id, if read less than SNAPSHOT_TRUSTED_S ago (shared by
+        the sockets that get it: nobody changes it)."""
+        kept = self.agendas.get(assist_id)
+        if kept is None or time.monotonic() - kept[1] > SNAPSHOT_TRUSTED_S:
+            return None
+        return kept[0]
+
+    def keep_agenda(self, assist_id: int, steps: dict[int, AssistStep]) -> None:
+        """Keep the steps just read, for the next joiners."""
+        self.agendas[assist_id] = (steps, time.monotonic())
 
     def get(self, assist_id: int, key: Key) -> RoomSnapshot | None:
         """The kept snapshot for `key`, if any, for the caller to check against the room's
