@@ -138,14 +138,16 @@ def contribution_post(
                 and not BreakoutGroup.objects.filter(assist_id=assist_id, pk=group_id).exists()
             ):
                 raise RoomError("invalid", _("There is no such group in this assist."))
-            if group_id is None and author_id == actor.person_id:
-                # A spokesperson's note in the plenary is their group's, said on its behalf.
+            if (
+                group_id is None
+                and author_id == actor.person_id
+                and step is not None
+                and step_kinds_by_role(step).get(SPOKESPERSON)
+            ):
+                # A spokesperson's note in the plenary is their group's, said on its behalf
+                # (looked up only in the steps that give spokespeople a say).
                 spoken_for = spokesperson_group(assist_id=assist_id, person_id=actor.person_id)
-                if (
-                    spoken_for is not None
-                    and step is not None
-                    and step_kinds_by_role(step).get(SPOKESPERSON)
-                ):
+                if spoken_for is not None:
                     group_id = spoken_for.pk
             contribution = Contribution.objects.create(
                 assist_id=assist_id,
