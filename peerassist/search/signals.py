@@ -23,8 +23,10 @@ from peerassist.search.providers import PROVIDERS
 def _sync(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # loaddata: the rows may not all be there yet; run `reindex` afterwards
         return
+    # Inside a `deferred.after()` block (a live note's save) the row is indexed after its
+    # commit; everywhere else now, in the writing transaction.
     if not deferred.defer(functools.partial(services.document_sync, instance=instance)):
-        services.document_sync(instance=instance)  # (a live note: after its commit)
+        services.document_sync(instance=instance)
 
 
 def _remove(doc_type: str):  # type: ignore[no-untyped-def]
